@@ -1,0 +1,187 @@
+package io.eventline.platform;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * All settings of one Eventline instance: defaults, then the file named by {@code EVENTLINE_CONFIG_FILE}
+ * (Java properties using the same names as the environment), then the environment.
+ */
+public record EventlineConfig(
+        int httpPort,
+        int kafkaPort,
+        int registryPort,
+        Path dataDir,
+        String instanceId,
+        String publicUrl,
+        String advertisedUrl,
+        int workerId,
+        int datacenterId,
+        Optional<String> jwtSecret,
+        int topicPartitions,
+        short topicReplicationFactor,
+        int standbyReplicas,
+        long awaitTimeoutMs,
+        Optional<String> kafkaBootstrapServers,
+        Optional<String> schemaRegistryUrl,
+        String applicationId,
+        long streamsCacheBytes,
+        long rocksDbCacheBytes) {
+
+    /** Every setting with its default; {@code null} means unset. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        final Map<String, String> d = new LinkedHashMap<>();
+        d.put("EVENTLINE_HTTP_PORT", "8080");
+        d.put("EVENTLINE_KAFKA_PORT", "9092");
+        d.put("EVENTLINE_REGISTRY_PORT", "8081");
+        d.put("EVENTLINE_DATA_DIR", "./data");
+        d.put("EVENTLINE_INSTANCE_ID", "eventline-1");
+        d.put("EVENTLINE_PUBLIC_URL", null);
+        d.put("EVENTLINE_ADVERTISED_URL", null);
+        d.put("EVENTLINE_WORKER_ID", "0");
+        d.put("EVENTLINE_DATACENTER_ID", "0");
+        d.put("EVENTLINE_JWT_SECRET", null);
+        d.put("EVENTLINE_TOPIC_PARTITIONS", "6");
+        d.put("EVENTLINE_TOPIC_REPLICATION_FACTOR", "1");
+        d.put("EVENTLINE_STANDBY_REPLICAS", "0");
+        d.put("EVENTLINE_AWAIT_TIMEOUT_MS", "5000");
+        d.put("KAFKA_BOOTSTRAP_SERVERS", null);
+        d.put("SCHEMA_REGISTRY_URL", null);
+        d.put("EVENTLINE_APPLICATION_ID", "eventline");
+        d.put("EVENTLINE_STREAMS_CACHE_BYTES", String.valueOf(16L * 1024 * 1024));
+        d.put("EVENTLINE_ROCKSDB_CACHE_BYTES", String.valueOf(64L * 1024 * 1024));
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    /** Loads from the process environment. */
+    public static EventlineConfig fromEnvironment() {
+        return load(System.getenv());
+    }
+
+    /** Defaults, then the optional file, then {@code env}; unknown names are ignored. */
+    public static EventlineConfig load(Map<String, String> env) {
+        final Map<String, String> values = new HashMap<>(DEFAULTS);
+        final String file = env.get("EVENTLINE_CONFIG_FILE");
+        if (file != null && !file.isBlank()) {
+            values.putAll(readFile(Path.of(file)));
+        }
+        env.forEach((name, value) -> {
+            if (DEFAULTS.containsKey(name) && value != null && !value.isBlank()) {
+                values.put(name, value.trim());
+            }
+        });
+        return from(values);
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        final Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read EVENTLINE_CONFIG_FILE " + file + ": " + e.getMessage());
+        }
+        final Map<String, String> values = new HashMap<>();
+        props.stringPropertyNames().forEach(name -> {
+            if (!DEFAULTS.containsKey(name)) {
+                throw new ConfigException("unknown setting '" + name + "' in " + file);
+            }
+            values.put(name, props.getProperty(name).trim());
+        });
+        return values;
+    }
+
+    private static EventlineConfig from(Map<String, String> v) {
+        final int httpPort = port(v, "EVENTLINE_HTTP_PORT");
+        final String ownUrl = "http://localhost:" + httpPort;
+        final EventlineConfig config = new EventlineConfig(
+                httpPort,
+                port(v, "EVENTLINE_KAFKA_PORT"),
+                port(v, "EVENTLINE_REGISTRY_PORT"),
+                Path.of(v.get("EVENTLINE_DATA_DIR")),
+                v.get("EVENTLINE_INSTANCE_ID"),
+                stripSlash(Optional.ofNullable(v.get("EVENTLINE_PUBLIC_URL")).orElse(ownUrl)),
+                stripSlash(Optional.ofNullable(v.get("EVENTLINE_ADVERTISED_URL")).orElse(ownUrl)),
+                intIn(v, "EVENTLINE_WORKER_ID", 0, 31),
+                intIn(v, "EVENTLINE_DATACENTER_ID", 0, 31),
+                Optional.ofNullable(v.get("EVENTLINE_JWT_SECRET")),
+                intIn(v, "EVENTLINE_TOPIC_PARTITIONS", 1, 10_000),
+                (short) intIn(v, "EVENTLINE_TOPIC_REPLICATION_FACTOR", 1, 32),
+                intIn(v, "EVENTLINE_STANDBY_REPLICAS", 0, 10),
+                intIn(v, "EVENTLINE_AWAIT_TIMEOUT_MS", 0, 600_000),
+                Optional.ofNullable(v.get("KAFKA_BOOTSTRAP_SERVERS")),
+                Optional.ofNullable(v.get("SCHEMA_REGISTRY_URL")).map(EventlineConfig::stripSlash),
+                v.get("EVENTLINE_APPLICATION_ID"),
+                longIn(v, "EVENTLINE_STREAMS_CACHE_BYTES"),
+                longIn(v, "EVENTLINE_ROCKSDB_CACHE_BYTES"));
+        if (!config.instanceId().matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException("EVENTLINE_INSTANCE_ID must be 1-64 of [A-Za-z0-9._-], got '"
+                    + config.instanceId() + "'");
+        }
+        return config;
+    }
+
+    /** True when this process runs its own broker. */
+    public boolean embeddedKafka() {
+        return kafkaBootstrapServers.isEmpty();
+    }
+
+    /** True when this process serves its own schema registry. */
+    public boolean embeddedRegistry() {
+        return schemaRegistryUrl.isEmpty();
+    }
+
+    /** Where this instance keeps its Kafka Streams state. */
+    public Path streamsStateDir() {
+        return dataDir.resolve("streams").resolve(instanceId);
+    }
+
+    private static int port(Map<String, String> v, String name) {
+        return intIn(v, name, 0, 65_535);
+    }
+
+    private static int intIn(Map<String, String> v, String name, int min, int max) {
+        final String raw = v.get(name);
+        try {
+            final int value = Integer.parseInt(raw);
+            if (value < min || value > max) {
+                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be an integer, got '" + raw + "'");
+        }
+    }
+
+    private static long longIn(Map<String, String> v, String name) {
+        final String raw = v.get(name);
+        try {
+            final long value = Long.parseLong(raw);
+            if (value < 0) {
+                throw new ConfigException(name + " must not be negative, got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be an integer, got '" + raw + "'");
+        }
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** A setting that cannot be used; the message names it. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

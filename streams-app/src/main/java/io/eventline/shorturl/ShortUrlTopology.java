@@ -1,0 +1,107 @@
+package io.eventline.shorturl;
+
+import io.eventline.operations.OperationOutcome;
+import io.eventline.operations.OperationTopics;
+import io.eventline.serde.EventSerdes;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The URL shortener: requests keyed by user choose a code, claims keyed by code decide ownership, links are
+ * indexed by owner, and clicks are counted per code in total and per minute.
+ */
+public final class ShortUrlTopology {
+    /** How long per-minute click counts are kept: enough for "last 24 hours" plus late clicks. */
+    public static final Duration CLICK_RETENTION = Duration.ofHours(25);
+
+    /**
+     * @param partitions how many partitions the request topic has, which interleaves the per-partition counters
+     * @param codeSecret the key of the code permutation; changing it only changes which codes come next
+     */
+    public record Settings(int partitions, String codeSecret) {
+    }
+
+    private ShortUrlTopology() {
+    }
+
+    public static void addTo(StreamsBuilder builder, Settings settings, EventSerdes serdes) {
+        final Serde<String> strings = Serdes.String();
+        final Serde<ShortUrlRequested> requestSerde = serdes.of(ShortUrlRequested.class);
+        final Serde<CodeClaimed> claimSerde = serdes.of(CodeClaimed.class);
+        final Serde<LinkCreated> linkSerde = serdes.of(LinkCreated.class);
+        final CodeCipher cipher = new CodeCipher(settings.codeSecret());
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ShortUrlStores.ASSIGNED_CODES), strings, strings));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ShortUrlStores.DEDUPE), strings, strings));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ShortUrlStores.COUNTERS), strings, Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ShortUrlStores.LINKS), strings, linkSerde));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ShortUrlStores.LINKS_BY_OWNER), strings, linkSerde));
+
+        final KStream<String, SpecificRecord> decided = builder
+                .stream(ShortUrlTopics.REQUESTS.name(), Consumed.with(strings, requestSerde).withName("shorturl-requests"))
+                .process(() -> new CodeAssigner(cipher, settings.partitions()), Named.as("shorturl-assign-code"),
+                        ShortUrlStores.ASSIGNED_CODES, ShortUrlStores.DEDUPE, ShortUrlStores.COUNTERS)
+                .repartition(Repartitioned.<String, CodeClaimed>as("shorturl-code-claims")
+                        .withKeySerde(strings).withValueSerde(claimSerde))
+                .process(CodeClaimer::new, Named.as("shorturl-claim-code"), ShortUrlStores.LINKS);
+
+        final Map<String, KStream<String, SpecificRecord>> branches = decided.split(Named.as("shorturl-decided-"))
+                .branch((code, value) -> value instanceof LinkCreated, Branched.as("link"))
+                .branch((code, value) -> value instanceof OperationOutcome, Branched.as("outcome"))
+                .defaultBranch(Branched.as("retry"));
+        branches.get("shorturl-decided-link")
+                .mapValues(value -> (LinkCreated) value, Named.as("shorturl-as-link"))
+                .to(ShortUrlTopics.LINKS.name(), Produced.with(strings, linkSerde).withName("shorturl-links-sink"));
+        branches.get("shorturl-decided-outcome")
+                .mapValues(value -> (OperationOutcome) value, Named.as("shorturl-as-outcome"))
+                .to(OperationTopics.OUTCOMES.name(), Produced.with(strings, serdes.of(OperationOutcome.class))
+                        .withName("shorturl-outcomes-sink"));
+        branches.get("shorturl-decided-retry")
+                .mapValues(value -> (ShortUrlRequested) value, Named.as("shorturl-as-retry"))
+                .to(ShortUrlTopics.REQUESTS.name(), Produced.with(strings, requestSerde)
+                        .withName("shorturl-retries-sink"));
+
+        builder.stream(ShortUrlTopics.LINKS.name(), Consumed.with(strings, linkSerde).withName("shorturl-links"))
+                .selectKey((code, link) -> link.getOwnerId(), Named.as("shorturl-key-by-owner"))
+                .repartition(Repartitioned.<String, LinkCreated>as("shorturl-links-by-owner")
+                        .withKeySerde(strings).withValueSerde(linkSerde))
+                .process(OwnerIndexer::new, Named.as("shorturl-index-by-owner"), ShortUrlStores.LINKS_BY_OWNER);
+
+        final KGroupedStream<String, LinkClicked> clicks = builder
+                .stream(ShortUrlTopics.CLICKS.name(), Consumed.with(strings, serdes.of(LinkClicked.class))
+                        .withName("shorturl-clicks"))
+                .groupByKey(Grouped.<String, LinkClicked>as("shorturl-clicks-by-code")
+                        .withKeySerde(strings).withValueSerde(serdes.of(LinkClicked.class)));
+        clicks.count(Named.as("shorturl-count-clicks"),
+                Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(ShortUrlStores.CLICK_TOTALS)
+                        .withKeySerde(strings).withValueSerde(Serdes.Long()));
+        clicks.windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofMinutes(5)))
+                .count(Named.as("shorturl-count-clicks-by-minute"),
+                        Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(ShortUrlStores.CLICKS_BY_MINUTE)
+                                .withKeySerde(strings).withValueSerde(Serdes.Long())
+                                .withRetention(CLICK_RETENTION));
+    }
+}

@@ -1,0 +1,21 @@
+package io.eventline.streams;
+
+import io.eventline.operations.OperationsTopology;
+import io.eventline.serde.EventSerdes;
+import io.eventline.shorturl.ShortUrlTopology;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+
+/** Every domain's topology in one application, so one instance can answer for every store. */
+public final class EventlineTopology {
+    private EventlineTopology() {
+    }
+
+    public static Topology build(ShortUrlTopology.Settings shortUrl, EventSerdes serdes, Properties streamsProperties) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        OperationsTopology.addTo(builder, serdes);
+        ShortUrlTopology.addTo(builder, shortUrl, serdes);
+        return builder.build(streamsProperties);
+    }
+}

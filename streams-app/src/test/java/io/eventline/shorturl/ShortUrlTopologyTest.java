@@ -1,0 +1,184 @@
+package io.eventline.shorturl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventline.operations.OperationOutcome;
+import io.eventline.operations.OperationStatus;
+import io.eventline.operations.OperationTopics;
+import io.eventline.registry.client.InMemorySchemaRegistry;
+import io.eventline.serde.EventSerdes;
+import io.eventline.streams.EventlineTopology;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ShortUrlTopologyTest {
+    private static final int PARTITIONS = 6;
+    private static final String SECRET = "test-secret";
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ShortUrlRequested> requests;
+    private TestOutputTopic<String, OperationOutcome> outcomes;
+    private TestInputTopic<String, LinkClicked> clicks;
+    private long nextEventId = 1;
+
+    @BeforeEach
+    void setUp() {
+        final EventSerdes serdes = new EventSerdes(new InMemorySchemaRegistry());
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "shorturl-test-" + UUID.randomUUID());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(EventlineTopology.build(
+                new ShortUrlTopology.Settings(PARTITIONS, SECRET), serdes, props), props);
+        requests = driver.createInputTopic(ShortUrlTopics.REQUESTS.name(), Serdes.String().serializer(),
+                serdes.of(ShortUrlRequested.class).serializer());
+        clicks = driver.createInputTopic(ShortUrlTopics.CLICKS.name(), Serdes.String().serializer(),
+                serdes.of(LinkClicked.class).serializer());
+        outcomes = driver.createOutputTopic(OperationTopics.OUTCOMES.name(), Serdes.String().deserializer(),
+                serdes.of(OperationOutcome.class).deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    @Test
+    void shouldCreateLinkWithSevenCharacterCodeAndAcceptWith201() {
+        final ShortUrlRequested request = request("alice", "https://example.com/a", null);
+
+        requests.pipeInput(request.getUserId(), request);
+
+        final OperationOutcome outcome = outcomes.readValue();
+        assertThat(outcome.getEventId()).isEqualTo(request.getEventId());
+        assertThat(outcome.getStatus()).isEqualTo(OperationStatus.ACCEPTED);
+        assertThat(outcome.getHttpStatus()).isEqualTo(201);
+        final String code = codeOf(outcome);
+        assertThat(code).matches("[0-9a-zA-Z]{7}");
+        assertThat(links().get(code).getUrl()).isEqualTo("https://example.com/a");
+        assertThat(links().get(code).getOwnerId()).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldReturnTheSameCodeWith200WhenTheSameUserAsksForTheSameLinkAgain() {
+        final ShortUrlRequested first = request("alice", "https://example.com/a", null);
+        final ShortUrlRequested second = request("alice", "https://example.com/a", null);
+        final ShortUrlRequested otherUser = request("bob", "https://example.com/a", null);
+
+        requests.pipeInput(first.getUserId(), first);
+        requests.pipeInput(second.getUserId(), second);
+        requests.pipeInput(otherUser.getUserId(), otherUser);
+
+        final List<OperationOutcome> all = outcomes.readValuesToList();
+        assertThat(all).extracting(OperationOutcome::getHttpStatus).containsExactly(201, 200, 201);
+        assertThat(codeOf(all.get(1))).isEqualTo(codeOf(all.get(0)));
+        assertThat(codeOf(all.get(2))).isNotEqualTo(codeOf(all.get(0)));
+    }
+
+    @Test
+    void shouldRejectACustomAliasTakenByAnotherLinkWith409() {
+        final ShortUrlRequested first = request("alice", "https://example.com/a", "launch");
+        final ShortUrlRequested taken = request("bob", "https://example.com/b", "launch");
+
+        requests.pipeInput(first.getUserId(), first);
+        requests.pipeInput(taken.getUserId(), taken);
+
+        final List<OperationOutcome> all = outcomes.readValuesToList();
+        assertThat(all.get(0).getHttpStatus()).isEqualTo(201);
+        assertThat(all.get(1).getStatus()).isEqualTo(OperationStatus.REJECTED);
+        assertThat(all.get(1).getHttpStatus()).isEqualTo(409);
+        assertThat(all.get(1).getProblem().getType()).endsWith("/code-taken");
+        assertThat(links().get("launch").getOwnerId()).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldDrawAnotherCodeWhenTheGeneratedOneWasTakenAsAnAlias() {
+        final String firstGenerated = new CodeCipher(SECRET).codeOf(0);
+        final ShortUrlRequested squatter = request("mallory", "https://example.com/m", firstGenerated);
+        final ShortUrlRequested generated = request("alice", "https://example.com/a", null);
+
+        requests.pipeInput(squatter.getUserId(), squatter);
+        requests.pipeInput(generated.getUserId(), generated);
+
+        final List<OperationOutcome> all = outcomes.readValuesToList();
+        assertThat(all).extracting(OperationOutcome::getHttpStatus).containsExactly(201, 201);
+        final String aliceCode = codeOf(all.get(1));
+        assertThat(aliceCode).isNotEqualTo(firstGenerated).isEqualTo(new CodeCipher(SECRET).codeOf(PARTITIONS));
+        assertThat(links().get(aliceCode).getOwnerId()).isEqualTo("alice");
+        assertThat(links().get(firstGenerated).getOwnerId()).isEqualTo("mallory");
+    }
+
+    @Test
+    void shouldKeepTheCodeAndOutcomeWhenARequestIsReplayed() {
+        final ShortUrlRequested request = request("alice", "https://example.com/a", null);
+
+        requests.pipeInput(request.getUserId(), request);
+        requests.pipeInput(request.getUserId(), request);
+
+        final List<OperationOutcome> all = outcomes.readValuesToList();
+        assertThat(all).hasSize(2);
+        assertThat(all).extracting(OperationOutcome::getHttpStatus).containsExactly(201, 201);
+        assertThat(codeOf(all.get(1))).isEqualTo(codeOf(all.get(0)));
+        final KeyValueStore<String, Long> counters = driver.getKeyValueStore(ShortUrlStores.COUNTERS);
+        assertThat(counters.get("0")).isEqualTo(1L);
+    }
+
+    @Test
+    void shouldIndexLinksByOwnerNewestFirst() {
+        final ShortUrlRequested older = request("alice", "https://example.com/1", "first");
+        final ShortUrlRequested newer = request("alice", "https://example.com/2", "second");
+        newer.setTimestamp(older.getTimestamp().plusSeconds(1));
+        requests.pipeInput(older.getUserId(), older);
+        requests.pipeInput(newer.getUserId(), newer);
+
+        final KeyValueStore<String, LinkCreated> byOwner = driver.getKeyValueStore(ShortUrlStores.LINKS_BY_OWNER);
+        try (var range = byOwner.prefixScan(OwnerKeys.prefix("alice"), Serdes.String().serializer())) {
+            final List<String> codes = new java.util.ArrayList<>();
+            range.forEachRemaining((KeyValue<String, LinkCreated> kv) -> codes.add(kv.value.getCode()));
+            assertThat(codes).containsExactly("second", "first");
+        }
+    }
+
+    @Test
+    void shouldCountClicksInTotalAndPerMinute() {
+        // 10:00:30, 10:01:10 and 10:01:50 fall into two one-minute windows
+        final Instant at = Instant.parse("2026-01-01T10:00:30Z");
+        for (int i = 0; i < 3; i++) {
+            clicks.pipeInput("abc", LinkClicked.newBuilder().setEventId("c" + i).setTimestamp(at).setCode("abc")
+                    .build(), at.plusSeconds(i * 40L));
+        }
+
+        final KeyValueStore<String, Long> totals = driver.getKeyValueStore(ShortUrlStores.CLICK_TOTALS);
+        assertThat(totals.get("abc")).isEqualTo(3L);
+        try (var windows = driver.<String, Long>getWindowStore(ShortUrlStores.CLICKS_BY_MINUTE)
+                .fetch("abc", at.minusSeconds(3600), at.plusSeconds(3600))) {
+            final List<Long> perMinute = new java.util.ArrayList<>();
+            windows.forEachRemaining(kv -> perMinute.add(kv.value));
+            assertThat(perMinute).containsExactly(1L, 2L);
+        }
+    }
+
+    private KeyValueStore<String, LinkCreated> links() {
+        return driver.getKeyValueStore(ShortUrlStores.LINKS);
+    }
+
+    private static String codeOf(OperationOutcome outcome) {
+        return outcome.getResultJson().replaceAll(".*\"code\":\"([^\"]+)\".*", "$1");
+    }
+
+    private ShortUrlRequested request(String user, String url, String customCode) {
+        return ShortUrlRequested.newBuilder().setEventId(String.valueOf(nextEventId++))
+                .setTimestamp(Instant.parse("2026-01-01T00:00:00Z")).setUserId(user).setUrl(url).setRedirect(302)
+                .setCustomCode(customCode).build();
+    }
+}
