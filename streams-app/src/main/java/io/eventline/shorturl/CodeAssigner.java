@@ -67,6 +67,9 @@ final class CodeAssigner implements Processor<String, ShortUrlRequested, String,
         // interleaving partitions keeps the index dense and unique across the cluster without coordination
         final long index = counter * partitions + partition;
         final String code = cipher.codeOf(index);
+        if (ReservedCodes.isReserved(code)) {
+            return freshCode(request);
+        }
         dedupe.put(dedupeKey(request), code);
         return code;
     }

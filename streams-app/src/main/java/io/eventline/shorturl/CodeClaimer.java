@@ -14,8 +14,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * generated code that an alias already took, the request again to draw another code.
  */
 final class CodeClaimer implements Processor<String, CodeClaimed, String, SpecificRecord> {
+    private final String publicUrl;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, LinkCreated> links;
+
+    CodeClaimer(String publicUrl) {
+        this.publicUrl = publicUrl;
+    }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
@@ -38,9 +43,9 @@ final class CodeClaimer implements Processor<String, CodeClaimed, String, Specif
             links.put(link.getCode(), link);
             // re-sent on replay too: a crash may have lost it after the store write
             context.forward(record.withKey(link.getCode()).withValue(link));
-            outcome(record, Outcomes.accepted(claim.getEventId(), claim.getUserId(), 201, LinkJson.of(link), now));
+            outcome(record, Outcomes.accepted(claim.getEventId(), claim.getUserId(), 201, LinkJson.of(link, publicUrl), now));
         } else if (sameLink(existing, claim)) {
-            outcome(record, Outcomes.accepted(claim.getEventId(), claim.getUserId(), 200, LinkJson.of(existing), now));
+            outcome(record, Outcomes.accepted(claim.getEventId(), claim.getUserId(), 200, LinkJson.of(existing, publicUrl), now));
         } else if (claim.getCustom()) {
             outcome(record, Outcomes.rejected(claim.getEventId(), claim.getUserId(), 409, "code-taken",
                     "Code already taken", "the code '" + claim.getCode() + "' belongs to another link", now));

@@ -8,25 +8,18 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The URL shortener: requests keyed by user choose a code, claims keyed by code decide ownership, links are
- * indexed by owner, and clicks are counted per code in total and per minute.
+ * indexed by owner, and clicks of existing links are counted in total and per minute beside the link.
  */
 public final class ShortUrlTopology {
     /** How long per-minute click counts are kept: enough for "last 24 hours" plus late clicks. */
@@ -35,8 +28,9 @@ public final class ShortUrlTopology {
     /**
      * @param partitions how many partitions the request topic has, which interleaves the per-partition counters
      * @param codeSecret the key of the code permutation; changing it only changes which codes come next
+     * @param publicUrl  the base of every {@code shortUrl}, e.g. {@code https://sho.rt}
      */
-    public record Settings(int partitions, String codeSecret) {
+    public record Settings(int partitions, String codeSecret, String publicUrl) {
     }
 
     private ShortUrlTopology() {
@@ -66,7 +60,7 @@ public final class ShortUrlTopology {
                         ShortUrlStores.ASSIGNED_CODES, ShortUrlStores.DEDUPE, ShortUrlStores.COUNTERS)
                 .repartition(Repartitioned.<String, CodeClaimed>as("shorturl-code-claims")
                         .withKeySerde(strings).withValueSerde(claimSerde))
-                .process(CodeClaimer::new, Named.as("shorturl-claim-code"), ShortUrlStores.LINKS);
+                .process(() -> new CodeClaimer(settings.publicUrl()), Named.as("shorturl-claim-code"), ShortUrlStores.LINKS);
 
         final Map<String, KStream<String, SpecificRecord>> branches = decided.split(Named.as("shorturl-decided-"))
                 .branch((code, value) -> value instanceof LinkCreated, Branched.as("link"))
@@ -90,18 +84,13 @@ public final class ShortUrlTopology {
                         .withKeySerde(strings).withValueSerde(linkSerde))
                 .process(OwnerIndexer::new, Named.as("shorturl-index-by-owner"), ShortUrlStores.LINKS_BY_OWNER);
 
-        final KGroupedStream<String, LinkClicked> clicks = builder
-                .stream(ShortUrlTopics.CLICKS.name(), Consumed.with(strings, serdes.of(LinkClicked.class))
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ShortUrlStores.CLICK_TOTALS), strings, Serdes.Long()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ShortUrlStores.CLICKS_BY_MINUTE,
+                CLICK_RETENTION, Duration.ofMinutes(1), false), strings, Serdes.Long()));
+        builder.stream(ShortUrlTopics.CLICKS.name(), Consumed.with(strings, serdes.of(LinkClicked.class))
                         .withName("shorturl-clicks"))
-                .groupByKey(Grouped.<String, LinkClicked>as("shorturl-clicks-by-code")
-                        .withKeySerde(strings).withValueSerde(serdes.of(LinkClicked.class)));
-        clicks.count(Named.as("shorturl-count-clicks"),
-                Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(ShortUrlStores.CLICK_TOTALS)
-                        .withKeySerde(strings).withValueSerde(Serdes.Long()));
-        clicks.windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofMinutes(5)))
-                .count(Named.as("shorturl-count-clicks-by-minute"),
-                        Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(ShortUrlStores.CLICKS_BY_MINUTE)
-                                .withKeySerde(strings).withValueSerde(Serdes.Long())
-                                .withRetention(CLICK_RETENTION));
+                .process(ClickCounter::new, Named.as("shorturl-count-clicks"), ShortUrlStores.LINKS,
+                        ShortUrlStores.CLICK_TOTALS, ShortUrlStores.CLICKS_BY_MINUTE);
     }
 }

@@ -39,7 +39,7 @@ class ShortUrlTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "shorturl-test-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(EventlineTopology.build(
-                new ShortUrlTopology.Settings(PARTITIONS, SECRET), serdes, props), props);
+                new ShortUrlTopology.Settings(PARTITIONS, SECRET, "https://sho.rt"), serdes, props), props);
         requests = driver.createInputTopic(ShortUrlTopics.REQUESTS.name(), Serdes.String().serializer(),
                 serdes.of(ShortUrlRequested.class).serializer());
         clicks = driver.createInputTopic(ShortUrlTopics.CLICKS.name(), Serdes.String().serializer(),
@@ -65,6 +65,7 @@ class ShortUrlTopologyTest {
         assertThat(outcome.getHttpStatus()).isEqualTo(201);
         final String code = codeOf(outcome);
         assertThat(code).matches("[0-9a-zA-Z]{7}");
+        assertThat(outcome.getResultJson()).contains("\"shortUrl\":\"https://sho.rt/" + code + "\"");
         assertThat(links().get(code).getUrl()).isEqualTo("https://example.com/a");
         assertThat(links().get(code).getOwnerId()).isEqualTo("alice");
     }
@@ -150,16 +151,20 @@ class ShortUrlTopologyTest {
     }
 
     @Test
-    void shouldCountClicksInTotalAndPerMinute() {
+    void shouldCountClicksOfExistingLinksInTotalAndPerMinute() {
+        final ShortUrlRequested request = request("alice", "https://example.com/a", "abc");
+        requests.pipeInput(request.getUserId(), request);
         // 10:00:30, 10:01:10 and 10:01:50 fall into two one-minute windows
         final Instant at = Instant.parse("2026-01-01T10:00:30Z");
         for (int i = 0; i < 3; i++) {
             clicks.pipeInput("abc", LinkClicked.newBuilder().setEventId("c" + i).setTimestamp(at).setCode("abc")
                     .build(), at.plusSeconds(i * 40L));
         }
+        clicks.pipeInput("nope", LinkClicked.newBuilder().setEventId("x").setTimestamp(at).setCode("nope").build(), at);
 
         final KeyValueStore<String, Long> totals = driver.getKeyValueStore(ShortUrlStores.CLICK_TOTALS);
         assertThat(totals.get("abc")).isEqualTo(3L);
+        assertThat(totals.get("nope")).isNull();
         try (var windows = driver.<String, Long>getWindowStore(ShortUrlStores.CLICKS_BY_MINUTE)
                 .fetch("abc", at.minusSeconds(3600), at.plusSeconds(3600))) {
             final List<Long> perMinute = new java.util.ArrayList<>();

@@ -1,0 +1,101 @@
+package io.eventline;
+
+import io.eventline.auth.JwtAuth;
+import io.eventline.auth.JwtSecrets;
+import io.eventline.auth.Principal;
+import io.eventline.platform.EventlineConfig;
+import io.eventline.platform.Platform;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code eventline} command: {@code run} the platform, or mint a {@code token}. */
+@Command(name = "eventline", mixinStandardHelpOptions = true, version = "eventline 0.1.0",
+        description = "Event-streaming backend on Kafka Streams.",
+        subcommands = {Main.Run.class, Main.Token.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /** Starts every part of the platform and serves until SIGTERM or Ctrl-C. */
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Start the platform (embedded Kafka and schema registry unless configured).")
+    static final class Run implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            final EventlineConfig config = EventlineConfig.fromEnvironment();
+            final Platform platform = new Platform(config, Clock.systemUTC());
+            final CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                platform.close();
+                stopped.countDown();
+            }, "eventline-shutdown"));
+            platform.start();
+            if (!platform.awaitReady(Duration.ofMinutes(5))) {
+                System.err.println("Eventline did not become ready within 5 minutes");
+                return 1;
+            }
+            System.out.println("Eventline ready: http://localhost:" + platform.httpPort());
+            System.out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    /** Prints a signed bearer token for a user, and nothing else. */
+    @Command(name = "token", mixinStandardHelpOptions = true, description = "Print a bearer token for USER.")
+    static final class Token implements Callable<Integer> {
+        private static final Pattern TTL = Pattern.compile("(\\d+)([smhd])");
+
+        @Parameters(index = "0", paramLabel = "USER", description = "the user ID (the token's subject)")
+        String user;
+
+        @Option(names = "--admin", description = "grant the admin role")
+        boolean admin;
+
+        @Option(names = "--service", description = "grant the service role")
+        boolean service;
+
+        @Option(names = "--ttl", defaultValue = "24h", description = "lifetime, e.g. 90s, 30m, 24h, 7d (default 24h)")
+        String ttl;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            final EventlineConfig config = EventlineConfig.fromEnvironment();
+            final Set<String> roles = admin && service ? Set.of(Principal.ADMIN, Principal.SERVICE)
+                    : admin ? Set.of(Principal.ADMIN) : service ? Set.of(Principal.SERVICE) : Set.of();
+            final JwtAuth auth = new JwtAuth(JwtSecrets.resolve(config), Clock.systemUTC());
+            spec.commandLine().getOut().println(auth.issue(user, roles, parseTtl(ttl)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+
+        private Duration parseTtl(String text) {
+            final Matcher m = TTL.matcher(text.trim());
+            if (!m.matches()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--ttl must look like 90s, 30m, 24h or 7d, got '" + text + "'");
+            }
+            final long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+    }
+}

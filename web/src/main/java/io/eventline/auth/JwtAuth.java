@@ -1,0 +1,95 @@
+package io.eventline.auth;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import io.eventline.http.ProblemException;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** HS256 bearer tokens: issues them for the CLI and checks them on every {@code /api/} request. */
+public final class JwtAuth {
+    public static final String ISSUER = "eventline";
+    private static final String PRINCIPAL_ATTRIBUTE = "eventline.principal";
+    private static final String CHALLENGE = "Bearer realm=\"eventline\"";
+
+    private final Algorithm algorithm;
+    private final JWTVerifier verifier;
+    private final Clock clock;
+
+    public JwtAuth(String secret, Clock clock) {
+        if (secret == null || secret.length() < 32) {
+            throw new IllegalArgumentException("the JWT secret must be at least 32 characters");
+        }
+        this.algorithm = Algorithm.HMAC256(secret);
+        this.clock = clock;
+        this.verifier = JWT.require(algorithm).withIssuer(ISSUER).acceptLeeway(5).build();
+    }
+
+    /** A signed token for {@code userId} with {@code roles}, valid for {@code ttl}. */
+    public String issue(String userId, Set<String> roles, Duration ttl) {
+        final Instant now = clock.instant();
+        return JWT.create().withIssuer(ISSUER).withSubject(userId).withIssuedAt(now).withExpiresAt(now.plus(ttl))
+                .withClaim("roles", List.copyOf(roles)).sign(algorithm);
+    }
+
+    /** Verifies a token; any defect is a 401. */
+    public Principal verify(String token) {
+        final DecodedJWT jwt;
+        try {
+            jwt = verifier.verify(token);
+        } catch (JWTVerificationException e) {
+            throw unauthorized("invalid_token", "the bearer token is invalid: " + e.getMessage());
+        }
+        final String subject = jwt.getSubject();
+        if (subject == null || subject.isBlank() || !Users.isValidId(subject)) {
+            throw unauthorized("invalid_token", "the token has no usable subject");
+        }
+        final List<String> roles = jwt.getClaim("roles").isNull() ? List.of() : jwt.getClaim("roles").asList(String.class);
+        return new Principal(subject, Set.copyOf(new LinkedHashSet<>(roles == null ? List.of() : roles)));
+    }
+
+    /** Before-handler for {@code /api/*}: authenticates the request or answers 401. */
+    public void authenticate(Context ctx) {
+        final String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            throw unauthorized(null, "an Authorization: Bearer token is required");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw unauthorized("invalid_request", "the Authorization header must use the Bearer scheme");
+        }
+        ctx.attribute(PRINCIPAL_ATTRIBUTE, verify(header.substring(7).trim()));
+    }
+
+    /** The authenticated caller of this request. */
+    public static Principal principal(Context ctx) {
+        final Principal principal = ctx.attribute(PRINCIPAL_ATTRIBUTE);
+        if (principal == null) {
+            throw unauthorized(null, "an Authorization: Bearer token is required");
+        }
+        return principal;
+    }
+
+    /** The caller, who must hold {@code role}. */
+    public static Principal requireRole(Context ctx, String role) {
+        final Principal principal = principal(ctx);
+        if (!principal.roles().contains(role)) {
+            throw ProblemException.forbidden("this operation requires the '" + role + "' role");
+        }
+        return principal;
+    }
+
+    private static ProblemException unauthorized(String error, String detail) {
+        final String challenge = error == null ? CHALLENGE : CHALLENGE + ", error=\"" + error + "\"";
+        return new ProblemException(401, "unauthorized", "Unauthorized", detail, List.of(),
+                Map.of("WWW-Authenticate", challenge));
+    }
+}

@@ -1,0 +1,42 @@
+package io.eventline.operations;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.auth.JwtAuth;
+import io.eventline.auth.Principal;
+import io.eventline.http.ApiRoute;
+import io.eventline.http.ProblemException;
+import io.eventline.query.QueryRouter;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.List;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** {@code GET /api/v1/operations/{eventId}}: what became of an earlier write. */
+public final class OperationRoutes {
+    private final QueryRouter router;
+    private final ObjectMapper json;
+
+    public OperationRoutes(QueryRouter router, ObjectMapper json) {
+        this.router = router;
+        this.json = json;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(ApiRoute.api(HandlerType.GET, "/api/v1/operations/{eventId}", "operations",
+                "Status of an accepted write that was still pending when its request returned 202", this::get));
+    }
+
+    private void get(Context ctx) throws Exception {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String eventId = ctx.pathParam("eventId");
+        router.answer(ctx, OperationStores.OUTCOMES, eventId, (c, stores) -> {
+            final ReadOnlyKeyValueStore<String, OperationOutcome> store = stores.keyValue(OperationStores.OUTCOMES);
+            final OperationOutcome outcome = store.get(eventId);
+            // another user's operation is reported as absent, so IDs reveal nothing
+            if (outcome == null || (outcome.getUserId() != null && !caller.mayRead(outcome.getUserId()))) {
+                throw ProblemException.notFound("no operation " + eventId);
+            }
+            c.contentType("application/json").result(OutcomeJson.of(outcome, json).toString());
+        });
+    }
+}

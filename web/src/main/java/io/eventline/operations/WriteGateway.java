@@ -1,0 +1,78 @@
+package io.eventline.operations;
+
+import io.eventline.http.ProblemException;
+import io.eventline.http.Problems;
+import io.eventline.producers.EventProducer;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write path every endpoint shares: produce the event, await the stream's outcome for it, and answer with
+ * that outcome; past the deadline, answer {@code 202} with {@code Location: /api/v1/operations/{eventId}}.
+ */
+public final class WriteGateway {
+    public static final String OPERATIONS_PATH = "/api/v1/operations/";
+    private static final Logger LOG = LoggerFactory.getLogger(WriteGateway.class);
+
+    private final EventProducer producer;
+    private final OutcomeListener outcomes;
+    private final Problems problems;
+    private final Duration awaitTimeout;
+    private final Clock clock;
+
+    public WriteGateway(EventProducer producer, OutcomeListener outcomes, Problems problems, Duration awaitTimeout,
+                        Clock clock) {
+        this.producer = producer;
+        this.outcomes = outcomes;
+        this.problems = problems;
+        this.awaitTimeout = awaitTimeout;
+        this.clock = clock;
+    }
+
+    /** Sends {@code event} (whose ID is {@code eventId}) and answers {@code ctx} with its outcome. */
+    public void submit(Context ctx, String eventId, String userId, SpecificRecord event) {
+        final CompletableFuture<OperationOutcome> outcome = outcomes.expect(eventId);
+        final long deadline = System.nanoTime() + awaitTimeout.toNanos();
+        ctx.future(() -> producer.send(event)
+                .thenCompose(acked -> outcome
+                        .completeOnTimeout(null, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+                .thenCompose(result -> result != null
+                        ? CompletableFuture.completedFuture(result)
+                        : markPending(eventId, userId))
+                .handle((result, error) -> {
+                    if (error != null) {
+                        outcomes.forget(eventId);
+                        LOG.warn("Write {} was not stored", eventId, error);
+                        problems.write(ProblemException.unavailable(
+                                "the request could not be stored; nothing was written, retry it", 1), ctx);
+                    } else {
+                        respond(ctx, result);
+                    }
+                    return null;
+                }));
+    }
+
+    private CompletableFuture<OperationOutcome> markPending(String eventId, String userId) {
+        outcomes.forget(eventId);
+        final OperationOutcome pending = Outcomes.pending(eventId, userId, clock.instant());
+        return producer.send(pending).thenApply(acked -> pending);
+    }
+
+    private void respond(Context ctx, OperationOutcome outcome) {
+        switch (outcome.getStatus()) {
+            case ACCEPTED -> ctx.status(outcome.getHttpStatus()).contentType("application/json")
+                    .result(outcome.getResultJson() == null ? "{}" : outcome.getResultJson());
+            case REJECTED -> problems.write(OutcomeJson.problemOf(outcome), ctx);
+            case PENDING -> ctx.status(202).header("Location", OPERATIONS_PATH + outcome.getEventId())
+                    .contentType("application/json")
+                    .result("{\"eventId\":\"" + outcome.getEventId() + "\",\"status\":\"pending\"}");
+            default -> throw new IllegalStateException("unknown status " + outcome.getStatus());
+        }
+    }
+}

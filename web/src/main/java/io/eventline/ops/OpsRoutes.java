@@ -1,0 +1,45 @@
+package io.eventline.ops;
+
+import io.eventline.http.ApiRoute;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+
+/** Liveness, readiness and Prometheus metrics for operators and orchestrators. */
+public final class OpsRoutes {
+    private final Readiness readiness;
+    private final PrometheusMeterRegistry metrics;
+
+    public OpsRoutes(Readiness readiness, PrometheusMeterRegistry metrics) {
+        this.readiness = readiness;
+        this.metrics = metrics;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.open(HandlerType.GET, "/health", "ops", "Liveness: the process is serving HTTP", this::health),
+                ApiRoute.open(HandlerType.GET, "/ready", "ops",
+                        "Readiness: streams RUNNING and stores queryable (503 otherwise)", this::ready),
+                ApiRoute.open(HandlerType.GET, "/metrics", "ops", "Prometheus metrics (JVM, Kafka Streams, HTTP)",
+                        this::metrics));
+    }
+
+    private void health(Context ctx) {
+        ctx.contentType("application/json").result("{\"status\":\"UP\"}");
+    }
+
+    private void ready(Context ctx) {
+        final boolean ready = readiness.isReady();
+        ctx.status(ready ? 200 : 503).contentType("application/json")
+                .result("{\"status\":\"" + (ready ? "READY" : "NOT_READY") + "\",\"streams\":\""
+                        + readiness.state() + "\"}");
+        if (!ready) {
+            ctx.header("Retry-After", "1");
+        }
+    }
+
+    private void metrics(Context ctx) {
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    }
+}

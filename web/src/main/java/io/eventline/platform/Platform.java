@@ -1,0 +1,220 @@
+package io.eventline.platform;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.auth.JwtAuth;
+import io.eventline.auth.JwtSecrets;
+import io.eventline.http.ApiDocsRoutes;
+import io.eventline.http.ApiRoute;
+import io.eventline.http.EventlineWeb;
+import io.eventline.http.Problems;
+import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.ids.WorkerLease;
+import io.eventline.kafka.EmbeddedKafkaBroker;
+import io.eventline.kafka.TopicProvisioner;
+import io.eventline.kafka.TopicSpec;
+import io.eventline.operations.OperationRoutes;
+import io.eventline.operations.OperationTopics;
+import io.eventline.operations.OutcomeListener;
+import io.eventline.operations.WriteGateway;
+import io.eventline.ops.OpsRoutes;
+import io.eventline.ops.Readiness;
+import io.eventline.producers.EventProducer;
+import io.eventline.query.QueryRouter;
+import io.eventline.registry.SchemaRegistryServer;
+import io.eventline.registry.client.HttpSchemaRegistryClient;
+import io.eventline.serde.EventSerdes;
+import io.eventline.shorturl.ShortUrlRoutes;
+import io.eventline.shorturl.ShortUrlTopics;
+import io.eventline.shorturl.ShortUrlTopology;
+import io.eventline.streams.EventlineTopology;
+import io.eventline.streams.StreamsSettings;
+import io.eventline.topics.Topic;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Eventline instance: the embedded broker and registry when none are configured, the streams app, the
+ * producers and the web server. Closes in the reverse order: web, streams, producers, registry, broker.
+ */
+public final class Platform implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+    private static final String VERSION = "0.1.0";
+    /** The schema registry's log, named as in Confluent's registry so existing tooling recognizes it. */
+    public static final String SCHEMAS_TOPIC = "_schemas";
+
+    private final EventlineConfig config;
+    private final Clock clock;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private KafkaStreams streams;
+    private Javalin web;
+
+    public Platform(EventlineConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Starts everything and returns once the web server listens; see {@link #awaitReady(Duration)}. */
+    public Platform start() throws Exception {
+        try {
+            startAll();
+            return this;
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        final String jwtSecret = JwtSecrets.resolve(config);
+        final String bootstrap = config.kafkaBootstrapServers().orElseGet(this::startBroker);
+        try (TopicProvisioner topics = TopicProvisioner.connect(bootstrap)) {
+            topics.ensureTopics(topicSpecs());
+        }
+        final String registryUrl = config.schemaRegistryUrl().orElseGet(() -> startRegistry(bootstrap));
+        final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl);
+
+        final WorkerLease lease = new WorkerLease(bootstrap, config.instanceId(), config.datacenterId(),
+                config.workerId(), WorkerLease.DEFAULT_TTL, clock);
+        lease.acquire();
+        started.add(lease);
+        final SnowflakeIdGenerator ids = new SnowflakeIdGenerator(config.datacenterId(), config.workerId());
+
+        final EventProducer producer = new EventProducer(bootstrap, "eventline-web-" + config.instanceId(), registry);
+        started.add(producer);
+
+        final Properties streamsProps = StreamsSettings.of(config, bootstrap);
+        final EventSerdes serdes = new EventSerdes(registry);
+        streams = new KafkaStreams(EventlineTopology.build(new ShortUrlTopology.Settings(config.topicPartitions(),
+                jwtSecret, config.publicUrl()), serdes, streamsProps), streamsProps);
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("A stream thread failed; replacing it", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> LOG.info("Streams {} -> {}", before, now));
+        started.add(() -> streams.close(Duration.ofSeconds(30)));
+        streams.start();
+
+        final OutcomeListener outcomes = new OutcomeListener(bootstrap, "eventline-outcomes-" + config.instanceId(),
+                registry);
+        outcomes.start(Duration.ofSeconds(60));
+        started.add(outcomes);
+
+        final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Stream.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
+                new ProcessorMetrics(), new UptimeMetrics()).forEach(binder -> binder.bindTo(meters));
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        started.add(streamsMetrics);
+
+        final ObjectMapper json = Json.mapper();
+        final URI advertised = URI.create(config.advertisedUrl());
+        final QueryRouter router = new QueryRouter(streams,
+                new HostInfo(advertised.getHost(), advertised.getPort() > 0 ? advertised.getPort() : 80),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(), Duration.ofSeconds(5));
+        final WriteGateway writes = new WriteGateway(producer, outcomes, new Problems(json),
+                Duration.ofMillis(config.awaitTimeoutMs()), clock);
+        final List<ApiRoute> routes = new ArrayList<>();
+        routes.addAll(new OpsRoutes(new Readiness(streams), meters).routes());
+        routes.addAll(new OperationRoutes(router, json).routes());
+        routes.addAll(new ShortUrlRoutes(writes, router, producer, ids, json, config.publicUrl(), ownHosts(), clock)
+                .routes());
+        routes.addAll(ApiDocsRoutes.describe(routes, config.publicUrl(), VERSION, json));
+        web = EventlineWeb.create(routes, new JwtAuth(jwtSecret, clock), json, meters);
+        web.start(config.httpPort());
+        started.add(web::stop);
+    }
+
+    private String startBroker() {
+        final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(config.dataDir().resolve("kafka"),
+                config.kafkaPort());
+        started.add(broker);
+        broker.start();
+        return broker.bootstrapServers();
+    }
+
+    private String startRegistry(String bootstrap) {
+        final SchemaRegistryServer registry = new SchemaRegistryServer(bootstrap, SCHEMAS_TOPIC,
+                config.topicReplicationFactor(), config.registryPort(), "0.0.0.0");
+        started.add(registry);
+        registry.start();
+        return "http://localhost:" + registry.port();
+    }
+
+    private List<TopicSpec> topicSpecs() {
+        final List<TopicSpec> specs = new ArrayList<>();
+        Stream.of(ShortUrlTopics.ALL, OperationTopics.ALL).flatMap(List::stream).forEach(topic -> specs.add(spec(topic)));
+        specs.add(new TopicSpec(StreamsSettings.DEAD_LETTER_TOPIC, config.topicPartitions(),
+                config.topicReplicationFactor(), java.util.Map.of()));
+        specs.add(TopicSpec.of(SCHEMAS_TOPIC, 1).compacted().withReplicationFactor(config.topicReplicationFactor()));
+        specs.add(WorkerLease.topicSpec(WorkerLease.TOPIC).withReplicationFactor(config.topicReplicationFactor()));
+        return specs;
+    }
+
+    private TopicSpec spec(Topic<?> topic) {
+        return new TopicSpec(topic.name(), config.topicPartitions(), config.topicReplicationFactor(),
+                topic.topicConfig());
+    }
+
+    /** {@code host:port} of this service, which short links may not point back to. */
+    private Set<String> ownHosts() {
+        final Set<String> hosts = new java.util.HashSet<>();
+        for (String url : List.of(config.publicUrl(), config.advertisedUrl())) {
+            final URI uri = URI.create(url);
+            final int port = uri.getPort() > 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+            hosts.add(uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
+        }
+        return Set.copyOf(hosts);
+    }
+
+    /** Waits until the streams run and their stores answer. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        final Readiness readiness = new Readiness(streams);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (readiness.isReady()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    public int httpPort() {
+        return web.port();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Failed to close {}", started.get(i), e);
+            }
+        }
+        started.clear();
+    }
+}

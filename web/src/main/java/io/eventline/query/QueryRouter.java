@@ -1,0 +1,162 @@
+package io.eventline.query;
+
+import io.eventline.http.ProblemException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers every read from the instance that owns the key: locally when that is this instance, otherwise by
+ * forwarding the request once to the owner. A forwarded request is never forwarded again. When the owner
+ * cannot be reached, a standby replica answers, marked {@code Eventline-Stale: true}; while ownership is
+ * unknown (rebalancing, restoring) the answer is 503 with {@code Retry-After}, never a wrong 404.
+ */
+public final class QueryRouter {
+    public static final String FORWARDED_HEADER = "Eventline-Forwarded";
+    public static final String ALLOW_STALE_HEADER = "Eventline-Allow-Stale";
+    public static final String STALE_HEADER = "Eventline-Stale";
+    private static final Logger LOG = LoggerFactory.getLogger(QueryRouter.class);
+    private static final Serializer<String> KEYS = new StringSerializer();
+    private static final List<String> PASSED_BACK_HEADERS = List.of("Content-Type", "Location", STALE_HEADER,
+            "Retry-After", "Cache-Control", "WWW-Authenticate");
+    private static final int RETRY_AFTER_SECONDS = 1;
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final HttpClient http;
+    private final Duration forwardTimeout;
+
+    public QueryRouter(KafkaStreams streams, HostInfo self, HttpClient http, Duration forwardTimeout) {
+        this.streams = streams;
+        this.self = self;
+        this.http = http;
+        this.forwardTimeout = forwardTimeout;
+    }
+
+    /** An answer computed from this instance's stores. */
+    @FunctionalInterface
+    public interface LocalAnswer {
+        void answer(Context ctx, LocalStores stores) throws Exception;
+    }
+
+    /** Answers {@code ctx} from the partition of {@code storeName} that holds {@code key}. */
+    public void answer(Context ctx, String storeName, String key, LocalAnswer answer) throws Exception {
+        final KeyQueryMetadata owner = ownerOf(storeName, key)
+                .orElseThrow(() -> ProblemException.unavailable(
+                        "the owner of this key is being decided (rebalance in progress); retry shortly",
+                        RETRY_AFTER_SECONDS));
+        final boolean forwarded = "true".equalsIgnoreCase(ctx.header(FORWARDED_HEADER));
+        if (owner.activeHost().equals(self)) {
+            answerLocally(ctx, owner.partition(), false, answer);
+        } else if (forwarded) {
+            final boolean staleAllowed = "true".equalsIgnoreCase(ctx.header(ALLOW_STALE_HEADER));
+            if (!staleAllowed || !owner.standbyHosts().contains(self)) {
+                throw ProblemException.unavailable("this instance no longer owns the key; retry shortly",
+                        RETRY_AFTER_SECONDS);
+            }
+            answerLocally(ctx, owner.partition(), true, answer);
+        } else if (!forward(ctx, owner.activeHost(), false)) {
+            answerFromStandby(ctx, owner, answer);
+        }
+    }
+
+    private void answerFromStandby(Context ctx, KeyQueryMetadata owner, LocalAnswer answer) throws Exception {
+        if (owner.standbyHosts().contains(self)) {
+            answerLocally(ctx, owner.partition(), true, answer);
+            return;
+        }
+        for (HostInfo standby : owner.standbyHosts()) {
+            if (forward(ctx, standby, true)) {
+                return;
+            }
+        }
+        throw ProblemException.unavailable("the owner of this key cannot be reached and no replica could answer",
+                RETRY_AFTER_SECONDS);
+    }
+
+    private Optional<KeyQueryMetadata> ownerOf(String storeName, String key) {
+        final KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(storeName, key, KEYS);
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
+                || metadata.activeHost().port() < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(metadata);
+    }
+
+    private void answerLocally(Context ctx, int partition, boolean stale, LocalAnswer answer) throws Exception {
+        if (stale) {
+            ctx.header(STALE_HEADER, "true");
+        }
+        try {
+            answer.answer(ctx, new LocalStores(streams, partition, stale));
+        } catch (InvalidStateStoreException e) {
+            throw ProblemException.unavailable("the store is not queryable yet (" + e.getMessage() + ")",
+                    RETRY_AFTER_SECONDS);
+        }
+    }
+
+    /** Sends the request to {@code host}; false when that host cannot be reached. */
+    private boolean forward(Context ctx, HostInfo host, boolean allowStale) {
+        final String query = ctx.queryString();
+        final URI uri = URI.create("http://" + host.host() + ":" + host.port() + ctx.path()
+                + (query == null || query.isEmpty() ? "" : "?" + query));
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(forwardTimeout)
+                .method(ctx.method().name(), HttpRequest.BodyPublishers.noBody())
+                .header(FORWARDED_HEADER, "true");
+        if (allowStale) {
+            request.header(ALLOW_STALE_HEADER, "true");
+        }
+        for (String name : List.of("Authorization", "Accept")) {
+            final String value = ctx.header(name);
+            if (value != null) {
+                request.header(name, value);
+            }
+        }
+        final HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            LOG.warn("Instance {}:{} did not answer a forwarded query: {}", host.host(), host.port(), e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("interrupted while asking the owner", RETRY_AFTER_SECONDS);
+        }
+        ctx.status(response.statusCode());
+        for (String name : PASSED_BACK_HEADERS) {
+            response.headers().firstValue(name).ifPresent(value -> {
+                if ("Content-Type".equals(name)) {
+                    ctx.contentType(value);
+                } else {
+                    ctx.header(name, value);
+                }
+            });
+        }
+        ctx.result(response.body());
+        return true;
+    }
+
+    /** This instance's address as other instances reach it. */
+    public HostInfo self() {
+        return self;
+    }
+}
