@@ -70,6 +70,7 @@ public final class Platform implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private KafkaStreams streams;
     private Javalin web;
+    private String registryUrl;
 
     public Platform(EventlineConfig config, Clock clock) {
         this.config = config;
@@ -93,7 +94,7 @@ public final class Platform implements AutoCloseable {
         try (TopicProvisioner topics = TopicProvisioner.connect(bootstrap)) {
             topics.ensureTopics(topicSpecs());
         }
-        final String registryUrl = config.schemaRegistryUrl().orElseGet(() -> startRegistry(bootstrap));
+        registryUrl = config.schemaRegistryUrl().orElseGet(() -> startRegistry(bootstrap));
         final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl);
 
         final WorkerLease lease = new WorkerLease(bootstrap, config.instanceId(), config.datacenterId(),
@@ -204,6 +205,16 @@ public final class Platform implements AutoCloseable {
 
     public int httpPort() {
         return web.port();
+    }
+
+    /** The running web app, for checks of its routes. */
+    Javalin web() {
+        return web;
+    }
+
+    /** The schema registry this instance uses. */
+    public String registryUrl() {
+        return registryUrl;
     }
 
     @Override

@@ -1,0 +1,227 @@
+package io.eventline.ids;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.eventline.kafka.KafkaCluster;
+import io.eventline.kafka.KafkaClusterExtension;
+import io.eventline.kafka.TestNames;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@Tag("integration")
+@ExtendWith(KafkaClusterExtension.class)
+class WorkerLeaseIntegrationTest {
+
+    private static final Duration TTL = Duration.ofSeconds(30);
+    private static final int DATACENTER = 2;
+    private static final int WORKER = 7;
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-06-01T12:00:00Z"));
+    private final List<WorkerLease> leases = new ArrayList<>();
+    private KafkaCluster kafka;
+    private String topic;
+
+    @BeforeEach
+    void setUp(KafkaCluster kafka, TestNames names) {
+        this.kafka = kafka;
+        this.topic = names.topic("worker-leases");
+    }
+
+    @AfterEach
+    void tearDown() {
+        leases.forEach(WorkerLease::close);
+    }
+
+    @Test
+    void shouldRefuseSecondInstanceWithSamePair() {
+        // Given
+        final WorkerLease first = lease("instance-a");
+        final Instant expiry = first.acquire();
+
+        // When / Then
+        final WorkerLease second = lease("instance-b");
+        assertThatThrownBy(second::acquire)
+                .isInstanceOfSatisfying(WorkerIdConflictException.class, e -> {
+                    assertThat(e.holder()).isEqualTo("instance-a");
+                    assertThat(e.expiresAt()).contains(expiry);
+                })
+                .hasMessageContaining("instance-a")
+                .hasMessageContaining(expiry.toString())
+                .hasMessageContaining(WorkerLease.WORKER_ID_ENV);
+        assertThat(first.isHeld()).isTrue();
+        assertThat(second.isHeld()).isFalse();
+    }
+
+    @Test
+    void shouldLetOtherPairsBeLeasedAlongside() {
+        // Given
+        lease("instance-a").acquire();
+
+        // When
+        final WorkerLease otherWorker = new WorkerLease(kafka.clientConfig(), topic, "instance-b", DATACENTER,
+                WORKER + 1, TTL, clock);
+        leases.add(otherWorker);
+        otherWorker.acquire();
+
+        // Then
+        assertThat(otherWorker.isHeld()).isTrue();
+    }
+
+    @Test
+    void shouldLetSameInstanceReacquireAfterCrash() {
+        // Given an instance that died without closing its lease
+        final WorkerLease crashed = lease("instance-a");
+        crashed.acquire();
+
+        // When it restarts under the same instance ID
+        final WorkerLease restarted = lease("instance-a");
+        restarted.acquire();
+
+        // Then it holds the pair, and the stale lease gives way rather than releasing it
+        assertThat(restarted.isHeld()).isTrue();
+        final AtomicBoolean lost = new AtomicBoolean();
+        crashed.onLost(() -> lost.set(true));
+        crashed.renewNow();
+        assertThat(lost).isTrue();
+        assertThat(crashed.isHeld()).isFalse();
+        crashed.close();
+        assertThatThrownBy(lease("instance-b")::acquire).isInstanceOf(WorkerIdConflictException.class);
+    }
+
+    @Test
+    void shouldLetAnotherInstanceAcquireAfterClose() {
+        // Given
+        final WorkerLease first = lease("instance-a");
+        first.acquire();
+
+        // When
+        first.close();
+
+        // Then
+        final WorkerLease second = lease("instance-b");
+        second.acquire();
+        assertThat(second.isHeld()).isTrue();
+    }
+
+    @Test
+    void shouldLetAnotherInstanceAcquireAfterExpiry() {
+        // Given an instance that stopped renewing
+        final WorkerLease stalled = lease("instance-a");
+        stalled.acquire();
+
+        // When the lease runs out
+        clock.advance(TTL.plusMillis(1));
+
+        // Then another instance takes it, and the stalled one finds out at its next renewal
+        assertThat(stalled.isHeld()).isFalse();
+        final WorkerLease successor = lease("instance-b");
+        successor.acquire();
+        assertThat(successor.isHeld()).isTrue();
+
+        final AtomicBoolean lost = new AtomicBoolean();
+        stalled.onLost(() -> lost.set(true));
+        stalled.renewNow();
+        assertThat(lost).isTrue();
+        stalled.close();
+        assertThatThrownBy(lease("instance-c")::acquire)
+                .isInstanceOfSatisfying(WorkerIdConflictException.class,
+                        e -> assertThat(e.holder()).isEqualTo("instance-b"));
+    }
+
+    @Test
+    void shouldLetExactlyOneOfRacingInstancesWin() throws Exception {
+        // Given
+        final int racers = 4;
+        final List<WorkerLease> contenders = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+            contenders.add(lease("racer-" + i));
+        }
+        final ExecutorService pool = Executors.newFixedThreadPool(racers);
+        final CountDownLatch start = new CountDownLatch(1);
+
+        // When
+        final List<Future<Boolean>> outcomes = new ArrayList<>();
+        try {
+            for (WorkerLease contender : contenders) {
+                outcomes.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        contender.acquire();
+                        return true;
+                    } catch (WorkerIdConflictException e) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+
+            // Then
+            int winners = 0;
+            for (Future<Boolean> outcome : outcomes) {
+                winners += outcome.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(winners).isEqualTo(1);
+            assertThat(contenders).filteredOn(WorkerLease::isHeld).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldExtendExpiryOnRenewal() {
+        // Given
+        final WorkerLease held = lease("instance-a");
+        final Instant firstExpiry = held.acquire();
+
+        // When
+        clock.advance(Duration.ofSeconds(20));
+        held.renewNow();
+
+        // Then
+        assertThat(held.expiresAt()).isEqualTo(firstExpiry.plusSeconds(20));
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(held.isHeld()).isTrue();
+        assertThatThrownBy(lease("instance-b")::acquire).isInstanceOf(WorkerIdConflictException.class);
+    }
+
+    private WorkerLease lease(String instanceId) {
+        final WorkerLease lease =
+                new WorkerLease(kafka.clientConfig(), topic, instanceId, DATACENTER, WORKER, TTL, clock);
+        leases.add(lease);
+        return lease;
+    }
+
+    /** A clock that only moves when told to. */
+    private static final class ManualClock implements InstantSource {
+        private volatile Instant now;
+
+        ManualClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration delta) {
+            now = now.plus(delta);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.eventline.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.kafka.KafkaCluster;
+import io.eventline.kafka.KafkaClusterExtension;
+import io.eventline.shorturl.ShortUrlTopics;
+import io.eventline.streams.StreamsSettings;
+import io.javalin.http.HandlerType;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@Tag("integration")
+@ExtendWith(KafkaClusterExtension.class)
+class PlatformApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<HandlerType> VERBS = Set.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH, HandlerType.DELETE);
+    private static PlatformFixture platform;
+    private static String bootstrapServers;
+
+    @BeforeAll
+    static void startPlatform(KafkaCluster kafka) throws Exception {
+        bootstrapServers = kafka.bootstrapServers();
+        platform = PlatformFixture.start(bootstrapServers, Map.of());
+    }
+
+    @AfterAll
+    static void stopPlatform() throws Exception {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void shouldDescribeEveryRegisteredRouteInTheOpenApiDocument() throws Exception {
+        final JsonNode paths = JSON.readTree(platform.get("/openapi.json", null).body()).get("paths");
+
+        final List<String> registered = platform.platform().web().unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint -> VERBS.contains(endpoint.method))
+                .map(endpoint -> endpoint.method.name().toLowerCase(java.util.Locale.ROOT) + " " + endpoint.path)
+                .toList();
+
+        assertThat(registered).contains("post /api/v1/urls", "get /{code}", "get /api/v1/operations/{eventId}",
+                "get /health", "get /ready", "get /metrics", "get /openapi.json", "get /docs");
+        for (String route : registered) {
+            final String[] parts = route.split(" ", 2);
+            assertThat(paths.path(parts[1]).has(parts[0])).as("%s is documented", route).isTrue();
+        }
+        assertThat(paths.path("/api/v1/urls").path("post").has("security")).isTrue();
+        assertThat(paths.path("/{code}").path("get").has("security")).isFalse();
+    }
+
+    @Test
+    void shouldRenderTheApiReferencePage() throws Exception {
+        final HttpResponse<String> page = platform.get("/docs", null);
+        final HttpResponse<String> bundle = platform.get("/docs/assets/swagger-ui-bundle.js", null);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("/openapi.json", "swagger-ui-bundle.js");
+        assertThat(bundle.statusCode()).isEqualTo(200);
+        assertThat(bundle.body()).contains("SwaggerUIBundle");
+    }
+
+    @Test
+    void shouldReportHealthReadinessAndMetrics() throws Exception {
+        assertThat(platform.get("/health", null).statusCode()).isEqualTo(200);
+        final HttpResponse<String> ready = platform.get("/ready", null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ready.body()).get("streams").asText()).isEqualTo("RUNNING");
+
+        final String metrics = platform.get("/metrics", null).body();
+        assertThat(metrics).contains("jvm_memory_used_bytes", "kafka_stream_", "http_server_requests");
+    }
+
+    @Test
+    void shouldSendUnreadableRecordsToTheDeadLetterTopicAndKeepProcessing() throws Exception {
+        final String poisonKey = "poison-" + UUID.randomUUID();
+        final Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(ShortUrlTopics.REQUESTS.name(), poisonKey,
+                    "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
+        }
+
+        final ConsumerRecord<String, byte[]> dead = awaitDeadLetter(poisonKey);
+        final Set<String> headers = java.util.Arrays.stream(dead.headers().toArray())
+                .map(h -> h.key()).collect(Collectors.toSet());
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
+        assertThat(headers).anyMatch(h -> h.contains("exception"));
+
+        final HttpResponse<String> after = platform.post("/api/v1/urls", platform.token("dave"),
+                "{\"url\":\"https://example.com/after-poison/" + UUID.randomUUID() + "\"}");
+        assertThat(after.statusCode()).isEqualTo(201);
+    }
+
+    private static ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {
+        final Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-check-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(StreamsSettings.DEAD_LETTER_TOPIC));
+            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no dead letter with key " + key);
+    }
+}

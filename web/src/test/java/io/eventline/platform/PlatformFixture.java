@@ -1,0 +1,115 @@
+package io.eventline.platform;
+
+import io.eventline.auth.JwtAuth;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One in-process Eventline instance on a test broker, with its own application ID, ports and data. */
+public final class PlatformFixture implements AutoCloseable {
+    public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
+    private static final AtomicInteger NEXT_WORKER = new AtomicInteger(1);
+
+    private final Platform platform;
+    private final int port;
+    private final Path dataDir;
+    private final JwtAuth auth = new JwtAuth(JWT_SECRET, Clock.systemUTC());
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private PlatformFixture(Platform platform, int port, Path dataDir) {
+        this.platform = platform;
+        this.port = port;
+        this.dataDir = dataDir;
+    }
+
+    /** Starts an instance against {@code bootstrapServers} and waits until it is ready. */
+    public static PlatformFixture start(String bootstrapServers, Map<String, String> overrides) throws Exception {
+        final Path dataDir = Files.createTempDirectory("eventline-platform-");
+        final int port = freePort();
+        final String id = "test-" + UUID.randomUUID().toString().substring(0, 8);
+        final Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("EVENTLINE_REGISTRY_PORT", "0");
+        env.put("EVENTLINE_HTTP_PORT", Integer.toString(port));
+        env.put("EVENTLINE_DATA_DIR", dataDir.toString());
+        env.put("EVENTLINE_APPLICATION_ID", "eventline-" + id);
+        env.put("EVENTLINE_INSTANCE_ID", id);
+        env.put("EVENTLINE_WORKER_ID", Integer.toString(NEXT_WORKER.getAndIncrement() % 32));
+        env.put("EVENTLINE_DATACENTER_ID", "7");
+        env.put("EVENTLINE_JWT_SECRET", JWT_SECRET);
+        env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
+        env.putAll(overrides);
+        final Platform platform = new Platform(EventlineConfig.load(env), Clock.systemUTC()).start();
+        if (!platform.awaitReady(Duration.ofSeconds(90))) {
+            platform.close();
+            throw new IllegalStateException("platform not ready in time");
+        }
+        return new PlatformFixture(platform, port, dataDir);
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The platform itself, for checks that look inside. */
+    public Platform platform() {
+        return platform;
+    }
+
+    /** The URL of the schema registry the instance uses. */
+    public String registryUrl() {
+        return platform.registryUrl();
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    public String token(String user, String... roles) {
+        return auth.issue(user, Set.of(roles), Duration.ofHours(1));
+    }
+
+    public HttpResponse<String> get(String path, String token) throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, String token, String body) throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() throws IOException {
+        platform.close();
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
