@@ -38,6 +38,7 @@ public final class EventlineWeb {
                     .tag("method", ctx.method().name())
                     .tag("route", routeOf(ctx))
                     .tag("status", Integer.toString(ctx.statusCode()))
+                    .publishPercentileHistogram()
                     .register(meters).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
             config.routes.before("/api/*", auth::authenticate);
             // a route that starts with a path parameter (the short-link catch-all) must not shadow fixed paths
