@@ -44,6 +44,8 @@ public final class StreamsSettings {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 15_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        // no topology joins streams by time, so a task never waits for an idle input to catch up
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         return props;
     }
 
