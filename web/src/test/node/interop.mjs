@@ -5,11 +5,12 @@
 //
 // 1. registers an Avro schema and produces one record in the Confluent wire format to <topic to Java>;
 // 2. consumes one record from <topic from Java> and decodes it with the schema the registry has for its ID.
-// Prints one JSON line per step on stdout; exits non-zero on any failure or after TIMEOUT_MS.
-import { Kafka, logLevel } from 'kafkajs';
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+// Prints one JSON line per step on stdout; exits non-zero on any failure or after the timeout.
+import {
+  consumeUntil, emit, kafkaClient, produceOne, registerAvro, registryClient, run, schemaIdOf, UsageError,
+} from './support.mjs';
 
-const TIMEOUT_MS = 90_000;
+const USAGE = 'node interop.mjs <bootstrap servers> <registry url> <topic to Java> <topic from Java>';
 
 const GREETING = {
   type: 'record',
@@ -24,15 +25,9 @@ const GREETING = {
   ],
 };
 
-function emit(event) {
-  process.stdout.write(`${JSON.stringify(event)}\n`);
-}
-
 async function produceToJava(kafka, registry, topic) {
-  const { id } = await registry.register(
-    { type: SchemaType.AVRO, schema: JSON.stringify(GREETING) },
-    { subject: `${topic}-value` },
-  );
+  const subject = `${topic}-value`;
+  const id = await registerAvro(registry, subject, GREETING);
   const value = await registry.encode(id, {
     from: 'node',
     count: 42,
@@ -40,62 +35,28 @@ async function produceToJava(kafka, registry, topic) {
     tags: ['kafkajs', 'avsc'],
     note: 'héllo',
   });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  try {
-    await producer.send({ topic, acks: -1, messages: [{ key: 'node', value }] });
-  } finally {
-    await producer.disconnect();
-  }
-  emit({ event: 'produced', topic, id, subject: `${topic}-value` });
+  await produceOne(kafka, topic, 'node', value);
+  emit({ event: 'produced', topic, id, subject });
 }
 
 async function consumeFromJava(kafka, registry, topic) {
-  const consumer = kafka.consumer({ groupId: `eventline-interop-${process.pid}-${Date.now()}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const record = await new Promise((resolve, reject) => {
-      consumer.run({
-        eachMessage: async ({ message }) => {
-          try {
-            const schemaId = message.value.readInt32BE(1);
-            resolve({ key: message.key?.toString(), schemaId, value: await registry.decode(message.value) });
-          } catch (error) {
-            reject(error);
-          }
-        },
-      }).catch(reject);
-    });
-    emit({ event: 'consumed', topic, ...record });
-  } finally {
-    await consumer.disconnect();
-  }
+  const { [topic]: record } = await consumeUntil(kafka, [topic], async (_, message) => ({
+    key: message.key?.toString(),
+    schemaId: schemaIdOf(message.value),
+    value: await registry.decode(message.value),
+  }));
+  emit({ event: 'consumed', topic, ...record });
 }
 
-async function main() {
-  const [brokers, registryUrl, toJava, fromJava] = process.argv.slice(2);
+async function main(args) {
+  const [brokers, registryUrl, toJava, fromJava] = args;
   if (!fromJava) {
-    throw new Error('usage: node interop.mjs <bootstrap servers> <registry url> <topic to Java> <topic from Java>');
+    throw new UsageError(`expected 4 arguments, got ${args.length}`);
   }
-  const kafka = new Kafka({ clientId: 'eventline-interop', brokers: brokers.split(','), logLevel: logLevel.ERROR });
-  const registry = new SchemaRegistry({ host: registryUrl });
+  const kafka = kafkaClient(brokers);
+  const registry = registryClient(registryUrl);
   await produceToJava(kafka, registry, toJava);
   await consumeFromJava(kafka, registry, fromJava);
 }
 
-const timer = setTimeout(() => {
-  console.error(`interop gave up after ${TIMEOUT_MS} ms`);
-  process.exit(2);
-}, TIMEOUT_MS);
-
-main().then(
-  () => {
-    clearTimeout(timer);
-    process.exit(0);
-  },
-  (error) => {
-    console.error(error?.stack ?? String(error));
-    process.exit(1);
-  },
-);
+run(main, USAGE, 90_000);
