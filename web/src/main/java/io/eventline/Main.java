@@ -3,6 +3,7 @@ package io.eventline;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.JwtSecrets;
 import io.eventline.auth.Principal;
+import io.eventline.ids.WorkerIdConflictException;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.Platform;
 import java.time.Clock;
@@ -24,7 +25,17 @@ import picocli.CommandLine.Parameters;
 public final class Main {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::explain).execute(args));
+    }
+
+    /** Settings and clashes the operator can fix are reported as one line, not a stack trace. */
+    private static int explain(Exception error, CommandLine command, CommandLine.ParseResult parsed)
+            throws Exception {
+        if (error instanceof EventlineConfig.ConfigException || error instanceof WorkerIdConflictException) {
+            command.getErr().println("eventline: " + error.getMessage());
+            return 2;
+        }
+        throw error;
     }
 
     /** Starts every part of the platform and serves until SIGTERM or Ctrl-C. */
