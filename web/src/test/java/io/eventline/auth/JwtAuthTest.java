@@ -1,0 +1,45 @@
+package io.eventline.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eventline.http.ProblemException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class JwtAuthTest {
+    private static final String SECRET = "a-secret-of-at-least-thirty-two-characters";
+    private final JwtAuth auth = new JwtAuth(SECRET, Clock.systemUTC());
+
+    @Test
+    void shouldCarryTheSubjectAndRolesOfAnIssuedToken() {
+        final Principal principal = auth.verify(auth.issue("alice", Set.of("admin"), Duration.ofMinutes(5)));
+
+        assertThat(principal.userId()).isEqualTo("alice");
+        assertThat(principal.isAdmin()).isTrue();
+        assertThat(principal.mayRead("bob")).isTrue();
+    }
+
+    @Test
+    void shouldRejectExpiredTokensAndTokensSignedWithAnotherSecret() {
+        final JwtAuth past = new JwtAuth(SECRET, Clock.fixed(Instant.now().minusSeconds(3600), ZoneOffset.UTC));
+        final String expired = past.issue("alice", Set.of(), Duration.ofMinutes(1));
+        final String foreign = new JwtAuth("another-secret-of-at-least-thirty-two-chars", Clock.systemUTC())
+                .issue("alice", Set.of("admin"), Duration.ofMinutes(5));
+
+        assertThatThrownBy(() -> auth.verify(expired)).isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).status()).isEqualTo(401));
+        assertThatThrownBy(() -> auth.verify(foreign)).isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).headers().get("WWW-Authenticate"))
+                        .startsWith("Bearer").contains("invalid_token"));
+    }
+
+    @Test
+    void shouldRefuseShortSecrets() {
+        assertThatThrownBy(() -> new JwtAuth("short", Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class);
+    }
+}
