@@ -1,0 +1,261 @@
+package io.eventline.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.auth.JwtAuth;
+import io.eventline.platform.EventlineProcess;
+import io.eventline.platform.PlatformFixture;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two instances in separate processes share one consumer group: reads are forwarded to the owner of the key in
+ * both directions, and when the owner is killed the other instance answers from its standby replica, marked
+ * stale, instead of failing.
+ */
+@Tag("integration")
+class TwoInstanceRoutingTest {
+    private static final String JWT_SECRET = PlatformFixture.JWT_SECRET;
+    private static final String URLS = "/api/v1/urls";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** With 6 partitions split between two instances, each owns some of these with near certainty. */
+    private static final int LINKS = 24;
+    private static final Duration SETTLE_DEADLINE = Duration.ofSeconds(45);
+    /** The 15 s session timeout, the rebalance, and promoting the standby tasks to active ones. */
+    private static final Duration TAKEOVER_DEADLINE = Duration.ofSeconds(45);
+
+    @RegisterExtension
+    final EventlineProcess.LogsOnFailure logs = new EventlineProcess.LogsOnFailure();
+    private final JwtAuth auth = new JwtAuth(JWT_SECRET, Clock.systemUTC());
+    private final List<EventlineProcess> processes = new ArrayList<>();
+    private final List<Path> dataDirs = new ArrayList<>();
+
+    @AfterEach
+    void stopProcessesAndDeleteData() throws Exception {
+        // the instance without a broker first, so it does not spend its last seconds reconnecting
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+        dataDirs.forEach(EventlineProcess::deleteRecursively);
+    }
+
+    @Test
+    void shouldForwardReadsToTheOwnerAndServeStaleFromTheStandbyWhenTheOwnerIsKilled() throws Exception {
+        // Given: A runs the broker and registry, B joins through them; each keeps a standby of the other's tasks
+        final List<Integer> ports = EventlineProcess.freePorts(4);
+        final int httpA = ports.get(0);
+        final int kafkaA = ports.get(1);
+        final int registryA = ports.get(2);
+        final int httpB = ports.get(3);
+        final String applicationId = "eventline-routing-" + UUID.randomUUID().toString().substring(0, 8);
+        final Map<String, String> envA = instanceEnvironment("instance-a", httpA, 1, applicationId);
+        envA.put("EVENTLINE_KAFKA_PORT", Integer.toString(kafkaA));
+        envA.put("EVENTLINE_REGISTRY_PORT", Integer.toString(registryA));
+        final EventlineProcess a = start("instance-a", envA);
+        final Map<String, String> envB = instanceEnvironment("instance-b", httpB, 2, applicationId);
+        envB.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaA);
+        envB.put("SCHEMA_REGISTRY_URL", "http://localhost:" + registryA);
+        final EventlineProcess b = start("instance-b", envB);
+
+        final Map<String, String> urlByCode = createLinks(a, token("alice"));
+        final Set<String> ownedByB = awaitBothOwnSomeAndForwardBothWays(a, b, urlByCode);
+        awaitStandbyCopiesAtA(a, ownedByB, urlByCode);
+        final HttpResponse<String> readyA = a.get("/ready");
+        assertThat(readyA.statusCode()).as(readyA.body()).isEqualTo(200);
+
+        // When: B is killed, and A is asked at once, while the group (15 s session timeout) still lists B as owner
+        b.killHard();
+        final Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
+        for (String code : urlByCode.keySet()) {
+            answers.put(code, a.get("/" + code));
+        }
+
+        // Then: B's keys come from A's standby, marked stale; nothing is lost or turned into a 404
+        final Set<String> stale = new TreeSet<>();
+        answers.forEach((code, answer) -> {
+            if (answer.statusCode() == 503) {
+                assertThat(answer.headers().firstValue("Retry-After")).as(code).isPresent();
+                return;
+            }
+            assertThat(answer.statusCode()).as(code + ": " + answer.body()).isEqualTo(302);
+            assertThat(answer.headers().firstValue("Location")).as(code).contains(urlByCode.get(code));
+            if (isStale(answer)) {
+                stale.add(code);
+            }
+        });
+        assertThat(stale).as("codes answered from A's standby").isNotEmpty().isSubsetOf(ownedByB);
+
+        // Then: once the group drops B, A owns every key and answers it as current, never with a 404 meanwhile
+        awaitEveryCodeAnsweredCurrentBy(a, urlByCode);
+    }
+
+    private static void awaitEveryCodeAnsweredCurrentBy(EventlineProcess a, Map<String, String> urlByCode)
+            throws Exception {
+        final long deadline = System.nanoTime() + TAKEOVER_DEADLINE.toNanos();
+        final Set<String> pending = new TreeSet<>(urlByCode.keySet());
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            for (String code : List.copyOf(pending)) {
+                final HttpResponse<String> answer = a.get("/" + code);
+                if (answer.statusCode() == 503) {
+                    assertThat(answer.headers().firstValue("Retry-After")).as(code).isPresent();
+                    continue;
+                }
+                assertThat(answer.statusCode()).as(code + ": " + answer.body()).isEqualTo(302);
+                assertThat(answer.headers().firstValue("Location")).as(code).contains(urlByCode.get(code));
+                if (!isStale(answer)) {
+                    pending.remove(code);
+                }
+            }
+            if (!pending.isEmpty()) {
+                Thread.sleep(250);
+            }
+        }
+        assertThat(pending).as("codes A still did not answer as their owner after " + TAKEOVER_DEADLINE)
+                .isEmpty();
+    }
+
+    private Map<String, String> instanceEnvironment(String instanceId, int httpPort, int workerId,
+                                                    String applicationId) throws Exception {
+        final Path dataDir = Files.createTempDirectory("eventline-" + instanceId + "-");
+        dataDirs.add(dataDir);
+        final Map<String, String> env = new HashMap<>();
+        env.put("EVENTLINE_HTTP_PORT", Integer.toString(httpPort));
+        env.put("EVENTLINE_ADVERTISED_URL", "http://localhost:" + httpPort);
+        env.put("EVENTLINE_DATA_DIR", dataDir.toString());
+        env.put("EVENTLINE_INSTANCE_ID", instanceId);
+        env.put("EVENTLINE_WORKER_ID", Integer.toString(workerId));
+        env.put("EVENTLINE_APPLICATION_ID", applicationId);
+        env.put("EVENTLINE_STANDBY_REPLICAS", "1");
+        env.put("EVENTLINE_JWT_SECRET", JWT_SECRET);
+        env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
+        // B's arrival rebalances the group while the links are written; their outcomes may come late
+        env.put("EVENTLINE_AWAIT_TIMEOUT_MS", "20000");
+        return env;
+    }
+
+    private EventlineProcess start(String name, Map<String, String> env) throws Exception {
+        final EventlineProcess process = EventlineProcess.start(name, env);
+        processes.add(process);
+        return logs.watch(process);
+    }
+
+    /** Custom aliases, so that every code is known before it is created. */
+    private static Map<String, String> createLinks(EventlineProcess via, String token) throws Exception {
+        final String run = UUID.randomUUID().toString().substring(0, 8);
+        final Map<String, String> urlByCode = new LinkedHashMap<>();
+        for (int i = 0; i < LINKS; i++) {
+            final String code = "route-" + run + "-" + i;
+            final String url = "https://example.com/routing/" + run + "/" + i;
+            final String body = JSON.createObjectNode().put("url", url).put("code", code).toString();
+            final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
+            HttpResponse<String> created = via.post(URLS, token, body);
+            // posting the same link again is idempotent: 200 once the earlier attempt landed
+            while ((created.statusCode() == 503 || created.statusCode() == 202) && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                created = via.post(URLS, token, body);
+            }
+            assertThat(created.statusCode()).as(code + ": " + created.body()).isIn(200, 201);
+            urlByCode.put(code, url);
+        }
+        return urlByCode;
+    }
+
+    /**
+     * Waits until every code redirects correctly at both instances and has exactly one owner, and both instances
+     * own some; returns B's codes. A request marked as already forwarded is answered only by the key's active
+     * owner (anyone else says 503), which reveals ownership without any test-only endpoint.
+     */
+    private static Set<String> awaitBothOwnSomeAndForwardBothWays(EventlineProcess a, EventlineProcess b,
+                                                                  Map<String, String> urlByCode) throws Exception {
+        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
+        Ownership last = readOwnership(a, b, urlByCode);
+        while (last.problem() != null && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            last = readOwnership(a, b, urlByCode);
+        }
+        assertThat(last.problem()).as("the two instances did not settle on sharing the keys within "
+                + SETTLE_DEADLINE).isNull();
+        return last.ownedByB();
+    }
+
+    /** B's codes, or what is still wrong. */
+    private record Ownership(Set<String> ownedByB, String problem) {
+    }
+
+    private static Ownership readOwnership(EventlineProcess a, EventlineProcess b, Map<String, String> urlByCode)
+            throws Exception {
+        final Set<String> ownedByB = new TreeSet<>();
+        for (Map.Entry<String, String> link : urlByCode.entrySet()) {
+            final String path = "/" + link.getKey();
+            for (EventlineProcess instance : List.of(a, b)) {
+                final HttpResponse<String> answer = instance.get(path);
+                if (answer.statusCode() != 302
+                        || !answer.headers().firstValue("Location").orElse("").equals(link.getValue())
+                        || isStale(answer)) {
+                    return new Ownership(ownedByB, instance.name() + " answered " + path + " with "
+                            + answer.statusCode() + " " + answer.headers().map() + " " + answer.body());
+                }
+            }
+            final boolean atA = a.get(path, QueryRouter.FORWARDED_HEADER, "true").statusCode() == 302;
+            final boolean atB = b.get(path, QueryRouter.FORWARDED_HEADER, "true").statusCode() == 302;
+            if (atA == atB) {
+                return new Ownership(ownedByB, path + (atA ? " is owned by both" : " is owned by neither"));
+            }
+            if (atB) {
+                ownedByB.add(link.getKey());
+            }
+        }
+        if (ownedByB.isEmpty() || ownedByB.size() == urlByCode.size()) {
+            return new Ownership(ownedByB, "B owns " + ownedByB.size() + " of " + urlByCode.size() + " codes");
+        }
+        return new Ownership(ownedByB, null);
+    }
+
+    /**
+     * Waits until A's standby replica holds each of B's links; asked as a forwarded request that allows stale
+     * answers, A answers from that replica without consulting B.
+     */
+    private static void awaitStandbyCopiesAtA(EventlineProcess a, Set<String> ownedByB,
+                                              Map<String, String> urlByCode) throws Exception {
+        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
+        final Set<String> missing = new TreeSet<>(ownedByB);
+        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            for (String code : List.copyOf(missing)) {
+                final HttpResponse<String> answer = a.get("/" + code, QueryRouter.FORWARDED_HEADER, "true",
+                        QueryRouter.ALLOW_STALE_HEADER, "true");
+                if (answer.statusCode() == 302 && isStale(answer)
+                        && answer.headers().firstValue("Location").orElse("").equals(urlByCode.get(code))) {
+                    missing.remove(code);
+                }
+            }
+            if (!missing.isEmpty()) {
+                Thread.sleep(250);
+            }
+        }
+        assertThat(missing).as("B's links that A's standby replica still lacks").isEmpty();
+    }
+
+    private static boolean isStale(HttpResponse<String> answer) {
+        return answer.headers().firstValue(QueryRouter.STALE_HEADER).map("true"::equalsIgnoreCase).orElse(false);
+    }
+
+    private String token(String user) {
+        return auth.issue(user, Set.of(), Duration.ofHours(1));
+    }
+}
