@@ -33,7 +33,7 @@ public final class AvroSerde<T extends GenericContainer> implements Serde<T> {
     private final SchemaRegistryClient registry;
     private final Class<T> recordClass;
     private final boolean isKey;
-    private final Map<String, Integer> idBySubject = new ConcurrentHashMap<>();
+    private final Map<String, Map<Schema, Integer>> idByTopicAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, DatumReader<T>> readerById = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<T>> writerBySchema = new ConcurrentHashMap<>();
 
@@ -77,9 +77,8 @@ public final class AvroSerde<T extends GenericContainer> implements Serde<T> {
             return null;
         }
         final Schema schema = record.getSchema();
-        final String subject = topic + (isKey ? "-key" : "-value");
-        final int id = idBySubject.computeIfAbsent(subject + '\0' + schema.getFullName() + '\0' + schema.hashCode(),
-                k -> registry.register(subject, schema));
+        final int id = idByTopicAndSchema.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
+                .computeIfAbsent(schema, s -> registry.register(topic + (isKey ? "-key" : "-value"), s));
         final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         out.write(new byte[WireFormat.HEADER_SIZE], 0, WireFormat.HEADER_SIZE);
         final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);

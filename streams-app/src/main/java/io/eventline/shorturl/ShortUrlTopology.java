@@ -42,17 +42,18 @@ public final class ShortUrlTopology {
         final Serde<CodeClaimed> claimSerde = serdes.of(CodeClaimed.class);
         final Serde<LinkCreated> linkSerde = serdes.of(LinkCreated.class);
         final CodeCipher cipher = new CodeCipher(settings.codeSecret());
+        // caches coalesce changelog writes of hot keys (counters, click counts) into one per commit
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ShortUrlStores.ASSIGNED_CODES), strings, strings));
+                Stores.persistentKeyValueStore(ShortUrlStores.ASSIGNED_CODES), strings, strings).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ShortUrlStores.DEDUPE), strings, strings));
+                Stores.persistentKeyValueStore(ShortUrlStores.DEDUPE), strings, strings).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ShortUrlStores.COUNTERS), strings, Serdes.Long()));
+                Stores.persistentKeyValueStore(ShortUrlStores.COUNTERS), strings, Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ShortUrlStores.LINKS), strings, linkSerde));
+                Stores.persistentKeyValueStore(ShortUrlStores.LINKS), strings, linkSerde).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ShortUrlStores.LINKS_BY_OWNER), strings, linkSerde));
+                Stores.persistentKeyValueStore(ShortUrlStores.LINKS_BY_OWNER), strings, linkSerde).withCachingEnabled());
 
         final KStream<String, SpecificRecord> decided = builder
                 .stream(ShortUrlTopics.REQUESTS.name(), Consumed.with(strings, requestSerde).withName("shorturl-requests"))
@@ -85,9 +86,9 @@ public final class ShortUrlTopology {
                 .process(OwnerIndexer::new, Named.as("shorturl-index-by-owner"), ShortUrlStores.LINKS_BY_OWNER);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ShortUrlStores.CLICK_TOTALS), strings, Serdes.Long()));
+                Stores.persistentKeyValueStore(ShortUrlStores.CLICK_TOTALS), strings, Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ShortUrlStores.CLICKS_BY_MINUTE,
-                CLICK_RETENTION, Duration.ofMinutes(1), false), strings, Serdes.Long()));
+                CLICK_RETENTION, Duration.ofMinutes(1), false), strings, Serdes.Long()).withCachingEnabled());
         builder.stream(ShortUrlTopics.CLICKS.name(), Consumed.with(strings, serdes.of(LinkClicked.class))
                         .withName("shorturl-clicks"))
                 .process(ClickCounter::new, Named.as("shorturl-count-clicks"), ShortUrlStores.LINKS,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.kafka.KafkaCluster;
+import io.eventline.http.HeadlessChromium;
 import io.eventline.kafka.KafkaClusterExtension;
 import io.eventline.shorturl.ShortUrlTopics;
 import io.eventline.streams.StreamsSettings;
@@ -85,6 +86,18 @@ class PlatformApiTest {
         assertThat(page.body()).contains("/openapi.json", "swagger-ui-bundle.js");
         assertThat(bundle.statusCode()).isEqualTo(200);
         assertThat(bundle.body()).contains("SwaggerUIBundle");
+    }
+
+    @Test
+    void shouldRenderEveryDocumentedOperationInABrowser() throws Exception {
+        final String dom = HeadlessChromium.dumpDom(platform.baseUrl() + "/docs", 15_000);
+
+        assertThat(dom).contains("Eventline API", "/api/v1/urls", "/api/v1/operations/{eventId}",
+                "Shorten a URL", "Follow a short link");
+        final java.nio.file.Path png = java.nio.file.Files.createTempFile("eventline-docs-", ".png");
+        HeadlessChromium.screenshot(platform.baseUrl() + "/docs", png, 15_000);
+        assertThat(java.nio.file.Files.size(png)).isGreaterThan(10_000L);
+        java.nio.file.Files.delete(png);
     }
 
     @Test
