@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** Builds the Javalin app from route declarations: auth on {@code /api/}, problems for every error. */
@@ -34,12 +36,16 @@ public final class EventlineWeb {
                 files.directory = swaggerUiDirectory();
                 files.location = Location.CLASSPATH;
             });
-            config.requestLogger.http((ctx, millis) -> Timer.builder("http.server.requests")
-                    .tag("method", ctx.method().name())
-                    .tag("route", routeOf(ctx))
-                    .tag("status", Integer.toString(ctx.statusCode()))
-                    .publishPercentileHistogram()
-                    .register(meters).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
+            final Map<String, Timer> timers = new ConcurrentHashMap<>();
+            config.requestLogger.http((ctx, millis) -> {
+                final String method = ctx.method().name();
+                final String route = routeOf(ctx);
+                final String status = Integer.toString(ctx.statusCode());
+                timers.computeIfAbsent(method + ' ' + route + ' ' + status, key -> Timer.builder("http.server.requests")
+                                .tag("method", method).tag("route", route).tag("status", status)
+                                .publishPercentileHistogram().register(meters))
+                        .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+            });
             config.routes.before("/api/*", auth::authenticate);
             // a route that starts with a path parameter (the short-link catch-all) must not shadow fixed paths
             final List<ApiRoute> ordered = routes.stream()

@@ -64,6 +64,8 @@ public final class Platform implements AutoCloseable {
     private static final String VERSION = "0.1.0";
     /** The schema registry's log, named as in Confluent's registry so existing tooling recognizes it. */
     public static final String SCHEMAS_TOPIC = "_schemas";
+    /** Clicks are batched this long: no request waits for them, and batching spares the broker. */
+    private static final Duration CLICK_LINGER = Duration.ofMillis(20);
 
     private final EventlineConfig config;
     private final Clock clock;
@@ -105,6 +107,9 @@ public final class Platform implements AutoCloseable {
 
         final EventProducer producer = new EventProducer(bootstrap, "eventline-web-" + config.instanceId(), registry);
         started.add(producer);
+        final EventProducer clickProducer = new EventProducer(bootstrap, "eventline-clicks-" + config.instanceId(),
+                registry, CLICK_LINGER);
+        started.add(clickProducer);
 
         final Properties streamsProps = StreamsSettings.of(config, bootstrap);
         final EventSerdes serdes = new EventSerdes(registry);
@@ -140,7 +145,7 @@ public final class Platform implements AutoCloseable {
         final List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new OpsRoutes(new Readiness(streams), meters).routes());
         routes.addAll(new OperationRoutes(router, json).routes());
-        routes.addAll(new ShortUrlRoutes(writes, router, producer, ids, json, config.publicUrl(), ownHosts(), clock)
+        routes.addAll(new ShortUrlRoutes(writes, router, clickProducer, ids, json, config.publicUrl(), ownHosts(), clock)
                 .routes());
         routes.addAll(ApiDocsRoutes.describe(routes, config.publicUrl(), VERSION, json));
         web = EventlineWeb.create(routes, new JwtAuth(jwtSecret, clock), json, meters);
