@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -25,27 +26,35 @@ public final class WriteGateway {
     private final Problems problems;
     private final Duration awaitTimeout;
     private final Clock clock;
+    private final Executor responders;
 
+    /**
+     * @param responders where answers are written; outcomes arrive on one listener thread, which must not
+     *                   write every HTTP response itself
+     */
     public WriteGateway(EventProducer producer, OutcomeListener outcomes, Problems problems, Duration awaitTimeout,
-                        Clock clock) {
+                        Clock clock, Executor responders) {
         this.producer = producer;
         this.outcomes = outcomes;
         this.problems = problems;
         this.awaitTimeout = awaitTimeout;
         this.clock = clock;
+        this.responders = responders;
     }
 
     /** Sends {@code event} (whose ID is {@code eventId}) and answers {@code ctx} with its outcome. */
     public void submit(Context ctx, String eventId, String userId, SpecificRecord event) {
         final CompletableFuture<OperationOutcome> outcome = outcomes.expect(eventId);
         final long deadline = System.nanoTime() + awaitTimeout.toNanos();
+        // every stage leaves the producer's I/O thread: a send from inside its callback would wait on itself
         ctx.future(() -> producer.send(event)
-                .thenCompose(acked -> outcome
-                        .completeOnTimeout(null, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
-                .thenCompose(result -> result != null
+                .thenComposeAsync(acked -> outcome
+                        .completeOnTimeout(null, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS),
+                        responders)
+                .thenComposeAsync(result -> result != null
                         ? CompletableFuture.completedFuture(result)
-                        : markPending(eventId, userId))
-                .handle((result, error) -> {
+                        : markPending(eventId, userId), responders)
+                .handleAsync((result, error) -> {
                     if (error != null) {
                         outcomes.forget(eventId);
                         LOG.warn("Write {} was not stored", eventId, error);
@@ -55,7 +64,7 @@ public final class WriteGateway {
                         respond(ctx, result);
                     }
                     return null;
-                }));
+                }, responders));
     }
 
     private CompletableFuture<OperationOutcome> markPending(String eventId, String userId) {

@@ -48,6 +48,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -64,6 +68,7 @@ public final class Platform implements AutoCloseable {
     private static final String VERSION = "0.1.0";
     /** The schema registry's log, named as in Confluent's registry so existing tooling recognizes it. */
     public static final String SCHEMAS_TOPIC = "_schemas";
+    private static final int RESPONDER_THREADS = 4;
     /** Clicks are batched this long: no request waits for them, and batching spares the broker. */
     private static final Duration CLICK_LINGER = Duration.ofMillis(20);
 
@@ -140,8 +145,10 @@ public final class Platform implements AutoCloseable {
         final QueryRouter router = new QueryRouter(streams,
                 new HostInfo(advertised.getHost(), advertised.getPort() > 0 ? advertised.getPort() : 80),
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(), Duration.ofSeconds(5));
+        final ExecutorService responders = Executors.newFixedThreadPool(RESPONDER_THREADS, daemonThreads("responder"));
+        started.add(responders::shutdownNow);
         final WriteGateway writes = new WriteGateway(producer, outcomes, new Problems(json),
-                Duration.ofMillis(config.awaitTimeoutMs()), clock);
+                Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
         final List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new OpsRoutes(new Readiness(streams), meters).routes());
         routes.addAll(new OperationRoutes(router, json).routes());
@@ -151,6 +158,15 @@ public final class Platform implements AutoCloseable {
         web = EventlineWeb.create(routes, new JwtAuth(jwtSecret, clock), json, meters);
         web.start(config.httpPort());
         started.add(web::stop);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        final AtomicInteger next = new AtomicInteger();
+        return runnable -> {
+            final Thread thread = new Thread(runnable, prefix + "-" + next.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private String startBroker() {
