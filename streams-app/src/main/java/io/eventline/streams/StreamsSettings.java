@@ -52,7 +52,8 @@ public final class StreamsSettings {
         return props;
     }
 
-    static int effectivePort(URI uri) {
+    /** The port a URL reaches, explicit or the scheme's default; how {@code application.server} names it. */
+    public static int effectivePort(URI uri) {
         if (uri.getPort() > 0) {
             return uri.getPort();
         }

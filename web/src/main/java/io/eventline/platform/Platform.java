@@ -143,7 +143,7 @@ public final class Platform implements AutoCloseable {
         final ObjectMapper json = Json.mapper();
         final URI advertised = URI.create(config.advertisedUrl());
         final QueryRouter router = new QueryRouter(streams,
-                new HostInfo(advertised.getHost(), advertised.getPort() > 0 ? advertised.getPort() : 80),
+                new HostInfo(advertised.getHost(), StreamsSettings.effectivePort(advertised)),
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(), Duration.ofSeconds(5));
         final ExecutorService responders = Executors.newFixedThreadPool(RESPONDER_THREADS, daemonThreads("responder"));
         started.add(responders::shutdownNow);
@@ -205,8 +205,7 @@ public final class Platform implements AutoCloseable {
         final Set<String> hosts = new java.util.HashSet<>();
         for (String url : List.of(config.publicUrl(), config.advertisedUrl())) {
             final URI uri = URI.create(url);
-            final int port = uri.getPort() > 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
-            hosts.add(uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
+            hosts.add(uri.getHost().toLowerCase(Locale.ROOT) + ":" + StreamsSettings.effectivePort(uri));
         }
         return Set.copyOf(hosts);
     }
