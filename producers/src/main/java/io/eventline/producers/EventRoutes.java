@@ -1,5 +1,11 @@
 package io.eventline.producers;
 
+import io.eventline.feed.FeedTopics;
+import io.eventline.feed.FollowRequested;
+import io.eventline.feed.PostDeleteRequested;
+import io.eventline.feed.PostPublished;
+import io.eventline.feed.ProfileUpdated;
+import io.eventline.feed.UserSeen;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.shorturl.LinkClicked;
@@ -11,13 +17,24 @@ import org.apache.avro.specific.SpecificRecord;
 
 /** The topic and key of every event type that Eventline accepts from producers. */
 public final class EventRoutes {
-    private static final Map<Class<?>, EventRoute<?>> ROUTES = Map.of(
-            ShortUrlRequested.class, new EventRoute<>(ShortUrlTopics.REQUESTS, ShortUrlRequested::getUserId),
-            LinkCreated.class, new EventRoute<>(ShortUrlTopics.LINKS, LinkCreated::getCode),
-            LinkClicked.class, new EventRoute<>(ShortUrlTopics.CLICKS, LinkClicked::getCode),
-            OperationOutcome.class, new EventRoute<>(OperationTopics.OUTCOMES, OperationOutcome::getEventId));
+    private static final Map<Class<?>, EventRoute<?>> ROUTES = Map.ofEntries(
+            route(ProfileUpdated.class, new EventRoute<>(FeedTopics.PROFILES, ProfileUpdated::getUserId)),
+            route(FollowRequested.class, new EventRoute<>(FeedTopics.FOLLOWS, FollowRequested::getFollowerId)),
+            route(PostPublished.class, new EventRoute<>(FeedTopics.POSTS, PostPublished::getAuthorId)),
+            route(PostDeleteRequested.class,
+                    new EventRoute<>(FeedTopics.POST_DELETES, delete -> Long.toString(delete.getPostId()))),
+            route(UserSeen.class, new EventRoute<>(FeedTopics.ACTIVITY, UserSeen::getUserId)),
+            route(ShortUrlRequested.class, new EventRoute<>(ShortUrlTopics.REQUESTS, ShortUrlRequested::getUserId)),
+            route(LinkCreated.class, new EventRoute<>(ShortUrlTopics.LINKS, LinkCreated::getCode)),
+            route(LinkClicked.class, new EventRoute<>(ShortUrlTopics.CLICKS, LinkClicked::getCode)),
+            route(OperationOutcome.class, new EventRoute<>(OperationTopics.OUTCOMES, OperationOutcome::getEventId)));
 
     private EventRoutes() {
+    }
+
+    private static <V extends SpecificRecord> Map.Entry<Class<?>, EventRoute<?>> route(Class<V> type,
+                                                                                     EventRoute<V> route) {
+        return Map.entry(type, route);
     }
 
     /** The route of {@code type}; an unknown type is a programming error. */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +35,8 @@ public record EventlineConfig(
         Optional<String> schemaRegistryUrl,
         String applicationId,
         long streamsCacheBytes,
-        long rocksDbCacheBytes) {
+        long rocksDbCacheBytes,
+        FeedSettings feed) {
 
     /** Every setting with its default; {@code null} means unset. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -59,6 +62,11 @@ public record EventlineConfig(
         d.put("EVENTLINE_APPLICATION_ID", "eventline");
         d.put("EVENTLINE_STREAMS_CACHE_BYTES", String.valueOf(16L * 1024 * 1024));
         d.put("EVENTLINE_ROCKSDB_CACHE_BYTES", String.valueOf(64L * 1024 * 1024));
+        d.put("EVENTLINE_FEED_CAP", "800");
+        d.put("EVENTLINE_FEED_CELEBRITY_THRESHOLD", "10000");
+        d.put("EVENTLINE_FEED_INACTIVE_AFTER", "P30D");
+        d.put("EVENTLINE_FEED_BACKFILL_POSTS", "20");
+        d.put("EVENTLINE_FEED_MAX_FOLLOWING", "5000");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -121,7 +129,13 @@ public record EventlineConfig(
                 Optional.ofNullable(v.get("SCHEMA_REGISTRY_URL")).map(EventlineConfig::stripSlash),
                 v.get("EVENTLINE_APPLICATION_ID"),
                 longIn(v, "EVENTLINE_STREAMS_CACHE_BYTES"),
-                longIn(v, "EVENTLINE_ROCKSDB_CACHE_BYTES"));
+                longIn(v, "EVENTLINE_ROCKSDB_CACHE_BYTES"),
+                new FeedSettings(
+                        intIn(v, "EVENTLINE_FEED_CAP", 1, 100_000),
+                        intIn(v, "EVENTLINE_FEED_CELEBRITY_THRESHOLD", 1, Integer.MAX_VALUE),
+                        duration(v, "EVENTLINE_FEED_INACTIVE_AFTER"),
+                        intIn(v, "EVENTLINE_FEED_BACKFILL_POSTS", 0, 1_000),
+                        intIn(v, "EVENTLINE_FEED_MAX_FOLLOWING", 1, 1_000_000)));
         if (!config.instanceId().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_INSTANCE_ID must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.instanceId() + "'");
@@ -171,6 +185,19 @@ public record EventlineConfig(
             return value;
         } catch (NumberFormatException e) {
             throw new ConfigException(name + " must be an integer, got '" + raw + "'");
+        }
+    }
+
+    private static Duration duration(Map<String, String> v, String name) {
+        final String raw = v.get(name);
+        try {
+            final Duration value = Duration.parse(raw);
+            if (value.isNegative() || value.isZero()) {
+                throw new ConfigException(name + " must be positive, got " + raw);
+            }
+            return value;
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(name + " must be an ISO-8601 duration such as P30D or PT12H, got '" + raw + "'");
         }
     }
 

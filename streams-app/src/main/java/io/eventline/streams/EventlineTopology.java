@@ -1,6 +1,8 @@
 package io.eventline.streams;
 
+import io.eventline.feed.FeedTopology;
 import io.eventline.operations.OperationsTopology;
+import io.eventline.platform.FeedSettings;
 import io.eventline.serde.EventSerdes;
 import io.eventline.shorturl.ShortUrlTopology;
 import java.util.Properties;
@@ -12,10 +14,12 @@ public final class EventlineTopology {
     private EventlineTopology() {
     }
 
-    public static Topology build(ShortUrlTopology.Settings shortUrl, EventSerdes serdes, Properties streamsProperties) {
+    public static Topology build(ShortUrlTopology.Settings shortUrl, FeedSettings feed, EventSerdes serdes,
+                                 Properties streamsProperties) {
         final StreamsBuilder builder = new StreamsBuilder();
         OperationsTopology.addTo(builder, serdes);
         ShortUrlTopology.addTo(builder, shortUrl, serdes);
+        FeedTopology.addTo(builder, feed, serdes);
         return builder.build(streamsProperties);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.OperationTopics;
+import io.eventline.platform.EventlineConfig;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
 import io.eventline.streams.EventlineTopology;
@@ -39,7 +40,8 @@ class ShortUrlTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "shorturl-test-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(EventlineTopology.build(
-                new ShortUrlTopology.Settings(PARTITIONS, SECRET, "https://sho.rt"), serdes, props), props);
+                new ShortUrlTopology.Settings(PARTITIONS, SECRET, "https://sho.rt"),
+                EventlineConfig.load(java.util.Map.of()).feed(), serdes, props), props);
         requests = driver.createInputTopic(ShortUrlTopics.REQUESTS.name(), Serdes.String().serializer(),
                 serdes.of(ShortUrlRequested.class).serializer());
         clicks = driver.createInputTopic(ShortUrlTopics.CLICKS.name(), Serdes.String().serializer(),

@@ -3,6 +3,7 @@ package io.eventline.platform;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.JwtSecrets;
+import io.eventline.feed.FeedTopics;
 import io.eventline.http.ApiDocsRoutes;
 import io.eventline.http.ApiRoute;
 import io.eventline.http.EventlineWeb;
@@ -119,7 +120,7 @@ public final class Platform implements AutoCloseable {
         final Properties streamsProps = StreamsSettings.of(config, bootstrap);
         final EventSerdes serdes = new EventSerdes(registry);
         streams = new KafkaStreams(EventlineTopology.build(new ShortUrlTopology.Settings(config.topicPartitions(),
-                jwtSecret, config.publicUrl()), serdes, streamsProps), streamsProps);
+                jwtSecret, config.publicUrl()), config.feed(), serdes, streamsProps), streamsProps);
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("A stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -187,7 +188,7 @@ public final class Platform implements AutoCloseable {
 
     private List<TopicSpec> topicSpecs() {
         final List<TopicSpec> specs = new ArrayList<>();
-        Stream.of(ShortUrlTopics.ALL, OperationTopics.ALL).flatMap(List::stream).forEach(topic -> specs.add(spec(topic)));
+        Stream.of(ShortUrlTopics.ALL, FeedTopics.ALL, OperationTopics.ALL).flatMap(List::stream).forEach(topic -> specs.add(spec(topic)));
         specs.add(new TopicSpec(StreamsSettings.DEAD_LETTER_TOPIC, config.topicPartitions(),
                 config.topicReplicationFactor(), java.util.Map.of()));
         specs.add(TopicSpec.of(SCHEMAS_TOPIC, 1).compacted().withReplicationFactor(config.topicReplicationFactor()));

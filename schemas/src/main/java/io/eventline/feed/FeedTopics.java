@@ -1,0 +1,36 @@
+package io.eventline.feed;
+
+import io.eventline.topics.Topic;
+import java.util.List;
+
+/** The news feed's topics. */
+public final class FeedTopics {
+    /** Profile changes, keyed by userId. */
+    public static final Topic<ProfileUpdated> PROFILES =
+            Topic.events("feed.profiles.v1", "userId", ProfileUpdated.class);
+    /** Follows and unfollows, keyed by the follower. */
+    public static final Topic<FollowRequested> FOLLOWS =
+            Topic.events("feed.follows.v1", "followerId", FollowRequested.class);
+    /** New posts, keyed by author. */
+    public static final Topic<PostPublished> POSTS = Topic.events("feed.posts.v1", "authorId", PostPublished.class);
+    /** Requests to delete a post, keyed by postId (decimal). */
+    public static final Topic<PostDeleteRequested> POST_DELETES =
+            Topic.events("feed.post-deletes.v1", "postId", PostDeleteRequested.class);
+    /** Signs of life of users, keyed by userId. */
+    public static final Topic<UserSeen> ACTIVITY = Topic.events("feed.activity.v1", "userId", UserSeen.class);
+    /**
+     * Recent posts of celebrities, merged into feeds at read time; every instance holds all of it. Keyed by
+     * {@code authorId NUL reversedPostId}; a deleted or aged-out post is a tombstone.
+     */
+    public static final Topic<Post> CELEBRITY_POSTS =
+            Topic.table("feed.celebrity-posts.v1", "authorId NUL reversedPostId", Post.class);
+    /** Authors with posts in {@link #CELEBRITY_POSTS}, keyed by authorId. */
+    public static final Topic<CelebrityStatus> CELEBRITIES =
+            Topic.table("feed.celebrities.v1", "authorId", CelebrityStatus.class);
+
+    public static final List<Topic<?>> ALL =
+            List.of(PROFILES, FOLLOWS, POSTS, POST_DELETES, ACTIVITY, CELEBRITY_POSTS, CELEBRITIES);
+
+    private FeedTopics() {
+    }
+}

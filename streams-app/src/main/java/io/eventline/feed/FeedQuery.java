@@ -1,0 +1,100 @@
+package io.eventline.feed;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Reads one page of a user's feed on the instance that owns the user: the post IDs fanned out into the user's
+ * feed store, merged with the recent posts of the celebrities the user follows (from the global celebrity
+ * table, so no remote call), newest first. A post present in both (an author who crossed the threshold) is
+ * listed once.
+ */
+public final class FeedQuery {
+    /** One post of a feed page, not yet hydrated. */
+    public record Entry(long postId, String authorId) {
+    }
+
+    private final ReadOnlyKeyValueStore<String, String> feed;
+    private final ReadOnlyKeyValueStore<String, Long> following;
+    private final ReadOnlyKeyValueStore<String, CelebrityStatus> celebrities;
+    private final ReadOnlyKeyValueStore<String, Post> celebrityPosts;
+    private final int maxFollowing;
+
+    public FeedQuery(ReadOnlyKeyValueStore<String, String> feed, ReadOnlyKeyValueStore<String, Long> following,
+                     ReadOnlyKeyValueStore<String, CelebrityStatus> celebrities,
+                     ReadOnlyKeyValueStore<String, Post> celebrityPosts, int maxFollowing) {
+        this.feed = feed;
+        this.following = following;
+        this.celebrities = celebrities;
+        this.celebrityPosts = celebrityPosts;
+        this.maxFollowing = maxFollowing;
+    }
+
+    /**
+     * Up to {@code limit} entries of {@code userId}'s feed, newest first, all older than {@code cursorPostId}
+     * when it is not null.
+     */
+    public List<Entry> page(String userId, Long cursorPostId, int limit) {
+        final Map<Long, Entry> merged = new LinkedHashMap<>();
+        collect(feed, userId, cursorPostId, limit, merged, (key, authorId) -> authorId);
+        for (String celebrity : followedCelebrities(userId)) {
+            collect(celebrityPosts, celebrity, cursorPostId, limit, merged, (key, post) -> post.getAuthorId());
+        }
+        final List<Entry> entries = new ArrayList<>(merged.values());
+        entries.sort(Comparator.comparingLong(Entry::postId).reversed());
+        return entries.size() > limit ? entries.subList(0, limit) : entries;
+    }
+
+    private interface AuthorOf<V> {
+        String authorOf(String key, V value);
+    }
+
+    private static <V> void collect(ReadOnlyKeyValueStore<String, V> store, String owner, Long cursorPostId, int limit,
+                                    Map<Long, Entry> into, AuthorOf<V> authorOf) {
+        final String from = cursorPostId == null ? FeedKeys.prefix(owner) : FeedKeys.olderThan(owner, cursorPostId);
+        int taken = 0;
+        try (KeyValueIterator<String, V> range = store.range(from, FeedKeys.end(owner))) {
+            while (taken < limit && range.hasNext()) {
+                final KeyValue<String, V> next = range.next();
+                final long postId = FeedKeys.postIdOf(next.key);
+                into.putIfAbsent(postId, new Entry(postId, authorOf.authorOf(next.key, next.value)));
+                taken++;
+            }
+        }
+    }
+
+    /**
+     * The celebrities {@code userId} follows. Whichever list is shorter is walked: the celebrities, checking
+     * each against the user's follow edges, or (when there are more celebrities than anyone may follow) the
+     * user's follow edges, checking each against the celebrities.
+     */
+    private List<String> followedCelebrities(String userId) {
+        final List<String> followed = new ArrayList<>();
+        if (celebrities.approximateNumEntries() <= maxFollowing) {
+            try (KeyValueIterator<String, CelebrityStatus> all = celebrities.all()) {
+                while (all.hasNext()) {
+                    final String celebrity = all.next().key;
+                    if (following.get(FeedKeys.pair(userId, celebrity)) != null) {
+                        followed.add(celebrity);
+                    }
+                }
+            }
+        } else {
+            try (KeyValueIterator<String, Long> edges = following.range(FeedKeys.prefix(userId), FeedKeys.end(userId))) {
+                while (edges.hasNext()) {
+                    final String followee = FeedKeys.otherOf(edges.next().key, userId);
+                    if (celebrities.get(followee) != null) {
+                        followed.add(followee);
+                    }
+                }
+            }
+        }
+        return followed;
+    }
+}
