@@ -28,8 +28,21 @@ public final class FeedTopics {
     public static final Topic<CelebrityStatus> CELEBRITIES =
             Topic.table("feed.celebrities.v1", "authorId", CelebrityStatus.class);
 
-    public static final List<Topic<?>> ALL =
-            List.of(PROFILES, FOLLOWS, POSTS, POST_DELETES, ACTIVITY, CELEBRITY_POSTS, CELEBRITIES);
+    /** Internal: feed inserts, removals and backfills, one record per post and destination partition. */
+    public static final Topic<FeedDelivery> DELIVERIES =
+            Topic.events("feed.deliveries.v1", "userId (the first of userIds)", FeedDelivery.class);
+    /** Internal: follow-graph changes seen from the followee's side, keyed by followeeId. */
+    public static final Topic<GraphChange> GRAPH_CHANGES =
+            Topic.events("feed.graph-changes.v1", "followeeId", GraphChange.class);
+    /** Internal: posts to store by ID, keyed by postId (decimal). */
+    public static final Topic<PostChange> STORED_POSTS =
+            Topic.events("feed.stored-posts.v1", "postId", PostChange.class);
+    /** Internal: deleted posts to remove from the author's lists and every feed, keyed by authorId. */
+    public static final Topic<PostChange> DELETED_POSTS =
+            Topic.events("feed.deleted-posts.v1", "authorId", PostChange.class);
+
+    public static final List<Topic<?>> ALL = List.of(PROFILES, FOLLOWS, POSTS, POST_DELETES, ACTIVITY,
+            CELEBRITY_POSTS, CELEBRITIES, DELIVERIES, GRAPH_CHANGES, STORED_POSTS, DELETED_POSTS);
 
     private FeedTopics() {
     }

@@ -173,6 +173,11 @@ public final class SnowflakeIdGenerator {
         return (id >>> TIMESTAMP_SHIFT) + EPOCH_MILLIS;
     }
 
+    /** The smallest ID generated at or after {@code epochMillis}: a lower bound for "created since". */
+    public static long minIdAt(long epochMillis) {
+        return Math.max(0, epochMillis - EPOCH_MILLIS) << TIMESTAMP_SHIFT;
+    }
+
     /** The instant at which the ID was generated, to the millisecond. */
     public static Instant timestamp(long id) {
         return Instant.ofEpochMilli(timestampMillis(id));

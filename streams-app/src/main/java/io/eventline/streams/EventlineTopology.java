@@ -19,7 +19,7 @@ public final class EventlineTopology {
         final StreamsBuilder builder = new StreamsBuilder();
         OperationsTopology.addTo(builder, serdes);
         ShortUrlTopology.addTo(builder, shortUrl, serdes);
-        FeedTopology.addTo(builder, feed, serdes);
+        FeedTopology.addTo(builder, feed, shortUrl.partitions(), serdes);
         return builder.build(streamsProperties);
     }
 }

@@ -1,0 +1,84 @@
+package io.eventline.feed;
+
+import io.eventline.operations.OperationOutcome;
+import io.eventline.operations.Outcomes;
+import io.eventline.platform.FeedSettings;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * A processor on a user partition. Everything it emits (outcomes, deliveries, graph changes, table writes) is
+ * routed to its topic by type; every step is idempotent, because a replay after a crash repeats it.
+ */
+abstract class FeedProcessor<V> implements Processor<String, V, String, Object> {
+    protected final FeedSettings settings;
+    protected final Partitions partitions;
+    protected ProcessorContext<String, Object> context;
+    protected FeedState state;
+
+    FeedProcessor(FeedSettings settings, Partitions partitions) {
+        this.settings = settings;
+        this.partitions = partitions;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.state = new FeedState(context, settings);
+    }
+
+    @Override
+    public final void process(Record<String, V> record) {
+        if (record.value() != null) {
+            handle(record);
+        }
+    }
+
+    abstract void handle(Record<String, V> record);
+
+    final void emit(Record<String, V> cause, String key, Object value) {
+        context.forward(cause.withKey(key).withValue(value));
+    }
+
+    final void outcome(Record<String, V> cause, OperationOutcome outcome) {
+        emit(cause, outcome.getEventId(), outcome);
+    }
+
+    final void accepted(Record<String, V> cause, String eventId, String userId, int status, String json) {
+        outcome(cause, Outcomes.accepted(eventId, userId, status, json, Instant.ofEpochMilli(cause.timestamp())));
+    }
+
+    final void rejected(Record<String, V> cause, String eventId, String userId, int status, String slug,
+                        String title, String detail) {
+        outcome(cause, Outcomes.rejected(eventId, userId, status, slug, title, detail,
+                Instant.ofEpochMilli(cause.timestamp())));
+    }
+
+    /** Sends {@code kind} of {@code postIds} to the feeds of {@code userIds}, one record per partition. */
+    final void deliver(Record<String, V> cause, FeedDeliveryKind kind, Iterable<String> userIds, String authorId,
+                       List<Long> postIds, String eventId) {
+        for (List<String> batch : partitions.batches(userIds)) {
+            emit(cause, batch.get(0), FeedDelivery.newBuilder().setKind(kind).setUserIds(batch)
+                    .setAuthorId(authorId).setPostIds(postIds).setEventId(eventId).build());
+        }
+    }
+
+    final void graphChange(Record<String, V> cause, GraphChangeKind kind, String followerId, String followeeId,
+                           String eventId, long since) {
+        emit(cause, followeeId, GraphChange.newBuilder().setKind(kind).setFollowerId(followerId)
+                .setFolloweeId(followeeId).setEventId(eventId).setSince(since).build());
+    }
+
+    /** After marking a returning user active: asks each followee to resume fan-out and backfill what was missed. */
+    final void resumeFanOut(Record<String, V> cause, String userId, long missedSince) {
+        if (missedSince < 0) {
+            return;
+        }
+        for (String followee : state.followees(userId)) {
+            graphChange(cause, GraphChangeKind.FOLLOWER_RETURNED, userId, followee, null, missedSince);
+        }
+    }
+}

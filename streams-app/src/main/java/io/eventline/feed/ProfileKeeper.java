@@ -1,0 +1,30 @@
+package io.eventline.feed;
+
+import io.eventline.platform.FeedSettings;
+import org.apache.kafka.streams.processor.api.Record;
+
+/** Sets a user's display name, on the user's partition. */
+final class ProfileKeeper extends FeedProcessor<ProfileUpdated> {
+    static final int MAX_DISPLAY_NAME = 64;
+
+    ProfileKeeper(FeedSettings settings, Partitions partitions) {
+        super(settings, partitions);
+    }
+
+    @Override
+    void handle(Record<String, ProfileUpdated> record) {
+        final ProfileUpdated update = record.value();
+        final String name = update.getDisplayName();
+        if (name == null || name.isBlank() || name.codePointCount(0, name.length()) > MAX_DISPLAY_NAME) {
+            rejected(record, update.getEventId(), update.getUserId(), 400, "invalid-request", "Invalid profile",
+                    "displayName must be 1-" + MAX_DISPLAY_NAME + " characters and not blank");
+            return;
+        }
+        final UserState user = state.user(update.getUserId());
+        user.setDisplayName(name);
+        final long missedSince = state.markActive(user, record.timestamp());
+        state.users.put(user.getUserId(), user);
+        resumeFanOut(record, user.getUserId(), missedSince);
+        accepted(record, update.getEventId(), user.getUserId(), 200, FeedJson.profile(user).toString());
+    }
+}

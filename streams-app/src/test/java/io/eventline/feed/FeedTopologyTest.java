@@ -1,0 +1,420 @@
+package io.eventline.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.operations.OperationOutcome;
+import io.eventline.operations.OperationStatus;
+import io.eventline.operations.OperationTopics;
+import io.eventline.platform.FeedSettings;
+import io.eventline.registry.client.InMemorySchemaRegistry;
+import io.eventline.serde.EventSerdes;
+import io.eventline.shorturl.ShortUrlTopology;
+import io.eventline.streams.EventlineTopology;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FeedTopologyTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    private static final int PARTITIONS = 3;
+
+    private TopologyTestDriver driver;
+    private EventSerdes serdes;
+    private FeedSettings settings;
+    private TestInputTopic<String, ProfileUpdated> profiles;
+    private TestInputTopic<String, FollowRequested> follows;
+    private TestInputTopic<String, PostPublished> posts;
+    private TestInputTopic<String, PostDeleteRequested> deletes;
+    private TestInputTopic<String, UserSeen> activity;
+    private TestInputTopic<String, FeedDelivery> deliveries;
+    private TestOutputTopic<String, OperationOutcome> outcomes;
+    private TestOutputTopic<String, FeedDelivery> deliveriesOut;
+    private Instant now = T0;
+    private long nextPostId;
+    private int nextEvent;
+
+    private void start(int feedCap, int celebrityThreshold, Duration inactiveAfter, int backfill, int maxFollowing) {
+        settings = new FeedSettings(feedCap, celebrityThreshold, inactiveAfter, backfill, maxFollowing);
+        serdes = new EventSerdes(new InMemorySchemaRegistry());
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "feed-test-" + UUID.randomUUID());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(EventlineTopology.build(
+                new ShortUrlTopology.Settings(PARTITIONS, "secret", "https://sho.rt"), settings, serdes, props), props);
+        profiles = input(FeedTopics.PROFILES.name(), ProfileUpdated.class);
+        follows = input(FeedTopics.FOLLOWS.name(), FollowRequested.class);
+        posts = input(FeedTopics.POSTS.name(), PostPublished.class);
+        deletes = input(FeedTopics.POST_DELETES.name(), PostDeleteRequested.class);
+        activity = input(FeedTopics.ACTIVITY.name(), UserSeen.class);
+        deliveries = input(FeedTopics.DELIVERIES.name(), FeedDelivery.class);
+        outcomes = driver.createOutputTopic(OperationTopics.OUTCOMES.name(), Serdes.String().deserializer(),
+                serdes.of(OperationOutcome.class).deserializer());
+        deliveriesOut = driver.createOutputTopic(FeedTopics.DELIVERIES.name(), Serdes.String().deserializer(),
+                serdes.of(FeedDelivery.class).deserializer());
+        nextPostId = SnowflakeIdGenerator.minIdAt(T0.toEpochMilli());
+    }
+
+    private void startDefaults() {
+        start(800, 10_000, Duration.ofDays(30), 20, 5_000);
+    }
+
+    private <V extends org.apache.avro.specific.SpecificRecord> TestInputTopic<String, V> input(String topic,
+                                                                                             Class<V> type) {
+        return driver.createInputTopic(topic, Serdes.String().serializer(), serdes.of(type).serializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    // ---- steps ----
+
+    private String eventId() {
+        return "event-" + (++nextEvent);
+    }
+
+    private OperationOutcome profile(String user) {
+        final String eventId = eventId();
+        profiles.pipeInput(user, ProfileUpdated.newBuilder().setEventId(eventId).setTimestamp(now).setUserId(user)
+                .setDisplayName(user.toUpperCase(java.util.Locale.ROOT)).build(), now);
+        return outcomeOf(eventId);
+    }
+
+    private OperationOutcome follow(String follower, String followee, boolean follow) {
+        final String eventId = eventId();
+        follows.pipeInput(follower, FollowRequested.newBuilder().setEventId(eventId).setTimestamp(now)
+                .setFollowerId(follower).setFolloweeId(followee).setFollow(follow).build(), now);
+        return outcomeOf(eventId);
+    }
+
+    private long post(String author) {
+        // post IDs grow with time like Snowflake IDs do
+        nextPostId = Math.max(nextPostId + 1, SnowflakeIdGenerator.minIdAt(now.toEpochMilli()));
+        final long postId = nextPostId;
+        final String eventId = Long.toString(postId);
+        posts.pipeInput(author, PostPublished.newBuilder().setEventId(eventId).setTimestamp(now).setPostId(postId)
+                .setAuthorId(author).setText("post " + postId + " by " + author).build(), now);
+        final OperationOutcome outcome = outcomeOf(eventId);
+        assertThat(outcome.getStatus()).as(outcome.toString()).isEqualTo(OperationStatus.ACCEPTED);
+        assertThat(outcome.getHttpStatus()).isEqualTo(201);
+        return postId;
+    }
+
+    private OperationOutcome delete(String requester, long postId) {
+        final String eventId = eventId();
+        deletes.pipeInput(Long.toString(postId), PostDeleteRequested.newBuilder().setEventId(eventId)
+                .setTimestamp(now).setPostId(postId).setRequesterId(requester).build(), now);
+        return outcomeOf(eventId);
+    }
+
+    private void seen(String user) {
+        activity.pipeInput(user, UserSeen.newBuilder().setEventId(eventId()).setTimestamp(now).setUserId(user).build(),
+                now);
+    }
+
+    private OperationOutcome outcomeOf(String eventId) {
+        final List<OperationOutcome> mine = outcomes.readValuesToList().stream()
+                .filter(outcome -> outcome.getEventId().equals(eventId)).toList();
+        assertThat(mine).as("outcomes of " + eventId).hasSize(1);
+        return mine.get(0);
+    }
+
+    /** What a read of the user's whole feed returns: the fanned-out entries merged with celebrities' posts. */
+    private List<Long> feedOf(String user) {
+        final FeedQuery query = new FeedQuery(driver.getKeyValueStore(FeedStores.FEED),
+                driver.getKeyValueStore(FeedStores.FOLLOWING), driver.getKeyValueStore(FeedStores.CELEBRITIES),
+                driver.getKeyValueStore(FeedStores.CELEBRITY_POSTS), settings.maxFollowing());
+        return query.page(user, null, 10_000).stream().map(FeedQuery.Entry::postId).toList();
+    }
+
+    /** Only the fanned-out entries of the user's feed store. */
+    private List<Long> storedFeedOf(String user) {
+        final KeyValueStore<String, String> feed = driver.getKeyValueStore(FeedStores.FEED);
+        final List<Long> ids = new ArrayList<>();
+        try (var range = feed.range(FeedKeys.prefix(user), FeedKeys.end(user))) {
+            range.forEachRemaining(entry -> ids.add(FeedKeys.postIdOf(entry.key)));
+        }
+        return ids;
+    }
+
+    private UserState user(String user) {
+        return driver.<String, UserState>getKeyValueStore(FeedStores.USERS).get(user);
+    }
+
+    private static List<Long> newestFirst(List<Long> ids) {
+        return ids.stream().sorted(java.util.Comparator.reverseOrder()).toList();
+    }
+
+    // ---- tests ----
+
+    @Test
+    void shouldFanOutAPostToEveryFollowerAndTheAuthorOnePartitionRecordAtATime() {
+        startDefaults();
+        // Given: six followers of alice, spread over three partitions
+        profile("alice");
+        final List<String> followers = List.of("u1", "u2", "u3", "u4", "u5", "u6");
+        followers.forEach(follower -> assertThat(follow(follower, "alice", true).getHttpStatus()).isEqualTo(204));
+        deliveriesOut.readValuesToList();
+
+        // When
+        final long postId = post("alice");
+
+        // Then: the post is in alice's feed and every follower's, and in the posts store
+        assertThat(feedOf("alice")).containsExactly(postId);
+        followers.forEach(follower -> assertThat(feedOf(follower)).as(follower).containsExactly(postId));
+        assertThat(driver.<String, Post>getKeyValueStore(FeedStores.POSTS).get(Long.toString(postId)).getAuthorId())
+                .isEqualTo("alice");
+        // Then: one delivery record per destination partition, not per follower
+        final Partitions partitions = new Partitions(PARTITIONS);
+        final long partitionsUsed = followers.stream().map(partitions::of).distinct().count();
+        final List<FeedDelivery> sent = deliveriesOut.readValuesToList();
+        assertThat(sent).hasSize((int) partitionsUsed);
+        assertThat(sent.stream().flatMap(delivery -> delivery.getUserIds().stream()))
+                .containsExactlyInAnyOrderElementsOf(followers);
+        sent.forEach(delivery -> assertThat(delivery.getUserIds().stream().map(partitions::of).distinct()).hasSize(1));
+        assertThat(user("alice").getPosts()).isEqualTo(1);
+        assertThat(user("alice").getFollowers()).isEqualTo(6);
+        assertThat(user("u1").getFollowing()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldBackfillTheNewestPostsOnFollowBeforeAnsweringAndRemoveThemOnUnfollow() {
+        start(800, 10_000, Duration.ofDays(30), 20, 5_000);
+        profile("alice");
+        final List<Long> written = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            written.add(post("alice"));
+            now = now.plusSeconds(1);
+        }
+        final long bobsOwn = post("bob");
+
+        final OperationOutcome followed = follow("bob", "alice", true);
+
+        assertThat(followed.getStatus()).isEqualTo(OperationStatus.ACCEPTED);
+        assertThat(followed.getHttpStatus()).isEqualTo(204);
+        final List<Long> expected = new ArrayList<>(newestFirst(written).subList(0, 20));
+        expected.add(bobsOwn);
+        assertThat(feedOf("bob")).containsExactlyElementsOf(newestFirst(expected));
+
+        // When: following again changes nothing
+        assertThat(follow("bob", "alice", true).getHttpStatus()).isEqualTo(204);
+        assertThat(user("alice").getFollowers()).isEqualTo(1);
+        assertThat(user("bob").getFollowing()).isEqualTo(1);
+
+        // When: bob unfollows
+        assertThat(follow("bob", "alice", false).getHttpStatus()).isEqualTo(204);
+
+        // Then: only bob's own post is left, and both counts are back to zero
+        assertThat(feedOf("bob")).containsExactly(bobsOwn);
+        assertThat(user("alice").getFollowers()).isZero();
+        assertThat(user("bob").getFollowing()).isZero();
+        assertThat(follow("bob", "alice", false).getHttpStatus()).as("unfollow is idempotent").isEqualTo(204);
+    }
+
+    @Test
+    void shouldRejectSelfFollowUnknownUsersAndFollowsPastTheCap() {
+        start(800, 10_000, Duration.ofDays(30), 20, 2);
+        List.of("a", "b", "c").forEach(this::profile);
+
+        assertThat(follow("bob", "bob", true).getHttpStatus()).isEqualTo(400);
+        final OperationOutcome unknown = follow("bob", "nobody", true);
+        assertThat(unknown.getStatus()).isEqualTo(OperationStatus.REJECTED);
+        assertThat(unknown.getHttpStatus()).isEqualTo(404);
+        assertThat(driver.getKeyValueStore(FeedStores.FOLLOWING).get(FeedKeys.pair("bob", "nobody"))).isNull();
+        assertThat(follow("bob", "a", true).getHttpStatus()).isEqualTo(204);
+        assertThat(follow("bob", "b", true).getHttpStatus()).isEqualTo(204);
+
+        final OperationOutcome third = follow("bob", "c", true);
+
+        assertThat(third.getStatus()).isEqualTo(OperationStatus.REJECTED);
+        assertThat(third.getHttpStatus()).isEqualTo(409);
+        assertThat(user("bob").getFollowing()).isEqualTo(2);
+        assertThat(user("c").getFollowers()).isZero();
+    }
+
+    @Test
+    void shouldRemoveADeletedPostFromEveryFeedAndLetOnlyTheAuthorDeleteIt() {
+        startDefaults();
+        profile("alice");
+        follow("bob", "alice", true);
+        follow("carol", "alice", true);
+        final long kept = post("alice");
+        final long doomed = post("alice");
+        assertThat(feedOf("carol")).containsExactly(doomed, kept);
+
+        assertThat(delete("bob", doomed).getHttpStatus()).isEqualTo(403);
+        assertThat(delete("alice", doomed + 1_000_000).getHttpStatus()).isEqualTo(404);
+        final OperationOutcome deleted = delete("alice", doomed);
+
+        assertThat(deleted.getHttpStatus()).isEqualTo(204);
+        for (String user : List.of("alice", "bob", "carol")) {
+            assertThat(feedOf(user)).as(user).containsExactly(kept);
+        }
+        assertThat(driver.getKeyValueStore(FeedStores.POSTS).get(Long.toString(doomed))).isNull();
+        assertThat(driver.getKeyValueStore(FeedStores.AUTHOR_POSTS).get(FeedKeys.post("alice", doomed))).isNull();
+        assertThat(user("alice").getPosts()).isEqualTo(1);
+        assertThat(delete("alice", doomed).getHttpStatus()).as("deleting twice").isEqualTo(404);
+    }
+
+    @Test
+    void shouldKeepOnlyTheNewestPostsUpToTheCap() {
+        start(5, 10_000, Duration.ofDays(30), 20, 5_000);
+        profile("alice");
+        follow("bob", "alice", true);
+        final List<Long> written = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            written.add(post("alice"));
+        }
+
+        assertThat(storedFeedOf("bob")).containsExactlyElementsOf(newestFirst(written).subList(0, 5));
+        assertThat(driver.<String, Long>getKeyValueStore(FeedStores.FEED_SIZES).get("bob")).isEqualTo(5L);
+        assertThat(storedFeedOf("alice")).hasSize(5);
+    }
+
+    @Test
+    void shouldNotFanOutACelebritysPostsButMergeThemWhenFollowersRead() {
+        start(800, 3, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        final List<String> fans = List.of("f1", "f2", "f3", "f4");
+        fans.forEach(fan -> follow(fan, "star", true));
+        assertThat(user("star").getCelebrity()).isTrue();
+        deliveriesOut.readValuesToList();
+
+        final long postId = post("star");
+
+        assertThat(deliveriesOut.readValuesToList()).as("no fan-out for a celebrity").isEmpty();
+        fans.forEach(fan -> {
+            assertThat(storedFeedOf(fan)).as(fan).isEmpty();
+            assertThat(feedOf(fan)).as(fan).containsExactly(postId);
+        });
+        assertThat(feedOf("outsider")).isEmpty();
+        // Then: unfollowing hides the celebrity's posts at once
+        follow("f1", "star", false);
+        assertThat(feedOf("f1")).isEmpty();
+    }
+
+    @Test
+    void shouldNeitherLoseNorDuplicatePostsWhenAnAuthorCrossesTheThresholdBothWays() {
+        start(800, 2, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        follow("f1", "star", true);
+        follow("f2", "star", true);
+        final long ordinary = post("star");
+        now = now.plusSeconds(1);
+
+        // When: a third follower makes star a celebrity
+        follow("f3", "star", true);
+        assertThat(user("star").getCelebrity()).isTrue();
+        final long famous = post("star");
+        now = now.plusSeconds(1);
+
+        // When: two unfollow, star is ordinary again
+        follow("f3", "star", false);
+        follow("f2", "star", false);
+        assertThat(user("star").getCelebrity()).isFalse();
+        final long ordinaryAgain = post("star");
+        follow("f4", "star", true);
+
+        // Then: everyone who follows star sees each post exactly once
+        for (String fan : List.of("f1", "f4")) {
+            assertThat(feedOf(fan)).as(fan).containsExactly(ordinaryAgain, famous, ordinary);
+        }
+        assertThat(feedOf("f2")).isEmpty();
+        assertThat(feedOf("f3")).isEmpty();
+        assertThat(feedOf("star")).containsExactly(ordinaryAgain, famous, ordinary);
+    }
+
+    @Test
+    void shouldSkipIdleFollowersAndRebuildTheirFeedWhenTheyReturn() {
+        start(800, 10_000, Duration.ofDays(30), 20, 5_000);
+        profile("alice");
+        profile("bob");
+        follow("bob", "alice", true);
+        follow("carol", "alice", true);
+        final long before = post("alice");
+
+        // When: bob is idle for 31 days, carol stays active
+        now = now.plus(Duration.ofDays(31));
+        seen("carol");
+        final long whileIdle = post("alice");
+        assertThat(user("bob").getInactive()).isTrue();
+        assertThat(driver.<String, FollowerEdge>getKeyValueStore(FeedStores.FOLLOWERS)
+                .get(FeedKeys.pair("alice", "bob")).getActive()).isFalse();
+        deliveriesOut.readValuesToList();
+        final long alsoWhileIdle = post("alice");
+
+        // Then: no fan-out to bob any more, only to carol
+        final List<FeedDelivery> sent = deliveriesOut.readValuesToList();
+        assertThat(sent.stream().flatMap(delivery -> delivery.getUserIds().stream())).containsExactly("carol");
+        assertThat(feedOf("bob")).containsExactly(before);
+        assertThat(feedOf("carol")).containsExactly(alsoWhileIdle, whileIdle, before);
+
+        // When: bob returns
+        now = now.plusSeconds(60);
+        seen("bob");
+
+        // Then: his feed holds everything he missed, and fan-out to him resumes
+        assertThat(user("bob").getInactive()).isFalse();
+        assertThat(feedOf("bob")).containsExactly(alsoWhileIdle, whileIdle, before);
+        final long after = post("alice");
+        assertThat(feedOf("bob")).containsExactly(after, alsoWhileIdle, whileIdle, before);
+    }
+
+    @Test
+    void shouldDropAnInsertThatArrivesAfterTheFollowerUnfollowed() {
+        startDefaults();
+        profile("alice");
+        follow("bob", "alice", true);
+        follow("bob", "alice", false);
+
+        deliveries.pipeInput("bob", FeedDelivery.newBuilder().setKind(FeedDeliveryKind.INSERT)
+                .setUserIds(List.of("bob")).setAuthorId("alice").setPostIds(List.of(42L)).build(), now);
+
+        assertThat(storedFeedOf("bob")).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerAReplayedPostOnceAndKeepCountsExact() {
+        startDefaults();
+        profile("alice");
+        follow("bob", "alice", true);
+        final long postId = post("alice");
+
+        // When: the same event is processed again, as after a crash before the commit
+        posts.pipeInput("alice", PostPublished.newBuilder().setEventId(Long.toString(postId)).setTimestamp(now)
+                .setPostId(postId).setAuthorId("alice").setText("post").build(), now);
+
+        assertThat(user("alice").getPosts()).isEqualTo(1);
+        assertThat(feedOf("bob")).containsExactly(postId);
+        assertThat(driver.<String, Long>getKeyValueStore(FeedStores.FEED_SIZES).get("bob")).isEqualTo(1L);
+    }
+
+    @Test
+    void shouldRejectInvalidPostsAndProfilesFromExternalProducers() {
+        startDefaults();
+        final String eventId = eventId();
+        posts.pipeInput("alice", PostPublished.newBuilder().setEventId(eventId).setTimestamp(now).setPostId(1L)
+                .setAuthorId("alice").setText("x".repeat(5_001)).build(), now);
+        assertThat(outcomeOf(eventId).getHttpStatus()).isEqualTo(400);
+        final String blank = eventId();
+        profiles.pipeInput("alice", ProfileUpdated.newBuilder().setEventId(blank).setTimestamp(now)
+                .setUserId("alice").setDisplayName("  ").build(), now);
+        assertThat(outcomeOf(blank).getHttpStatus()).isEqualTo(400);
+        assertThat(user("alice")).isNull();
+    }
+}
