@@ -68,7 +68,7 @@ bench() {
   machine_before="$(machine_cpu_seconds)"
   t0="$(date +%s.%N)"
   {
-    echo "\$ java -jar producers/target/eventline-load.jar $*" | sed "s/$token/\$TOKEN/g"
+    echo "\$ java -jar producers/target/eventline-load.jar $*" | sed "s/$token/\$TOKEN/g${feed_token:+; s/$feed_token/\$FEED_TOKEN/g}"
     echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc)); $jar_version"
     java -jar "$work/eventline-load.jar" "$@" || true
     after="$(cpu_seconds)"
@@ -94,13 +94,34 @@ mapfile -t codes < <(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/url
 paths=()
 for code in "${codes[@]}"; do paths+=(--path "/$code"); done
 
+# a feed to read: one reader following 20 authors with 2 posts each, so every page hydrates 20 posts by 20
+# authors; only when a feed run is selected
+feed_path="/api/v1/me/feed?limit=20"
+feed_token=""
+api() { curl -sf -o /dev/null -w '%{http_code}' -X "$1" -H "Authorization: Bearer $2" "$url$3" ${4:+-d "$4"}; }
+if want feed-get-saturation || want "feed-get-${FEED_GET_RATE:-1000}rps"; then
+  feed_token="$(java -jar "$work/eventline.jar" token feed-reader)"
+  api PUT "$feed_token" /api/v1/me/profile '{"displayName":"Feed reader"}' >/dev/null
+  for i in $(seq 1 20); do
+    author_token="$(java -jar "$work/eventline.jar" token "feed-author-$i")"
+    api PUT "$author_token" /api/v1/me/profile "{\"displayName\":\"Author $i\"}" >/dev/null
+    api PUT "$feed_token" "/api/v1/me/following/feed-author-$i" >/dev/null
+    for n in 1 2; do
+      api POST "$author_token" /api/v1/posts "{\"text\":\"post $n of author $i, long enough to look like a post\"}" \
+        >/dev/null
+    done
+  done
+  items="$(curl -sf -H "Authorization: Bearer $feed_token" "$url$feed_path" | jq '.items | length')"
+  [[ "$items" == 20 ]] || { echo "the reader's feed has $items items, not 20"; exit 1; }
+fi
+
 # a freshly started instance spends its first minutes compiling (its p99 stays in seconds meanwhile); load every
 # path for a while, unmeasured, first. Each run's own warm-up then covers the load generator's JVM warming up.
 if [[ "${WARMUP_SECONDS:-180}" -gt 0 ]]; then
   echo "warming the instance up for ${WARMUP_SECONDS:-180}s"
   warmers=()
   for args in "http-post-urls --token $token --rate 100" "http-get ${paths[*]} --rate 200" \
-      "http-get --path /health --rate 200"; do
+      "http-get --path /health --rate 200" ${feed_token:+"http-get --path $feed_path --token $feed_token --rate 200"}; do
     # shellcheck disable=SC2086
     java -jar "$work/eventline-load.jar" $args --url "$url" --duration "${WARMUP_SECONDS:-180}s" --warmup 0s \
       >/dev/null &
@@ -125,6 +146,11 @@ want "get-code-${get_rate}rps" && bench "get-code-${get_rate}rps" http-get --url
   --rate "$get_rate" --duration 30s --warmup 30s --interval 5s --percentiles
 want "health-${get_rate}rps" && bench "health-${get_rate}rps" http-get --url "$url" --path /health \
   --rate "$get_rate" --duration 30s --warmup 30s --interval 5s --percentiles
+want feed-get-saturation && bench feed-get-saturation http-get --url "$url" --path "$feed_path" \
+  --token "$feed_token" --concurrency "$concurrency" --duration 30s --warmup 10s
+want "feed-get-${FEED_GET_RATE:-1000}rps" && bench "feed-get-${FEED_GET_RATE:-1000}rps" http-get --url "$url" \
+  --path "$feed_path" --token "$feed_token" --rate "${FEED_GET_RATE:-1000}" --duration 30s --warmup 30s \
+  --interval 5s --percentiles
 want kafka-produce && bench kafka-produce kafka-produce --bootstrap "localhost:$EVENTLINE_KAFKA_PORT" \
   --registry "http://localhost:$EVENTLINE_REGISTRY_PORT" --count 100000
 exit 0
