@@ -44,6 +44,14 @@ public final class WriteGateway {
 
     /** Sends {@code event} (whose ID is {@code eventId}) and answers {@code ctx} with its outcome. */
     public void submit(Context ctx, String eventId, String userId, SpecificRecord event) {
+        submit(ctx, eventId, userId, event, null);
+    }
+
+    /**
+     * As {@link #submit(Context, String, String, SpecificRecord)}; a {@code 201} answer also carries
+     * {@code Location: createdLocation} when that is not null.
+     */
+    public void submit(Context ctx, String eventId, String userId, SpecificRecord event, String createdLocation) {
         final CompletableFuture<OperationOutcome> outcome = outcomes.expect(eventId);
         final long deadline = System.nanoTime() + awaitTimeout.toNanos();
         // every stage leaves the producer's I/O thread: a send from inside its callback would wait on itself
@@ -61,7 +69,7 @@ public final class WriteGateway {
                         problems.write(ProblemException.unavailable(
                                 "the request could not be stored; nothing was written, retry it", 1), ctx);
                     } else {
-                        respond(ctx, result);
+                        respond(ctx, result, createdLocation);
                     }
                     return null;
                 }, responders));
@@ -73,15 +81,29 @@ public final class WriteGateway {
         return producer.send(pending).thenApply(acked -> pending);
     }
 
-    private void respond(Context ctx, OperationOutcome outcome) {
+    private void respond(Context ctx, OperationOutcome outcome, String createdLocation) {
         switch (outcome.getStatus()) {
-            case ACCEPTED -> ctx.status(outcome.getHttpStatus()).contentType("application/json")
-                    .result(outcome.getResultJson() == null ? "{}" : outcome.getResultJson());
+            case ACCEPTED -> accepted(ctx, outcome, createdLocation);
             case REJECTED -> problems.write(OutcomeJson.problemOf(outcome), ctx);
             case PENDING -> ctx.status(202).header("Location", OPERATIONS_PATH + outcome.getEventId())
                     .contentType("application/json")
                     .result("{\"eventId\":\"" + outcome.getEventId() + "\",\"status\":\"pending\"}");
             default -> throw new IllegalStateException("unknown status " + outcome.getStatus());
         }
+    }
+
+    private static void accepted(Context ctx, OperationOutcome outcome, String createdLocation) {
+        final int status = outcome.getHttpStatus();
+        ctx.status(status);
+        if (status == 204) {
+            // no content, so no content type either: Javalin presets its default on every response
+            ctx.res().setContentType(null);
+            return;
+        }
+        if (status == 201 && createdLocation != null) {
+            ctx.header("Location", createdLocation);
+        }
+        ctx.contentType("application/json")
+                .result(outcome.getResultJson() == null ? "{}" : outcome.getResultJson());
     }
 }

@@ -3,6 +3,7 @@ package io.eventline.platform;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.JwtSecrets;
+import io.eventline.feed.FeedRoutes;
 import io.eventline.feed.FeedTopics;
 import io.eventline.http.ApiDocsRoutes;
 import io.eventline.http.ApiRoute;
@@ -20,6 +21,7 @@ import io.eventline.operations.WriteGateway;
 import io.eventline.ops.OpsRoutes;
 import io.eventline.ops.Readiness;
 import io.eventline.producers.EventProducer;
+import io.eventline.query.BatchLookup;
 import io.eventline.query.QueryRouter;
 import io.eventline.registry.SchemaRegistryServer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
@@ -155,6 +157,8 @@ public final class Platform implements AutoCloseable {
         routes.addAll(new OperationRoutes(router, json).routes());
         routes.addAll(new ShortUrlRoutes(writes, router, clickProducer, ids, json, config.publicUrl(), ownHosts(), clock)
                 .routes());
+        routes.addAll(new FeedRoutes(writes, router, new BatchLookup(router, json), producer, ids, json, config.feed(),
+                clock).routes());
         routes.addAll(ApiDocsRoutes.describe(routes, config.publicUrl(), VERSION, json));
         web = EventlineWeb.create(routes, new JwtAuth(jwtSecret, clock), json, meters);
         web.start(config.httpPort());

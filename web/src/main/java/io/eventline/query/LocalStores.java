@@ -28,6 +28,11 @@ public final class LocalStores {
                 QueryableStoreTypes.<K, V>windowStore())));
     }
 
+    /** A global store: every instance holds all of it, so it is read whole, not by partition. */
+    public <K, V> ReadOnlyKeyValueStore<K, V> globalKeyValue(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+    }
+
     /** True when the answer comes from a standby replica that may lag the active one. */
     public boolean stale() {
         return stale;

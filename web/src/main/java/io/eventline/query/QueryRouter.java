@@ -33,7 +33,7 @@ public final class QueryRouter {
     private static final Serializer<String> KEYS = new StringSerializer();
     private static final List<String> PASSED_BACK_HEADERS = List.of("Content-Type", "Location", STALE_HEADER,
             "Retry-After", "Cache-Control", "WWW-Authenticate");
-    private static final int RETRY_AFTER_SECONDS = 1;
+    static final int RETRY_AFTER_SECONDS = 1;
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -88,7 +88,8 @@ public final class QueryRouter {
                 RETRY_AFTER_SECONDS);
     }
 
-    private Optional<KeyQueryMetadata> ownerOf(String storeName, String key) {
+    /** Who holds {@code key} of {@code storeName}; empty while that is unknown (rebalancing, restoring). */
+    Optional<KeyQueryMetadata> ownerOf(String storeName, String key) {
         final KeyQueryMetadata metadata;
         try {
             metadata = streams.queryMetadataForKey(storeName, key, KEYS);
@@ -158,5 +159,17 @@ public final class QueryRouter {
     /** This instance's address as other instances reach it. */
     public HostInfo self() {
         return self;
+    }
+
+    KafkaStreams streams() {
+        return streams;
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    Duration forwardTimeout() {
+        return forwardTimeout;
     }
 }

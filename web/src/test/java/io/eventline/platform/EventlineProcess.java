@@ -176,12 +176,21 @@ public final class EventlineProcess implements AutoCloseable {
     /** A POST of a JSON body with a bearer token. */
     public HttpResponse<String> post(String path, String token, String json) throws IOException,
             InterruptedException {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json")
+        return send("POST", path, token, json);
+    }
+
+    /** A request with {@code method}, a bearer token, and a JSON body when {@code json} is not null. */
+    public HttpResponse<String> send(String method, String path, String token, String json) throws IOException,
+            InterruptedException {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(REQUEST_TIMEOUT)
                 .header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public String name() {

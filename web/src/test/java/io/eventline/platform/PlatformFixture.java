@@ -96,9 +96,25 @@ public final class PlatformFixture implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String token, String body) throws Exception {
+        return send("POST", path, token, body);
+    }
+
+    public HttpResponse<String> put(String path, String token, String body) throws Exception {
+        return send("PUT", path, token, body);
+    }
+
+    public HttpResponse<String> delete(String path, String token) throws Exception {
+        return send("DELETE", path, token, null);
+    }
+
+    /** A request with {@code method}, a JSON {@code body} when it is not null, and a bearer token if given. */
+    public HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

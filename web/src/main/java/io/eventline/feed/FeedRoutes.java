@@ -1,0 +1,310 @@
+package io.eventline.feed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventline.auth.JwtAuth;
+import io.eventline.auth.Principal;
+import io.eventline.auth.Users;
+import io.eventline.http.ApiRoute;
+import io.eventline.http.JsonBodies;
+import io.eventline.http.ProblemException;
+import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.operations.WriteGateway;
+import io.eventline.platform.FeedSettings;
+import io.eventline.producers.EventProducer;
+import io.eventline.query.BatchLookup;
+import io.eventline.query.LocalStores;
+import io.eventline.query.QueryRouter;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The news feed's HTTP API: profiles, follows, posts, and each user's feed. */
+public final class FeedRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedRoutes.class);
+    /** A feed read tells the stream that its reader is active at most this often. */
+    private static final Duration ACTIVITY_REPORT_INTERVAL = Duration.ofHours(1);
+    private static final String TAG = "feed";
+
+    private final WriteGateway writes;
+    private final QueryRouter router;
+    private final BatchLookup batches;
+    private final FeedReads reads;
+    private final EventProducer producer;
+    private final SnowflakeIdGenerator ids;
+    private final JsonBodies bodies;
+    private final ObjectMapper json;
+    private final FeedSettings settings;
+    private final Clock clock;
+
+    public FeedRoutes(WriteGateway writes, QueryRouter router, BatchLookup batches, EventProducer producer,
+                      SnowflakeIdGenerator ids, ObjectMapper json, FeedSettings settings, Clock clock) {
+        this.writes = writes;
+        this.router = router;
+        this.batches = batches;
+        this.reads = new FeedReads(batches);
+        this.producer = producer;
+        this.ids = ids;
+        this.bodies = new JsonBodies(json);
+        this.json = json;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.api(HandlerType.PUT, "/api/v1/me/profile", TAG, "Set the caller's display name",
+                        this::updateProfile),
+                ApiRoute.api(HandlerType.GET, FeedReads.USERS_PATH, TAG,
+                        "Profiles of up to 100 users (?ids=a,b); users without a profile are left out",
+                        this::profiles),
+                ApiRoute.api(HandlerType.GET, "/api/v1/users/{id}", TAG, "A user's profile and counts",
+                        this::profile),
+                ApiRoute.api(HandlerType.GET, "/api/v1/users/{id}/followers", TAG, "Who follows a user, in pages",
+                        ctx -> followList(ctx, FeedStores.FOLLOWERS)),
+                ApiRoute.api(HandlerType.GET, "/api/v1/users/{id}/following", TAG, "Whom a user follows, in pages",
+                        ctx -> followList(ctx, FeedStores.FOLLOWING)),
+                ApiRoute.api(HandlerType.GET, "/api/v1/users/{id}/posts", TAG, "A user's posts, newest first",
+                        this::authorPosts),
+                ApiRoute.api(HandlerType.PUT, "/api/v1/me/following/{userId}", TAG,
+                        "Follow a user (204; idempotent)", ctx -> changeFollow(ctx, true)),
+                ApiRoute.api(HandlerType.DELETE, "/api/v1/me/following/{userId}", TAG,
+                        "Unfollow a user (204; idempotent)", ctx -> changeFollow(ctx, false)),
+                ApiRoute.api(HandlerType.POST, FeedReads.POSTS_PATH, TAG, "Publish a text post (201)",
+                        this::publish),
+                ApiRoute.api(HandlerType.GET, FeedReads.POSTS_PATH, TAG,
+                        "Posts of up to 100 IDs (?ids=1,2); missing or deleted ones are left out", this::posts),
+                ApiRoute.api(HandlerType.GET, "/api/v1/posts/{id}", TAG, "One post", this::post),
+                ApiRoute.api(HandlerType.DELETE, "/api/v1/posts/{id}", TAG, "Delete a post (its author only)",
+                        this::deletePost),
+                ApiRoute.api(HandlerType.GET, "/api/v1/me/feed", TAG,
+                        "The caller's feed: posts of followed users and their own, newest first", this::feed));
+    }
+
+    private void updateProfile(Context ctx) {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String displayName = FeedRequests.displayName(bodies.object(ctx));
+        final String eventId = ids.nextIdString();
+        writes.submit(ctx, eventId, caller.userId(), ProfileUpdated.newBuilder()
+                .setEventId(eventId).setTimestamp(clock.instant()).setUserId(caller.userId())
+                .setDisplayName(displayName).build());
+    }
+
+    private void changeFollow(Context ctx, boolean follow) {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String followee = ctx.pathParam("userId");
+        if (!Users.isValidId(followee)) {
+            throw ProblemException.notFound("no user " + followee);
+        }
+        if (followee.equals(caller.userId())) {
+            throw ProblemException.badRequest("a user cannot follow themselves", List.of());
+        }
+        final String eventId = ids.nextIdString();
+        writes.submit(ctx, eventId, caller.userId(), FollowRequested.newBuilder()
+                .setEventId(eventId).setTimestamp(clock.instant()).setFollowerId(caller.userId())
+                .setFolloweeId(followee).setFollow(follow).build());
+    }
+
+    private void publish(Context ctx) {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String text = FeedRequests.postText(bodies.object(ctx));
+        // the post's ID is its event's ID: a retried event cannot create a second post
+        final long postId = ids.nextId();
+        final String eventId = Long.toString(postId);
+        writes.submit(ctx, eventId, caller.userId(), PostPublished.newBuilder()
+                .setEventId(eventId).setTimestamp(clock.instant()).setPostId(postId).setAuthorId(caller.userId())
+                .setText(text).build(), FeedReads.POSTS_PATH + "/" + postId);
+    }
+
+    private void deletePost(Context ctx) {
+        final Principal caller = JwtAuth.principal(ctx);
+        final long postId = postIdOf(ctx);
+        final String eventId = ids.nextIdString();
+        writes.submit(ctx, eventId, caller.userId(), PostDeleteRequested.newBuilder()
+                .setEventId(eventId).setTimestamp(clock.instant()).setPostId(postId)
+                .setRequesterId(caller.userId()).build());
+    }
+
+    private void profile(Context ctx) throws Exception {
+        final String userId = ctx.pathParam("id");
+        if (!Users.isValidId(userId)) {
+            throw ProblemException.notFound("no user " + userId);
+        }
+        router.answer(ctx, FeedStores.USERS, userId, (c, stores) -> {
+            final JsonNode profile = FeedReads.storedProfile(stores, userId);
+            if (profile == null) {
+                throw ProblemException.notFound("no user " + userId);
+            }
+            c.contentType("application/json").result(profile.toString());
+        });
+    }
+
+    /** Followers ({@code FOLLOWERS}, on the followee's partition) or followees ({@code FOLLOWING}). */
+    private void followList(Context ctx, String storeName) throws Exception {
+        final String userId = ctx.pathParam("id");
+        final int limit = JsonBodies.limit(ctx);
+        final String after = FeedCursors.userId(ctx.queryParam("cursor"));
+        if (!Users.isValidId(userId)) {
+            throw ProblemException.notFound("no user " + userId);
+        }
+        router.answer(ctx, storeName, userId, (c, stores) -> {
+            final ReadOnlyKeyValueStore<String, Object> edges = stores.keyValue(storeName);
+            // the smallest key after the cursor's: user IDs hold no control characters
+            final String from = after == null ? FeedKeys.prefix(userId) : FeedKeys.pair(userId, after) + '\u0000';
+            final List<String> others = new ArrayList<>();
+            boolean more = false;
+            try (KeyValueIterator<String, Object> range = edges.range(from, FeedKeys.end(userId))) {
+                while (range.hasNext()) {
+                    final String other = FeedKeys.otherOf(range.next().key, userId);
+                    if (others.size() == limit) {
+                        more = true;
+                        break;
+                    }
+                    others.add(other);
+                }
+            }
+            final Map<String, String> names = reads.displayNames(c, others);
+            final ObjectNode page = json.createObjectNode();
+            final ArrayNode items = page.putArray("items");
+            others.forEach(other -> items.addObject().put("id", other).put("displayName", names.get(other)));
+            page.put("nextCursor", more ? FeedCursors.ofUser(others.get(others.size() - 1)) : null);
+            c.contentType("application/json").result(page.toString());
+        });
+    }
+
+    private void authorPosts(Context ctx) throws Exception {
+        final String authorId = ctx.pathParam("id");
+        final int limit = JsonBodies.limit(ctx);
+        final Long cursor = FeedCursors.postId(ctx.queryParam("cursor"));
+        if (!Users.isValidId(authorId)) {
+            throw ProblemException.notFound("no user " + authorId);
+        }
+        router.answer(ctx, FeedStores.AUTHOR_POSTS, authorId, (c, stores) -> {
+            final ReadOnlyKeyValueStore<String, Long> byAuthor = stores.keyValue(FeedStores.AUTHOR_POSTS);
+            final FeedReads.PostIds list = (before, count) -> {
+                final List<Long> postIds = new ArrayList<>();
+                final String from = before == null ? FeedKeys.prefix(authorId)
+                        : FeedKeys.olderThan(authorId, before);
+                try (KeyValueIterator<String, Long> range = byAuthor.range(from, FeedKeys.end(authorId))) {
+                    while (postIds.size() < count && range.hasNext()) {
+                        postIds.add(FeedKeys.postIdOf(range.next().key));
+                    }
+                }
+                return postIds;
+            };
+            respond(c, reads.page(c, list, cursor, limit));
+        });
+    }
+
+    private void feed(Context ctx) throws Exception {
+        final Principal caller = JwtAuth.principal(ctx);
+        final int limit = JsonBodies.limit(ctx);
+        final Long cursor = FeedCursors.postId(ctx.queryParam("cursor"));
+        final String userId = caller.userId();
+        router.answer(ctx, FeedStores.FEED, userId, (c, stores) -> {
+            reportActivity(stores, userId);
+            final FeedQuery query = new FeedQuery(stores.keyValue(FeedStores.FEED),
+                    stores.keyValue(FeedStores.FOLLOWING), stores.globalKeyValue(FeedStores.CELEBRITIES),
+                    stores.globalKeyValue(FeedStores.CELEBRITY_POSTS), settings.maxFollowing());
+            final FeedReads.PostIds list = (before, count) ->
+                    query.page(userId, before, count).stream().map(FeedQuery.Entry::postId).toList();
+            respond(c, reads.page(c, list, cursor, limit));
+        });
+    }
+
+    /**
+     * Tells the stream that a user who was marked inactive, or not reported for a while, is reading again, so
+     * that posts are fanned out to them once more. Nothing waits for it; a lost report is repeated next read.
+     */
+    private void reportActivity(LocalStores stores, String userId) {
+        final UserState user = stores.<String, UserState>keyValue(FeedStores.USERS).get(userId);
+        if (!isActivityReportDue(user, clock.millis())) {
+            return;
+        }
+        final UserSeen seen = UserSeen.newBuilder().setEventId(ids.nextIdString()).setTimestamp(clock.instant())
+                .setUserId(userId).build();
+        producer.send(seen).exceptionally(error -> {
+            LOG.warn("The activity of {} was not recorded: {}", userId, error.toString());
+            return null;
+        });
+    }
+
+    /** True for a known user marked inactive or last seen active longer ago than the report interval. */
+    static boolean isActivityReportDue(UserState user, long nowMillis) {
+        return user != null && (user.getInactive()
+                || nowMillis - user.getLastActiveAt() >= ACTIVITY_REPORT_INTERVAL.toMillis());
+    }
+
+    private void post(Context ctx) throws Exception {
+        final long postId = postIdOf(ctx);
+        router.answer(ctx, FeedStores.POSTS, Long.toString(postId), (c, stores) -> {
+            final JsonNode stored = FeedReads.storedPost(stores, Long.toString(postId));
+            if (stored == null) {
+                throw ProblemException.notFound("no post " + postId);
+            }
+            final ObjectNode post = stored.deepCopy();
+            final String authorId = post.path("authorId").asText();
+            post.put("authorDisplayName", reads.displayNames(c, List.of(authorId)).get(authorId));
+            c.contentType("application/json").result(post.toString());
+        });
+    }
+
+    /** The batch read of posts; a forwarded request is answered from this instance's stores, without names. */
+    private void posts(Context ctx) throws Exception {
+        final List<Long> postIds = new ArrayList<>();
+        for (String key : BatchLookup.keys(ctx)) {
+            FeedRequests.postId(key).ifPresent(postIds::add);
+        }
+        final List<? extends JsonNode> items;
+        if (BatchLookup.isForwarded(ctx)) {
+            final Map<String, JsonNode> found = batches.lookupLocally(FeedStores.POSTS,
+                    postIds.stream().map(id -> Long.toString(id)).toList(), FeedReads::storedPost);
+            items = postIds.stream().map(id -> found.get(Long.toString(id))).filter(p -> p != null).toList();
+        } else {
+            items = reads.posts(ctx, postIds, true);
+        }
+        respondItems(ctx, items);
+    }
+
+    /** The batch read of profiles; a forwarded request is answered from this instance's stores. */
+    private void profiles(Context ctx) throws Exception {
+        final List<String> userIds = BatchLookup.keys(ctx).stream().filter(Users::isValidId).toList();
+        final Map<String, JsonNode> found = BatchLookup.isForwarded(ctx)
+                ? batches.lookupLocally(FeedStores.USERS, userIds, FeedReads::storedProfile)
+                : reads.profiles(ctx, userIds);
+        respondItems(ctx, userIds.stream().map(found::get).filter(p -> p != null).toList());
+    }
+
+    private void respondItems(Context ctx, List<? extends JsonNode> found) {
+        final ObjectNode body = json.createObjectNode();
+        body.putArray("items").addAll(found);
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private void respond(Context ctx, FeedReads.Page page) {
+        final ObjectNode body = json.createObjectNode();
+        body.putArray("items").addAll(page.items());
+        body.put("nextCursor", page.nextCursor() == null ? null : FeedCursors.ofPost(page.nextCursor()));
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private static long postIdOf(Context ctx) {
+        final String raw = ctx.pathParam("id");
+        final OptionalLong postId = FeedRequests.postId(raw);
+        if (postId.isEmpty()) {
+            throw ProblemException.notFound("no post " + raw);
+        }
+        return postId.getAsLong();
+    }
+}

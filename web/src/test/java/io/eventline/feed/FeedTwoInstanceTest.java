@@ -1,0 +1,305 @@
+package io.eventline.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.auth.JwtAuth;
+import io.eventline.platform.EventlineProcess;
+import io.eventline.platform.PlatformFixture;
+import io.eventline.query.QueryRouter;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two instances in separate processes: every user's feed reads the same at either instance, whichever owns the
+ * user's feed, the posts in it and their authors' profiles; the reading instance forwards the feed once and
+ * fetches posts and names with one request per owning instance.
+ */
+@Tag("integration")
+class FeedTwoInstanceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Users per instance whose feed partition that instance owns. */
+    private static final int USERS_PER_INSTANCE = 4;
+    private static final int POSTS_PER_USER = 2;
+    private static final int CANDIDATES = 48;
+    private static final Duration SETTLE_DEADLINE = Duration.ofSeconds(45);
+    private static final Duration DELIVERY_DEADLINE = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final EventlineProcess.LogsOnFailure logs = new EventlineProcess.LogsOnFailure();
+    private final JwtAuth auth = new JwtAuth(PlatformFixture.JWT_SECRET, Clock.systemUTC());
+    private final List<EventlineProcess> processes = new ArrayList<>();
+    private final List<Path> dataDirs = new ArrayList<>();
+
+    @AfterEach
+    void stopProcessesAndDeleteData() throws Exception {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+        dataDirs.forEach(EventlineProcess::deleteRecursively);
+    }
+
+    @Test
+    void shouldAnswerEveryFeedIdenticallyAtBothInstancesWithPostsAndNamesFromBoth() throws Exception {
+        // Given: A runs the broker and registry, B joins; users whose feeds each of them owns
+        final List<Integer> ports = EventlineProcess.freePorts(4);
+        final String applicationId = "eventline-feed-" + UUID.randomUUID().toString().substring(0, 8);
+        final Map<String, String> envA = instanceEnvironment("instance-a", ports.get(0), 1, applicationId);
+        envA.put("EVENTLINE_KAFKA_PORT", Integer.toString(ports.get(1)));
+        envA.put("EVENTLINE_REGISTRY_PORT", Integer.toString(ports.get(2)));
+        final EventlineProcess a = start("instance-a", envA);
+        final Map<String, String> envB = instanceEnvironment("instance-b", ports.get(3), 2, applicationId);
+        envB.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + ports.get(1));
+        envB.put("SCHEMA_REGISTRY_URL", "http://localhost:" + ports.get(2));
+        final EventlineProcess b = start("instance-b", envB);
+        final List<String> users = usersWithFeedsOwnedByEach(a, b);
+
+        // Given: profiles, follows and posts, all written through A
+        final Map<String, String> names = new HashMap<>();
+        for (String user : users) {
+            names.put(user, "Name of " + user);
+            write(a, "PUT", "/api/v1/me/profile", user,
+                    JSON.createObjectNode().put("displayName", names.get(user)).toString(), 200);
+        }
+        final Map<String, List<String>> followees = new LinkedHashMap<>();
+        for (int i = 0; i < users.size(); i++) {
+            final List<String> followed = List.of(users.get((i + 1) % users.size()),
+                    users.get((i + USERS_PER_INSTANCE + 1) % users.size()));
+            followees.put(users.get(i), followed);
+            for (String followee : followed) {
+                write(a, "PUT", "/api/v1/me/following/" + followee, users.get(i), null, 204);
+            }
+        }
+        final Map<String, List<JsonNode>> postsByAuthor = new HashMap<>();
+        for (int round = 0; round < POSTS_PER_USER; round++) {
+            for (String user : users) {
+                final JsonNode post = JSON.readTree(write(a, "POST", "/api/v1/posts", user,
+                        JSON.createObjectNode().put("text", "post " + round + " by " + user).toString(), 201).body());
+                postsByAuthor.computeIfAbsent(user, u -> new ArrayList<>()).add(post);
+            }
+        }
+
+        // When / Then: each feed holds the user's own and followees' posts, newest first, read the same at A and B
+        for (String user : users) {
+            final List<JsonNode> expected = new ArrayList<>(postsByAuthor.get(user));
+            followees.get(user).forEach(followee -> expected.addAll(postsByAuthor.get(followee)));
+            expected.sort(Comparator.comparing((JsonNode post) -> Long.parseLong(post.get("postId").asText()))
+                    .reversed());
+            final JsonNode atA = awaitFeed(a, user, expected);
+            final JsonNode atB = awaitFeed(b, user, expected);
+            assertThat(atB).as("%s's feed at B", user).isEqualTo(atA);
+            atA.get("items").forEach(item -> assertThat(item.get("authorDisplayName").asText())
+                    .isEqualTo(names.get(item.get("authorId").asText())));
+        }
+
+        // Then: one batch read of every post answers the same at A and B, names included
+        final List<JsonNode> allPosts = postsByAuthor.values().stream().flatMap(List::stream).toList();
+        final String ids = allPosts.stream().map(post -> post.get("postId").asText())
+                .collect(Collectors.joining(","));
+        final String reader = bearer(users.get(0));
+        final HttpResponse<String> batchA = a.get("/api/v1/posts?ids=" + ids, "Authorization", reader);
+        final HttpResponse<String> batchB = b.get("/api/v1/posts?ids=" + ids, "Authorization", reader);
+        assertThat(batchA.statusCode()).as(batchA.body()).isEqualTo(200);
+        assertThat(JSON.readTree(batchA.body()).get("items")).containsExactlyElementsOf(allPosts);
+        assertThat(JSON.readTree(batchB.body())).isEqualTo(JSON.readTree(batchA.body()));
+
+        // Then: a feed A owns, holding posts and authors B owns, costs B one post lookup and one profile lookup
+        final Set<String> postsAtB = new HashSet<>();
+        for (JsonNode post : allPosts) {
+            if (ownsPost(b, post.get("postId").asText(), reader)) {
+                postsAtB.add(post.get("postId").asText());
+            }
+        }
+        assertThat(postsAtB).as("posts stored at B").isNotEmpty().hasSizeLessThan(allPosts.size());
+        final String readerAtA = IntStream.range(0, users.size()).filter(i -> i % 2 == 0).mapToObj(users::get)
+                .filter(user -> feedPostIds(followees.get(user), postsByAuthor).stream().anyMatch(postsAtB::contains))
+                .findFirst().orElseThrow();
+        final double postLookupsBefore = requestCount(b, FeedReads.POSTS_PATH);
+        final double profileLookupsBefore = requestCount(b, FeedReads.USERS_PATH);
+        assertThat(a.get("/api/v1/me/feed", "Authorization", bearer(readerAtA)).statusCode()).isEqualTo(200);
+        assertThat(requestCountOnceAbove(b, FeedReads.POSTS_PATH, postLookupsBefore) - postLookupsBefore)
+                .isEqualTo(1.0);
+        assertThat(requestCountOnceAbove(b, FeedReads.USERS_PATH, profileLookupsBefore) - profileLookupsBefore)
+                .isEqualTo(1.0);
+    }
+
+    /** The count once it exceeds {@code before}: a request is counted just after its answer is sent. */
+    private static double requestCountOnceAbove(EventlineProcess instance, String route, double before)
+            throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        double count = requestCount(instance, route);
+        while (count <= before && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            count = requestCount(instance, route);
+        }
+        return count;
+    }
+
+    private static List<String> feedPostIds(List<String> followees, Map<String, List<JsonNode>> postsByAuthor) {
+        return followees.stream().flatMap(followee -> postsByAuthor.get(followee).stream())
+                .map(post -> post.get("postId").asText()).toList();
+    }
+
+    private boolean ownsPost(EventlineProcess instance, String postId, String authorization) throws Exception {
+        return instance.get("/api/v1/posts/" + postId, "Authorization", authorization,
+                QueryRouter.FORWARDED_HEADER, "true").statusCode() == 200;
+    }
+
+    /** How many GET requests on {@code route} the instance answered with 200, from its Prometheus metrics. */
+    private static double requestCount(EventlineProcess instance, String route) throws Exception {
+        final String labels = "route=\"" + route + "\"";
+        return instance.get("/metrics").body().lines()
+                .filter(line -> line.startsWith("http_server_requests_seconds_count{"))
+                .filter(line -> line.contains(labels) && line.contains("method=\"GET\"")
+                        && line.contains("status=\"200\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /**
+     * Waits until ownership settles and returns {@value #USERS_PER_INSTANCE} users whose feed partition A owns
+     * and as many that B owns, alternately, starting with one of A's. A request marked as already forwarded is
+     * answered only by the owner of the key (anyone else says 503), which reveals ownership without any
+     * test-only endpoint.
+     */
+    private List<String> usersWithFeedsOwnedByEach(EventlineProcess a, EventlineProcess b) throws Exception {
+        final String run = UUID.randomUUID().toString().substring(0, 8);
+        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
+        String problem;
+        do {
+            final List<String> ownedByA = new ArrayList<>();
+            final List<String> ownedByB = new ArrayList<>();
+            problem = null;
+            for (int i = 0; i < CANDIDATES && problem == null; i++) {
+                final String user = "feed-" + run + "-" + i;
+                final boolean atA = ownsFeed(a, user);
+                final boolean atB = ownsFeed(b, user);
+                if (atA == atB) {
+                    problem = user + (atA ? " is owned by both" : " is owned by neither");
+                } else {
+                    (atA ? ownedByA : ownedByB).add(user);
+                }
+            }
+            if (problem == null && ownedByA.size() >= USERS_PER_INSTANCE && ownedByB.size() >= USERS_PER_INSTANCE) {
+                final List<String> users = new ArrayList<>();
+                for (int i = 0; i < USERS_PER_INSTANCE; i++) {
+                    users.add(ownedByA.get(i));
+                    users.add(ownedByB.get(i));
+                }
+                return users;
+            }
+            if (problem == null) {
+                problem = "A owns " + ownedByA.size() + " and B " + ownedByB.size() + " of " + CANDIDATES + " feeds";
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the two instances did not settle on sharing the feeds within " + SETTLE_DEADLINE
+                + ": " + problem);
+    }
+
+    private boolean ownsFeed(EventlineProcess instance, String user) throws Exception {
+        return instance.get("/api/v1/me/feed", "Authorization", bearer(user), QueryRouter.FORWARDED_HEADER, "true")
+                .statusCode() == 200;
+    }
+
+    /**
+     * A write through {@code via}, repeated while nothing was stored (503) or, for the idempotent PUTs, while the
+     * outcome came late (202); a post is never sent twice.
+     */
+    private HttpResponse<String> write(EventlineProcess via, String method, String path, String user, String json,
+                                       int expectedStatus) throws Exception {
+        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
+        final boolean idempotent = "PUT".equals(method);
+        HttpResponse<String> response = via.send(method, path, token(user), json);
+        while ((response.statusCode() == 503 || idempotent && response.statusCode() == 202)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            response = via.send(method, path, token(user), json);
+        }
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expectedStatus);
+        return response;
+    }
+
+    private JsonNode awaitFeed(EventlineProcess instance, String user, List<JsonNode> expected) throws Exception {
+        final long deadline = System.nanoTime() + DELIVERY_DEADLINE.toNanos();
+        String last;
+        do {
+            final HttpResponse<String> response = instance.get("/api/v1/me/feed", "Authorization", bearer(user));
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200) {
+                final JsonNode feed = JSON.readTree(response.body());
+                if (sameIdsTextsAndAuthors(feed.get("items"), expected)) {
+                    assertThat(feed.get("nextCursor").isNull()).isTrue();
+                    return feed;
+                }
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(instance.name() + " did not show the expected feed of " + user + " within "
+                + DELIVERY_DEADLINE + "; expected " + expected + ", last answer: " + last);
+    }
+
+    private static boolean sameIdsTextsAndAuthors(JsonNode items, List<JsonNode> expected) {
+        if (items.size() != expected.size()) {
+            return false;
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            for (String field : Set.of("postId", "text", "authorId", "authorDisplayName", "createdAt")) {
+                if (!expected.get(i).get(field).equals(items.get(i).get(field))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private Map<String, String> instanceEnvironment(String instanceId, int httpPort, int workerId,
+                                                    String applicationId) throws Exception {
+        final Path dataDir = Files.createTempDirectory("eventline-" + instanceId + "-");
+        dataDirs.add(dataDir);
+        final Map<String, String> env = new HashMap<>();
+        env.put("EVENTLINE_HTTP_PORT", Integer.toString(httpPort));
+        env.put("EVENTLINE_ADVERTISED_URL", "http://localhost:" + httpPort);
+        env.put("EVENTLINE_DATA_DIR", dataDir.toString());
+        env.put("EVENTLINE_INSTANCE_ID", instanceId);
+        env.put("EVENTLINE_WORKER_ID", Integer.toString(workerId));
+        env.put("EVENTLINE_APPLICATION_ID", applicationId);
+        env.put("EVENTLINE_JWT_SECRET", PlatformFixture.JWT_SECRET);
+        env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
+        env.put("EVENTLINE_AWAIT_TIMEOUT_MS", "20000");
+        return env;
+    }
+
+    private EventlineProcess start(String name, Map<String, String> env) throws Exception {
+        final EventlineProcess process = EventlineProcess.start(name, env);
+        processes.add(process);
+        return logs.watch(process);
+    }
+
+    private String token(String user) {
+        return auth.issue(user, Set.of(), Duration.ofHours(1));
+    }
+
+    private String bearer(String user) {
+        return "Bearer " + token(user);
+    }
+}
