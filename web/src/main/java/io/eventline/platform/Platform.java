@@ -22,6 +22,7 @@ import io.eventline.ops.OpsRoutes;
 import io.eventline.ops.Readiness;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.BatchLookup;
+import io.eventline.query.CatchUpGate;
 import io.eventline.query.QueryRouter;
 import io.eventline.registry.SchemaRegistryServer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
@@ -48,6 +49,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -56,6 +58,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
@@ -79,6 +83,7 @@ public final class Platform implements AutoCloseable {
     private final Clock clock;
     private final List<AutoCloseable> started = new ArrayList<>();
     private KafkaStreams streams;
+    private CatchUpGate catchUp;
     private Javalin web;
     private String registryUrl;
 
@@ -127,7 +132,15 @@ public final class Platform implements AutoCloseable {
             LOG.error("A stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.setStateListener((now, before) -> LOG.info("Streams {} -> {}", before, now));
+        final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "eventline-catch-up-" + config.instanceId()));
+        started.add(admin);
+        catchUp = new CatchUpGate(streams, admin, config.applicationId());
+        started.add(catchUp);
+        streams.setStateListener((now, before) -> {
+            LOG.info("Streams {} -> {}", before, now);
+            catchUp.onStateChange(now);
+        });
         started.add(() -> streams.close(Duration.ofSeconds(30)));
         streams.start();
 
@@ -147,13 +160,13 @@ public final class Platform implements AutoCloseable {
         final URI advertised = URI.create(config.advertisedUrl());
         final QueryRouter router = new QueryRouter(streams,
                 new HostInfo(advertised.getHost(), StreamsSettings.effectivePort(advertised)),
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(), Duration.ofSeconds(5));
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(), Duration.ofSeconds(5), catchUp);
         final ExecutorService responders = Executors.newFixedThreadPool(RESPONDER_THREADS, daemonThreads("responder"));
         started.add(responders::shutdownNow);
         final WriteGateway writes = new WriteGateway(producer, outcomes, new Problems(json),
                 Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
         final List<ApiRoute> routes = new ArrayList<>();
-        routes.addAll(new OpsRoutes(new Readiness(streams), meters).routes());
+        routes.addAll(new OpsRoutes(new Readiness(streams, catchUp), meters).routes());
         routes.addAll(new OperationRoutes(router, json).routes());
         routes.addAll(new ShortUrlRoutes(writes, router, clickProducer, ids, json, config.publicUrl(), ownHosts(), clock)
                 .routes());
@@ -217,7 +230,7 @@ public final class Platform implements AutoCloseable {
 
     /** Waits until the streams run and their stores answer. */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
-        final Readiness readiness = new Readiness(streams);
+        final Readiness readiness = new Readiness(streams, catchUp);
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (readiness.isReady()) {

@@ -155,7 +155,7 @@ public final class BatchLookup {
 
     private void readLocally(int partition, List<String> keys, LocalRead read, Map<String, JsonNode> into)
             throws Exception {
-        final LocalStores stores = new LocalStores(router.streams(), partition, false);
+        final LocalStores stores = router.localStores(partition, false);
         try {
             for (String key : keys) {
                 final JsonNode item = read.read(stores, key);

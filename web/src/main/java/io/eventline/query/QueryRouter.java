@@ -39,12 +39,15 @@ public final class QueryRouter {
     private final HostInfo self;
     private final HttpClient http;
     private final Duration forwardTimeout;
+    private final CatchUpGate catchUp;
 
-    public QueryRouter(KafkaStreams streams, HostInfo self, HttpClient http, Duration forwardTimeout) {
+    public QueryRouter(KafkaStreams streams, HostInfo self, HttpClient http, Duration forwardTimeout,
+                       CatchUpGate catchUp) {
         this.streams = streams;
         this.self = self;
         this.http = http;
         this.forwardTimeout = forwardTimeout;
+        this.catchUp = catchUp;
     }
 
     /** An answer computed from this instance's stores. */
@@ -108,7 +111,7 @@ public final class QueryRouter {
             ctx.header(STALE_HEADER, "true");
         }
         try {
-            answer.answer(ctx, new LocalStores(streams, partition, stale));
+            answer.answer(ctx, localStores(partition, stale));
         } catch (InvalidStateStoreException e) {
             throw ProblemException.unavailable("the store is not queryable yet (" + e.getMessage() + ")",
                     RETRY_AFTER_SECONDS);
@@ -156,13 +159,21 @@ public final class QueryRouter {
         return true;
     }
 
+    /**
+     * This instance's copy of one partition's stores; an active copy only once the streams have caught up
+     * with what they processed before a restart (a standby copy is stale anyway and says so).
+     */
+    LocalStores localStores(int partition, boolean stale) {
+        if (!stale && !catchUp.caughtUp()) {
+            throw ProblemException.unavailable("this instance is still replaying its input after a start; "
+                    + "retry shortly", RETRY_AFTER_SECONDS);
+        }
+        return new LocalStores(streams, partition, stale);
+    }
+
     /** This instance's address as other instances reach it. */
     public HostInfo self() {
         return self;
-    }
-
-    KafkaStreams streams() {
-        return streams;
     }
 
     HttpClient http() {

@@ -1,0 +1,122 @@
+package io.eventline.query;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds back reads from active stores after the streams (re)start running until they have processed every
+ * record their input partitions held at that moment. Records processed before a crash but not yet committed
+ * are processed again after it, and their results (the write a client was already told about) exist only
+ * then; answering earlier could call an acknowledged item missing.
+ */
+public final class CatchUpGate implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CatchUpGate.class);
+    private static final Duration CHECK_EVERY = Duration.ofMillis(250);
+    private static final long ADMIN_TIMEOUT_SECONDS = 5;
+
+    private final KafkaStreams streams;
+    private final Admin admin;
+    private final String groupId;
+    private final ScheduledExecutorService checks;
+    private volatile boolean caughtUp;
+    private Map<TopicPartition, Long> required;
+
+    public CatchUpGate(KafkaStreams streams, Admin admin, String groupId) {
+        this.streams = streams;
+        this.admin = admin;
+        this.groupId = groupId;
+        this.checks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            final Thread thread = new Thread(runnable, "catch-up-gate");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** To be called on every state change of the streams. */
+    public void onStateChange(KafkaStreams.State now) {
+        if (now == KafkaStreams.State.RUNNING) {
+            checks.execute(this::startOver);
+        } else {
+            caughtUp = false;
+        }
+    }
+
+    /** True once every input partition this instance processes has been committed past its end at start. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    private synchronized void startOver() {
+        caughtUp = false;
+        required = null;
+        check();
+    }
+
+    private synchronized void check() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return;
+        }
+        try {
+            if (required == null) {
+                required = endOffsets(activeInputPartitions());
+            }
+            final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            final boolean done = required.entrySet().stream().allMatch(need -> need.getValue() == 0
+                    || committed.get(need.getKey()) != null && committed.get(need.getKey()).offset() >= need.getValue());
+            if (done) {
+                caughtUp = true;
+                LOG.info("Caught up with the {} input partitions held at start; serving reads", required.size());
+                return;
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Could not compare committed and end offsets yet: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        checks.schedule(this::check, CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Set<TopicPartition> activeInputPartitions() {
+        final Set<TopicPartition> partitions = new HashSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                partitions.addAll(task.topicPartitions());
+            }
+        }
+        return partitions;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(Set<TopicPartition> partitions)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        final Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .forEach((partition, info) -> ends.put(partition, info.offset()));
+        return ends;
+    }
+
+    @Override
+    public void close() {
+        checks.shutdownNow();
+    }
+}
