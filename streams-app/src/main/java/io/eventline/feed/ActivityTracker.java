@@ -10,6 +10,11 @@ final class ActivityTracker extends FeedProcessor<UserSeen> {
     }
 
     @Override
+    String partitionKey(UserSeen seen) {
+        return seen.getUserId();
+    }
+
+    @Override
     void handle(Record<String, UserSeen> record) {
         final UserState user = state.user(record.value().getUserId());
         final long missedSince = state.markActive(user, record.timestamp());

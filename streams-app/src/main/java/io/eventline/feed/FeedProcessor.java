@@ -8,16 +8,20 @@ import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A processor on a user partition. Everything it emits (outcomes, deliveries, graph changes, table writes) is
  * routed to its topic by type; every step is idempotent, because a replay after a crash repeats it.
  */
 abstract class FeedProcessor<V> implements Processor<String, V, String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedProcessor.class);
     protected final FeedSettings settings;
     protected final Partitions partitions;
     protected ProcessorContext<String, Object> context;
     protected FeedState state;
+    protected FeedMetrics metrics;
 
     FeedProcessor(FeedSettings settings, Partitions partitions) {
         this.settings = settings;
@@ -27,17 +31,40 @@ abstract class FeedProcessor<V> implements Processor<String, V, String, Object> 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.state = new FeedState(context, settings);
+        this.metrics = new FeedMetrics(context.metrics());
+        this.state = new FeedState(context, settings, metrics);
     }
 
     @Override
     public final void process(Record<String, V> record) {
-        if (record.value() != null) {
-            handle(record);
+        if (record.value() == null) {
+            return;
         }
+        final String expected = partitionKey(record.value());
+        if (!expected.equals(record.key())) {
+            // state about one user must live on that user's partition; a record keyed otherwise would split it
+            metrics.misrouted.record();
+            LOG.warn("Ignoring a {} keyed '{}' instead of '{}'", record.value().getClass().getSimpleName(),
+                    record.key(), expected);
+            misrouted(record, expected);
+            return;
+        }
+        handle(record);
     }
 
+    /** The key the record must have been produced with: the user whose partition holds the state it changes. */
+    abstract String partitionKey(V value);
+
     abstract void handle(Record<String, V> record);
+
+    /** Reacts to a record under the wrong key; requests from clients say so in their outcome. */
+    void misrouted(Record<String, V> record, String expectedKey) {
+    }
+
+    final void rejectMisrouted(Record<String, V> record, String eventId, String userId, String expectedKey) {
+        rejected(record, eventId, userId, 400, "invalid-request", "Wrongly keyed event",
+                "this event must be produced with key '" + expectedKey + "' (see the topic's key)");
+    }
 
     final void emit(Record<String, V> cause, String key, Object value) {
         context.forward(cause.withKey(key).withValue(value));
@@ -61,6 +88,7 @@ abstract class FeedProcessor<V> implements Processor<String, V, String, Object> 
     final void deliver(Record<String, V> cause, FeedDeliveryKind kind, Iterable<String> userIds, String authorId,
                        List<Long> postIds, String eventId) {
         for (List<String> batch : partitions.batches(userIds)) {
+            metrics.deliveryRecords.record();
             emit(cause, batch.get(0), FeedDelivery.newBuilder().setKind(kind).setUserIds(batch)
                     .setAuthorId(authorId).setPostIds(postIds).setEventId(eventId).build());
         }

@@ -22,8 +22,9 @@ final class FeedState {
     final KeyValueStore<String, Long> feedSizes;
     final KeyValueStore<String, Long> celebrityIndex;
     private final FeedSettings settings;
+    private final FeedMetrics metrics;
 
-    FeedState(ProcessorContext<?, ?> context, FeedSettings settings) {
+    FeedState(ProcessorContext<?, ?> context, FeedSettings settings, FeedMetrics metrics) {
         this.users = context.getStateStore(FeedStores.USERS);
         this.following = context.getStateStore(FeedStores.FOLLOWING);
         this.followers = context.getStateStore(FeedStores.FOLLOWERS);
@@ -32,6 +33,7 @@ final class FeedState {
         this.feedSizes = context.getStateStore(FeedStores.FEED_SIZES);
         this.celebrityIndex = context.getStateStore(FeedStores.CELEBRITY_INDEX);
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /** Every store a processor of the user partition may touch. */
@@ -61,6 +63,7 @@ final class FeedState {
             return false;
         }
         feed.put(key, authorId);
+        metrics.inserts.record();
         final Long size = feedSizes.get(userId);
         final long grown = (size == null ? 0 : size) + 1;
         if (grown > settings.feedCap()) {

@@ -14,14 +14,24 @@ final class FeedWriter extends FeedProcessor<FeedDelivery> {
     }
 
     @Override
+    String partitionKey(FeedDelivery delivery) {
+        return delivery.getUserIds().get(0);
+    }
+
+    @Override
     void handle(Record<String, FeedDelivery> record) {
         final FeedDelivery delivery = record.value();
         final String authorId = delivery.getAuthorId();
         switch (delivery.getKind()) {
             case INSERT -> {
                 for (String userId : delivery.getUserIds()) {
-                    if (state.follows(userId, authorId) && stillActive(record, userId)) {
+                    if (!state.follows(userId, authorId)) {
+                        continue;
+                    }
+                    if (stillActive(record, userId)) {
                         delivery.getPostIds().forEach(postId -> state.insert(userId, postId, authorId));
+                    } else {
+                        metrics.skippedIdle.record(delivery.getPostIds().size());
                     }
                 }
             }

@@ -15,6 +15,16 @@ final class FollowGate extends FeedProcessor<FollowRequested> {
     }
 
     @Override
+    String partitionKey(FollowRequested request) {
+        return request.getFollowerId();
+    }
+
+    @Override
+    void misrouted(Record<String, FollowRequested> record, String expectedKey) {
+        rejectMisrouted(record, record.value().getEventId(), record.value().getFollowerId(), expectedKey);
+    }
+
+    @Override
     void handle(Record<String, FollowRequested> record) {
         final FollowRequested request = record.value();
         final String follower = request.getFollowerId();

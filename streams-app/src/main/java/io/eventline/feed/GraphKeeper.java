@@ -16,6 +16,11 @@ final class GraphKeeper extends FeedProcessor<GraphChange> {
     }
 
     @Override
+    String partitionKey(GraphChange change) {
+        return change.getFolloweeId();
+    }
+
+    @Override
     void handle(Record<String, GraphChange> record) {
         final GraphChange change = record.value();
         final String followeeId = change.getFolloweeId();

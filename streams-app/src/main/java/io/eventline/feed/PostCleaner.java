@@ -17,6 +17,11 @@ final class PostCleaner extends FeedProcessor<PostChange> {
     }
 
     @Override
+    String partitionKey(PostChange change) {
+        return change.getPost().getAuthorId();
+    }
+
+    @Override
     void handle(Record<String, PostChange> record) {
         final Post post = record.value().getPost();
         final String authorId = post.getAuthorId();

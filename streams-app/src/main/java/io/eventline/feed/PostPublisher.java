@@ -21,6 +21,16 @@ final class PostPublisher extends FeedProcessor<PostPublished> {
     }
 
     @Override
+    String partitionKey(PostPublished published) {
+        return published.getAuthorId();
+    }
+
+    @Override
+    void misrouted(Record<String, PostPublished> record, String expectedKey) {
+        rejectMisrouted(record, record.value().getEventId(), record.value().getAuthorId(), expectedKey);
+    }
+
+    @Override
     void handle(Record<String, PostPublished> record) {
         final PostPublished published = record.value();
         final String authorId = published.getAuthorId();
@@ -41,15 +51,18 @@ final class PostPublisher extends FeedProcessor<PostPublished> {
         state.insert(authorId, postId, authorId);
         final Post post = Post.newBuilder().setPostId(postId).setAuthorId(authorId).setText(text)
                 .setCreatedAt(published.getTimestamp()).build();
+        // ahead of the fan-out, so the answer does not wait behind a large fan-out's deliveries; the author's own
+        // feed and lists hold the post already
+        emit(record, Long.toString(postId), PostChange.newBuilder().setKind(PostChangeKind.STORED)
+                .setEventId(published.getEventId()).setPost(post).setAuthorDisplayName(author.getDisplayName()).build());
         if (author.getCelebrity()) {
+            metrics.celebrityPosts.record();
             publishToCelebrityTable(record, author, post, key);
         } else {
             deliver(record, FeedDeliveryKind.INSERT, activeFollowers(authorId), authorId, List.of(postId), null);
         }
         state.users.put(authorId, author);
         resumeFanOut(record, authorId, missedSince);
-        emit(record, Long.toString(postId), PostChange.newBuilder().setKind(PostChangeKind.STORED)
-                .setEventId(published.getEventId()).setPost(post).setAuthorDisplayName(author.getDisplayName()).build());
     }
 
     private List<String> activeFollowers(String authorId) {

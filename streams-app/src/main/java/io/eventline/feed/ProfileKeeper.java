@@ -12,6 +12,16 @@ final class ProfileKeeper extends FeedProcessor<ProfileUpdated> {
     }
 
     @Override
+    String partitionKey(ProfileUpdated update) {
+        return update.getUserId();
+    }
+
+    @Override
+    void misrouted(Record<String, ProfileUpdated> record, String expectedKey) {
+        rejectMisrouted(record, record.value().getEventId(), record.value().getUserId(), expectedKey);
+    }
+
+    @Override
     void handle(Record<String, ProfileUpdated> record) {
         final ProfileUpdated update = record.value();
         final String name = update.getDisplayName();

@@ -417,4 +417,47 @@ class FeedTopologyTest {
         assertThat(outcomeOf(blank).getHttpStatus()).isEqualTo(400);
         assertThat(user("alice")).isNull();
     }
+
+    @Test
+    void shouldRejectAnEventProducedUnderAnotherUsersKeyAndCountIt() {
+        startDefaults();
+        final String eventId = eventId();
+
+        posts.pipeInput("bob", PostPublished.newBuilder().setEventId(eventId).setTimestamp(now).setPostId(7L)
+                .setAuthorId("alice").setText("keyed by the wrong user").build(), now);
+
+        final OperationOutcome outcome = outcomeOf(eventId);
+        assertThat(outcome.getHttpStatus()).isEqualTo(400);
+        assertThat(outcome.getProblem().getDetail()).contains("'alice'");
+        assertThat(user("alice")).isNull();
+        assertThat(user("bob")).isNull();
+        assertThat(feedMetric("misrouted-total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldCountInsertsDeliveryRecordsAndIdleSkipsInMetrics() {
+        start(800, 10_000, Duration.ofDays(30), 20, 5_000);
+        profile("alice");
+        follow("bob", "alice", true);
+        follow("carol", "alice", true);
+        final double insertsBefore = feedMetric("inserts-total");
+
+        post("alice");
+        now = now.plus(Duration.ofDays(31));
+        seen("carol");
+        post("alice");
+
+        // alice's own feed twice, bob once (then idle), carol twice
+        assertThat(feedMetric("inserts-total") - insertsBefore).isEqualTo(5.0);
+        assertThat(feedMetric("skipped-idle-total")).isEqualTo(1.0);
+        assertThat(feedMetric("delivery-records-total")).isGreaterThanOrEqualTo(2.0);
+    }
+
+    private double feedMetric(String name) {
+        return driver.metrics().entrySet().stream()
+                .filter(metric -> metric.getKey().group().equals("stream-feed-metrics")
+                        && metric.getKey().name().equals(name))
+                .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue())
+                .sum();
+    }
 }

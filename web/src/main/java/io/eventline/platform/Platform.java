@@ -54,6 +54,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,6 +79,8 @@ public final class Platform implements AutoCloseable {
     private static final int RESPONDER_THREADS = 4;
     /** Clicks are batched this long: no request waits for them, and batching spares the broker. */
     private static final Duration CLICK_LINGER = Duration.ofMillis(20);
+    /** How soon metrics that Kafka Streams registers after start (per task, per sensor) reach /metrics. */
+    private static final Duration STREAMS_METRICS_REFRESH = Duration.ofSeconds(10);
 
     private final EventlineConfig config;
     private final Clock clock;
@@ -152,7 +155,12 @@ public final class Platform implements AutoCloseable {
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Stream.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
                 new ProcessorMetrics(), new UptimeMetrics()).forEach(binder -> binder.bindTo(meters));
-        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        // tasks, and the sensors their processors register, appear after start and after every rebalance
+        final ScheduledExecutorService metricsRefresh = Executors.newSingleThreadScheduledExecutor(
+                daemonThreads("streams-metrics"));
+        started.add(metricsRefresh::shutdownNow);
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), metricsRefresh,
+                STREAMS_METRICS_REFRESH);
         streamsMetrics.bindTo(meters);
         started.add(streamsMetrics);
 

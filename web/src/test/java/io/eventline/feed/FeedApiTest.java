@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -224,6 +225,15 @@ class FeedApiTest {
         assertThat(item.get("authorId").asText()).isEqualTo(alice);
         assertThat(item.get("authorDisplayName").asText()).isEqualTo("Alice");
         assertThat(item.get("text").asText()).isEqualTo("news for my followers");
+        // Then: operators see the fan-out in the metrics (which take up to their refresh interval to appear)
+        final Pattern inserts = Pattern.compile("kafka_stream_feed_inserts_total\\{[^}]*\\} [1-9]");
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String metrics = platform.get("/metrics", null).body();
+        while (!inserts.matcher(metrics).find() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            metrics = platform.get("/metrics", null).body();
+        }
+        assertThat(metrics).containsPattern(inserts).contains("kafka_stream_feed_delivery_records_total");
     }
 
     @Test
