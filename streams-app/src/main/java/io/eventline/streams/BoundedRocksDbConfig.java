@@ -13,6 +13,13 @@ import org.rocksdb.WriteBufferManager;
  * write buffers; without it each store partition takes its own 50 MB cache and 48 MB of memtables.
  */
 public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
+    /**
+     * Memtable arena blocks. RocksDB's default is an eighth of the write buffer (512 KiB here); the shared write
+     * buffer manager counts every memtable's allocated blocks, and with about a hundred store partitions in one
+     * process one block each would exceed its budget, so every write would flush its memtable, however small.
+     */
+    static final long ARENA_BLOCK_BYTES = 64L << 10;
+
     /** Total bytes for block cache and memtables of every store in this process. */
     public static final String TOTAL_BYTES_CONFIG = "eventline.rocksdb.total.bytes";
 
@@ -30,6 +37,7 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
         options.setWriteBufferManager(sharedWriteBufferManager(total));
         options.setMaxWriteBufferNumber(2);
         options.setWriteBufferSize(4L << 20);
+        options.setArenaBlockSize(ARENA_BLOCK_BYTES);
         options.setTableFormatConfig(table);
     }
 
