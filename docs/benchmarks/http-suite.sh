@@ -146,6 +146,8 @@ want "get-code-${get_rate}rps" && bench "get-code-${get_rate}rps" http-get --url
   --rate "$get_rate" --duration 30s --warmup 30s --interval 5s --percentiles
 want "health-${get_rate}rps" && bench "health-${get_rate}rps" http-get --url "$url" --path /health \
   --rate "$get_rate" --duration 30s --warmup 30s --interval 5s --percentiles
+want feed-health-saturation && bench feed-health-saturation http-get --url "$url" --path /health \
+  --concurrency "$concurrency" --duration 30s --warmup 10s
 want feed-get-saturation && bench feed-get-saturation http-get --url "$url" --path "$feed_path" \
   --token "$feed_token" --concurrency "$concurrency" --duration 30s --warmup 10s
 want "feed-get-${FEED_GET_RATE:-1000}rps" && bench "feed-get-${FEED_GET_RATE:-1000}rps" http-get --url "$url" \
