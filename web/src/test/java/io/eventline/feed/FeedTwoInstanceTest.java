@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.JwtAuth;
 import io.eventline.platform.EventlineProcess;
+import io.eventline.platform.InstanceGroup;
 import io.eventline.platform.PlatformFixture;
 import io.eventline.query.QueryRouter;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,15 +46,11 @@ class FeedTwoInstanceTest {
     @RegisterExtension
     final EventlineProcess.LogsOnFailure logs = new EventlineProcess.LogsOnFailure();
     private final JwtAuth auth = new JwtAuth(PlatformFixture.JWT_SECRET, Clock.systemUTC());
-    private final List<EventlineProcess> processes = new ArrayList<>();
-    private final List<Path> dataDirs = new ArrayList<>();
+    private final InstanceGroup instances = new InstanceGroup(logs);
 
     @AfterEach
     void stopProcessesAndDeleteData() throws Exception {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
-        }
-        dataDirs.forEach(EventlineProcess::deleteRecursively);
+        instances.close();
     }
 
     @Test
@@ -63,14 +58,14 @@ class FeedTwoInstanceTest {
         // Given: A runs the broker and registry, B joins; users whose feeds each of them owns
         final List<Integer> ports = EventlineProcess.freePorts(4);
         final String applicationId = "eventline-feed-" + UUID.randomUUID().toString().substring(0, 8);
-        final Map<String, String> envA = instanceEnvironment("instance-a", ports.get(0), 1, applicationId);
+        final Map<String, String> envA = instances.environment("instance-a", ports.get(0), 1, applicationId);
         envA.put("EVENTLINE_KAFKA_PORT", Integer.toString(ports.get(1)));
         envA.put("EVENTLINE_REGISTRY_PORT", Integer.toString(ports.get(2)));
-        final EventlineProcess a = start("instance-a", envA);
-        final Map<String, String> envB = instanceEnvironment("instance-b", ports.get(3), 2, applicationId);
+        final EventlineProcess a = instances.start("instance-a", envA);
+        final Map<String, String> envB = instances.environment("instance-b", ports.get(3), 2, applicationId);
         envB.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + ports.get(1));
         envB.put("SCHEMA_REGISTRY_URL", "http://localhost:" + ports.get(2));
-        final EventlineProcess b = start("instance-b", envB);
+        final EventlineProcess b = instances.start("instance-b", envB);
         final List<String> users = usersWithFeedsOwnedByEach(a, b);
 
         // Given: profiles, follows and posts, all written through A
@@ -270,29 +265,6 @@ class FeedTwoInstanceTest {
             }
         }
         return true;
-    }
-
-    private Map<String, String> instanceEnvironment(String instanceId, int httpPort, int workerId,
-                                                    String applicationId) throws Exception {
-        final Path dataDir = Files.createTempDirectory("eventline-" + instanceId + "-");
-        dataDirs.add(dataDir);
-        final Map<String, String> env = new HashMap<>();
-        env.put("EVENTLINE_HTTP_PORT", Integer.toString(httpPort));
-        env.put("EVENTLINE_ADVERTISED_URL", "http://localhost:" + httpPort);
-        env.put("EVENTLINE_DATA_DIR", dataDir.toString());
-        env.put("EVENTLINE_INSTANCE_ID", instanceId);
-        env.put("EVENTLINE_WORKER_ID", Integer.toString(workerId));
-        env.put("EVENTLINE_APPLICATION_ID", applicationId);
-        env.put("EVENTLINE_JWT_SECRET", PlatformFixture.JWT_SECRET);
-        env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
-        env.put("EVENTLINE_AWAIT_TIMEOUT_MS", "20000");
-        return env;
-    }
-
-    private EventlineProcess start(String name, Map<String, String> env) throws Exception {
-        final EventlineProcess process = EventlineProcess.start(name, env);
-        processes.add(process);
-        return logs.watch(process);
     }
 
     private String token(String user) {

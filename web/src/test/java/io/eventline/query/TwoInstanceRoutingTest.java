@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.JwtAuth;
 import io.eventline.platform.EventlineProcess;
+import io.eventline.platform.InstanceGroup;
 import io.eventline.platform.PlatformFixture;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,16 +40,11 @@ class TwoInstanceRoutingTest {
     @RegisterExtension
     final EventlineProcess.LogsOnFailure logs = new EventlineProcess.LogsOnFailure();
     private final JwtAuth auth = new JwtAuth(JWT_SECRET, Clock.systemUTC());
-    private final List<EventlineProcess> processes = new ArrayList<>();
-    private final List<Path> dataDirs = new ArrayList<>();
+    private final InstanceGroup instances = new InstanceGroup(logs);
 
     @AfterEach
     void stopProcessesAndDeleteData() throws Exception {
-        // the instance without a broker first, so it does not spend its last seconds reconnecting
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
-        }
-        dataDirs.forEach(EventlineProcess::deleteRecursively);
+        instances.close();
     }
 
     @Test
@@ -64,14 +56,16 @@ class TwoInstanceRoutingTest {
         final int registryA = ports.get(2);
         final int httpB = ports.get(3);
         final String applicationId = "eventline-routing-" + UUID.randomUUID().toString().substring(0, 8);
-        final Map<String, String> envA = instanceEnvironment("instance-a", httpA, 1, applicationId);
+        final Map<String, String> envA = instances.environment("instance-a", httpA, 1, applicationId);
         envA.put("EVENTLINE_KAFKA_PORT", Integer.toString(kafkaA));
         envA.put("EVENTLINE_REGISTRY_PORT", Integer.toString(registryA));
-        final EventlineProcess a = start("instance-a", envA);
-        final Map<String, String> envB = instanceEnvironment("instance-b", httpB, 2, applicationId);
+        envA.put("EVENTLINE_STANDBY_REPLICAS", "1");
+        final EventlineProcess a = instances.start("instance-a", envA);
+        final Map<String, String> envB = instances.environment("instance-b", httpB, 2, applicationId);
         envB.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaA);
         envB.put("SCHEMA_REGISTRY_URL", "http://localhost:" + registryA);
-        final EventlineProcess b = start("instance-b", envB);
+        envB.put("EVENTLINE_STANDBY_REPLICAS", "1");
+        final EventlineProcess b = instances.start("instance-b", envB);
 
         final Map<String, String> urlByCode = createLinks(a, token("alice"));
         final Set<String> ownedByB = awaitBothOwnSomeAndForwardBothWays(a, b, urlByCode);
@@ -128,31 +122,6 @@ class TwoInstanceRoutingTest {
         }
         assertThat(pending).as("codes A still did not answer as their owner after " + TAKEOVER_DEADLINE)
                 .isEmpty();
-    }
-
-    private Map<String, String> instanceEnvironment(String instanceId, int httpPort, int workerId,
-                                                    String applicationId) throws Exception {
-        final Path dataDir = Files.createTempDirectory("eventline-" + instanceId + "-");
-        dataDirs.add(dataDir);
-        final Map<String, String> env = new HashMap<>();
-        env.put("EVENTLINE_HTTP_PORT", Integer.toString(httpPort));
-        env.put("EVENTLINE_ADVERTISED_URL", "http://localhost:" + httpPort);
-        env.put("EVENTLINE_DATA_DIR", dataDir.toString());
-        env.put("EVENTLINE_INSTANCE_ID", instanceId);
-        env.put("EVENTLINE_WORKER_ID", Integer.toString(workerId));
-        env.put("EVENTLINE_APPLICATION_ID", applicationId);
-        env.put("EVENTLINE_STANDBY_REPLICAS", "1");
-        env.put("EVENTLINE_JWT_SECRET", JWT_SECRET);
-        env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
-        // B's arrival rebalances the group while the links are written; their outcomes may come late
-        env.put("EVENTLINE_AWAIT_TIMEOUT_MS", "20000");
-        return env;
-    }
-
-    private EventlineProcess start(String name, Map<String, String> env) throws Exception {
-        final EventlineProcess process = EventlineProcess.start(name, env);
-        processes.add(process);
-        return logs.watch(process);
     }
 
     /** Custom aliases, so that every code is known before it is created. */
