@@ -229,7 +229,8 @@ class FeedApiTest {
         final Pattern inserts = Pattern.compile("kafka_stream_feed_inserts_total\\{[^}]*\\} [1-9]");
         final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String metrics = platform.get("/metrics", null).body();
-        while (!inserts.matcher(metrics).find() && System.nanoTime() < deadline) {
+        while (!(inserts.matcher(metrics).find() && metrics.contains("kafka_stream_feed_delivery_records_total"))
+                && System.nanoTime() < deadline) {
             Thread.sleep(500);
             metrics = platform.get("/metrics", null).body();
         }
