@@ -31,11 +31,12 @@ final class Partitions {
         final Map<Integer, List<String>> open = new LinkedHashMap<>();
         final List<List<String>> full = new ArrayList<>();
         for (String userId : userIds) {
-            final List<String> batch = open.computeIfAbsent(of(userId), p -> new ArrayList<>());
+            final int partition = of(userId);
+            final List<String> batch = open.computeIfAbsent(partition, p -> new ArrayList<>());
             batch.add(userId);
             if (batch.size() == MAX_USERS_PER_RECORD) {
                 full.add(batch);
-                open.remove(of(userId));
+                open.remove(partition);
             }
         }
         full.addAll(open.values());

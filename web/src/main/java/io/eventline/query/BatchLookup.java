@@ -173,17 +173,12 @@ public final class BatchLookup {
         final String query = keys.stream()
                 .map(key -> IDS_PARAMETER + "=" + URLEncoder.encode(key, StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        final HttpRequest.Builder request = HttpRequest.newBuilder(
+        final HttpRequest request = router.forwardedRequest(ctx,
                         URI.create("http://" + host.host() + ":" + host.port() + path + "?" + query))
-                .timeout(router.forwardTimeout())
+                .setHeader("Accept", "application/json")
                 .GET()
-                .header(QueryRouter.FORWARDED_HEADER, "true")
-                .header("Accept", "application/json");
-        final String authorization = ctx.header("Authorization");
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return router.http().sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                .build();
+        return router.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private void collect(HostInfo host, CompletableFuture<HttpResponse<byte[]>> asked, String idField,

@@ -123,17 +123,10 @@ public final class QueryRouter {
         final String query = ctx.queryString();
         final URI uri = URI.create("http://" + host.host() + ":" + host.port() + ctx.path()
                 + (query == null || query.isEmpty() ? "" : "?" + query));
-        final HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(forwardTimeout)
-                .method(ctx.method().name(), HttpRequest.BodyPublishers.noBody())
-                .header(FORWARDED_HEADER, "true");
+        final HttpRequest.Builder request = forwardedRequest(ctx, uri)
+                .method(ctx.method().name(), HttpRequest.BodyPublishers.noBody());
         if (allowStale) {
             request.header(ALLOW_STALE_HEADER, "true");
-        }
-        for (String name : List.of("Authorization", "Accept")) {
-            final String value = ctx.header(name);
-            if (value != null) {
-                request.header(name, value);
-            }
         }
         final HttpResponse<byte[]> response;
         try {
@@ -171,6 +164,22 @@ public final class QueryRouter {
         return new LocalStores(streams, partition, stale);
     }
 
+    /**
+     * A request to another instance on behalf of {@code ctx}: marked forwarded, so that instance answers from
+     * its own stores, and carrying the caller's credentials and accepted types.
+     */
+    HttpRequest.Builder forwardedRequest(Context ctx, URI uri) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(forwardTimeout)
+                .header(FORWARDED_HEADER, "true");
+        for (String name : List.of("Authorization", "Accept")) {
+            final String value = ctx.header(name);
+            if (value != null) {
+                request.header(name, value);
+            }
+        }
+        return request;
+    }
+
     /** This instance's address as other instances reach it. */
     public HostInfo self() {
         return self;
@@ -180,7 +189,4 @@ public final class QueryRouter {
         return http;
     }
 
-    Duration forwardTimeout() {
-        return forwardTimeout;
-    }
 }

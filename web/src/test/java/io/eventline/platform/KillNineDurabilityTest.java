@@ -6,12 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.auth.JwtAuth;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,23 +31,18 @@ class KillNineDurabilityTest {
     @RegisterExtension
     final EventlineProcess.LogsOnFailure logs = new EventlineProcess.LogsOnFailure();
     private final JwtAuth auth = new JwtAuth(JWT_SECRET, Clock.systemUTC());
-    private final List<EventlineProcess> processes = new ArrayList<>();
-    private Path dataDir;
+    private final InstanceGroup instances = new InstanceGroup(logs);
 
     @AfterEach
     void stopProcessesAndDeleteData() throws Exception {
-        for (EventlineProcess process : processes) {
-            process.close();
-        }
-        EventlineProcess.deleteRecursively(dataDir);
+        instances.close();
     }
 
     @Test
     void shouldKeepLinksAndTakenAliasesAfterSigkillAndRestartOnTheSameDataDir() throws Exception {
         // Given: one embedded instance that acknowledged a link and a custom alias
-        dataDir = Files.createTempDirectory("eventline-kill9-");
-        final Map<String, String> env = embeddedEnvironment(dataDir);
-        final EventlineProcess first = start("before-kill", env);
+        final Map<String, String> env = embeddedEnvironment();
+        final EventlineProcess first = instances.start("before-kill", env);
         final String alice = token("alice");
         final String url = "https://example.com/durable/" + UUID.randomUUID();
         final HttpResponse<String> created = first.post(URLS, alice, link(url, null));
@@ -64,7 +55,7 @@ class KillNineDurabilityTest {
 
         // When: SIGKILL, so nothing is flushed or closed, then a new process on the same directory and ports
         first.killHard();
-        final EventlineProcess restarted = start("after-kill", env);
+        final EventlineProcess restarted = instances.start("after-kill", env);
 
         // Then
         final HttpResponse<String> redirect = awaitSettled(() -> restarted.get("/" + code));
@@ -81,27 +72,14 @@ class KillNineDurabilityTest {
         assertThat(JSON.readTree(taken.body()).get("type").asText()).endsWith("/code-taken");
     }
 
-    private static Map<String, String> embeddedEnvironment(Path dataDir) {
+    /** One embedded instance's settings: both starts use the same data directory, ports and instance ID. */
+    private Map<String, String> embeddedEnvironment() throws Exception {
         final List<Integer> ports = EventlineProcess.freePorts(3);
-        final Map<String, String> env = new HashMap<>();
-        env.put("EVENTLINE_HTTP_PORT", ports.get(0).toString());
+        final Map<String, String> env = instances.environment("durable-1", ports.get(0), 1,
+                "eventline-kill9-" + UUID.randomUUID().toString().substring(0, 8));
         env.put("EVENTLINE_KAFKA_PORT", ports.get(1).toString());
         env.put("EVENTLINE_REGISTRY_PORT", ports.get(2).toString());
-        env.put("EVENTLINE_DATA_DIR", dataDir.toString());
-        env.put("EVENTLINE_INSTANCE_ID", "durable-1");
-        env.put("EVENTLINE_APPLICATION_ID", "eventline-kill9-" + UUID.randomUUID().toString().substring(0, 8));
-        env.put("EVENTLINE_WORKER_ID", "1");
-        env.put("EVENTLINE_JWT_SECRET", JWT_SECRET);
-        env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
-        // a loaded machine must not turn the answers under test into 202s
-        env.put("EVENTLINE_AWAIT_TIMEOUT_MS", "20000");
         return env;
-    }
-
-    private EventlineProcess start(String name, Map<String, String> env) throws Exception {
-        final EventlineProcess process = EventlineProcess.start(name, env);
-        processes.add(process);
-        return logs.watch(process);
     }
 
     /**
