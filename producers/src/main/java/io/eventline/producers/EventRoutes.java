@@ -8,6 +8,12 @@ import io.eventline.feed.ProfileUpdated;
 import io.eventline.feed.UserSeen;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
+import io.eventline.ratelimit.RateLimitCheckRequested;
+import io.eventline.ratelimit.RateLimitDecision;
+import io.eventline.ratelimit.RateLimitKeys;
+import io.eventline.ratelimit.RateLimitRejected;
+import io.eventline.ratelimit.RateLimitRules;
+import io.eventline.ratelimit.RateLimitTopics;
 import io.eventline.shorturl.LinkClicked;
 import io.eventline.shorturl.LinkCreated;
 import io.eventline.shorturl.ShortUrlRequested;
@@ -27,7 +33,12 @@ public final class EventRoutes {
             route(ShortUrlRequested.class, new EventRoute<>(ShortUrlTopics.REQUESTS, ShortUrlRequested::getUserId)),
             route(LinkCreated.class, new EventRoute<>(ShortUrlTopics.LINKS, LinkCreated::getCode)),
             route(LinkClicked.class, new EventRoute<>(ShortUrlTopics.CLICKS, LinkClicked::getCode)),
-            route(OperationOutcome.class, new EventRoute<>(OperationTopics.OUTCOMES, OperationOutcome::getEventId)));
+            route(OperationOutcome.class, new EventRoute<>(OperationTopics.OUTCOMES, OperationOutcome::getEventId)),
+            route(RateLimitRules.class, new EventRoute<>(RateLimitTopics.RULES, RateLimitRules::getDomain)),
+            route(RateLimitCheckRequested.class,
+                    new EventRoute<>(RateLimitTopics.CHECKS, RateLimitKeys::counterKey)),
+            route(RateLimitDecision.class, new EventRoute<>(RateLimitTopics.DECISIONS, RateLimitDecision::getCheckId)),
+            route(RateLimitRejected.class, new EventRoute<>(RateLimitTopics.REJECTIONS, RateLimitRejected::getDomain)));
 
     private EventRoutes() {
     }

@@ -36,7 +36,8 @@ public record EventlineConfig(
         String applicationId,
         long streamsCacheBytes,
         long rocksDbCacheBytes,
-        FeedSettings feed) {
+        FeedSettings feed,
+        RateLimitSettings rateLimit) {
 
     /** Every setting with its default; {@code null} means unset. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -67,6 +68,11 @@ public record EventlineConfig(
         d.put("EVENTLINE_FEED_INACTIVE_AFTER", "P30D");
         d.put("EVENTLINE_FEED_BACKFILL_POSTS", "20");
         d.put("EVENTLINE_FEED_MAX_FOLLOWING", "5000");
+        d.put("EVENTLINE_RATELIMIT_DOMAIN", "eventline");
+        d.put("EVENTLINE_RATELIMIT_RULES", null);
+        d.put("EVENTLINE_RATELIMIT_DECISION_TIMEOUT", "PT1S");
+        d.put("EVENTLINE_RATELIMIT_DECISION_RETENTION", "PT10M");
+        d.put("EVENTLINE_TRUSTED_PROXIES", null);
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -135,7 +141,17 @@ public record EventlineConfig(
                         intIn(v, "EVENTLINE_FEED_CELEBRITY_THRESHOLD", 1, Integer.MAX_VALUE),
                         duration(v, "EVENTLINE_FEED_INACTIVE_AFTER"),
                         intIn(v, "EVENTLINE_FEED_BACKFILL_POSTS", 0, 1_000),
-                        intIn(v, "EVENTLINE_FEED_MAX_FOLLOWING", 1, 1_000_000)));
+                        intIn(v, "EVENTLINE_FEED_MAX_FOLLOWING", 1, 1_000_000)),
+                new RateLimitSettings(
+                        v.get("EVENTLINE_RATELIMIT_DOMAIN"),
+                        Optional.ofNullable(v.get("EVENTLINE_RATELIMIT_RULES")).map(Path::of),
+                        duration(v, "EVENTLINE_RATELIMIT_DECISION_TIMEOUT"),
+                        duration(v, "EVENTLINE_RATELIMIT_DECISION_RETENTION"),
+                        list(v.get("EVENTLINE_TRUSTED_PROXIES"))));
+        if (!config.rateLimit().domain().matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException("EVENTLINE_RATELIMIT_DOMAIN must be 1-64 of [A-Za-z0-9._-], got '"
+                    + config.rateLimit().domain() + "'");
+        }
         if (!config.instanceId().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_INSTANCE_ID must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.instanceId() + "'");
@@ -199,6 +215,13 @@ public record EventlineConfig(
         } catch (DateTimeParseException e) {
             throw new ConfigException(name + " must be an ISO-8601 duration such as P30D or PT12H, got '" + raw + "'");
         }
+    }
+
+    private static java.util.List<String> list(String raw) {
+        if (raw == null) {
+            return java.util.List.of();
+        }
+        return java.util.Arrays.stream(raw.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
     private static String stripSlash(String url) {

@@ -3,6 +3,8 @@ package io.eventline.streams;
 import io.eventline.feed.FeedTopology;
 import io.eventline.operations.OperationsTopology;
 import io.eventline.platform.FeedSettings;
+import io.eventline.platform.RateLimitSettings;
+import io.eventline.ratelimit.RateLimitTopology;
 import io.eventline.serde.EventSerdes;
 import io.eventline.shorturl.ShortUrlTopology;
 import java.util.Properties;
@@ -14,12 +16,13 @@ public final class EventlineTopology {
     private EventlineTopology() {
     }
 
-    public static Topology build(ShortUrlTopology.Settings shortUrl, FeedSettings feed, EventSerdes serdes,
-                                 Properties streamsProperties) {
+    public static Topology build(ShortUrlTopology.Settings shortUrl, FeedSettings feed, RateLimitSettings rateLimit,
+                                 EventSerdes serdes, Properties streamsProperties) {
         final StreamsBuilder builder = new StreamsBuilder();
         OperationsTopology.addTo(builder, serdes);
         ShortUrlTopology.addTo(builder, shortUrl, serdes);
         FeedTopology.addTo(builder, feed, shortUrl.partitions(), serdes);
+        RateLimitTopology.addTo(builder, rateLimit.decisionRetention(), serdes);
         return builder.build(streamsProperties);
     }
 }

@@ -6,6 +6,7 @@ import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.OperationTopics;
+import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.FeedSettings;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
@@ -52,7 +53,8 @@ class FeedTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "feed-test-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(EventlineTopology.build(
-                new ShortUrlTopology.Settings(PARTITIONS, "secret", "https://sho.rt"), settings, serdes, props), props);
+                new ShortUrlTopology.Settings(PARTITIONS, "secret", "https://sho.rt"), settings,
+                EventlineConfig.load(java.util.Map.of()).rateLimit(), serdes, props), props);
         profiles = input(FeedTopics.PROFILES.name(), ProfileUpdated.class);
         follows = input(FeedTopics.FOLLOWS.name(), FollowRequested.class);
         posts = input(FeedTopics.POSTS.name(), PostPublished.class);

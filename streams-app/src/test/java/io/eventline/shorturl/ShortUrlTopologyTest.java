@@ -41,7 +41,8 @@ class ShortUrlTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(EventlineTopology.build(
                 new ShortUrlTopology.Settings(PARTITIONS, SECRET, "https://sho.rt"),
-                EventlineConfig.load(java.util.Map.of()).feed(), serdes, props), props);
+                EventlineConfig.load(java.util.Map.of()).feed(),
+                EventlineConfig.load(java.util.Map.of()).rateLimit(), serdes, props), props);
         requests = driver.createInputTopic(ShortUrlTopics.REQUESTS.name(), Serdes.String().serializer(),
                 serdes.of(ShortUrlRequested.class).serializer());
         clicks = driver.createInputTopic(ShortUrlTopics.CLICKS.name(), Serdes.String().serializer(),

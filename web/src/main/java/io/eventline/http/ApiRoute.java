@@ -9,17 +9,53 @@ import io.javalin.http.HandlerType;
  *
  * @param authenticated whether the route needs a bearer token
  * @param tag           the OpenAPI tag, normally the domain
+ * @param limitedBy     whose requests the rate limiter counts on this route
  */
 public record ApiRoute(HandlerType method, String path, String tag, String summary, boolean authenticated,
-                       Handler handler) {
+                       Handler handler, LimitedBy limitedBy) {
 
-    /** A route that needs a bearer token. */
+    /** Whose requests a route's rate limit counts; the rules say how many are allowed. */
+    public enum LimitedBy {
+        /** Not limited. */
+        NONE,
+        /** The caller's user ID (authenticated routes). */
+        USER,
+        /** The client's address (open routes that must withstand floods). */
+        IP
+    }
+
+    /** A route that needs a bearer token; a write (POST, PUT, PATCH, DELETE) is rate-limited per user. */
     public static ApiRoute api(HandlerType method, String path, String tag, String summary, Handler handler) {
-        return new ApiRoute(method, path, tag, summary, true, handler);
+        return new ApiRoute(method, path, tag, summary, true, handler, isWrite(method) ? LimitedBy.USER : LimitedBy.NONE);
     }
 
     /** A route anyone may call. */
     public static ApiRoute open(HandlerType method, String path, String tag, String summary, Handler handler) {
-        return new ApiRoute(method, path, tag, summary, false, handler);
+        return new ApiRoute(method, path, tag, summary, false, handler, LimitedBy.NONE);
+    }
+
+    /** This route, rate-limited per client address. */
+    public ApiRoute limitedPerIp() {
+        return new ApiRoute(method, path, tag, summary, authenticated, handler, LimitedBy.IP);
+    }
+
+    /** This route, never rate-limited (e.g. the limiter's own check API). */
+    public ApiRoute unlimited() {
+        return new ApiRoute(method, path, tag, summary, authenticated, handler, LimitedBy.NONE);
+    }
+
+    /** This route with another handler, e.g. one wrapped by a guard. */
+    public ApiRoute withHandler(Handler replacement) {
+        return new ApiRoute(method, path, tag, summary, authenticated, replacement, limitedBy);
+    }
+
+    /** How the limiter names this route in descriptors: {@code "POST /api/v1/posts"}. */
+    public String endpoint() {
+        return method.name() + " " + path;
+    }
+
+    private static boolean isWrite(HandlerType method) {
+        return method == HandlerType.POST || method == HandlerType.PUT || method == HandlerType.PATCH
+                || method == HandlerType.DELETE;
     }
 }

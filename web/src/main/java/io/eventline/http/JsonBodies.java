@@ -33,6 +33,15 @@ public final class JsonBodies {
         return node;
     }
 
+    /** Parses JSON text from a query parameter or header; malformed text is a 400. */
+    public JsonNode parse(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("not valid JSON: " + e.getOriginalMessage(), List.of());
+        }
+    }
+
     /** Page size from {@code ?limit=}: default 20, at most 100. */
     public static int limit(Context ctx) {
         final String raw = ctx.queryParam("limit");

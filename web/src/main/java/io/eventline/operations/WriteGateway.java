@@ -22,7 +22,7 @@ public final class WriteGateway {
     private static final Logger LOG = LoggerFactory.getLogger(WriteGateway.class);
 
     private final EventProducer producer;
-    private final OutcomeListener outcomes;
+    private final ReplyListener<OperationOutcome> outcomes;
     private final Problems problems;
     private final Duration awaitTimeout;
     private final Clock clock;
@@ -32,7 +32,7 @@ public final class WriteGateway {
      * @param responders where answers are written; outcomes arrive on one listener thread, which must not
      *                   write every HTTP response itself
      */
-    public WriteGateway(EventProducer producer, OutcomeListener outcomes, Problems problems, Duration awaitTimeout,
+    public WriteGateway(EventProducer producer, ReplyListener<OperationOutcome> outcomes, Problems problems, Duration awaitTimeout,
                         Clock clock, Executor responders) {
         this.producer = producer;
         this.outcomes = outcomes;

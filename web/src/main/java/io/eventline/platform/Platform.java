@@ -16,7 +16,8 @@ import io.eventline.kafka.TopicProvisioner;
 import io.eventline.kafka.TopicSpec;
 import io.eventline.operations.OperationRoutes;
 import io.eventline.operations.OperationTopics;
-import io.eventline.operations.OutcomeListener;
+import io.eventline.operations.OperationOutcome;
+import io.eventline.operations.ReplyListener;
 import io.eventline.operations.WriteGateway;
 import io.eventline.ops.OpsRoutes;
 import io.eventline.ops.Readiness;
@@ -24,6 +25,15 @@ import io.eventline.producers.EventProducer;
 import io.eventline.query.BatchLookup;
 import io.eventline.query.CatchUpGate;
 import io.eventline.query.QueryRouter;
+import io.eventline.ratelimit.ClientAddress;
+import io.eventline.ratelimit.RateLimitDecision;
+import io.eventline.ratelimit.RateLimitGuard;
+import io.eventline.ratelimit.RateLimitRoutes;
+import io.eventline.ratelimit.RateLimitTopics;
+import io.eventline.ratelimit.RateLimiter;
+import io.eventline.ratelimit.RuleCache;
+import io.eventline.ratelimit.RulesSeeder;
+import io.eventline.ratelimit.RulesView;
 import io.eventline.registry.SchemaRegistryServer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.serde.EventSerdes;
@@ -127,17 +137,21 @@ public final class Platform implements AutoCloseable {
                 registry, CLICK_LINGER);
         started.add(clickProducer);
 
+        final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "eventline-admin-" + config.instanceId()));
+        started.add(admin);
+        // before the streams start, so their global copy of the rules holds the seed from the first request on
+        final RulesSeeder seeder = new RulesSeeder(admin, producer, clock);
+        seeder.seedIfEmpty(seeder.rulesToSeed(config.rateLimit().rulesFile()));
+
         final Properties streamsProps = StreamsSettings.of(config, bootstrap);
         final EventSerdes serdes = new EventSerdes(registry);
         streams = new KafkaStreams(EventlineTopology.build(new ShortUrlTopology.Settings(config.topicPartitions(),
-                jwtSecret, config.publicUrl()), config.feed(), serdes, streamsProps), streamsProps);
+                jwtSecret, config.publicUrl()), config.feed(), config.rateLimit(), serdes, streamsProps), streamsProps);
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("A stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "eventline-catch-up-" + config.instanceId()));
-        started.add(admin);
         catchUp = new CatchUpGate(streams, admin, config.applicationId());
         started.add(catchUp);
         streams.setStateListener((now, before) -> {
@@ -147,10 +161,15 @@ public final class Platform implements AutoCloseable {
         started.add(() -> streams.close(Duration.ofSeconds(30)));
         streams.start();
 
-        final OutcomeListener outcomes = new OutcomeListener(bootstrap, "eventline-outcomes-" + config.instanceId(),
+        final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(bootstrap,
+                "eventline-outcomes-" + config.instanceId(),
                 registry);
         outcomes.start(Duration.ofSeconds(60));
         started.add(outcomes);
+        final ReplyListener<RateLimitDecision> decisions = new ReplyListener<>(bootstrap,
+                "eventline-decisions-" + config.instanceId(), registry, RateLimitTopics.DECISIONS, decision -> true);
+        decisions.start(Duration.ofSeconds(60));
+        started.add(decisions);
 
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Stream.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
@@ -180,8 +199,15 @@ public final class Platform implements AutoCloseable {
                 .routes());
         routes.addAll(new FeedRoutes(writes, router, new BatchLookup(router, json), producer, ids, json, config.feed(),
                 clock).routes());
-        routes.addAll(ApiDocsRoutes.describe(routes, config.publicUrl(), VERSION, json));
-        web = EventlineWeb.create(routes, new JwtAuth(jwtSecret, clock), json, meters);
+        final RulesView rules = new RulesView(streams);
+        final Duration decisionTimeout = config.rateLimit().decisionTimeout();
+        final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,
+                clock);
+        routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock).routes());
+        final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
+                config.rateLimit().domain(), new ClientAddress(config.rateLimit().trustedProxies()), ids, decisionTimeout).apply(routes));
+        guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));
+        web = EventlineWeb.create(guarded, new JwtAuth(jwtSecret, clock), json, meters);
         web.start(config.httpPort());
         started.add(web::stop);
     }
@@ -213,7 +239,7 @@ public final class Platform implements AutoCloseable {
 
     private List<TopicSpec> topicSpecs() {
         final List<TopicSpec> specs = new ArrayList<>();
-        Stream.of(ShortUrlTopics.ALL, FeedTopics.ALL, OperationTopics.ALL).flatMap(List::stream).forEach(topic -> specs.add(spec(topic)));
+        Stream.of(ShortUrlTopics.ALL, FeedTopics.ALL, RateLimitTopics.ALL, OperationTopics.ALL).flatMap(List::stream).forEach(topic -> specs.add(spec(topic)));
         specs.add(new TopicSpec(StreamsSettings.DEAD_LETTER_TOPIC, config.topicPartitions(),
                 config.topicReplicationFactor(), java.util.Map.of()));
         specs.add(TopicSpec.of(SCHEMAS_TOPIC, 1).compacted().withReplicationFactor(config.topicReplicationFactor()));

@@ -69,7 +69,7 @@ public final class ShortUrlRoutes {
                 ApiRoute.api(HandlerType.GET, "/api/v1/urls/{code}/stats", "shorturl",
                         "Click counts of a link (owner or admin)", this::stats),
                 ApiRoute.open(HandlerType.GET, "/{code}", "shorturl", "Follow a short link (301 or 302 to the URL)",
-                        this::follow));
+                        this::follow).limitedPerIp());
     }
 
     private void create(Context ctx) {

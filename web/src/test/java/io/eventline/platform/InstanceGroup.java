@@ -39,6 +39,7 @@ public final class InstanceGroup implements AutoCloseable {
         env.put("EVENTLINE_JWT_SECRET", PlatformFixture.JWT_SECRET);
         env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
         env.put("EVENTLINE_AWAIT_TIMEOUT_MS", "20000");
+        env.put("EVENTLINE_RATELIMIT_DOMAIN", "limits-" + applicationId);
         return env;
     }
 

@@ -52,6 +52,8 @@ public final class PlatformFixture implements AutoCloseable {
         env.put("EVENTLINE_DATACENTER_ID", "7");
         env.put("EVENTLINE_JWT_SECRET", JWT_SECRET);
         env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
+        // instances share the test broker and so the rules topic: each limits its endpoints under its own domain
+        env.put("EVENTLINE_RATELIMIT_DOMAIN", "eventline-" + id);
         env.putAll(overrides);
         final Platform platform = new Platform(EventlineConfig.load(env), Clock.systemUTC()).start();
         if (!platform.awaitReady(Duration.ofSeconds(90))) {
@@ -109,6 +111,12 @@ public final class PlatformFixture implements AutoCloseable {
 
     /** A request with {@code method}, a JSON {@code body} when it is not null, and a bearer token if given. */
     public HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        return send(method, path, token, body, Map.of());
+    }
+
+    /** As {@link #send(String, String, String, String)}, with extra request headers. */
+    public HttpResponse<String> send(String method, String path, String token, String body,
+                                     Map<String, String> headers) throws Exception {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
@@ -118,6 +126,7 @@ public final class PlatformFixture implements AutoCloseable {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -61,7 +61,7 @@ final class FeedApp implements AutoCloseable {
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, rocksDbConfig);
         }
         this.streams = new KafkaStreams(EventlineTopology.build(new ShortUrlTopology.Settings(
-                config.topicPartitions(), "bench-secret", config.publicUrl()), config.feed(), cluster.serdes(),
+                config.topicPartitions(), "bench-secret", config.publicUrl()), config.feed(), config.rateLimit(), cluster.serdes(),
                 props), props);
         streams.setUncaughtExceptionHandler(error -> {
             failure.set(error);

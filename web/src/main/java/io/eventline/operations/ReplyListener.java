@@ -1,7 +1,8 @@
 package io.eventline.operations;
 
-import io.eventline.serde.AvroSerde;
 import io.eventline.registry.client.SchemaRegistryClient;
+import io.eventline.serde.AvroSerde;
+import io.eventline.topics.Topic;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,20 +26,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tails the outcomes topic from its end and completes the futures of writes this instance is awaiting.
- * Every instance reads every outcome, so no routing is needed for the reply to reach its request.
+ * Tails a topic of replies keyed by request (the outcomes of writes, the limiter's decisions) from its end and
+ * completes the futures of requests this instance is awaiting. Every instance reads every reply, so no routing
+ * is needed for a reply to reach its request.
+ *
+ * @param <V> the reply type
  */
-public final class OutcomeListener implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(OutcomeListener.class);
+public final class ReplyListener<V extends SpecificRecord> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final AvroSerde<OperationOutcome> serde;
-    private final Map<String, CompletableFuture<OperationOutcome>> waiting = new ConcurrentHashMap<>();
+    private final Topic<V> topic;
+    private final AvroSerde<V> serde;
+    private final Predicate<V> isFinal;
+    private final Map<String, CompletableFuture<V>> waiting = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final Thread thread;
 
-    public OutcomeListener(String bootstrapServers, String clientId, SchemaRegistryClient registry) {
+    /** Awaits the outcomes of writes; a pending marker is not final. */
+    public static ReplyListener<OperationOutcome> outcomes(String bootstrapServers, String clientId,
+                                                           SchemaRegistryClient registry) {
+        return new ReplyListener<>(bootstrapServers, clientId, registry, OperationTopics.OUTCOMES,
+                Outcomes::isTerminal);
+    }
+
+    /**
+     * @param isFinal whether a reply ends the wait; others (progress markers) are skipped
+     */
+    public ReplyListener(String bootstrapServers, String clientId, SchemaRegistryClient registry, Topic<V> topic,
+                         Predicate<V> isFinal) {
         final Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -44,8 +63,10 @@ public final class OutcomeListener implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.serde = AvroSerde.forValue(registry, OperationOutcome.class);
-        this.thread = new Thread(this::run, "outcome-listener");
+        this.topic = topic;
+        this.serde = AvroSerde.forValue(registry, topic.valueType());
+        this.isFinal = isFinal;
+        this.thread = new Thread(this::run, "replies-" + topic.name());
         this.thread.setDaemon(true);
     }
 
@@ -53,12 +74,12 @@ public final class OutcomeListener implements AutoCloseable {
     public void start(Duration timeout) throws InterruptedException {
         thread.start();
         if (!positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("the outcomes topic could not be read within " + timeout);
+            throw new IllegalStateException("the topic " + topic.name() + " could not be read within " + timeout);
         }
     }
 
     /** Registers interest in {@code eventId}; call before producing the event so no outcome is missed. */
-    public CompletableFuture<OperationOutcome> expect(String eventId) {
+    public CompletableFuture<V> expect(String eventId) {
         return waiting.computeIfAbsent(eventId, id -> new CompletableFuture<>());
     }
 
@@ -69,9 +90,9 @@ public final class OutcomeListener implements AutoCloseable {
 
     private void run() {
         try {
-            final String topic = OperationTopics.OUTCOMES.name();
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            final String name = topic.name();
+            final List<TopicPartition> partitions = consumer.partitionsFor(name, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(name, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
@@ -86,25 +107,25 @@ public final class OutcomeListener implements AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException e) {
-            LOG.error("The outcome listener stopped", e);
+            LOG.error("The listener of {} stopped", topic.name(), e);
         } finally {
             consumer.close();
         }
     }
 
     private void complete(ConsumerRecord<String, byte[]> record) {
-        final CompletableFuture<OperationOutcome> future = record.key() == null ? null : waiting.get(record.key());
+        final CompletableFuture<V> future = record.key() == null ? null : waiting.get(record.key());
         if (future == null) {
             return;
         }
         try {
-            final OperationOutcome outcome = serde.deserialize(record.topic(), record.value());
-            if (outcome != null && Outcomes.isTerminal(outcome)) {
+            final V reply = serde.deserialize(record.topic(), record.value());
+            if (reply != null && isFinal.test(reply)) {
                 waiting.remove(record.key());
-                future.complete(outcome);
+                future.complete(reply);
             }
         } catch (SerializationException e) {
-            LOG.warn("Skipping an unreadable outcome at {}-{}@{}: {}", record.topic(), record.partition(),
+            LOG.warn("Skipping an unreadable reply at {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
         }
     }

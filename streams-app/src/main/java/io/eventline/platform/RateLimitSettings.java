@@ -1,0 +1,19 @@
+package io.eventline.platform;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How the rate limiter behaves.
+ *
+ * @param domain            the domain Eventline's own endpoints are limited under (the defaults are for {@code eventline})
+ * @param rulesFile         rules that seed {@code ratelimit.rules.v1} while it is empty; the built-in defaults if absent
+ * @param decisionTimeout   how long a caller waits for a decision before applying the rule's failure mode
+ * @param decisionRetention how long a decision is kept by request ID, so a replayed check gets the same answer
+ * @param trustedProxies    addresses or CIDR blocks whose {@code X-Forwarded-For} names the client
+ */
+public record RateLimitSettings(String domain, Optional<Path> rulesFile, Duration decisionTimeout, Duration decisionRetention,
+                                List<String> trustedProxies) {
+}

@@ -1,0 +1,154 @@
+package io.eventline.ratelimit;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides checks on the partition that owns their counter. A decision is recorded by check ID before the counter
+ * it changed, so a check processed again (a replay after a crash, a retried request) gets the recorded answer
+ * and is not counted twice. Time is the check's own timestamp, so a replay decides exactly as the first run did.
+ */
+final class RateLimitProcessor implements Processor<String, RateLimitCheckRequested, String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimitProcessor.class);
+    /** How often idle counters and old decisions are swept out, and how many entries one sweep removes at most. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
+    static final int SWEEP_BATCH = 20_000;
+    private static final String TOPIC = RateLimitTopics.DECISIONS.name();
+
+    private final Duration decisionRetention;
+    private final Serde<RateLimitDecision> decisions;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, byte[]> state;
+    private RuleCache rules;
+    private RateLimitMetrics metrics;
+
+    RateLimitProcessor(Duration decisionRetention, Serde<RateLimitDecision> decisions) {
+        this.decisionRetention = decisionRetention;
+        this.decisions = decisions;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.state = context.getStateStore(RateLimitStores.STATE);
+        final TimestampedKeyValueStore<String, RateLimitRules> ruleStore = context.getStateStore(RateLimitStores.RULES);
+        this.rules = new RuleCache(domain -> ValueAndTimestamp.getValueOrNull(ruleStore.get(domain)));
+        this.metrics = new RateLimitMetrics(context.metrics());
+        context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    @Override
+    public void process(Record<String, RateLimitCheckRequested> record) {
+        final RateLimitCheckRequested check = record.value();
+        if (check == null) {
+            return;
+        }
+        final String counterKey = RateLimitKeys.counterKey(check);
+        if (!counterKey.equals(record.key())) {
+            // another partition may own this counter: deciding here would split its count
+            throw new IllegalArgumentException("check " + check.getCheckId() + " is keyed '" + record.key()
+                    + "' but its counter key is '" + counterKey + "'");
+        }
+        final String decisionEntry = RateLimitStores.decisionEntry(check.getCheckId());
+        final byte[] recorded = state.get(decisionEntry);
+        if (recorded != null) {
+            forward(record, decisions.deserializer().deserialize(TOPIC, RateLimitStores.payloadOf(recorded)));
+            return;
+        }
+        final Optional<RateLimitRule> rule = rules.match(check.getDomain(), check.getDescriptor());
+        if (rule.isEmpty()) {
+            forward(record, unlimited(check));
+            return;
+        }
+        decide(record, check, counterKey, decisionEntry, rule.get());
+    }
+
+    private void decide(Record<String, RateLimitCheckRequested> record, RateLimitCheckRequested check,
+                        String counterKey, String decisionEntry, RateLimitRule rule) {
+        final long now = check.getTimestamp().toEpochMilli();
+        final String counterEntry = RateLimitStores.counterEntry(counterKey);
+        final byte[] stored = state.get(counterEntry);
+        final Limit limit = Limit.of(rule);
+        final Verdict verdict = LimitAlgorithms.of(rule.getAlgorithm())
+                .decide(stored == null ? null : RateLimitStores.payloadOf(stored), now, check.getHits(), limit);
+        final boolean shadowLimited = !verdict.allowed() && rule.getShadow();
+        final RateLimitDecision decision = RateLimitDecision.newBuilder()
+                .setCheckId(check.getCheckId()).setRequestId(check.getRequestId())
+                .setDecidedAt(check.getTimestamp())
+                .setCode(verdict.allowed() || shadowLimited ? RateLimitCode.OK : RateLimitCode.OVER_LIMIT)
+                .setRule(rule).setRemaining(verdict.remaining()).setResetMillis(verdict.resetMillis())
+                .setRetryAfterMillis(verdict.allowed() ? 0 : verdict.retryAfterMillis())
+                .setDelayMillis(verdict.delayMillis()).setShadowLimited(shadowLimited).build();
+        // the decision first: the changelog keeps this order, so a restored counter always has its decision
+        final long keepUntil = now + decisionRetention.toMillis();
+        put(decisionEntry, null, keepUntil, decisions.serializer().serialize(TOPIC, decision));
+        if (verdict.allowed()) {
+            put(counterEntry, stored, verdict.expiresAt(), verdict.state());
+        }
+        metrics.record(check.getDomain(), rule, decision);
+        forward(record, decision);
+        if (!verdict.allowed()) {
+            context.forward(record.withKey(check.getDomain()).withValue(RateLimitRejected.newBuilder()
+                    .setRequestId(check.getRequestId()).setTimestamp(check.getTimestamp())
+                    .setDomain(check.getDomain()).setDescriptor(check.getDescriptor()).setRule(rule.getName())
+                    .setRequestsPerUnit(rule.getRequestsPerUnit()).setUnit(rule.getUnit()).setHits(check.getHits())
+                    .setShadow(rule.getShadow()).build()));
+        }
+    }
+
+    /** Writes an entry and keeps exactly one index entry for it, moved only when its slot changes. */
+    private void put(String entry, byte[] previous, long expiresAt, byte[] payload) {
+        if (previous != null) {
+            final long before = RateLimitStores.expiryOf(previous);
+            if (RateLimitStores.indexSlot(before) != RateLimitStores.indexSlot(expiresAt)) {
+                state.delete(RateLimitStores.indexEntry(before, entry));
+            }
+        }
+        state.put(entry, RateLimitStores.withExpiry(expiresAt, payload));
+        state.put(RateLimitStores.indexEntry(expiresAt, entry), new byte[0]);
+    }
+
+    private void forward(Record<String, RateLimitCheckRequested> record, RateLimitDecision decision) {
+        context.forward(record.withKey(decision.getCheckId()).withValue(decision));
+    }
+
+    private static RateLimitDecision unlimited(RateLimitCheckRequested check) {
+        return RateLimitDecision.newBuilder().setCheckId(check.getCheckId()).setRequestId(check.getRequestId())
+                .setDecidedAt(check.getTimestamp()).setCode(RateLimitCode.OK).setRule(null).setRemaining(-1)
+                .setResetMillis(0).setRetryAfterMillis(0).setDelayMillis(0).setShadowLimited(false).build();
+    }
+
+    /** Removes entries whose time has passed, walking the time index from its start: no scan of live keys. */
+    private void sweep(long now) {
+        int removed = 0;
+        try (KeyValueIterator<String, byte[]> due = state.range(RateLimitStores.indexStart(),
+                RateLimitStores.indexEnd(now))) {
+            while (due.hasNext() && removed < SWEEP_BATCH) {
+                final String indexKey = due.next().key;
+                final String entry = RateLimitStores.indexedEntry(indexKey);
+                final byte[] stored = state.get(entry);
+                state.delete(indexKey);
+                if (stored != null && RateLimitStores.expiryOf(stored) <= now) {
+                    state.delete(entry);
+                } else if (stored != null) {
+                    state.put(RateLimitStores.indexEntry(RateLimitStores.expiryOf(stored), entry), new byte[0]);
+                }
+                removed++;
+            }
+        }
+        if (removed == SWEEP_BATCH) {
+            LOG.debug("Swept {} expired rate-limit entries; more remain for the next sweep", removed);
+        }
+    }
+}

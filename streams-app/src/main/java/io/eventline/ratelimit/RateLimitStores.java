@@ -1,0 +1,83 @@
+package io.eventline.ratelimit;
+
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+
+/**
+ * The limiter's stores. {@link #STATE} holds three kinds of entry, told apart by a prefix, so that one changelog
+ * partition orders them: a decision is written before the counter it changed, and a restored store never holds
+ * a counter without the decision that counted it.
+ * <ul>
+ *   <li>{@code w counterKey} → expiresAt (8 bytes) + the algorithm's state</li>
+ *   <li>{@code d checkId} → expiresAt (8 bytes) + the decision (Avro)</li>
+ *   <li>{@code t expiry (16 hex digits) key} → nothing: the time index the sweep walks from its start</li>
+ * </ul>
+ */
+public final class RateLimitStores {
+    /** Counters, recorded decisions and their time index, keyed as above. */
+    public static final String STATE = "ratelimit-state-store";
+    /** Every domain's rules, on every instance, keyed by domain. */
+    public static final String RULES = "ratelimit-rules-store";
+
+    static final char COUNTER = 'w';
+    static final char DECISION = 'd';
+    static final char EXPIRY = 't';
+    /** Index entries are rounded up to this, so a key hit many times a second moves in the index rarely. */
+    static final long INDEX_GRANULARITY_MS = 1_000;
+    private static final int EXPIRY_DIGITS = 16;
+
+    private RateLimitStores() {
+    }
+
+    /** The store key of a counter's state. */
+    public static String counterEntry(String counterKey) {
+        return COUNTER + counterKey;
+    }
+
+    static String decisionEntry(String checkId) {
+        return DECISION + checkId;
+    }
+
+    /** The index entry of {@code entry}, which expires at {@code expiresAt}. */
+    static String indexEntry(long expiresAt, String entry) {
+        return EXPIRY + hex(indexSlot(expiresAt)) + entry;
+    }
+
+    /** The first index key after every slot up to {@code now}. */
+    static String indexEnd(long now) {
+        return EXPIRY + hex(now + 1);
+    }
+
+    static String indexStart() {
+        return EXPIRY + hex(0);
+    }
+
+    /** The entry an index key points at. */
+    static String indexedEntry(String indexKey) {
+        return indexKey.substring(1 + EXPIRY_DIGITS);
+    }
+
+    static long indexSlot(long expiresAt) {
+        return Math.floorDiv(expiresAt + INDEX_GRANULARITY_MS - 1, INDEX_GRANULARITY_MS) * INDEX_GRANULARITY_MS;
+    }
+
+    static byte[] withExpiry(long expiresAt, byte[] payload) {
+        return ByteBuffer.allocate(Long.BYTES + payload.length).putLong(expiresAt).put(payload).array();
+    }
+
+    /** When a stored value expires. */
+    public static long expiryOf(byte[] stored) {
+        return ByteBuffer.wrap(stored).getLong();
+    }
+
+    /** A stored value without its expiry. */
+    public static byte[] payloadOf(byte[] stored) {
+        final byte[] payload = new byte[stored.length - Long.BYTES];
+        System.arraycopy(stored, Long.BYTES, payload, 0, payload.length);
+        return payload;
+    }
+
+    private static String hex(long value) {
+        return HexFormat.of().withUpperCase().toHexDigits(Math.max(0, value));
+    }
+}

@@ -1,0 +1,91 @@
+package io.eventline.ratelimit;
+
+import io.javalin.http.Context;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+
+/**
+ * The address a request came from. {@code X-Forwarded-For} is believed only when the peer is one of the
+ * configured proxies, and then read from the right, skipping further trusted proxies: the entries left of the
+ * first untrusted one could have been written by the client itself.
+ */
+public final class ClientAddress {
+    private final List<Block> trusted;
+
+    /** @param trustedProxies addresses ({@code 10.0.0.7}) or CIDR blocks ({@code 10.0.0.0/8}, {@code fd00::/8}) */
+    public ClientAddress(List<String> trustedProxies) {
+        this.trusted = trustedProxies.stream().map(Block::parse).toList();
+    }
+
+    public String of(Context ctx) {
+        return resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+    }
+
+    /** The client of a request from {@code peer} that carried {@code forwardedFor} (may be null). */
+    String resolve(String peer, String forwardedFor) {
+        if (forwardedFor == null || !isTrusted(peer)) {
+            return peer;
+        }
+        final String[] hops = forwardedFor.split(",");
+        String client = peer;
+        for (int i = hops.length - 1; i >= 0; i--) {
+            final String hop = hops[i].trim();
+            if (hop.isEmpty() || parse(hop) == null) {
+                return client;
+            }
+            client = hop;
+            if (!isTrusted(hop)) {
+                return hop;
+            }
+        }
+        return client;
+    }
+
+    private boolean isTrusted(String address) {
+        final InetAddress parsed = parse(address);
+        return parsed != null && trusted.stream().anyMatch(block -> block.contains(parsed));
+    }
+
+    /** Parses a literal address only; never resolves a name. */
+    private static InetAddress parse(String literal) {
+        final String bare = literal.startsWith("[") && literal.endsWith("]")
+                ? literal.substring(1, literal.length() - 1) : literal;
+        final boolean ipv4 = bare.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        final boolean ipv6 = bare.contains(":") && bare.matches("[0-9A-Fa-f:.]+");
+        if (!ipv4 && !ipv6) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(bare);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private record Block(byte[] network, int prefixBits) {
+        static Block parse(String spec) {
+            final int slash = spec.indexOf('/');
+            final InetAddress address = ClientAddress.parse(slash < 0 ? spec : spec.substring(0, slash));
+            if (address == null) {
+                throw new IllegalArgumentException("not an address or CIDR block: '" + spec + "'");
+            }
+            final int maxBits = address.getAddress().length * 8;
+            final int bits = slash < 0 ? maxBits : Integer.parseInt(spec.substring(slash + 1));
+            if (bits < 0 || bits > maxBits) {
+                throw new IllegalArgumentException("prefix out of range in '" + spec + "'");
+            }
+            return new Block(address.getAddress(), bits);
+        }
+
+        boolean contains(InetAddress address) {
+            final byte[] bytes = address.getAddress();
+            if (bytes.length != network.length) {
+                return false;
+            }
+            final int shift = bytes.length * 8 - prefixBits;
+            return new BigInteger(1, bytes).shiftRight(shift).equals(new BigInteger(1, network).shiftRight(shift));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.eventline.ratelimit;
+
+import io.eventline.auth.JwtAuth;
+import io.eventline.http.ApiRoute;
+import io.eventline.http.ProblemException;
+import io.eventline.ids.SnowflakeIdGenerator;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Puts the rate limiter in front of every route that declares whom it limits ({@link ApiRoute#limitedBy()}):
+ * the request is counted under the configured domain ({@code eventline} by default) with the descriptor
+ * {@code endpoint=<METHOD path>} and then {@code user=<id>} or {@code ip=<address>}; the rules decide how many
+ * pass.
+ */
+public final class RateLimitGuard {
+    /** Beyond the decision timeout the guard gives the limiter this much more before it gives up itself. */
+    private static final Duration GRACE = Duration.ofSeconds(1);
+
+    private final RateLimiter limiter;
+    private final String domain;
+    private final ClientAddress clients;
+    private final SnowflakeIdGenerator ids;
+    private final Duration waitLimit;
+
+    public RateLimitGuard(RateLimiter limiter, String domain, ClientAddress clients, SnowflakeIdGenerator ids,
+                          Duration decisionTimeout) {
+        this.limiter = limiter;
+        this.domain = domain;
+        this.clients = clients;
+        this.ids = ids;
+        this.waitLimit = decisionTimeout.plus(GRACE);
+    }
+
+    /** The routes, each limited one wrapped in the guard. */
+    public List<ApiRoute> apply(List<ApiRoute> routes) {
+        return routes.stream()
+                .map(route -> route.limitedBy() == ApiRoute.LimitedBy.NONE ? route : route.withHandler(guard(route)))
+                .toList();
+    }
+
+    private Handler guard(ApiRoute route) {
+        final String endpoint = route.endpoint();
+        final Handler handler = route.handler();
+        return ctx -> {
+            final List<DescriptorEntry> descriptor = List.of(new DescriptorEntry("endpoint", endpoint),
+                    route.limitedBy() == ApiRoute.LimitedBy.USER
+                            ? new DescriptorEntry("user", JwtAuth.principal(ctx).userId())
+                            : new DescriptorEntry("ip", clients.of(ctx)));
+            if (limiter.ruleFor(domain, descriptor).isPresent()) {
+                admit(ctx, descriptor);
+            }
+            handler.handle(ctx);
+        };
+    }
+
+    private void admit(Context ctx, List<DescriptorEntry> descriptor) throws InterruptedException {
+        final CheckResult result = await(descriptor);
+        final DescriptorStatus binding = result.binding().orElse(null);
+        if (result.limited()) {
+            throw binding.decided() ? RateLimitHeaders.tooManyRequests(binding) : RateLimitHeaders.undecided(binding);
+        }
+        RateLimitHeaders.admitted(binding).forEach(ctx::header);
+        final long delay = result.delayMillis();
+        if (delay > 0) {
+            // a leaking bucket releases queued requests at its fixed rate: this one's turn comes after the delay
+            Thread.sleep(delay);
+        }
+    }
+
+    private CheckResult await(List<DescriptorEntry> descriptor) throws InterruptedException {
+        try {
+            return limiter.check(ids.nextIdString(), domain, List.of(descriptor), 1)
+                    .get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw ProblemException.unavailable("the rate limiter did not answer; retry shortly", 1);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.eventline.ratelimit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventline.auth.JwtAuth;
+import io.eventline.auth.Principal;
+import io.eventline.http.ApiRoute;
+import io.eventline.http.JsonBodies;
+import io.eventline.http.ProblemException;
+import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.producers.EventProducer;
+import io.eventline.query.QueryRouter;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** The limiter's HTTP API: rules per domain (admin), the check service (services), a counter's status (admin). */
+public final class RateLimitRoutes {
+    private static final String TAG = "ratelimit";
+    public static final String RULES_PATH = "/api/v1/admin/ratelimit/rules";
+    /** How long a rules change waits to be visible in this instance's copy before it answers. */
+    private static final Duration APPLY_WAIT = Duration.ofSeconds(10);
+
+    private final RateLimiter limiter;
+    private final RulesView rules;
+    private final EventProducer producer;
+    private final QueryRouter router;
+    private final SnowflakeIdGenerator ids;
+    private final JsonBodies bodies;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public RateLimitRoutes(RateLimiter limiter, RulesView rules, EventProducer producer, QueryRouter router,
+                           SnowflakeIdGenerator ids, ObjectMapper json, Clock clock) {
+        this.limiter = limiter;
+        this.rules = rules;
+        this.producer = producer;
+        this.router = router;
+        this.ids = ids;
+        this.bodies = new JsonBodies(json);
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.api(HandlerType.GET, RULES_PATH, TAG, "Every domain's rate-limit rules (admin)",
+                        this::listRules),
+                ApiRoute.api(HandlerType.GET, RULES_PATH + "/{domain}", TAG, "One domain's rate-limit rules (admin)",
+                        this::getRules),
+                ApiRoute.api(HandlerType.PUT, RULES_PATH + "/{domain}", TAG,
+                        "Replace one domain's rate-limit rules (admin); in force on every instance within seconds",
+                        this::putRules),
+                ApiRoute.api(HandlerType.POST, "/api/v1/ratelimit/check", TAG,
+                        "Count hits against the limits of descriptors and say whether they are within them "
+                                + "(service or admin; always 200 with overallCode OK or OVER_LIMIT)",
+                        this::check).unlimited(),
+                ApiRoute.api(HandlerType.GET, "/api/v1/admin/ratelimit/status", TAG,
+                        "The current window of one counter (?domain=&descriptor=key=value,...) (admin)",
+                        this::status));
+    }
+
+    private void listRules(Context ctx) {
+        JwtAuth.requireRole(ctx, Principal.ADMIN);
+        final ArrayNode domains = json.createArrayNode();
+        rules.all().forEach(domain -> domains.add(RuleConfigs.render(domain, json)));
+        ctx.contentType("application/json").result(json.createObjectNode().set("domains", domains).toString());
+    }
+
+    private void getRules(Context ctx) {
+        JwtAuth.requireRole(ctx, Principal.ADMIN);
+        final String domain = ctx.pathParam("domain");
+        final RateLimitRules current = rules.get(domain);
+        if (current == null) {
+            throw ProblemException.notFound("no rate-limit rules for domain " + domain);
+        }
+        ctx.contentType("application/json").result(RuleConfigs.render(current, json).toString());
+    }
+
+    private void putRules(Context ctx) throws Exception {
+        final Principal caller = JwtAuth.requireRole(ctx, Principal.ADMIN);
+        final String domain = ctx.pathParam("domain");
+        final RateLimitRules current = rules.get(domain);
+        final long version = Math.max(current == null ? 1 : current.getVersion() + 1, clock.millis());
+        final RateLimitRules replacement;
+        try {
+            replacement = RuleConfigs.parseDomain(bodies.object(ctx), domain, version, clock.instant(),
+                    caller.userId());
+        } catch (InvalidRulesException e) {
+            throw ProblemException.badRequest(e.getMessage(), e.violations().stream()
+                    .map(v -> new ProblemException.FieldError(v.pointer(), v.detail())).toList());
+        }
+        producer.send(replacement).get(APPLY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        awaitApplied(domain, version);
+        ctx.contentType("application/json").result(RuleConfigs.render(replacement, json).toString());
+    }
+
+    /** Waits until this instance's copy holds the new rules, so the next request here is judged by them. */
+    private void awaitApplied(String domain, long version) throws InterruptedException {
+        final long deadline = System.nanoTime() + APPLY_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            final RateLimitRules seen = rules.get(domain);
+            if (seen != null && seen.getVersion() >= version) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private void check(Context ctx) {
+        final Principal caller = JwtAuth.principal(ctx);
+        if (!caller.roles().contains(Principal.SERVICE) && !caller.isAdmin()) {
+            throw ProblemException.forbidden("the check API needs a token with the 'service' or 'admin' role");
+        }
+        final CheckRequests.Check check = CheckRequests.parse(bodies.object(ctx));
+        // a caller's own request ID makes its retries count once; it is scoped to the caller
+        final String requestId = check.requestId() == null ? ids.nextIdString()
+                : caller.userId() + ":" + check.requestId();
+        ctx.future(() -> limiter.check(requestId, check.domain(), check.descriptors(), check.hits())
+                .thenAccept(result -> ctx.contentType("application/json").result(checkAnswer(result).toString())));
+    }
+
+    private ObjectNode checkAnswer(CheckResult result) {
+        final ObjectNode answer = json.createObjectNode();
+        answer.put("overallCode", result.limited() ? "OVER_LIMIT" : "OK");
+        final ArrayNode statuses = answer.putArray("statuses");
+        for (DescriptorStatus status : result.statuses()) {
+            final ObjectNode item = statuses.addObject();
+            item.put("code", status.limited() ? "OVER_LIMIT" : "OK");
+            if (status.rule() == null) {
+                item.putNull("limit");
+            } else {
+                limitOf(status.rule(), item.putObject("limit"));
+            }
+            item.put("remaining", status.remaining());
+            item.put("resetSeconds", RateLimitHeaders.seconds(status.resetMillis()));
+            item.put("retryAfterSeconds", RateLimitHeaders.seconds(status.retryAfterMillis()));
+            item.put("delayMillis", status.delayMillis());
+            item.put("shadowLimited", status.shadowLimited());
+            item.put("decided", status.decided());
+        }
+        return answer;
+    }
+
+    private void status(Context ctx) throws Exception {
+        JwtAuth.requireRole(ctx, Principal.ADMIN);
+        final String domain = ctx.queryParam("domain");
+        if (domain == null || domain.isBlank()) {
+            throw ProblemException.badRequest("domain is required",
+                    List.of(new ProblemException.FieldError("/domain", "is required")));
+        }
+        final String raw = ctx.queryParam("descriptor");
+        final List<DescriptorEntry> descriptor = CheckRequests.parseQuery(raw,
+                raw != null && raw.startsWith("[") ? bodies.parse(raw) : null);
+        final RateLimitRule rule = limiter.ruleFor(domain, descriptor).orElse(null);
+        final String counterKey = RateLimitKeys.counterKey(domain, descriptor);
+        router.answer(ctx, RateLimitStores.STATE, counterKey, (c, stores) -> {
+            final byte[] stored = stores.<String, byte[]>keyValue(RateLimitStores.STATE)
+                    .get(RateLimitStores.counterEntry(counterKey));
+            c.contentType("application/json").result(statusAnswer(domain, descriptor, rule, stored).toString());
+        });
+    }
+
+    private ObjectNode statusAnswer(String domain, List<DescriptorEntry> descriptor, RateLimitRule rule,
+                                    byte[] stored) {
+        final ObjectNode answer = json.createObjectNode();
+        answer.put("domain", domain);
+        final ArrayNode entries = answer.putArray("descriptor");
+        descriptor.forEach(entry -> entries.addObject().put("key", entry.getKey()).put("value", entry.getValue()));
+        if (rule == null) {
+            answer.putNull("rule");
+            return answer;
+        }
+        final ObjectNode limit = answer.putObject("rule");
+        limitOf(rule, limit);
+        limit.put("algorithm", rule.getAlgorithm().name().toLowerCase(Locale.ROOT));
+        limit.put("shadow", rule.getShadow());
+        limit.put("failureMode", rule.getFailureMode().name().toLowerCase(Locale.ROOT));
+        final long now = clock.millis();
+        final boolean live = stored != null && RateLimitStores.expiryOf(stored) > now;
+        final Verdict standing = LimitAlgorithms.of(rule.getAlgorithm())
+                .peek(live ? RateLimitStores.payloadOf(stored) : null, now, Limit.of(rule));
+        final ObjectNode window = answer.putObject("window");
+        window.put("active", live);
+        window.put("remaining", standing.remaining());
+        window.put("resetSeconds", RateLimitHeaders.seconds(standing.resetMillis()));
+        if (live) {
+            window.put("expiresAt", Instant.ofEpochMilli(RateLimitStores.expiryOf(stored)).toString());
+        }
+        return answer;
+    }
+
+    private static void limitOf(RateLimitRule rule, ObjectNode target) {
+        target.put("name", rule.getName());
+        target.put("requestsPerUnit", rule.getRequestsPerUnit());
+        target.put("unit", rule.getUnit().name());
+    }
+}
