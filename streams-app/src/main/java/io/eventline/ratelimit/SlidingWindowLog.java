@@ -64,7 +64,7 @@ public final class SlidingWindowLog implements LimitAlgorithm {
             }
             final long now = entries == 0 ? nowMillis : Math.max(nowMillis, times[entries - 1]);
             int first = 0;
-            while (first < entries && times[first] + limit.unitMillis() < now) {
+            while (first < entries && times[first] + limit.unitMillis() <= now) {
                 first++;
             }
             long logged = 0;

@@ -72,6 +72,14 @@ public final class OpenApiDocument {
         }
         final ObjectNode responses = op.putObject("responses");
         responses.putObject("200").put("description", "OK");
+        if (route.limitedBy() != ApiRoute.LimitedBy.NONE) {
+            final ObjectNode limited = responses.putObject("429");
+            limited.put("description", "Over a rate limit counted per "
+                    + route.limitedBy().name().toLowerCase(java.util.Locale.ROOT)
+                    + "; Retry-After and X-Ratelimit-Retry-After say when to retry");
+            limited.putObject("content").putObject("application/problem+json")
+                    .putObject("schema").put("$ref", "#/components/schemas/Problem");
+        }
         responses.putObject("default").put("description", "An RFC 9457 problem")
                 .putObject("content").putObject("application/problem+json")
                 .putObject("schema").put("$ref", "#/components/schemas/Problem");
