@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class RateLimitProcessor implements Processor<String, RateLimitCheckRequested, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitProcessor.class);
     /** How often idle counters and old decisions are swept out, and how many entries one sweep removes at most. */
-    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
     static final int SWEEP_BATCH = 20_000;
     private static final String TOPIC = RateLimitTopics.DECISIONS.name();
 

@@ -52,8 +52,9 @@ public final class ClientAddress {
     private static InetAddress parse(String literal) {
         final String bare = literal.startsWith("[") && literal.endsWith("]")
                 ? literal.substring(1, literal.length() - 1) : literal;
-        final boolean ipv4 = bare.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        final boolean ipv6 = bare.contains(":") && bare.matches("[0-9A-Fa-f:.]+");
+        // the JDK asks the resolver about anything it cannot read as a literal: octets over 255, a leading '.'
+        final boolean ipv4 = bare.matches("(25[0-5]|2[0-4]\\d|[01]?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|[01]?\\d?\\d)){3}");
+        final boolean ipv6 = bare.contains(":") && bare.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
         if (!ipv4 && !ipv6) {
             return null;
         }
@@ -72,10 +73,11 @@ public final class ClientAddress {
                 throw new IllegalArgumentException("not an address or CIDR block: '" + spec + "'");
             }
             final int maxBits = address.getAddress().length * 8;
-            final int bits = slash < 0 ? maxBits : Integer.parseInt(spec.substring(slash + 1));
-            if (bits < 0 || bits > maxBits) {
-                throw new IllegalArgumentException("prefix out of range in '" + spec + "'");
+            final String prefix = slash < 0 ? Integer.toString(maxBits) : spec.substring(slash + 1);
+            if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > maxBits) {
+                throw new IllegalArgumentException("prefix length must be 0-" + maxBits + " in '" + spec + "'");
             }
+            final int bits = Integer.parseInt(prefix);
             return new Block(address.getAddress(), bits);
         }
 

@@ -30,6 +30,7 @@ class RateLimitApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CHECK = "/api/v1/ratelimit/check";
     private static final String RULES = "/api/v1/admin/ratelimit/rules/";
+    private static final String DECISION_TIMEOUT = "PT10S";
     /** Limits its own endpoints under the default domain, whose rules are the seeded defaults. */
     private static PlatformFixture platform;
     /** Limits under its own domain and believes X-Forwarded-For from the loopback address. */
@@ -38,10 +39,13 @@ class RateLimitApiTest {
 
     @BeforeAll
     static void startPlatforms(KafkaCluster kafka) throws Exception {
-        platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of("EVENTLINE_RATELIMIT_DOMAIN", "eventline"));
+        // decisions, not the failure mode (tested on its own), must answer here, also on a loaded machine
+        platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of("EVENTLINE_RATELIMIT_DOMAIN", "eventline",
+                "EVENTLINE_RATELIMIT_DECISION_TIMEOUT", DECISION_TIMEOUT));
         proxiedDomain = "proxied-" + UUID.randomUUID().toString().substring(0, 8);
         behindProxy = PlatformFixture.start(kafka.bootstrapServers(), Map.of(
                 "EVENTLINE_RATELIMIT_DOMAIN", proxiedDomain,
+                "EVENTLINE_RATELIMIT_DECISION_TIMEOUT", DECISION_TIMEOUT,
                 "EVENTLINE_TRUSTED_PROXIES", "127.0.0.1,::1"));
     }
 
@@ -76,7 +80,9 @@ class RateLimitApiTest {
     private static JsonNode check(String domain, String key, String value) throws Exception {
         final HttpResponse<String> response = platform.post(CHECK, service(), checkBody(domain, key, value));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        final JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.get("statuses").findValuesAsText("decided")).as(answer.toString()).doesNotContain("false");
+        return answer;
     }
 
     private static void putRules(PlatformFixture on, String domain, String yamlishJson) throws Exception {
