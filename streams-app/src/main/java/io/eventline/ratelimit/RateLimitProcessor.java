@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * Decides checks on the partition that owns their counter. A decision is recorded by check ID before the counter
  * it changed, so a check processed again (a replay after a crash, a retried request) gets the recorded answer
  * and is not counted twice. Time is the check's own timestamp, so a replay decides exactly as the first run did.
+ * Decisions leave as the bytes that were recorded (the topic's wire format), serialized once.
  */
 final class RateLimitProcessor implements Processor<String, RateLimitCheckRequested, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitProcessor.class);
-    /** How often idle counters and old decisions are swept out, and how many entries one sweep removes at most. */
+    /** How often expired counters and decisions are swept out, and how many entries one sweep removes at most. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
     static final int SWEEP_BATCH = 20_000;
     private static final String TOPIC = RateLimitTopics.DECISIONS.name();
@@ -32,6 +33,11 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
     private KeyValueStore<String, byte[]> state;
     private RuleCache rules;
     private RateLimitMetrics metrics;
+    /**
+     * Where the next sweep starts: the index entries before it are deleted, and deleted keys stay in RocksDB as
+     * tombstones until compaction, which a sweep from the index's start would walk over again every time.
+     */
+    private long sweptTo;
 
     RateLimitProcessor(Duration decisionRetention, Serde<RateLimitDecision> decisions) {
         this.decisionRetention = decisionRetention;
@@ -63,12 +69,12 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
         final String decisionEntry = RateLimitStores.decisionEntry(check.getCheckId());
         final byte[] recorded = state.get(decisionEntry);
         if (recorded != null) {
-            forward(record, decisions.deserializer().deserialize(TOPIC, RateLimitStores.payloadOf(recorded)));
+            forward(record, check.getCheckId(), RateLimitStores.payloadOf(recorded));
             return;
         }
         final Optional<RateLimitRule> rule = rules.match(check.getDomain(), check.getDescriptor());
         if (rule.isEmpty()) {
-            forward(record, unlimited(check));
+            forward(record, check.getCheckId(), decisions.serializer().serialize(TOPIC, unlimited(check)));
             return;
         }
         decide(record, check, counterKey, decisionEntry, rule.get());
@@ -79,9 +85,8 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
         final long now = check.getTimestamp().toEpochMilli();
         final String counterEntry = RateLimitStores.counterEntry(counterKey);
         final byte[] stored = state.get(counterEntry);
-        final Limit limit = Limit.of(rule);
         final Verdict verdict = LimitAlgorithms.of(rule.getAlgorithm())
-                .decide(stored == null ? null : RateLimitStores.payloadOf(stored), now, check.getHits(), limit);
+                .decide(stored == null ? null : RateLimitStores.payloadOf(stored), now, check.getHits(), Limit.of(rule));
         final boolean shadowLimited = !verdict.allowed() && rule.getShadow();
         final RateLimitDecision decision = RateLimitDecision.newBuilder()
                 .setCheckId(check.getCheckId()).setRequestId(check.getRequestId())
@@ -90,14 +95,14 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
                 .setRule(rule).setRemaining(verdict.remaining()).setResetMillis(verdict.resetMillis())
                 .setRetryAfterMillis(verdict.allowed() ? 0 : verdict.retryAfterMillis())
                 .setDelayMillis(verdict.delayMillis()).setShadowLimited(shadowLimited).build();
+        final byte[] sent = decisions.serializer().serialize(TOPIC, decision);
         // the decision first: the changelog keeps this order, so a restored counter always has its decision
-        final long keepUntil = now + decisionRetention.toMillis();
-        put(decisionEntry, null, keepUntil, decisions.serializer().serialize(TOPIC, decision));
+        put(decisionEntry, null, now + decisionRetention.toMillis(), sent);
         if (verdict.allowed()) {
             put(counterEntry, stored, verdict.expiresAt(), verdict.state());
         }
         metrics.record(check.getDomain(), rule, decision);
-        forward(record, decision);
+        forward(record, check.getCheckId(), sent);
         if (!verdict.allowed()) {
             context.forward(record.withKey(check.getDomain()).withValue(RateLimitRejected.newBuilder()
                     .setRequestId(check.getRequestId()).setTimestamp(check.getTimestamp())
@@ -109,18 +114,23 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
 
     /** Writes an entry and keeps exactly one index entry for it, moved only when its slot changes. */
     private void put(String entry, byte[] previous, long expiresAt, byte[] payload) {
+        final long slot = RateLimitStores.indexSlot(expiresAt);
         if (previous != null) {
             final long before = RateLimitStores.expiryOf(previous);
-            if (RateLimitStores.indexSlot(before) != RateLimitStores.indexSlot(expiresAt)) {
-                state.delete(RateLimitStores.indexEntry(before, entry));
+            if (RateLimitStores.indexSlot(before) == slot) {
+                state.put(entry, RateLimitStores.withExpiry(expiresAt, payload));
+                return;
             }
+            state.delete(RateLimitStores.indexEntry(before, entry));
         }
         state.put(entry, RateLimitStores.withExpiry(expiresAt, payload));
         state.put(RateLimitStores.indexEntry(expiresAt, entry), new byte[0]);
+        // a check from the past (a backlog worked off) may expire before where the sweep has got to
+        sweptTo = Math.min(sweptTo, slot);
     }
 
-    private void forward(Record<String, RateLimitCheckRequested> record, RateLimitDecision decision) {
-        context.forward(record.withKey(decision.getCheckId()).withValue(decision));
+    private void forward(Record<String, RateLimitCheckRequested> record, String checkId, byte[] decision) {
+        context.forward(record.withKey(checkId).withValue(decision));
     }
 
     private static RateLimitDecision unlimited(RateLimitCheckRequested check) {
@@ -129,13 +139,19 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
                 .setResetMillis(0).setRetryAfterMillis(0).setDelayMillis(0).setShadowLimited(false).build();
     }
 
-    /** Removes entries whose time has passed, walking the time index from its start: no scan of live keys. */
+    /** Removes entries whose time has passed, walking the time index: no scan of live keys. */
     private void sweep(long now) {
         int removed = 0;
-        try (KeyValueIterator<String, byte[]> due = state.range(RateLimitStores.indexStart(),
-                RateLimitStores.indexEnd(now))) {
-            while (due.hasNext() && removed < SWEEP_BATCH) {
+        long reached = now + 1;
+        try (KeyValueIterator<String, byte[]> due = state.range(RateLimitStores.indexFrom(sweptTo),
+                RateLimitStores.indexFrom(now + 1))) {
+            while (due.hasNext()) {
                 final String indexKey = due.next().key;
+                if (removed == SWEEP_BATCH) {
+                    reached = RateLimitStores.slotOf(indexKey);
+                    LOG.debug("Swept {} expired rate-limit entries; more remain for the next sweep", removed);
+                    break;
+                }
                 final String entry = RateLimitStores.indexedEntry(indexKey);
                 final byte[] stored = state.get(entry);
                 state.delete(indexKey);
@@ -147,8 +163,6 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
                 removed++;
             }
         }
-        if (removed == SWEEP_BATCH) {
-            LOG.debug("Swept {} expired rate-limit entries; more remain for the next sweep", removed);
-        }
+        sweptTo = reached;
     }
 }

@@ -9,8 +9,8 @@ import java.util.HexFormat;
  * a counter without the decision that counted it.
  * <ul>
  *   <li>{@code w counterKey} → expiresAt (8 bytes) + the algorithm's state</li>
- *   <li>{@code d checkId} → expiresAt (8 bytes) + the decision (Avro)</li>
- *   <li>{@code t expiry (16 hex digits) key} → nothing: the time index the sweep walks from its start</li>
+ *   <li>{@code d checkId} → expiresAt (8 bytes) + the decision as it was sent (Avro in the wire format)</li>
+ *   <li>{@code t expiry (16 hex digits) entry} → nothing: the time index the sweep walks</li>
  * </ul>
  */
 public final class RateLimitStores {
@@ -43,13 +43,14 @@ public final class RateLimitStores {
         return EXPIRY + hex(indexSlot(expiresAt)) + entry;
     }
 
-    /** The first index key after every slot up to {@code now}. */
-    static String indexEnd(long now) {
-        return EXPIRY + hex(now + 1);
+    /** The first index key of slots at or after {@code time}. */
+    static String indexFrom(long time) {
+        return EXPIRY + hex(time);
     }
 
-    static String indexStart() {
-        return EXPIRY + hex(0);
+    /** The slot of an index key. */
+    static long slotOf(String indexKey) {
+        return Long.parseUnsignedLong(indexKey.substring(1, 1 + EXPIRY_DIGITS), 16);
     }
 
     /** The entry an index key points at. */

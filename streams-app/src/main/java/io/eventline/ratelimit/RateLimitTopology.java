@@ -40,7 +40,11 @@ public final class RateLimitTopology {
                 .process(() -> new RateLimitProcessor(decisionRetention, decisions), Named.as("ratelimit-decide"),
                         RateLimitStores.STATE)
                 .split(Named.as("ratelimit-"));
-        sink(out, "decision", RateLimitDecision.class, RateLimitTopics.DECISIONS, serdes);
+        // decisions leave as the bytes recorded for them, already in the topic's wire format
+        out.branch((key, value) -> value instanceof byte[], Branched.withConsumer(stream -> stream
+                .mapValues(value -> (byte[]) value, Named.as("ratelimit-as-decision"))
+                .to(RateLimitTopics.DECISIONS.name(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                        .withName("ratelimit-decision-sink")), "decision"));
         sink(out, "rejection", RateLimitRejected.class, RateLimitTopics.REJECTIONS, serdes);
         out.noDefaultBranch();
     }

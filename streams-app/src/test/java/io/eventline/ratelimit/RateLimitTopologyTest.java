@@ -275,4 +275,20 @@ class RateLimitTopologyTest {
         assertThat(counters).isEqualTo(1);
         assertThat(index).isEqualTo(counters + decisionsKept);
     }
+
+    @Test
+    void shouldSweepEntriesOfChecksFromThePastThatArriveAfterLaterSweeps() {
+        // Given: the sweep has run for a while (and moved on past the present)
+        setRules(rule("posts-per-user", RateLimitAlgorithm.FIXED_WINDOW, 2, false));
+        final Duration retention = EventlineConfig.load(Map.of()).rateLimit().decisionRetention();
+        driver.advanceWallClockTime(retention.plusMinutes(1));
+
+        // When: a check made before the retention began arrives late (a backlog worked off after an outage)
+        check(postsBy("alice"), T0);
+        assertThat(stateKeys()).isNotEmpty();
+        driver.advanceWallClockTime(RateLimitProcessor.SWEEP_INTERVAL);
+
+        // Then: its counter and decision, already expired, are swept at once
+        assertThat(stateKeys()).isEmpty();
+    }
 }

@@ -203,7 +203,7 @@ public final class Platform implements AutoCloseable {
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
         final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,
                 clock);
-        routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock).routes());
+        routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders).routes());
         final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
                 config.rateLimit().domain(), new ClientAddress(config.rateLimit().trustedProxies()), ids, decisionTimeout).apply(routes));
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));

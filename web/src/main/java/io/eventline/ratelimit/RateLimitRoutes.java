@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executor;
 
 /** The limiter's HTTP API: rules per domain (admin), the check service (services), a counter's status (admin). */
 public final class RateLimitRoutes {
@@ -35,9 +36,11 @@ public final class RateLimitRoutes {
     private final JsonBodies bodies;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Executor responders;
 
+    /** @param responders where check answers are written, not on the thread that receives decisions */
     public RateLimitRoutes(RateLimiter limiter, RulesView rules, EventProducer producer, QueryRouter router,
-                           SnowflakeIdGenerator ids, ObjectMapper json, Clock clock) {
+                           SnowflakeIdGenerator ids, ObjectMapper json, Clock clock, Executor responders) {
         this.limiter = limiter;
         this.rules = rules;
         this.producer = producer;
@@ -46,6 +49,7 @@ public final class RateLimitRoutes {
         this.bodies = new JsonBodies(json);
         this.json = json;
         this.clock = clock;
+        this.responders = responders;
     }
 
     public List<ApiRoute> routes() {
@@ -123,7 +127,8 @@ public final class RateLimitRoutes {
         final String requestId = check.requestId() == null ? ids.nextIdString()
                 : caller.userId() + ":" + check.requestId();
         ctx.future(() -> limiter.check(requestId, check.domain(), check.descriptors(), check.hits())
-                .thenAccept(result -> ctx.contentType("application/json").result(checkAnswer(result).toString())));
+                .thenAcceptAsync(result -> ctx.contentType("application/json").result(checkAnswer(result).toString()),
+                        responders));
     }
 
     private ObjectNode checkAnswer(CheckResult result) {

@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +44,14 @@ class RateLimitApiTest {
                 "EVENTLINE_RATELIMIT_DOMAIN", proxiedDomain,
                 "EVENTLINE_RATELIMIT_DECISION_TIMEOUT", DECISION_TIMEOUT,
                 "EVENTLINE_TRUSTED_PROXIES", "127.0.0.1,::1"));
+        // the second instance's own endpoints: two redirects per hour per address, and profile writes through a
+        // leaking bucket that releases one every 500 ms from a queue of three
+        putRules(behindProxy, proxiedDomain, "{\"descriptors\":["
+                + "{\"key\":\"endpoint\",\"value\":\"GET /{code}\",\"descriptors\":[{\"key\":\"ip\","
+                + "\"name\":\"redirects\",\"rate_limit\":{\"unit\":\"hour\",\"requests_per_unit\":2}}]},"
+                + "{\"key\":\"endpoint\",\"value\":\"PUT /api/v1/me/profile\",\"descriptors\":[{\"key\":\"user\","
+                + "\"name\":\"profile-queue\",\"rate_limit\":{\"unit\":\"second\",\"requests_per_unit\":2,"
+                + "\"burst\":3,\"algorithm\":\"leaking_bucket\"}}]}]}");
     }
 
     @AfterAll
@@ -94,18 +99,6 @@ class RateLimitApiTest {
         return "{\"descriptors\":[{\"key\":\"" + key + "\",\"name\":\"" + name + "\",\"rate_limit\":" + limit + "}]}";
     }
 
-    private static <T> List<T> concurrently(List<Callable<T>> calls) throws Exception {
-        final ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        try {
-            final List<T> results = new ArrayList<>();
-            for (Future<T> future : pool.invokeAll(calls)) {
-                results.add(future.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     // ---- behaviour ----
 
@@ -116,7 +109,7 @@ class RateLimitApiTest {
         final String post = "{\"text\":\"hello\"}";
 
         // When: alice sends three posts at once, and bob one
-        final List<HttpResponse<String>> responses = concurrently(List.of(
+        final List<HttpResponse<String>> responses = Concurrently.run(List.of(
                 () -> platform.post("/api/v1/posts", alice, post),
                 () -> platform.post("/api/v1/posts", alice, post),
                 () -> platform.post("/api/v1/posts", alice, post)));
@@ -293,10 +286,7 @@ class RateLimitApiTest {
 
     @Test
     void shouldLimitRedirectsPerClientAddressBelievingOnlyTrustedProxies() throws Exception {
-        // Given: two redirects per hour per address, and a short link
-        putRules(behindProxy, proxiedDomain, "{\"descriptors\":[{\"key\":\"endpoint\",\"value\":\"GET /{code}\","
-                + "\"descriptors\":[{\"key\":\"ip\",\"name\":\"redirects\",\"rate_limit\":{\"unit\":\"hour\","
-                + "\"requests_per_unit\":2}}]}]}");
+        // Given: two redirects per hour per address (set at start), and a short link
         final HttpResponse<String> created = behindProxy.post("/api/v1/urls", behindProxy.token(unique("owner")),
                 "{\"url\":\"https://example.com/" + unique("page") + "\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -315,5 +305,29 @@ class RateLimitApiTest {
         assertThat(first.subList(0, 2)).allMatch(status -> status == 301 || status == 302);
         assertThat(first.get(2)).isEqualTo(429);
         assertThat(other.statusCode()).isIn(301, 302);
+    }
+
+    @Test
+    void shouldQueueWritesInALeakingBucketAndReleaseThemAtItsRate() throws Exception {
+        // Given: a queue of three, drained at 2 per second
+        final String writer = behindProxy.token(unique("writer"));
+        final long start = System.nanoTime();
+
+        // When: four profile writes at once
+        final List<Callable<long[]>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            final String body = "{\"displayName\":\"Writer " + i + "\"}";
+            calls.add(() -> {
+                final int status = behindProxy.put("/api/v1/me/profile", writer, body).statusCode();
+                return new long[]{status, (System.nanoTime() - start) / 1_000_000};
+            });
+        }
+        final List<long[]> results = Concurrently.run(calls);
+
+        // Then: three wait their turn in the queue and pass, one finds it full and is dropped
+        assertThat(results).extracting(r -> r[0]).containsExactlyInAnyOrder(200L, 200L, 200L, 429L);
+        final List<Long> passedAt = results.stream().filter(r -> r[0] == 200).map(r -> r[1]).sorted().toList();
+        // released 500 ms apart: the last of three at least a second after the first
+        assertThat(passedAt.get(2) - passedAt.get(0)).isGreaterThanOrEqualTo(900);
     }
 }

@@ -18,9 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -134,18 +131,6 @@ class RateLimitTwoInstanceTest {
         return status;
     }
 
-    private static <T> List<T> concurrently(List<Callable<T>> calls) throws Exception {
-        final ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        try {
-            final List<T> results = new ArrayList<>();
-            for (Future<T> future : pool.invokeAll(calls)) {
-                results.add(future.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     @Test
     @Order(1)
@@ -160,7 +145,7 @@ class RateLimitTwoInstanceTest {
                 final EventlineProcess on = i % 2 == 0 ? a : b;
                 calls.add(() -> check(on, algorithm, value));
             }
-            final List<JsonNode> statuses = concurrently(calls);
+            final List<JsonNode> statuses = Concurrently.run(calls);
 
             // Then: every answer is the limiter's own, and exactly the limit is admitted
             assertThat(statuses).as(algorithm).allMatch(status -> status.get("decided").asBoolean());
@@ -186,7 +171,7 @@ class RateLimitTwoInstanceTest {
             final String body = "{\"displayName\":\"Writer " + i + "\"}";
             calls.add(() -> on.send("PUT", "/api/v1/me/profile", user, body).statusCode());
         }
-        final List<Integer> statuses = concurrently(calls);
+        final List<Integer> statuses = Concurrently.run(calls);
 
         // Then
         assertThat(statuses.stream().filter(status -> status == 200).count()).isEqualTo(5);
