@@ -6,6 +6,13 @@ import io.eventline.feed.PostDeleteRequested;
 import io.eventline.feed.PostPublished;
 import io.eventline.feed.ProfileUpdated;
 import io.eventline.feed.UserSeen;
+import io.eventline.notify.DeliveryStatusChanged;
+import io.eventline.notify.InboxEntry;
+import io.eventline.notify.NotificationDeadLettered;
+import io.eventline.notify.NotificationRequested;
+import io.eventline.notify.NotificationTemplate;
+import io.eventline.notify.NotifyTopics;
+import io.eventline.notify.RecipientChange;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.ratelimit.RateLimitCheckRequested;
@@ -38,7 +45,16 @@ public final class EventRoutes {
             route(RateLimitCheckRequested.class,
                     new EventRoute<>(RateLimitTopics.CHECKS, RateLimitKeys::counterKey)),
             route(RateLimitDecision.class, new EventRoute<>(RateLimitTopics.DECISIONS, RateLimitDecision::getCheckId)),
-            route(RateLimitRejected.class, new EventRoute<>(RateLimitTopics.REJECTIONS, RateLimitRejected::getDomain)));
+            route(RateLimitRejected.class, new EventRoute<>(RateLimitTopics.REJECTIONS, RateLimitRejected::getDomain)),
+            route(NotificationRequested.class,
+                    new EventRoute<>(NotifyTopics.REQUESTS, NotificationRequested::getUserId)),
+            route(NotificationTemplate.class, new EventRoute<>(NotifyTopics.TEMPLATES, NotificationTemplate::getName)),
+            route(RecipientChange.class, new EventRoute<>(NotifyTopics.RECIPIENTS, RecipientChange::getUserId)),
+            route(InboxEntry.class, new EventRoute<>(NotifyTopics.INAPP, InboxEntry::getUserId)),
+            route(DeliveryStatusChanged.class,
+                    new EventRoute<>(NotifyTopics.STATUS, DeliveryStatusChanged::getEventId)),
+            route(NotificationDeadLettered.class,
+                    new EventRoute<>(NotifyTopics.DEAD_LETTERS, NotificationDeadLettered::getUserId)));
 
     private EventRoutes() {
     }

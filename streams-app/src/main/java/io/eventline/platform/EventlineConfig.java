@@ -37,7 +37,8 @@ public record EventlineConfig(
         long streamsCacheBytes,
         long rocksDbCacheBytes,
         FeedSettings feed,
-        RateLimitSettings rateLimit) {
+        RateLimitSettings rateLimit,
+        NotifySettings notifications) {
 
     /** Every setting with its default; {@code null} means unset. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -73,6 +74,11 @@ public record EventlineConfig(
         d.put("EVENTLINE_RATELIMIT_DECISION_TIMEOUT", "PT1S");
         d.put("EVENTLINE_RATELIMIT_DECISION_RETENTION", "PT10M");
         d.put("EVENTLINE_TRUSTED_PROXIES", null);
+        d.put("EVENTLINE_NOTIFY_DEDUPE_RETENTION", "P7D");
+        d.put("EVENTLINE_NOTIFY_INBOX_LIMIT", "200");
+        d.put("EVENTLINE_NOTIFY_MAX_ATTEMPTS", "5");
+        d.put("EVENTLINE_NOTIFY_RETRY_DELAYS", "PT5S,PT1M,PT10M");
+        d.putAll(NotifySettings.PROVIDER_DEFAULTS);
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -147,7 +153,13 @@ public record EventlineConfig(
                         Optional.ofNullable(v.get("EVENTLINE_RATELIMIT_RULES")).map(Path::of),
                         duration(v, "EVENTLINE_RATELIMIT_DECISION_TIMEOUT"),
                         duration(v, "EVENTLINE_RATELIMIT_DECISION_RETENTION"),
-                        list(v.get("EVENTLINE_TRUSTED_PROXIES"))));
+                        list(v.get("EVENTLINE_TRUSTED_PROXIES"))),
+                new NotifySettings(
+                        duration(v, "EVENTLINE_NOTIFY_DEDUPE_RETENTION"),
+                        intIn(v, "EVENTLINE_NOTIFY_INBOX_LIMIT", 1, 10_000),
+                        intIn(v, "EVENTLINE_NOTIFY_MAX_ATTEMPTS", 1, 100),
+                        retryDelays(v),
+                        providerSettings(v)));
         if (!config.rateLimit().domain().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_RATELIMIT_DOMAIN must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.rateLimit().domain() + "'");
@@ -215,6 +227,27 @@ public record EventlineConfig(
         } catch (DateTimeParseException e) {
             throw new ConfigException(name + " must be an ISO-8601 duration such as P30D or PT12H, got '" + raw + "'");
         }
+    }
+
+    private static java.util.List<Duration> retryDelays(Map<String, String> v) {
+        final String name = "EVENTLINE_NOTIFY_RETRY_DELAYS";
+        final java.util.List<Duration> delays = list(v.get(name)).stream()
+                .map(raw -> duration(Map.of(name, raw), name)).toList();
+        if (delays.size() != 3) {
+            throw new ConfigException(name + " must list three durations (the 5s, 1m and 10m tiers), got '"
+                    + v.get(name) + "'");
+        }
+        return delays;
+    }
+
+    private static Map<String, String> providerSettings(Map<String, String> v) {
+        final Map<String, String> providers = new HashMap<>();
+        NotifySettings.PROVIDER_DEFAULTS.keySet().forEach(name -> {
+            if (v.get(name) != null) {
+                providers.put(name, v.get(name));
+            }
+        });
+        return providers;
     }
 
     private static java.util.List<String> list(String raw) {

@@ -52,6 +52,27 @@ public final class StreamsSettings {
         return props;
     }
 
+    /**
+     * Properties of the notification application: its own application ID ({@code <id>-notify}), one stream thread,
+     * and exactly-once processing, so that the memory of a request and the deliveries it produced are committed
+     * together; the short commit interval bounds how long its output waits to become visible.
+     */
+    public static Properties notifications(EventlineConfig config, String bootstrapServers) {
+        final Properties props = of(config, bootstrapServers);
+        final String applicationId = config.applicationId() + NOTIFY_SUFFIX;
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId + "-" + config.instanceId());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                applicationId + "-" + config.instanceId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        return props;
+    }
+
+    /** The notification application's ID is the main one's with this suffix. */
+    public static final String NOTIFY_SUFFIX = "-notify";
+
     /** The port a URL reaches, explicit or the scheme's default; how {@code application.server} names it. */
     public static int effectivePort(URI uri) {
         if (uri.getPort() > 0) {

@@ -46,7 +46,14 @@ public final class EventlineWeb {
                                 .publishPercentileHistogram().register(meters))
                         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
             });
-            config.routes.before("/api/*", auth::authenticate);
+            // open routes under /api (an e-mail's unsubscribe link) are fixed paths, so an exact match suffices
+            final java.util.Set<String> open = routes.stream().filter(route -> !route.authenticated())
+                    .map(ApiRoute::endpoint).collect(java.util.stream.Collectors.toSet());
+            config.routes.before("/api/*", ctx -> {
+                if (!open.contains(ctx.method().name() + " " + ctx.path())) {
+                    auth.authenticate(ctx);
+                }
+            });
             // a route that starts with a path parameter (the short-link catch-all) must not shadow fixed paths
             final List<ApiRoute> ordered = routes.stream()
                     .sorted(java.util.Comparator.comparing(route -> route.path().startsWith("/{")))

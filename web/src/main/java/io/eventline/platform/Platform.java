@@ -14,6 +14,18 @@ import io.eventline.ids.WorkerLease;
 import io.eventline.kafka.EmbeddedKafkaBroker;
 import io.eventline.kafka.TopicProvisioner;
 import io.eventline.kafka.TopicSpec;
+import io.eventline.kafka.TopicContents;
+import io.eventline.notify.DefaultTemplates;
+import io.eventline.notify.DeliveryProvider;
+import io.eventline.notify.delivery.ProviderClients;
+import io.eventline.notify.sending.NotificationSenders;
+import io.eventline.notify.sending.RetryPolicy;
+import io.eventline.notify.NotificationTemplate;
+import io.eventline.notify.NotifyRoutes;
+import io.eventline.notify.NotifyStores;
+import io.eventline.notify.NotifyTopics;
+import io.eventline.notify.NotifyTopology;
+import io.eventline.notify.UnsubscribeLinks;
 import io.eventline.operations.OperationRoutes;
 import io.eventline.operations.OperationTopics;
 import io.eventline.operations.OperationOutcome;
@@ -24,6 +36,7 @@ import io.eventline.ops.Readiness;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.BatchLookup;
 import io.eventline.query.CatchUpGate;
+import io.eventline.query.GlobalView;
 import io.eventline.query.QueryRouter;
 import io.eventline.ratelimit.ClientAddress;
 import io.eventline.ratelimit.RateLimitDecision;
@@ -72,6 +85,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -96,7 +110,7 @@ public final class Platform implements AutoCloseable {
     private final Clock clock;
     private final List<AutoCloseable> started = new ArrayList<>();
     private KafkaStreams streams;
-    private CatchUpGate catchUp;
+    private Readiness readiness;
     private Javalin web;
     private String registryUrl;
 
@@ -144,22 +158,19 @@ public final class Platform implements AutoCloseable {
         final RulesSeeder seeder = new RulesSeeder(admin, producer, clock);
         seeder.seedIfEmpty(seeder.rulesToSeed(config.rateLimit().rulesFile()));
 
+        seedTemplates(admin, producer);
+
         final Properties streamsProps = StreamsSettings.of(config, bootstrap);
         final EventSerdes serdes = new EventSerdes(registry);
-        streams = new KafkaStreams(EventlineTopology.build(new ShortUrlTopology.Settings(config.topicPartitions(),
-                jwtSecret, config.publicUrl()), config.feed(), config.rateLimit(), serdes, streamsProps), streamsProps);
-        streams.setUncaughtExceptionHandler(error -> {
-            LOG.error("A stream thread failed; replacing it", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        catchUp = new CatchUpGate(streams, admin, config.applicationId());
-        started.add(catchUp);
-        streams.setStateListener((now, before) -> {
-            LOG.info("Streams {} -> {}", before, now);
-            catchUp.onStateChange(now);
-        });
-        started.add(() -> streams.close(Duration.ofSeconds(30)));
-        streams.start();
+        final Readiness.App main = startStreams(EventlineTopology.build(new ShortUrlTopology.Settings(
+                config.topicPartitions(), jwtSecret, config.publicUrl()), config.feed(), config.rateLimit(), serdes,
+                streamsProps), streamsProps, admin);
+        streams = main.streams();
+        final UnsubscribeLinks unsubscribe = new UnsubscribeLinks(config.publicUrl(), jwtSecret);
+        final Properties notifyProps = StreamsSettings.notifications(config, bootstrap);
+        final Readiness.App notifications = startStreams(NotifyTopology.build(config.notifications(), unsubscribe,
+                serdes, notifyProps), notifyProps, admin);
+        readiness = new Readiness(List.of(main, notifications));
 
         final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(bootstrap,
                 "eventline-outcomes-" + config.instanceId(),
@@ -178,27 +189,43 @@ public final class Platform implements AutoCloseable {
         final ScheduledExecutorService metricsRefresh = Executors.newSingleThreadScheduledExecutor(
                 daemonThreads("streams-metrics"));
         started.add(metricsRefresh::shutdownNow);
-        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), metricsRefresh,
-                STREAMS_METRICS_REFRESH);
-        streamsMetrics.bindTo(meters);
-        started.add(streamsMetrics);
+        for (Readiness.App app : List.of(main, notifications)) {
+            final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(app.streams(), List.of(),
+                    metricsRefresh, STREAMS_METRICS_REFRESH);
+            streamsMetrics.bindTo(meters);
+            started.add(streamsMetrics);
+        }
+
+        final NotifySettings notifySettings = config.notifications();
+        final ProviderClients providers = ProviderClients.from(notifySettings::provider);
+        final List<Duration> tiers = notifySettings.retryDelays();
+        started.add(new NotificationSenders(Map.of(DeliveryProvider.APNS, providers.apns(),
+                DeliveryProvider.FCM, providers.fcm(), DeliveryProvider.SMS, providers.sms(),
+                DeliveryProvider.SMTP, providers.email()), bootstrap, registry,
+                config.applicationId() + StreamsSettings.NOTIFY_SUFFIX, config.instanceId(),
+                RetryPolicy.of(notifySettings.maxAttempts(), tiers.get(0), tiers.toArray(Duration[]::new)), meters,
+                clock));
 
         final ObjectMapper json = Json.mapper();
         final URI advertised = URI.create(config.advertisedUrl());
-        final QueryRouter router = new QueryRouter(streams,
-                new HostInfo(advertised.getHost(), StreamsSettings.effectivePort(advertised)),
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(), Duration.ofSeconds(5), catchUp);
+        final HostInfo self = new HostInfo(advertised.getHost(), StreamsSettings.effectivePort(advertised));
+        final HttpClient forwarding = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        final QueryRouter router = new QueryRouter(streams, self, forwarding, Duration.ofSeconds(5), main.catchUp());
+        final QueryRouter notifyRouter = new QueryRouter(notifications.streams(), self, forwarding,
+                Duration.ofSeconds(5), notifications.catchUp());
         final ExecutorService responders = Executors.newFixedThreadPool(RESPONDER_THREADS, daemonThreads("responder"));
         started.add(responders::shutdownNow);
         final WriteGateway writes = new WriteGateway(producer, outcomes, new Problems(json),
                 Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
         final List<ApiRoute> routes = new ArrayList<>();
-        routes.addAll(new OpsRoutes(new Readiness(streams, catchUp), meters).routes());
+        routes.addAll(new OpsRoutes(readiness, meters).routes());
         routes.addAll(new OperationRoutes(router, json).routes());
         routes.addAll(new ShortUrlRoutes(writes, router, clickProducer, ids, json, config.publicUrl(), ownHosts(), clock)
                 .routes());
         routes.addAll(new FeedRoutes(writes, router, new BatchLookup(router, json), producer, ids, json, config.feed(),
                 clock).routes());
+        routes.addAll(new NotifyRoutes(writes, notifyRouter, new GlobalView<>(notifications.streams(),
+                NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders).routes());
         final RulesView rules = new RulesView(streams);
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
         final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,
@@ -210,6 +237,36 @@ public final class Platform implements AutoCloseable {
         web = EventlineWeb.create(guarded, new JwtAuth(jwtSecret, clock), json, meters);
         web.start(config.httpPort());
         started.add(web::stop);
+    }
+
+    /** Starts one streams application, replacing failed threads and gating queries until it caught up. */
+    private Readiness.App startStreams(org.apache.kafka.streams.Topology topology, Properties props, Admin admin) {
+        final String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        final KafkaStreams app = new KafkaStreams(topology, props);
+        app.setUncaughtExceptionHandler(error -> {
+            LOG.error("A stream thread of {} failed; replacing it", applicationId, error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        final CatchUpGate gate = new CatchUpGate(app, admin, applicationId);
+        started.add(gate);
+        app.setStateListener((now, before) -> {
+            LOG.info("Streams {}: {} -> {}", applicationId, before, now);
+            gate.onStateChange(now);
+        });
+        started.add(() -> app.close(Duration.ofSeconds(30)));
+        app.start();
+        return new Readiness.App(app, gate);
+    }
+
+    /** Seeds the default templates while the templates topic has never held one; then the topic rules. */
+    private void seedTemplates(Admin admin, EventProducer producer) throws Exception {
+        if (!TopicContents.neverWritten(admin, NotifyTopics.TEMPLATES.name())) {
+            return;
+        }
+        for (NotificationTemplate template : DefaultTemplates.all(clock.instant())) {
+            producer.send(template).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        LOG.info("Seeded the default notification templates");
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -239,7 +296,7 @@ public final class Platform implements AutoCloseable {
 
     private List<TopicSpec> topicSpecs() {
         final List<TopicSpec> specs = new ArrayList<>();
-        Stream.of(ShortUrlTopics.ALL, FeedTopics.ALL, RateLimitTopics.ALL, OperationTopics.ALL).flatMap(List::stream).forEach(topic -> specs.add(spec(topic)));
+        Stream.of(ShortUrlTopics.ALL, FeedTopics.ALL, RateLimitTopics.ALL, OperationTopics.ALL, NotifyTopics.ALL).flatMap(List::stream).forEach(topic -> specs.add(spec(topic)));
         specs.add(new TopicSpec(StreamsSettings.DEAD_LETTER_TOPIC, config.topicPartitions(),
                 config.topicReplicationFactor(), java.util.Map.of()));
         specs.add(TopicSpec.of(SCHEMAS_TOPIC, 1).compacted().withReplicationFactor(config.topicReplicationFactor()));
@@ -264,7 +321,6 @@ public final class Platform implements AutoCloseable {
 
     /** Waits until the streams run and their stores answer. */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
-        final Readiness readiness = new Readiness(streams, catchUp);
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (readiness.isReady()) {

@@ -1,5 +1,6 @@
 package io.eventline.ratelimit;
 
+import io.eventline.kafka.TopicContents;
 import io.eventline.platform.EventlineConfig.ConfigException;
 import io.eventline.producers.EventProducer;
 import java.io.IOException;
@@ -7,14 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,15 +58,7 @@ public final class RulesSeeder {
     public List<String> seedIfEmpty(List<RateLimitRules> rules) throws InterruptedException, ExecutionException,
             java.util.concurrent.TimeoutException {
         final String topic = RateLimitTopics.RULES.name();
-        final int partitions = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic).partitions().size();
-        final Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        final long records = admin.listOffsets(ends).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values().stream()
-                .mapToLong(info -> info.offset()).sum();
-        if (records > 0) {
+        if (!TopicContents.neverWritten(admin, topic)) {
             LOG.info("{} already holds rate-limit rules; they stay as they are", topic);
             return List.of();
         }

@@ -130,6 +130,31 @@ public final class PlatformFixture implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Polls {@code GET path} until it answers 200 with JSON that satisfies {@code done}, or fails after
+     * {@code timeout} with the last answer.
+     */
+    public com.fasterxml.jackson.databind.JsonNode awaitJson(String path, String token,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> done, Duration timeout)
+            throws Exception {
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        String last;
+        do {
+            final HttpResponse<String> response = get(path, token);
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200) {
+                final com.fasterxml.jackson.databind.JsonNode answer = json.readTree(response.body());
+                if (done.test(answer)) {
+                    return answer;
+                }
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(path + " did not reach the expected state within " + timeout + "; last answer: "
+                + last);
+    }
+
     @Override
     public void close() throws IOException {
         platform.close();

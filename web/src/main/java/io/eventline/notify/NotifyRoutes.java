@@ -1,0 +1,335 @@
+package io.eventline.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventline.auth.JwtAuth;
+import io.eventline.auth.Principal;
+import io.eventline.http.ApiRoute;
+import io.eventline.http.JsonBodies;
+import io.eventline.http.ProblemException;
+import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.operations.WriteGateway;
+import io.eventline.producers.EventProducer;
+import io.eventline.query.GlobalView;
+import io.eventline.query.QueryRouter;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The notification API: services request notifications and read their status; users register devices and contact
+ * points, choose settings and read their in-app inbox; admins manage templates.
+ */
+public final class NotifyRoutes {
+    public static final String NOTIFICATIONS_PATH = "/api/v1/notifications";
+    private static final String TAG = "notifications";
+    private static final Duration TEMPLATE_APPLY_WAIT = Duration.ofSeconds(10);
+    private static final Base64.Encoder CURSOR_ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder CURSOR_DECODER = Base64.getUrlDecoder();
+
+    private final WriteGateway writes;
+    private final QueryRouter router;
+    private final GlobalView<NotificationTemplate> templates;
+    private final EventProducer producer;
+    private final SnowflakeIdGenerator ids;
+    private final UnsubscribeLinks unsubscribe;
+    private final JsonBodies bodies;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Executor responders;
+
+    public NotifyRoutes(WriteGateway writes, QueryRouter router, GlobalView<NotificationTemplate> templates,
+                        EventProducer producer, SnowflakeIdGenerator ids, UnsubscribeLinks unsubscribe,
+                        ObjectMapper json, Clock clock, Executor responders) {
+        this.writes = writes;
+        this.router = router;
+        this.templates = templates;
+        this.producer = producer;
+        this.ids = ids;
+        this.unsubscribe = unsubscribe;
+        this.bodies = new JsonBodies(json);
+        this.json = json;
+        this.clock = clock;
+        this.responders = responders;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                // services are trusted callers; the recipients' caps and settings limit what reaches people
+                ApiRoute.api(HandlerType.POST, NOTIFICATIONS_PATH, TAG,
+                        "Request a notification (service or admin token; 202)", this::request).unlimited(),
+                ApiRoute.api(HandlerType.GET, NOTIFICATIONS_PATH + "/{eventId}", TAG,
+                        "A notification's state per channel and device (its recipient, requester or an admin)",
+                        this::status),
+                ApiRoute.api(HandlerType.GET, "/api/v1/me/devices", TAG, "The caller's push devices", this::devices),
+                ApiRoute.api(HandlerType.PUT, "/api/v1/me/devices/{deviceId}", TAG,
+                        "Register or replace a push device {platform: ios|android, token}", this::putDevice),
+                ApiRoute.api(HandlerType.DELETE, "/api/v1/me/devices/{deviceId}", TAG, "Remove a push device (204)",
+                        this::deleteDevice),
+                ApiRoute.api(HandlerType.GET, "/api/v1/me/contact", TAG, "The caller's e-mail and phone",
+                        this::contact),
+                ApiRoute.api(HandlerType.PUT, "/api/v1/me/contact", TAG, "Set the caller's e-mail and phone",
+                        this::putContact),
+                ApiRoute.api(HandlerType.GET, "/api/v1/me/notification-settings", TAG,
+                        "The caller's notification settings", this::settings),
+                ApiRoute.api(HandlerType.PUT, "/api/v1/me/notification-settings", TAG,
+                        "Replace the caller's settings: channels, per-template channels, per-template caps",
+                        this::putSettings),
+                ApiRoute.api(HandlerType.GET, "/api/v1/me/notifications", TAG,
+                        "The caller's in-app notifications, newest first, with the unread count", this::inbox),
+                ApiRoute.api(HandlerType.POST, "/api/v1/me/notifications/{id}/read", TAG,
+                        "Mark an in-app notification read (204)", this::markRead),
+                ApiRoute.api(HandlerType.GET, "/api/v1/admin/templates", TAG, "Every notification template (admin)",
+                        this::allTemplates),
+                ApiRoute.api(HandlerType.GET, "/api/v1/admin/templates/{name}", TAG, "One template (admin)",
+                        this::template),
+                ApiRoute.api(HandlerType.PUT, "/api/v1/admin/templates/{name}", TAG,
+                        "Create or replace a template; answers once this instance uses the new version (admin)",
+                        this::putTemplate),
+                ApiRoute.open(HandlerType.GET, UnsubscribeLinks.PATH, TAG,
+                        "The page an e-mail's unsubscribe link opens", this::unsubscribePage).limitedPerIp(),
+                ApiRoute.open(HandlerType.POST, UnsubscribeLinks.PATH, TAG,
+                        "One-click unsubscribe (RFC 8058): stops e-mail of the link's template", this::unsubscribe)
+                        .limitedPerIp());
+    }
+
+    private void request(Context ctx) {
+        final Principal caller = JwtAuth.principal(ctx);
+        if (!caller.roles().contains(Principal.SERVICE) && !caller.isAdmin()) {
+            throw ProblemException.forbidden("requesting notifications needs a token with the 'service' or 'admin' role");
+        }
+        final NotificationRequested request = NotifyRequests.notification(bodies.object(ctx), caller.userId(),
+                clock.instant());
+        ctx.future(() -> producer.send(request).thenAcceptAsync(acked -> {
+            final ObjectNode body = json.createObjectNode().put("eventId", request.getEventId())
+                    .put("userId", request.getUserId()).put("status", "accepted");
+            ctx.status(202).header("Location", statusPath(request.getEventId())).contentType("application/json")
+                    .result(body.toString());
+        }, responders));
+    }
+
+    static String statusPath(String eventId) {
+        return NOTIFICATIONS_PATH + "/" + URLEncoder.encode(eventId, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private void status(Context ctx) throws Exception {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String eventId = ctx.pathParam("eventId");
+        router.answer(ctx, NotifyStores.STATUS, eventId, (c, stores) -> {
+            final NotificationStatus status = stores.<String, NotificationStatus>keyValue(NotifyStores.STATUS)
+                    .get(eventId);
+            final NotificationStatus visible = status == null ? null : visibleTo(caller, status);
+            if (visible == null) {
+                throw ProblemException.notFound("no notification " + eventId + " is known to you (yet)");
+            }
+            c.contentType("application/json").result(NotifyJson.status(visible).toString());
+        });
+    }
+
+    /** All of it for an admin or the requester; a recipient sees their own deliveries; others nothing. */
+    private static NotificationStatus visibleTo(Principal caller, NotificationStatus status) {
+        if (caller.isAdmin() || caller.userId().equals(status.getRequestedBy())) {
+            return status;
+        }
+        final List<DeliveryStatusChanged> own = status.getDeliveries().stream()
+                .filter(delivery -> delivery.getUserId().equals(caller.userId())).toList();
+        if (own.isEmpty()) {
+            return null;
+        }
+        return NotificationStatus.newBuilder(status).setDeliveries(new ArrayList<>(own)).build();
+    }
+
+    private void devices(Context ctx) throws Exception {
+        final String userId = JwtAuth.principal(ctx).userId();
+        answerRecipient(ctx, userId, recipient -> {
+            final ArrayNode items = json.createArrayNode();
+            recipient.getDevices().forEach(device -> items.add(NotifyJson.device(device)));
+            return json.createObjectNode().set("items", items);
+        });
+    }
+
+    private void putDevice(Context ctx) {
+        final String userId = JwtAuth.principal(ctx).userId();
+        final Device device = NotifyRequests.device(ctx.pathParam("deviceId"), bodies.object(ctx));
+        submit(ctx, change(userId, RecipientChangeKind.DEVICE_SET).setDeviceId(device.getDeviceId())
+                .setPlatform(device.getPlatform()).setToken(device.getToken()));
+    }
+
+    private void deleteDevice(Context ctx) {
+        final String userId = JwtAuth.principal(ctx).userId();
+        submit(ctx, change(userId, RecipientChangeKind.DEVICE_REMOVED).setDeviceId(ctx.pathParam("deviceId")));
+    }
+
+    private void contact(Context ctx) throws Exception {
+        answerRecipient(ctx, JwtAuth.principal(ctx).userId(), NotifyJson::contact);
+    }
+
+    private void putContact(Context ctx) {
+        final String userId = JwtAuth.principal(ctx).userId();
+        final String[] contact = NotifyRequests.contact(bodies.object(ctx));
+        submit(ctx, change(userId, RecipientChangeKind.CONTACT_SET).setEmail(contact[0]).setPhone(contact[1]));
+    }
+
+    private void settings(Context ctx) throws Exception {
+        answerRecipient(ctx, JwtAuth.principal(ctx).userId(), recipient -> NotifyJson.settings(recipient.getSettings()));
+    }
+
+    private void putSettings(Context ctx) {
+        final String userId = JwtAuth.principal(ctx).userId();
+        submit(ctx, change(userId, RecipientChangeKind.SETTINGS_SET)
+                .setSettings(NotifyRequests.settings(bodies.object(ctx))));
+    }
+
+    private void inbox(Context ctx) throws Exception {
+        final String userId = JwtAuth.principal(ctx).userId();
+        final int limit = JsonBodies.limit(ctx);
+        final String cursor = position(ctx.queryParam("cursor"));
+        router.answer(ctx, NotifyStores.INBOX, userId, (c, stores) -> {
+            final ReadOnlyKeyValueStore<String, InboxEntry> entries = stores.keyValue(NotifyStores.INBOX);
+            final Recipient recipient = stores.<String, Recipient>keyValue(NotifyStores.RECIPIENTS).get(userId);
+            final ObjectNode page = json.createObjectNode();
+            page.put("unread", recipient == null ? 0 : recipient.getUnread());
+            final ArrayNode items = page.putArray("items");
+            String last = null;
+            boolean more = false;
+            try (KeyValueIterator<String, InboxEntry> range = entries.range(InboxKeys.after(userId, cursor),
+                    InboxKeys.end(userId))) {
+                while (range.hasNext()) {
+                    final KeyValue<String, InboxEntry> entry = range.next();
+                    if (items.size() == limit) {
+                        more = true;
+                        break;
+                    }
+                    items.add(NotifyJson.inboxEntry(entry.value));
+                    last = entry.key;
+                }
+            }
+            page.put("nextCursor", more ? CURSOR_ENCODER.encodeToString(
+                    InboxKeys.positionOf(last).getBytes(StandardCharsets.UTF_8)) : null);
+            c.contentType("application/json").result(page.toString());
+        });
+    }
+
+    private static String position(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return null;
+        }
+        try {
+            final String position = new String(CURSOR_DECODER.decode(cursor), StandardCharsets.UTF_8);
+            if (position.indexOf('\u0000') != 16) {
+                throw new IllegalArgumentException("not a position");
+            }
+            return position;
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("cursor is not one this API returned",
+                    List.of(new ProblemException.FieldError("/cursor", "is not a valid cursor")));
+        }
+    }
+
+    private void markRead(Context ctx) {
+        final String userId = JwtAuth.principal(ctx).userId();
+        submit(ctx, change(userId, RecipientChangeKind.INBOX_READ).setNotificationId(ctx.pathParam("id")));
+    }
+
+    private void allTemplates(Context ctx) {
+        JwtAuth.requireRole(ctx, Principal.ADMIN);
+        final ArrayNode items = json.createArrayNode();
+        templates.all().forEach(template -> items.add(TemplateRequests.render(template, json)));
+        ctx.contentType("application/json").result(json.createObjectNode().set("items", items).toString());
+    }
+
+    private void template(Context ctx) {
+        JwtAuth.requireRole(ctx, Principal.ADMIN);
+        final NotificationTemplate template = templates.get(ctx.pathParam("name"));
+        if (template == null) {
+            throw ProblemException.notFound("no template " + ctx.pathParam("name"));
+        }
+        ctx.contentType("application/json").result(TemplateRequests.render(template, json).toString());
+    }
+
+    private void putTemplate(Context ctx) throws Exception {
+        final Principal caller = JwtAuth.requireRole(ctx, Principal.ADMIN);
+        final String name = ctx.pathParam("name");
+        if (!NotifyRequests.TEMPLATE_NAME.matcher(name).matches()) {
+            throw ProblemException.badRequest("the template name is invalid", List.of(new ProblemException.FieldError(
+                    "/name", "must match " + NotifyRequests.TEMPLATE_NAME.pattern())));
+        }
+        final NotificationTemplate current = templates.get(name);
+        final long version = current == null ? 1 : current.getVersion() + 1;
+        final NotificationTemplate replacement = TemplateRequests.parse(name, bodies.object(ctx), version,
+                clock.instant(), caller.userId());
+        producer.send(replacement).get(TEMPLATE_APPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        awaitTemplate(name, version);
+        ctx.status(current == null ? 201 : 200).contentType("application/json")
+                .result(TemplateRequests.render(replacement, json).toString());
+    }
+
+    /** Waits until this instance's copy holds the new version, so the next request here renders with it. */
+    private void awaitTemplate(String name, long version) throws InterruptedException {
+        final long deadline = System.nanoTime() + TEMPLATE_APPLY_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            final NotificationTemplate seen = templates.get(name);
+            if (seen != null && seen.getVersion() >= version) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private void unsubscribePage(Context ctx) {
+        final UnsubscribeLinks.Subscription subscription = verified(ctx);
+        final String token = ctx.queryParam("token");
+        ctx.contentType("text/html; charset=utf-8").result("<!doctype html><html><head><meta charset=\"utf-8\">"
+                + "<title>Unsubscribe</title></head><body><h1>Stop these e-mails?</h1><p>You will no longer get e-mail"
+                + " for &ldquo;" + escape(subscription.template()) + "&rdquo;.</p><form method=\"post\" action=\""
+                + UnsubscribeLinks.PATH + "?token=" + escape(token) + "\"><button type=\"submit\">Unsubscribe</button>"
+                + "</form></body></html>");
+    }
+
+    private void unsubscribe(Context ctx) {
+        final UnsubscribeLinks.Subscription subscription = verified(ctx);
+        submit(ctx, change(subscription.userId(), RecipientChangeKind.EMAIL_UNSUBSCRIBED)
+                .setTemplate(subscription.template()));
+    }
+
+    private UnsubscribeLinks.Subscription verified(Context ctx) {
+        return unsubscribe.verify(ctx.queryParam("token")).orElseThrow(() -> ProblemException.badRequest(
+                "the unsubscribe link is not valid", List.of(new ProblemException.FieldError("/token",
+                        "is not a token this service issued"))));
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private RecipientChange.Builder change(String userId, RecipientChangeKind kind) {
+        return RecipientChange.newBuilder().setEventId(ids.nextIdString()).setTimestamp(clock.instant())
+                .setUserId(userId).setKind(kind);
+    }
+
+    private void submit(Context ctx, RecipientChange.Builder change) {
+        final RecipientChange event = change.build();
+        writes.submit(ctx, event.getEventId(), event.getUserId(), event);
+    }
+
+    private void answerRecipient(Context ctx, String userId,
+                                 java.util.function.Function<Recipient, ObjectNode> view) throws Exception {
+        router.answer(ctx, NotifyStores.RECIPIENTS, userId, (c, stores) -> {
+            final Recipient recipient = Recipients.orEmpty(
+                    stores.<String, Recipient>keyValue(NotifyStores.RECIPIENTS).get(userId), userId);
+            c.contentType("application/json").result(view.apply(recipient).toString());
+        });
+    }
+}
