@@ -14,7 +14,10 @@ public final class TemplateRenderer {
     private static final int CACHE_SIZE = 1024;
     private final Mustache.Compiler plain = Mustache.compiler().escapeHTML(false).strictSections(true);
     private final Mustache.Compiler html = Mustache.compiler().escapeHTML(true).strictSections(true);
-    /** Compiled parts by template name, version and part; templates change rarely and are used constantly. */
+    /**
+     * Compiled parts by their text (and escaping): templates change rarely and are used constantly, and keying by
+     * text, not version, stays right even if two instances publish the same version number concurrently.
+     */
     private final Map<String, Template> compiled = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Template> eldest) {
@@ -68,8 +71,8 @@ public final class TemplateRenderer {
                         boolean escaped) {
         final Template compiledPart;
         synchronized (compiled) {
-            compiledPart = compiled.computeIfAbsent(template.getName() + '\u0000' + template.getVersion() + '\u0000'
-                    + part, key -> (escaped ? html : plain).compile(text));
+            compiledPart = compiled.computeIfAbsent((escaped ? "html\u0000" : "text\u0000") + text,
+                    key -> (escaped ? html : plain).compile(text));
         }
         try {
             return compiledPart.execute(params);
