@@ -107,6 +107,21 @@ class NotifyApiTest {
         assertThat(inbox.get("unread").asInt()).isEqualTo(1);
         assertThat(inbox.at("/items/0/body").asText()).isEqualTo("Order 42 is on its way, Alice");
         assertThat(inbox.at("/items/0/id").asText()).isEqualTo(eventId);
+
+        // And: every step is counted in /metrics, the stream's per channel and the senders' per provider
+        final java.util.regex.Pattern queued = java.util.regex.Pattern.compile(
+                "kafka_stream_notify_queued_total\\{[^}]*notify_id=\"push\"[^}]*} [1-9]");
+        final java.util.regex.Pattern notConfigured = java.util.regex.Pattern.compile(
+                "eventline_notify_deliveries_total\\{[^}]*outcome=\"not_configured\"[^}]*provider=\"apns\"[^}]*} [1-9]");
+        final long deadline = System.nanoTime() + DEADLINE.toNanos();
+        String metrics = platform.get("/metrics", null).body();
+        while (!(queued.matcher(metrics).find() && notConfigured.matcher(metrics).find())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            metrics = platform.get("/metrics", null).body();
+        }
+        assertThat(metrics).containsPattern(queued).containsPattern(notConfigured)
+                .contains("kafka_stream_notify_sent_total", "kafka_stream_notify_skipped_total");
     }
 
     @Test

@@ -39,6 +39,8 @@ final class HttpSupport {
 
     /** A failed exchange that carries the result to report, e.g. no HTTP response came back at all. */
     static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+
         private final transient ProviderResult result;
 
         Failure(ProviderResult result) {
