@@ -14,7 +14,7 @@ public final class NotifyStores {
     public static final String INBOX = "notify-inbox-store";
     /** {@link InboxKeys#index} ({@code userId NUL notificationId}) to the entry's key. */
     public static final String INBOX_INDEX = "notify-inbox-index-store";
-    /** eventId to {@link NotificationStatus}: every delivery's state. */
+    /** Window store: eventId to {@link NotificationStatus} (every delivery's state), kept for the dedupe retention. */
     public static final String STATUS = "notify-status-store";
 
     private NotifyStores() {

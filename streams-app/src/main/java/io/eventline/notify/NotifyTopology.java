@@ -64,8 +64,8 @@ public final class NotifyTopology {
         final Duration retention = settings.dedupeRetention();
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(NotifyStores.DEDUPE, retention,
                 Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NotifyStores.STATUS),
-                Serdes.String(), serdes.of(NotificationStatus.class)));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(NotifyStores.STATUS, retention,
+                Duration.ofMillis(1), false), Serdes.String(), serdes.of(NotificationStatus.class)));
 
         builder.stream(FeedTopics.GRAPH_CHANGES.name(), Consumed.with(Serdes.String(), serdes.of(GraphChange.class))
                         .withName("notify-graph-changes-source"))

@@ -1,5 +1,6 @@
 package io.eventline.notify;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -8,17 +9,37 @@ import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
-/** Folds every delivery's state changes into one status per eventId, for {@code GET /api/v1/notifications/{id}}. */
-final class StatusKeeper implements Processor<String, DeliveryStatusChanged, Void, Void> {
+/**
+ * Folds every delivery's state changes into one status per eventId, for {@code GET /api/v1/notifications/{id}}.
+ * The status is kept in a window store at the time its first change arrived, so statuses leave with their
+ * window after the retention instead of piling up.
+ */
+public final class StatusKeeper implements Processor<String, DeliveryStatusChanged, Void, Void> {
+    private static final Instant FAR_FUTURE = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
     private static final Set<DeliveryState> FINAL = EnumSet.of(DeliveryState.SENT, DeliveryState.FAILED,
             DeliveryState.SKIPPED, DeliveryState.NOT_CONFIGURED);
-    private KeyValueStore<String, NotificationStatus> statuses;
+    private WindowStore<String, NotificationStatus> statuses;
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.statuses = context.getStateStore(NotifyStores.STATUS);
+    }
+
+    /** The status of {@code eventId} and the time it is filed under, or null. */
+    public static KeyValue<Long, NotificationStatus> find(ReadOnlyWindowStore<String, NotificationStatus> store,
+                                                   String eventId) {
+        try (WindowStoreIterator<NotificationStatus> found = store.fetch(eventId, Instant.EPOCH, FAR_FUTURE)) {
+            KeyValue<Long, NotificationStatus> latest = null;
+            while (found.hasNext()) {
+                latest = found.next();
+            }
+            return latest;
+        }
     }
 
     @Override
@@ -27,8 +48,9 @@ final class StatusKeeper implements Processor<String, DeliveryStatusChanged, Voi
         if (change == null) {
             return;
         }
-        final NotificationStatus stored = statuses.get(change.getEventId());
-        final NotificationStatus status = stored != null ? stored : NotificationStatus.newBuilder()
+        final KeyValue<Long, NotificationStatus> stored = find(statuses, change.getEventId());
+        final long filedAt = stored != null ? stored.key : record.timestamp();
+        final NotificationStatus status = stored != null ? stored.value : NotificationStatus.newBuilder()
                 .setEventId(change.getEventId()).setDeliveries(new ArrayList<>()).build();
         if (status.getRequestedBy() == null) {
             status.setRequestedBy(change.getRequestedBy());
@@ -37,7 +59,7 @@ final class StatusKeeper implements Processor<String, DeliveryStatusChanged, Voi
             status.setTemplate(change.getTemplate());
         }
         status.setDeliveries(merged(status.getDeliveries(), change));
-        statuses.put(change.getEventId(), status);
+        statuses.put(change.getEventId(), status, filedAt);
     }
 
     /** Replaces the same delivery's entry, unless that one is final and the change an older step of it. */

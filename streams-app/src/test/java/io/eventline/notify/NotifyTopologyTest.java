@@ -780,11 +780,23 @@ class NotifyTopologyTest {
                 .setAttempts(0).setAt(T0).build();
         reports.pipeInput("e-1", lateQueued, T0.plusSeconds(2));
 
-        final KeyValueStore<String, NotificationStatus> store = driver.getKeyValueStore(NotifyStores.STATUS);
-        final NotificationStatus status = store.get("e-1");
+        final NotificationStatus status = StatusKeeper.find(driver.getWindowStore(NotifyStores.STATUS), "e-1").value;
         assertThat(status.getTemplate()).isEqualTo(NotifyTopology.NEW_FOLLOWER);
         assertThat(status.getRequestedBy()).isEqualTo("tests");
         assertThat(status.getDeliveries()).extracting(NotifyTopologyTest::line)
                 .containsExactly("push/bob-iphone=SENT", "push/bob-pixel=QUEUED", "email=QUEUED", "inapp=SENT");
+    }
+
+    @Test
+    void shouldForgetAStatusOnceItIsOlderThanTheRetention() {
+        reachable("bob");
+        send(follower("e-old", "bob", "alice"), T0);
+        assertThat(StatusKeeper.find(driver.getWindowStore(NotifyStores.STATUS), "e-old")).isNotNull();
+
+        // stream time moves far past the retention with another event's statuses
+        send(follower("e-new", "bob", "carol"), T0.plus(RETENTION.multipliedBy(4)));
+
+        assertThat(StatusKeeper.find(driver.getWindowStore(NotifyStores.STATUS), "e-old")).isNull();
+        assertThat(StatusKeeper.find(driver.getWindowStore(NotifyStores.STATUS), "e-new")).isNotNull();
     }
 }

@@ -233,7 +233,8 @@ class RuleConfigsTest {
         });
         final List<RateLimitRule> eventline = defaults.get(0).getRules();
         assertThat(eventline).extracting(RateLimitRule::getName).containsExactlyInAnyOrder(
-                "posts-per-user", "writes-per-user", "redirects-per-ip", "websocket-connects-per-ip");
+                "posts-per-user", "writes-per-user", "redirects-per-ip", "websocket-connects-per-ip",
+                "unsubscribe-pages-per-ip", "unsubscribes-per-ip");
         assertThat(rule(eventline, "posts-per-user")).satisfies(r -> {
             assertThat(r.getMatch()).containsExactly(match("endpoint", "POST /api/v1/posts"), match("user", null));
             assertThat(shape(r)).containsExactly(RateLimitUnit.SECOND, 2L, RateLimitAlgorithm.SLIDING_WINDOW_LOG, null);

@@ -128,8 +128,9 @@ public final class NotifyRoutes {
         final Principal caller = JwtAuth.principal(ctx);
         final String eventId = ctx.pathParam("eventId");
         router.answer(ctx, NotifyStores.STATUS, eventId, (c, stores) -> {
-            final NotificationStatus status = stores.<String, NotificationStatus>keyValue(NotifyStores.STATUS)
-                    .get(eventId);
+            final KeyValue<Long, NotificationStatus> filed = StatusKeeper.find(
+                    stores.<String, NotificationStatus>window(NotifyStores.STATUS), eventId);
+            final NotificationStatus status = filed == null ? null : filed.value;
             final NotificationStatus visible = status == null ? null : visibleTo(caller, status);
             if (visible == null) {
                 throw ProblemException.notFound("no notification " + eventId + " is known to you (yet)");

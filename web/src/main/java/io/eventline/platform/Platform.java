@@ -170,7 +170,6 @@ public final class Platform implements AutoCloseable {
         final Properties notifyProps = StreamsSettings.notifications(config, bootstrap);
         final Readiness.App notifications = startStreams(NotifyTopology.build(config.notifications(), unsubscribe,
                 serdes, notifyProps), notifyProps, admin);
-        readiness = new Readiness(List.of(main, notifications));
 
         final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(bootstrap,
                 "eventline-outcomes-" + config.instanceId(),
@@ -199,12 +198,14 @@ public final class Platform implements AutoCloseable {
         final NotifySettings notifySettings = config.notifications();
         final ProviderClients providers = ProviderClients.from(notifySettings::provider);
         final List<Duration> tiers = notifySettings.retryDelays();
-        started.add(new NotificationSenders(Map.of(DeliveryProvider.APNS, providers.apns(),
+        final NotificationSenders senders = new NotificationSenders(Map.of(DeliveryProvider.APNS, providers.apns(),
                 DeliveryProvider.FCM, providers.fcm(), DeliveryProvider.SMS, providers.sms(),
                 DeliveryProvider.SMTP, providers.email()), bootstrap, registry,
                 config.applicationId() + StreamsSettings.NOTIFY_SUFFIX, config.instanceId(),
                 RetryPolicy.of(notifySettings.maxAttempts(), tiers.get(0), tiers.toArray(Duration[]::new)), meters,
-                clock));
+                clock);
+        started.add(senders);
+        readiness = new Readiness(List.of(main, notifications), senders::isRunning);
 
         final ObjectMapper json = Json.mapper();
         final URI advertised = URI.create(config.advertisedUrl());

@@ -115,8 +115,10 @@ class NotifyApiTest {
                 "eventline_notify_deliveries_total\\{[^}]*outcome=\"not_configured\"[^}]*provider=\"apns\"[^}]*} [1-9]");
         final long deadline = System.nanoTime() + DEADLINE.toNanos();
         String metrics = platform.get("/metrics", null).body();
-        while (!(queued.matcher(metrics).find() && notConfigured.matcher(metrics).find())
-                && System.nanoTime() < deadline) {
+        // Kafka Streams metrics reach /metrics on a periodic refresh, each sensor some time after it first counts
+        while (!(queued.matcher(metrics).find() && notConfigured.matcher(metrics).find()
+                && metrics.contains("kafka_stream_notify_sent_total")
+                && metrics.contains("kafka_stream_notify_skipped_total")) && System.nanoTime() < deadline) {
             Thread.sleep(500);
             metrics = platform.get("/metrics", null).body();
         }
