@@ -5,11 +5,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** A loopback port that nothing listens on, for connection-refused cases. */
-final class FreePort {
+public final class FreePort {
 
     private FreePort() {}
 
-    static int closed() throws IOException {
+    public static int closed() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * A PKCS#12 keystore for a TLS server on localhost and its certificate as PEM. The JDK has no public API to
  * issue certificates, so keytool makes the key pair; the PEM export is done in-process.
  */
-record SelfSignedTls(Path keystore, String password, Path certificatePem) {
+public record SelfSignedTls(Path keystore, String password, Path certificatePem) {
 
-    static SelfSignedTls create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+    public static SelfSignedTls create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
         final Path keystore = dir.resolve("server.p12");
         final String password = "changeit";
         keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",

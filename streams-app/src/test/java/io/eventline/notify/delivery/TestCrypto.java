@@ -19,33 +19,33 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 
 /** Keys, PEM files and a JWT check written against the JDK alone, independent of the library that signs. */
-final class TestCrypto {
+public final class TestCrypto {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestCrypto() {}
 
-    record Jwt(JsonNode header, JsonNode claims) {}
+    public record Jwt(JsonNode header, JsonNode claims) {}
 
-    static KeyPair ecP256() throws GeneralSecurityException {
+    public static KeyPair ecP256() throws GeneralSecurityException {
         final KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
     }
 
-    static KeyPair rsa2048() throws GeneralSecurityException {
+    public static KeyPair rsa2048() throws GeneralSecurityException {
         final KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         return generator.generateKeyPair();
     }
 
-    static String pkcs8Pem(PrivateKey key) {
+    public static String pkcs8Pem(PrivateKey key) {
         return "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
     }
 
-    static Path write(Path file, String content) {
+    public static Path write(Path file, String content) {
         try {
             return Files.writeString(file, content);
         } catch (IOException e) {
@@ -54,11 +54,11 @@ final class TestCrypto {
     }
 
     /** ES256 signatures are the raw 64-byte R||S concatenation (RFC 7518 §3.4), hence the P1363 variant. */
-    static Jwt verifyEs256(String jwt, PublicKey key) throws Exception {
+    public static Jwt verifyEs256(String jwt, PublicKey key) throws Exception {
         return verify(jwt, key, "SHA256withECDSAinP1363Format");
     }
 
-    static Jwt verifyRs256(String jwt, PublicKey key) throws Exception {
+    public static Jwt verifyRs256(String jwt, PublicKey key) throws Exception {
         return verify(jwt, key, "SHA256withRSA");
     }
 
