@@ -252,6 +252,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return properties;
     }
 
+    static final String TRANSACTION_VERSION_FEATURE = "transaction.version";
+    static final short TRANSACTION_VERSION = 1;
+
     private void format(KafkaConfig config) {
         final String dir = dataDir.toString();
         final Formatter formatter = new Formatter()
@@ -262,6 +265,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .setMetadataLogDirectory(dir)
                 .setControllerListenerName(CONTROLLER_LISTENER)
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                // transactions v1: the producer registers each partition with the coordinator before writing to it,
+                // so after a kill -9 of this process (coordinator and partition leaders at once) the restarted
+                // coordinator aborts every partition a transaction touched; under v2 one on __consumer_offsets
+                // could be left open, holding the notification application's offsets unstable for good
+                .setFeatureLevel(TRANSACTION_VERSION_FEATURE, TRANSACTION_VERSION)
                 .setIgnoreFormatted(true);
         try {
             formatter.run();

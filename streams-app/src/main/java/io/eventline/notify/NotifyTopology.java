@@ -19,6 +19,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -53,8 +54,9 @@ public final class NotifyTopology {
                 Consumed.with(Serdes.String(), serdes.of(NotificationTemplate.class)).withName("notify-templates-source"),
                 Materialized.<String, NotificationTemplate, KeyValueStore<Bytes, byte[]>>as(NotifyStores.TEMPLATES)
                         .withKeySerde(Serdes.String()).withValueSerde(serdes.of(NotificationTemplate.class)));
+        // cached: a commit writes a key's last value once, however often it changed since the last commit
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NotifyStores.RECIPIENTS),
-                Serdes.String(), serdes.of(Recipient.class)));
+                Serdes.String(), serdes.of(Recipient.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NotifyStores.CAPS),
                 Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NotifyStores.INBOX),
@@ -64,6 +66,7 @@ public final class NotifyTopology {
         final Duration retention = settings.dedupeRetention();
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(NotifyStores.DEDUPE, retention,
                 Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+        // not cached: a cached window store keeps serving an entry past its retention until the cache evicts it
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(NotifyStores.STATUS, retention,
                 Duration.ofMillis(1), false), Serdes.String(), serdes.of(NotificationStatus.class)));
 
@@ -76,13 +79,20 @@ public final class NotifyTopology {
                 .to(NotifyTopics.REQUESTS.name(), Produced.with(Serdes.String(), requestSerde)
                         .withName("notify-new-follower-sink"));
 
-        final BranchedKStream<String, Object> out = builder.stream(NotifyTopics.REQUESTS.name(),
+        // requests keyed by their userId (Eventline's own producers, well-behaved services) are already on their
+        // user's partition; only the others take the extra hop through the repartition topic
+        final KStream<String, NotificationRequested> requests = builder.stream(NotifyTopics.REQUESTS.name(),
                         Consumed.with(Serdes.String(), requestSerde).withName("notify-requests-source"))
                 .filter((key, request) -> request != null && request.getUserId() != null,
-                        Named.as("notify-requests-present"))
+                        Named.as("notify-requests-present"));
+        final KStream<String, NotificationRequested> misrouted = requests
+                .filterNot((key, request) -> request.getUserId().equals(key), Named.as("notify-requests-misrouted"))
                 .selectKey((key, request) -> request.getUserId(), Named.as("notify-requests-by-user"))
                 .repartition(Repartitioned.<String, NotificationRequested>as("notify-requests-by-user")
-                        .withKeySerde(Serdes.String()).withValueSerde(requestSerde))
+                        .withKeySerde(Serdes.String()).withValueSerde(requestSerde));
+        final BranchedKStream<String, Object> out = requests
+                .filter((key, request) -> request.getUserId().equals(key), Named.as("notify-requests-keyed"))
+                .merge(misrouted, Named.as("notify-requests-on-user-partition"))
                 .process(() -> new NotificationProcessor(retention, settings.inboxLimit(), unsubscribe),
                         Named.as("notify-dispatch"), NotifyStores.RECIPIENTS, NotifyStores.DEDUPE, NotifyStores.CAPS,
                         NotifyStores.INBOX, NotifyStores.INBOX_INDEX)

@@ -799,4 +799,19 @@ class NotifyTopologyTest {
         assertThat(StatusKeeper.find(driver.getWindowStore(NotifyStores.STATUS), "e-old")).isNull();
         assertThat(StatusKeeper.find(driver.getWindowStore(NotifyStores.STATUS), "e-new")).isNotNull();
     }
+
+    @Test
+    void shouldDeliverARequestKeyedByItsUserWithoutTheRepartitionHopAndOnceWhicheverWayItCame() {
+        reachable("bob");
+        final NotificationRequested request = follower("e-keyed", "bob", "alice");
+
+        // Given: the request produced keyed by its user, as Eventline's own producer does, then again misrouted
+        requests.pipeInput("bob", request, T0);
+        final List<NotificationDelivery> first = allDeliveries();
+        send(request, T0.plusSeconds(1));
+
+        // Then: delivered on the direct path, and the second copy is the same notification
+        assertThat(first).extracting(NotificationDelivery::getEventId).isNotEmpty().containsOnly("e-keyed");
+        assertThat(allDeliveries()).isEmpty();
+    }
 }
