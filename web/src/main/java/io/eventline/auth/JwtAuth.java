@@ -87,6 +87,15 @@ public final class JwtAuth {
         return principal;
     }
 
+    /** The caller, who must be a service or an admin to do {@code what} (e.g. "the check API"). */
+    public static Principal requireServiceOrAdmin(Context ctx, String what) {
+        final Principal principal = principal(ctx);
+        if (!principal.roles().contains(Principal.SERVICE) && !principal.isAdmin()) {
+            throw ProblemException.forbidden(what + " needs a token with the 'service' or 'admin' role");
+        }
+        return principal;
+    }
+
     private static ProblemException unauthorized(String error, String detail) {
         final String challenge = error == null ? CHALLENGE : CHALLENGE + ", error=\"" + error + "\"";
         return new ProblemException(401, "unauthorized", "Unauthorized", detail, List.of(),

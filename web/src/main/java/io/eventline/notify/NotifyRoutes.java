@@ -106,10 +106,7 @@ public final class NotifyRoutes {
     }
 
     private void request(Context ctx) {
-        final Principal caller = JwtAuth.principal(ctx);
-        if (!caller.roles().contains(Principal.SERVICE) && !caller.isAdmin()) {
-            throw ProblemException.forbidden("requesting notifications needs a token with the 'service' or 'admin' role");
-        }
+        final Principal caller = JwtAuth.requireServiceOrAdmin(ctx, "requesting notifications");
         final NotificationRequested request = NotifyRequests.notification(bodies.object(ctx), caller.userId(),
                 clock.instant());
         ctx.future(() -> producer.send(request).thenAcceptAsync(acked -> {

@@ -118,10 +118,7 @@ public final class RateLimitRoutes {
     }
 
     private void check(Context ctx) {
-        final Principal caller = JwtAuth.principal(ctx);
-        if (!caller.roles().contains(Principal.SERVICE) && !caller.isAdmin()) {
-            throw ProblemException.forbidden("the check API needs a token with the 'service' or 'admin' role");
-        }
+        final Principal caller = JwtAuth.requireServiceOrAdmin(ctx, "the check API");
         final CheckRequests.Check check = CheckRequests.parse(bodies.object(ctx));
         // a caller's own request ID makes its retries count once; it is scoped to the caller
         final String requestId = check.requestId() == null ? ids.nextIdString()
