@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Sends alert notifications through Apple's HTTP/2 provider API with token-based (ES256 JWT) authentication.
@@ -51,7 +50,7 @@ public final class ApnsClient implements ProviderClient {
 
     @Override
     public ProviderResult send(OutgoingMessage message) {
-        final String apnsId = UUID.nameUUIDFromBytes(message.deliveryId().getBytes(StandardCharsets.UTF_8)).toString();
+        final String apnsId = HttpSupport.deliveryUuid(message.deliveryId());
         final String token = providerToken();
         final HttpRequest.Builder request;
         try {
@@ -63,6 +62,7 @@ public final class ApnsClient implements ProviderClient {
                     .header("apns-push-type", "alert")
                     .header("apns-priority", "10")
                     .header("apns-id", apnsId)
+                    .header("apns-collapse-id", apnsId)
                     .header("content-type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(payload(message), StandardCharsets.UTF_8));
         } catch (JsonProcessingException | IllegalArgumentException e) {

@@ -124,6 +124,12 @@ public final class FcmClient implements ProviderClient {
         final ObjectNode notification = fcm.putObject("notification");
         notification.put("title", message.title());
         notification.put("body", message.body());
+        // a repeat of the same delivery collapses with the first while the device is offline (collapse_key) and
+        // replaces it in the notification drawer once shown (tag)
+        final String repeatKey = HttpSupport.deliveryUuid(message.deliveryId());
+        final ObjectNode android = fcm.putObject("android");
+        android.put("collapse_key", repeatKey);
+        android.putObject("notification").put("tag", repeatKey);
         if (!message.data().isEmpty()) {
             final ObjectNode data = fcm.putObject("data");
             message.data().forEach(data::put);

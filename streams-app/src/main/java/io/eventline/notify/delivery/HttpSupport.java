@@ -33,6 +33,15 @@ final class HttpSupport {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * A UUID derived from the delivery ID, the same on every attempt: APNs' {@code apns-id} and the collapse key
+     * of APNs and FCM, so a repeated push replaces the first on the device instead of showing twice.
+     */
+    static String deliveryUuid(String deliveryId) {
+        return java.util.UUID.nameUUIDFromBytes(deliveryId.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+    }
+
     private static final int MAX_ERROR_BODY = 300;
 
     private HttpSupport() {}

@@ -89,6 +89,7 @@ class ApnsClientTest {
         assertThat(request.getHeader("apns-priority")).isEqualTo("10");
         assertThat(request.getHeader("apns-id"))
                 .isEqualTo(UUID.nameUUIDFromBytes("delivery-1".getBytes(StandardCharsets.UTF_8)).toString());
+        assertThat(request.getHeader("apns-collapse-id")).isEqualTo(request.getHeader("apns-id"));
         assertThat(request.containsHeader("apns-expiration")).isFalse();
         assertThat(equalToJson("""
                 {"aps": {"alert": {"title": "New follower", "body": "Ada followed you"}, "sound": "default"},

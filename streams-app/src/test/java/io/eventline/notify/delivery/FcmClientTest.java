@@ -103,7 +103,10 @@ class FcmClientTest {
         assertThat(equalToJson("""
                 {"message": {"token": "fcm-registration-token-1",
                              "notification": {"title": "New follower", "body": "Ada followed you"},
-                             "data": {"postId": "p-42"}}}""").match(sends.get(0).getBodyAsString()).isExactMatch()).isTrue();
+                             "android": {"collapse_key": "%1$s", "notification": {"tag": "%1$s"}},
+                             "data": {"postId": "p-42"}}}""".formatted(java.util.UUID.nameUUIDFromBytes(
+                "d-1".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .match(sends.get(0).getBodyAsString()).isExactMatch()).isTrue();
     }
 
     @Test
