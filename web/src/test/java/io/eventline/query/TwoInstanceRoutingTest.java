@@ -70,6 +70,8 @@ class TwoInstanceRoutingTest {
         final Map<String, String> urlByCode = createLinks(a, token("alice"));
         final Set<String> ownedByB = awaitBothOwnSomeAndForwardBothWays(a, b, urlByCode);
         awaitStandbyCopiesAtA(a, ownedByB, urlByCode);
+        // the notification application routes its reads the same way, through its own ownership metadata
+        awaitNotificationStateReadThroughEither(a, b);
         final HttpResponse<String> readyA = a.get("/ready");
         assertThat(readyA.statusCode()).as(readyA.body()).isEqualTo(200);
 
@@ -218,6 +220,37 @@ class TwoInstanceRoutingTest {
             }
         }
         assertThat(missing).as("B's links that A's standby replica still lacks").isEmpty();
+    }
+
+    /**
+     * Contact points written through A, for enough users that both instances own some, read back through B and
+     * through A: the notification application's stores answer through either instance.
+     */
+    private void awaitNotificationStateReadThroughEither(EventlineProcess a, EventlineProcess b) throws Exception {
+        final Map<String, String> emailByUser = new LinkedHashMap<>();
+        for (int i = 0; i < 12; i++) {
+            final String user = "contact-" + i + "-" + UUID.randomUUID().toString().substring(0, 6);
+            final String email = user + "@example.com";
+            final HttpResponse<String> put = a.send("PUT", "/api/v1/me/contact", token(user),
+                    JSON.createObjectNode().put("email", email).toString());
+            // 202 when the outcome came after the write's wait; the read below waits for it
+            assertThat(put.statusCode()).as(put.body()).isIn(200, 202);
+            emailByUser.put(user, email);
+        }
+        for (Map.Entry<String, String> entry : emailByUser.entrySet()) {
+            for (EventlineProcess via : List.of(b, a)) {
+                final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
+                HttpResponse<String> read = via.get("/api/v1/me/contact", "Authorization",
+                        "Bearer " + token(entry.getKey()));
+                while (!(read.statusCode() == 200 && read.body().contains(entry.getValue()))
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                    read = via.get("/api/v1/me/contact", "Authorization", "Bearer " + token(entry.getKey()));
+                }
+                assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+                assertThat(JSON.readTree(read.body()).get("email").asText()).isEqualTo(entry.getValue());
+            }
+        }
     }
 
     private static boolean isStale(HttpResponse<String> answer) {
