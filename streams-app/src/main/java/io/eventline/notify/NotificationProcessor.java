@@ -82,11 +82,12 @@ final class NotificationProcessor implements Processor<String, NotificationReque
             deadLetter(record, request, "unknown template '" + request.getTemplate() + "'");
             return;
         }
-        final Set<NotificationChannel> wanted = wantedChannels(request, template);
+        final Set<NotificationChannel> available = Channels.of(template);
+        final Set<NotificationChannel> wanted = wantedChannels(request, available);
         final Map<NotificationChannel, TemplateRenderer.Rendered> rendered = new LinkedHashMap<>();
         try {
             for (NotificationChannel channel : wanted) {
-                if (Channels.of(template).contains(channel)) {
+                if (available.contains(channel)) {
                     rendered.put(channel, renderer.render(template, channel, request.getParams()));
                 }
             }
@@ -111,11 +112,11 @@ final class NotificationProcessor implements Processor<String, NotificationReque
                 skip(record, request, channel, "opted_out");
             } else {
                 route(record, request, template, recipient, channel, text);
+                if (channel == NotificationChannel.INAPP) {
+                    // the inbox entry changed the recipient's unread count and inbox size
+                    recipients.put(recipient.getUserId(), recipient);
+                }
             }
-        }
-        if (rendered.containsKey(NotificationChannel.INAPP) && recipient.getSettings() != null
-                && Recipients.allows(recipient, request.getTemplate(), NotificationChannel.INAPP)) {
-            recipients.put(recipient.getUserId(), recipient);
         }
     }
 
@@ -225,11 +226,10 @@ final class NotificationProcessor implements Processor<String, NotificationReque
     }
 
     /** The channels to try: the requested ones, or every one the template has. */
-    private static Set<NotificationChannel> wantedChannels(NotificationRequested request, NotificationTemplate template) {
+    private static Set<NotificationChannel> wantedChannels(NotificationRequested request,
+                                                           Set<NotificationChannel> available) {
         if (request.getChannels() == null) {
-            final Set<NotificationChannel> all = EnumSet.noneOf(NotificationChannel.class);
-            all.addAll(Channels.of(template));
-            return all;
+            return available;
         }
         final Set<NotificationChannel> wanted = EnumSet.noneOf(NotificationChannel.class);
         request.getChannels().forEach(name -> Channels.parse(name).ifPresent(wanted::add));

@@ -3,7 +3,6 @@ package io.eventline.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
 
 /** JSON views of notification state, shared by the stream's answers and the web layer's reads. */
@@ -80,13 +79,5 @@ public final class NotifyJson {
             item.put("updatedAt", delivery.getAt().toString());
         }
         return node;
-    }
-
-    static String text(ObjectNode node) {
-        return node.toString();
-    }
-
-    static Map<String, Boolean> copy(Map<String, Boolean> map) {
-        return new TreeMap<>(map);
     }
 }

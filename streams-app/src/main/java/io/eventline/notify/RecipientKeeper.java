@@ -47,15 +47,15 @@ final class RecipientKeeper implements Processor<String, RecipientChange, String
             case CONTACT_SET -> {
                 recipient.setEmail(change.getEmail());
                 recipient.setPhone(change.getPhone());
-                yield accepted(change, 200, NotifyJson.text(NotifyJson.contact(recipient)));
+                yield accepted(change, 200, NotifyJson.contact(recipient).toString());
             }
             case SETTINGS_SET -> {
                 recipient.setSettings(change.getSettings() == null ? Recipients.emptySettings() : change.getSettings());
-                yield accepted(change, 200, NotifyJson.text(NotifyJson.settings(recipient.getSettings())));
+                yield accepted(change, 200, NotifyJson.settings(recipient.getSettings()).toString());
             }
             case EMAIL_UNSUBSCRIBED -> {
                 unsubscribe(recipient, change.getTemplate());
-                yield accepted(change, 200, NotifyJson.text(NotifyJson.settings(recipient.getSettings())));
+                yield accepted(change, 200, NotifyJson.settings(recipient.getSettings()).toString());
             }
             case INBOX_READ -> inbox.markRead(recipient, change.getNotificationId())
                     ? accepted(change, 204, null)
@@ -85,7 +85,7 @@ final class RecipientKeeper implements Processor<String, RecipientChange, String
                 .setUpdatedAt(change.getTimestamp()).build();
         devices.add(device);
         recipient.setDevices(devices);
-        return accepted(change, 200, NotifyJson.text(NotifyJson.device(device)));
+        return accepted(change, 200, NotifyJson.device(device).toString());
     }
 
     /** Disables the device only while it still has the token the provider refused: a new token revives it. */

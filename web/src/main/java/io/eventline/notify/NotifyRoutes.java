@@ -269,22 +269,12 @@ public final class NotifyRoutes {
         final NotificationTemplate replacement = TemplateRequests.parse(name, bodies.object(ctx), version,
                 clock.instant(), caller.userId());
         producer.send(replacement).get(TEMPLATE_APPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        awaitTemplate(name, version);
+        // this instance's copy holds the new version before the answer, so the next request here renders with it
+        templates.await(name, seen -> seen.getVersion() >= version, TEMPLATE_APPLY_WAIT);
         ctx.status(current == null ? 201 : 200).contentType("application/json")
                 .result(TemplateRequests.render(replacement, json).toString());
     }
 
-    /** Waits until this instance's copy holds the new version, so the next request here renders with it. */
-    private void awaitTemplate(String name, long version) throws InterruptedException {
-        final long deadline = System.nanoTime() + TEMPLATE_APPLY_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            final NotificationTemplate seen = templates.get(name);
-            if (seen != null && seen.getVersion() >= version) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-    }
 
     private void unsubscribePage(Context ctx) {
         final UnsubscribeLinks.Subscription subscription = verified(ctx);

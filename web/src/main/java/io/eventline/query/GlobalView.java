@@ -1,7 +1,9 @@
 package io.eventline.query;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -28,6 +30,22 @@ public final class GlobalView<V> {
             store = null;
             return null;
         }
+    }
+
+    /**
+     * Waits until this instance's copy holds a value of {@code key} that satisfies {@code reached}, e.g. a version
+     * just written, so the next request here sees it; false if it did not within {@code timeout}.
+     */
+    public boolean await(String key, Predicate<V> reached, Duration timeout) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            final V seen = get(key);
+            if (seen != null && reached.test(seen)) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
     }
 
     /** Every value, in key order. */

@@ -101,21 +101,11 @@ public final class RateLimitRoutes {
                     .map(v -> new ProblemException.FieldError(v.pointer(), v.detail())).toList());
         }
         producer.send(replacement).get(APPLY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        awaitApplied(domain, version);
+        // this instance's copy holds the new rules before the answer, so the next request here is judged by them
+        rules.awaitVersion(domain, version, APPLY_WAIT);
         ctx.contentType("application/json").result(RuleConfigs.render(replacement, json).toString());
     }
 
-    /** Waits until this instance's copy holds the new rules, so the next request here is judged by them. */
-    private void awaitApplied(String domain, long version) throws InterruptedException {
-        final long deadline = System.nanoTime() + APPLY_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            final RateLimitRules seen = rules.get(domain);
-            if (seen != null && seen.getVersion() >= version) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-    }
 
     private void check(Context ctx) {
         final Principal caller = JwtAuth.requireServiceOrAdmin(ctx, "the check API");

@@ -434,17 +434,6 @@ class FeedApiTest {
 
     /** Polls {@code path} until its JSON answer satisfies {@code done} or the delivery deadline passes. */
     private static JsonNode await(String path, String token, Predicate<JsonNode> done) throws Exception {
-        final long deadline = System.nanoTime() + DELIVERY_DEADLINE.toNanos();
-        JsonNode answer;
-        do {
-            final HttpResponse<String> response = platform.get(path, token);
-            answer = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
-            if (answer != null && done.test(answer)) {
-                return answer;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError(path + " did not reach the expected state within " + DELIVERY_DEADLINE
-                + "; last answer: " + answer);
+        return platform.awaitJson(path, token, done, DELIVERY_DEADLINE);
     }
 }

@@ -77,21 +77,7 @@ public final class NotifyLatencyBenchmark {
     }
 
     public static void main(String[] commandLine) {
-        final Map<String, String> options = BenchOutput.options(BenchOutput.args(commandLine));
-        BenchOutput.header("NotifyLatencyBenchmark", options);
-        final long began = System.nanoTime();
-        int status = 0;
-        try (NotifyRig rig = NotifyRig.start()) {
-            BenchOutput.line("broker %s, topics created with %d partitions; topology %s (%s)", rig.bootstrap(),
-                    rig.partitions(), rig.applicationId(), BenchOutput.streamsSummary(rig.streamsProperties()));
-            new NotifyLatencyBenchmark(rig, options).run();
-        } catch (RuntimeException e) {
-            e.printStackTrace(System.out);
-            status = 1;
-        }
-        BenchOutput.footer(began);
-        // Kafka's and RocksDB's non-daemon threads may linger after close
-        System.exit(status);
+        NotifyRig.main("NotifyLatencyBenchmark", commandLine, (rig, options) -> new NotifyLatencyBenchmark(rig, options).run());
     }
 
     private void run() {

@@ -74,6 +74,34 @@ final class NotifyRig implements AutoCloseable {
         this.producer = new EventProducer(broker.bootstrapServers(), "bench-requests", serdes.registry());
     }
 
+    /** What a benchmark does with a started rig and its command-line options. */
+    @FunctionalInterface
+    interface Body {
+        void run(NotifyRig rig, Map<String, String> options);
+    }
+
+    /**
+     * A benchmark's whole life: reads its options, prints the header, starts a rig, runs {@code body}, prints the
+     * footer and exits (1 if it failed).
+     */
+    static void main(String name, String[] commandLine, Body body) {
+        final Map<String, String> options = BenchOutput.options(BenchOutput.args(commandLine));
+        BenchOutput.header(name, options);
+        final long began = System.nanoTime();
+        int status = 0;
+        try (NotifyRig rig = NotifyRig.start()) {
+            BenchOutput.line("broker %s, topics created with %d partitions; topology %s (%s)", rig.bootstrap(),
+                    rig.partitions(), rig.applicationId(), BenchOutput.streamsSummary(rig.streamsProperties()));
+            body.run(rig, options);
+        } catch (RuntimeException e) {
+            e.printStackTrace(System.out);
+            status = 1;
+        }
+        BenchOutput.footer(began);
+        // Kafka's and RocksDB's non-daemon threads may linger after close
+        System.exit(status);
+    }
+
     static NotifyRig start() {
         final Path root;
         try {

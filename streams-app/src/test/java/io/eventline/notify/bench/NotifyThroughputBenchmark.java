@@ -50,21 +50,7 @@ public final class NotifyThroughputBenchmark {
     }
 
     public static void main(String[] commandLine) {
-        final Map<String, String> options = BenchOutput.options(BenchOutput.args(commandLine));
-        BenchOutput.header("NotifyThroughputBenchmark", options);
-        final long began = System.nanoTime();
-        int status = 0;
-        try (NotifyRig rig = NotifyRig.start()) {
-            BenchOutput.line("broker %s, topics created with %d partitions; topology %s (%s)", rig.bootstrap(),
-                    rig.partitions(), rig.applicationId(), BenchOutput.streamsSummary(rig.streamsProperties()));
-            new NotifyThroughputBenchmark(rig, options).run();
-        } catch (RuntimeException e) {
-            e.printStackTrace(System.out);
-            status = 1;
-        }
-        BenchOutput.footer(began);
-        // Kafka's and RocksDB's non-daemon threads may linger after close
-        System.exit(status);
+        NotifyRig.main("NotifyThroughputBenchmark", commandLine, (rig, options) -> new NotifyThroughputBenchmark(rig, options).run());
     }
 
     private void run() {
