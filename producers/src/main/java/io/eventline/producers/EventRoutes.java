@@ -1,5 +1,10 @@
 package io.eventline.producers;
 
+import io.eventline.chat.ChannelChangeRequested;
+import io.eventline.chat.ChatCursorMoved;
+import io.eventline.chat.ChatMessageSent;
+import io.eventline.chat.ChatTopics;
+import io.eventline.chat.PresenceSignal;
 import io.eventline.feed.FeedTopics;
 import io.eventline.feed.FollowRequested;
 import io.eventline.feed.PostDeleteRequested;
@@ -54,7 +59,12 @@ public final class EventRoutes {
             route(DeliveryStatusChanged.class,
                     new EventRoute<>(NotifyTopics.STATUS, DeliveryStatusChanged::getEventId)),
             route(NotificationDeadLettered.class,
-                    new EventRoute<>(NotifyTopics.DEAD_LETTERS, NotificationDeadLettered::getUserId)));
+                    new EventRoute<>(NotifyTopics.DEAD_LETTERS, NotificationDeadLettered::getUserId)),
+            route(ChannelChangeRequested.class,
+                    new EventRoute<>(ChatTopics.CHANNEL_CHANGES, ChannelChangeRequested::getChannelId)),
+            route(ChatMessageSent.class, new EventRoute<>(ChatTopics.MESSAGES, ChatMessageSent::getChannelId)),
+            route(PresenceSignal.class, new EventRoute<>(ChatTopics.PRESENCE, PresenceSignal::getUserId)),
+            route(ChatCursorMoved.class, new EventRoute<>(ChatTopics.CURSORS, ChatCursorMoved::getUserId)));
 
     private EventRoutes() {
     }

@@ -1,5 +1,6 @@
 package io.eventline.feed;
 
+import io.eventline.kafka.Partitions;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.platform.FeedSettings;

@@ -1,5 +1,6 @@
 package io.eventline.feed;
 
+import io.eventline.kafka.Partitions;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.platform.FeedSettings;
 import java.util.List;

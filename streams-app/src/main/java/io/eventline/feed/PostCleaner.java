@@ -1,5 +1,6 @@
 package io.eventline.feed;
 
+import io.eventline.kafka.Partitions;
 import io.eventline.platform.FeedSettings;
 import java.util.ArrayList;
 import java.util.List;

@@ -38,7 +38,8 @@ public record EventlineConfig(
         long rocksDbCacheBytes,
         FeedSettings feed,
         RateLimitSettings rateLimit,
-        NotifySettings notifications) {
+        NotifySettings notifications,
+        ChatSettings chat) {
 
     /** Every setting with its default; {@code null} means unset. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -79,6 +80,14 @@ public record EventlineConfig(
         d.put("EVENTLINE_NOTIFY_MAX_ATTEMPTS", "5");
         d.put("EVENTLINE_NOTIFY_RETRY_DELAYS", "PT5S,PT1M,PT10M");
         d.putAll(NotifySettings.PROVIDER_DEFAULTS);
+        d.put("EVENTLINE_CHAT_MAX_GROUP_MEMBERS", "100");
+        d.put("EVENTLINE_CHAT_HISTORY_RETENTION", "P365D");
+        d.put("EVENTLINE_CHAT_SYNC_RETENTION", "P30D");
+        d.put("EVENTLINE_CHAT_DEDUPE_RETENTION", "P1D");
+        d.put("EVENTLINE_CHAT_COMMIT_INTERVAL", "PT0.02S");
+        d.put("EVENTLINE_PRESENCE_HEARTBEAT_INTERVAL", "PT5S");
+        d.put("EVENTLINE_PRESENCE_OFFLINE_AFTER", "PT30S");
+        d.put("EVENTLINE_PRESENCE_PUSH_MAX_GROUP", "20");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -159,7 +168,17 @@ public record EventlineConfig(
                         intIn(v, "EVENTLINE_NOTIFY_INBOX_LIMIT", 1, 10_000),
                         intIn(v, "EVENTLINE_NOTIFY_MAX_ATTEMPTS", 1, 100),
                         retryDelays(v),
-                        providerSettings(v)));
+                        providerSettings(v)),
+                new ChatSettings(
+                        intIn(v, "EVENTLINE_CHAT_MAX_GROUP_MEMBERS", 2, 10_000),
+                        ChatSettings.defaults().maxMessageChars(),
+                        duration(v, "EVENTLINE_CHAT_HISTORY_RETENTION"),
+                        duration(v, "EVENTLINE_CHAT_SYNC_RETENTION"),
+                        duration(v, "EVENTLINE_CHAT_DEDUPE_RETENTION"),
+                        duration(v, "EVENTLINE_PRESENCE_HEARTBEAT_INTERVAL"),
+                        duration(v, "EVENTLINE_PRESENCE_OFFLINE_AFTER"),
+                        intIn(v, "EVENTLINE_PRESENCE_PUSH_MAX_GROUP", 0, 10_000),
+                        duration(v, "EVENTLINE_CHAT_COMMIT_INTERVAL")));
         if (!config.rateLimit().domain().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_RATELIMIT_DOMAIN must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.rateLimit().domain() + "'");

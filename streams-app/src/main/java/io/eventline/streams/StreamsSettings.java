@@ -58,17 +58,38 @@ public final class StreamsSettings {
      * together; the short commit interval bounds how long its output waits to become visible.
      */
     public static Properties notifications(EventlineConfig config, String bootstrapServers) {
+        return exactlyOnce(config, bootstrapServers, NOTIFY_SUFFIX, 100);
+    }
+
+    /**
+     * Properties of the chat application ({@code <id>-chat}): exactly-once, so a message's ID, its place in the
+     * history and its entries in members' sync queues are committed together and a replay never mints a second
+     * ID; the commit interval is short because a message reaches sockets only once committed.
+     */
+    public static Properties chat(EventlineConfig config, String bootstrapServers) {
+        final Properties props = exactlyOnce(config, bootstrapServers, CHAT_SUFFIX,
+                (int) config.chat().commitInterval().toMillis());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
+        return props;
+    }
+
+    /** A second application beside the main one: its own ID ({@code <id><suffix>}), one thread, exactly-once. */
+    private static Properties exactlyOnce(EventlineConfig config, String bootstrapServers, String suffix,
+                                          int commitIntervalMs) {
         final Properties props = of(config, bootstrapServers);
-        final String applicationId = config.applicationId() + NOTIFY_SUFFIX;
+        final String applicationId = config.applicationId() + suffix;
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId + "-" + config.instanceId());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                 applicationId + "-" + config.instanceId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         return props;
     }
+
+    /** The chat application's ID is the main one's with this suffix. */
+    public static final String CHAT_SUFFIX = "-chat";
 
     /** The notification application's ID is the main one's with this suffix. */
     public static final String NOTIFY_SUFFIX = "-notify";

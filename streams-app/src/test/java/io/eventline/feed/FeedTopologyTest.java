@@ -1,5 +1,6 @@
 package io.eventline.feed;
 
+import io.eventline.kafka.Partitions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventline.ids.SnowflakeIdGenerator;

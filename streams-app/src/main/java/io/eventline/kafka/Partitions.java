@@ -1,4 +1,4 @@
-package io.eventline.feed;
+package io.eventline.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,22 +12,22 @@ import org.apache.kafka.common.utils.Utils;
  * per destination partition (keyed by its first user, which lands it on that partition) rather than one per
  * follower.
  */
-final class Partitions {
+public final class Partitions {
     /** Keeps each record well under the broker's message size limit. */
-    static final int MAX_USERS_PER_RECORD = 1_000;
+    public static final int MAX_USERS_PER_RECORD = 1_000;
 
     private final int partitions;
 
-    Partitions(int partitions) {
+    public Partitions(int partitions) {
         this.partitions = partitions;
     }
 
-    int of(String key) {
+    public int of(String key) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /** Batches of user IDs that share a partition, each at most {@link #MAX_USERS_PER_RECORD} long. */
-    List<List<String>> batches(Iterable<String> userIds) {
+    public List<List<String>> batches(Iterable<String> userIds) {
         final Map<Integer, List<String>> open = new LinkedHashMap<>();
         final List<List<String>> full = new ArrayList<>();
         for (String userId : userIds) {

@@ -1,0 +1,35 @@
+package io.eventline.chat;
+
+import io.eventline.topics.Topic;
+import java.util.List;
+
+/** Chat's topics. */
+public final class ChatTopics {
+    /** Channel creations and membership changes, keyed by channelId. */
+    public static final Topic<ChannelChangeRequested> CHANNEL_CHANGES =
+            Topic.events("chat.channel-changes.v1", "channelId", ChannelChangeRequested.class);
+    /** Messages as sent, keyed by channelId. */
+    public static final Topic<ChatMessageSent> MESSAGES =
+            Topic.events("chat.messages.v1", "channelId", ChatMessageSent.class);
+    /** Heartbeats and socket connects and disconnects, keyed by userId. */
+    public static final Topic<PresenceSignal> PRESENCE =
+            Topic.events("chat.presence.v1", "userId", PresenceSignal.class);
+    /** Read markers and sync acknowledgements, keyed by userId. */
+    public static final Topic<ChatCursorMoved> CURSORS =
+            Topic.events("chat.cursors.v1", "userId", ChatCursorMoved.class);
+    /** Internal: messages and membership changes for users' queues, keyed by the first of userIds. */
+    public static final Topic<ChatFanout> FANOUT =
+            Topic.events("chat.fanout.v1", "userId (the first of userIds)", ChatFanout.class);
+    /** What users' open sockets are told, keyed by userId; every instance tails it. */
+    public static final Topic<ChatUserEvent> USER_EVENTS =
+            Topic.events("chat.user-events.v1", "userId", ChatUserEvent.class);
+    /** Every user's presence as others see it, keyed by userId; every instance holds all of it. */
+    public static final Topic<PresenceStatus> PRESENCE_STATUS =
+            Topic.table("chat.presence-status.v1", "userId", PresenceStatus.class);
+
+    public static final List<Topic<?>> ALL = List.of(CHANNEL_CHANGES, MESSAGES, PRESENCE, CURSORS, FANOUT,
+            USER_EVENTS, PRESENCE_STATUS);
+
+    private ChatTopics() {
+    }
+}

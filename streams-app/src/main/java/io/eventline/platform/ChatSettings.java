@@ -1,0 +1,29 @@
+package io.eventline.platform;
+
+import java.time.Duration;
+
+/**
+ * How chat and presence behave.
+ *
+ * @param maxGroupMembers    how many members a group may have (the book's 100)
+ * @param maxMessageChars    the longest message text, in characters (the book's 100,000)
+ * @param historyRetention   how long a channel keeps its messages
+ * @param syncRetention      how long a user's sync queue keeps an entry for devices that have not caught up
+ * @param dedupeRetention    how long a resend with the same clientMessageId is recognised
+ * @param heartbeatInterval  how often clients are asked to send a heartbeat
+ * @param offlineAfter       a user without a heartbeat this long is offline
+ * @param presencePushMaxGroup groups up to this size push presence changes to their members; larger ones are
+ *                           read on demand
+ * @param commitInterval     how often the chat application commits, which bounds how long a message waits to
+ *                           become visible
+ */
+public record ChatSettings(int maxGroupMembers, int maxMessageChars, Duration historyRetention,
+                           Duration syncRetention, Duration dedupeRetention, Duration heartbeatInterval,
+                           Duration offlineAfter, int presencePushMaxGroup, Duration commitInterval) {
+
+    /** The defaults, as documented. */
+    public static ChatSettings defaults() {
+        return new ChatSettings(100, 100_000, Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(1),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 20, Duration.ofMillis(20));
+    }
+}
