@@ -1,0 +1,80 @@
+package io.eventline.chat;
+
+import io.eventline.operations.OperationOutcome;
+import io.eventline.operations.Outcomes;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A chat step on the partition of its key (a channel or a user). Everything it emits is routed to its topic
+ * by type. Records keyed other than by what they change are refused, since their state would split.
+ */
+abstract class ChatProcessor<V> implements Processor<String, V, String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatProcessor.class);
+    protected ProcessorContext<String, Object> context;
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public final void process(Record<String, V> record) {
+        if (record.value() == null) {
+            return;
+        }
+        final String expected = partitionKey(record.value());
+        if (!ChatKeys.usable(expected) || !expected.equals(record.key())) {
+            LOG.warn("Ignoring a {} keyed '{}' instead of '{}'", record.value().getClass().getSimpleName(),
+                    record.key(), expected);
+            final String eventId = eventId(record.value());
+            if (eventId != null) {
+                rejected(record, eventId, null, 400, "invalid-request", "Wrongly keyed event",
+                        "this event must be produced with key '" + expected + "' (see the topic's key)");
+            }
+            return;
+        }
+        handle(record);
+    }
+
+    /** The key the record must carry: the channel or user whose partition holds the state it changes. */
+    abstract String partitionKey(V value);
+
+    /** The event ID whose outcome someone awaits; null when nobody does. */
+    abstract String eventId(V value);
+
+    abstract void handle(Record<String, V> record);
+
+    final void emit(Record<?, ?> cause, String key, Object value) {
+        context.forward(new Record<>(key, value, cause.timestamp(), cause.headers()));
+    }
+
+    final void accepted(Record<?, ?> cause, String eventId, String userId, int status, String json) {
+        if (eventId != null) {
+            emit(cause, eventId, Outcomes.accepted(eventId, userId, status, json, Instant.ofEpochMilli(cause.timestamp())));
+        }
+    }
+
+    final void rejected(Record<?, ?> cause, String eventId, String userId, int status, String slug, String title,
+                        String detail) {
+        if (eventId != null) {
+            final OperationOutcome outcome = Outcomes.rejected(eventId, userId, status, slug, title, detail,
+                    Instant.ofEpochMilli(cause.timestamp()));
+            emit(cause, eventId, outcome);
+        }
+    }
+
+    final void notMember(Record<?, ?> cause, String eventId, String userId, String channelId) {
+        rejected(cause, eventId, userId, 403, "not-a-member", "Not a member",
+                "only members of channel '" + channelId + "' may do this");
+    }
+
+    final void channelNotFound(Record<?, ?> cause, String eventId, String userId, String channelId) {
+        rejected(cause, eventId, userId, 404, "channel-not-found", "No such channel",
+                "there is no channel '" + channelId + "'");
+    }
+}

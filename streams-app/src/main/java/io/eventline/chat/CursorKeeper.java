@@ -1,0 +1,95 @@
+package io.eventline.chat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Moves read markers (which drive unread counts) and devices' sync cursors (the book's
+ * {@code cur_max_message_id}, per device), on the user's partition. Both only move forward.
+ */
+final class CursorKeeper extends ChatProcessor<ChatCursorMoved> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private KeyValueStore<String, ChatUser> users;
+    private KeyValueStore<String, ChannelView> memberships;
+    private KeyValueStore<String, Long> unread;
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        super.init(context);
+        users = context.getStateStore(ChatStores.USERS);
+        memberships = context.getStateStore(ChatStores.MEMBERSHIPS);
+        unread = context.getStateStore(ChatStores.UNREAD);
+    }
+
+    @Override
+    String partitionKey(ChatCursorMoved value) {
+        return value.getUserId();
+    }
+
+    @Override
+    String eventId(ChatCursorMoved value) {
+        return value.getEventId();
+    }
+
+    @Override
+    void handle(Record<String, ChatCursorMoved> record) {
+        final ChatCursorMoved moved = record.value();
+        switch (moved.getKind()) {
+            case READ -> read(record, moved);
+            case SYNC_ACK -> acknowledge(record, moved);
+            default -> throw new IllegalArgumentException("unknown cursor " + moved.getKind());
+        }
+    }
+
+    private void read(Record<?, ?> record, ChatCursorMoved moved) {
+        final String userId = moved.getUserId();
+        final String channelId = moved.getChannelId();
+        final ChannelView view = channelId == null || moved.getMessageId() == null ? null
+                : memberships.get(ChatKeys.membership(userId, channelId));
+        if (view == null) {
+            notMember(record, moved.getEventId(), userId, String.valueOf(channelId));
+            return;
+        }
+        final long messageId = Math.min(moved.getMessageId(), view.getLastMessageId());
+        if (messageId > view.getReadMessageId()) {
+            UnreadIndex.clear(unread, userId, channelId, messageId);
+            view.setReadMessageId(messageId);
+            view.setUnread(UnreadIndex.count(unread, userId, channelId));
+            memberships.put(ChatKeys.membership(userId, channelId), view);
+            // the user's other devices update their badges
+            emit(record, userId, ChatUserEvent.newBuilder().setUserId(userId).setChannel(view).build());
+        }
+        final ObjectNode result = JSON.createObjectNode();
+        result.put("channelId", channelId);
+        result.put("readMessageId", view.getReadMessageId() == 0 ? null : Long.toString(view.getReadMessageId()));
+        result.put("unread", view.getUnread());
+        accepted(record, moved.getEventId(), userId, 200, result.toString());
+    }
+
+    private void acknowledge(Record<?, ?> record, ChatCursorMoved moved) {
+        final String userId = moved.getUserId();
+        final String device = moved.getDevice();
+        if (!ChatKeys.usable(device) || moved.getSeq() == null || moved.getSeq() < 0) {
+            rejected(record, moved.getEventId(), userId, 400, "invalid-request", "Invalid acknowledgement",
+                    "device and a non-negative seq are required");
+            return;
+        }
+        final ChatUser user = SyncQueue.userOf(users, userId);
+        final Map<String, Long> cursors = new HashMap<>(user.getCursors());
+        final long seq = Math.max(cursors.getOrDefault(device, 0L), Math.min(moved.getSeq(), user.getLastSeq()));
+        if (!Long.valueOf(seq).equals(cursors.get(device))) {
+            cursors.put(device, seq);
+            user.setCursors(cursors);
+            users.put(userId, user);
+        }
+        final ObjectNode result = JSON.createObjectNode();
+        result.put("device", device);
+        result.put("seq", seq);
+        accepted(record, moved.getEventId(), userId, 200, result.toString());
+    }
+}

@@ -1,0 +1,177 @@
+package io.eventline.chat;
+
+import io.eventline.notify.DefaultTemplates;
+import io.eventline.notify.NotificationRequested;
+import io.eventline.platform.ChatSettings;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The per-user inbox of the book's design, on the user's partition: each message becomes the next entry of
+ * the user's sync queue (numbered 1, 2, 3...), moves the channel's unread count, and is told to the user's
+ * sockets; a user with no device connected gets a push instead. Membership changes update the user's view of
+ * the channel.
+ */
+final class SyncQueue extends ChatProcessor<ChatFanout> {
+    /** A push carries the start of the text only; the app fetches the rest. */
+    static final int PUSH_TEXT_CHARS = 200;
+    /** How many expired entries one append removes at most, so a long-idle queue shrinks gradually. */
+    private static final int TRIM_BATCH = 100;
+    /** Trimming looks at the queue's head every this many entries, not on every append. */
+    private static final int TRIM_EVERY = 64;
+
+    private final ChatSettings settings;
+    private KeyValueStore<String, ChatUser> users;
+    private KeyValueStore<String, ChannelView> memberships;
+    private KeyValueStore<String, SyncEntry> sync;
+    private KeyValueStore<String, Long> unread;
+    private KeyValueStore<String, Presence> presence;
+
+    SyncQueue(ChatSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        super.init(context);
+        users = context.getStateStore(ChatStores.USERS);
+        memberships = context.getStateStore(ChatStores.MEMBERSHIPS);
+        sync = context.getStateStore(ChatStores.SYNC);
+        unread = context.getStateStore(ChatStores.UNREAD);
+        presence = context.getStateStore(ChatStores.PRESENCE);
+    }
+
+    @Override
+    String partitionKey(ChatFanout value) {
+        return value.getUserIds().isEmpty() ? "" : value.getUserIds().get(0);
+    }
+
+    @Override
+    String eventId(ChatFanout value) {
+        return null;
+    }
+
+    @Override
+    void handle(Record<String, ChatFanout> record) {
+        final ChatFanout fanout = record.value();
+        for (String userId : fanout.getUserIds()) {
+            if (fanout.getMessage() != null) {
+                deliver(record, userId, fanout.getMessage());
+            } else if (fanout.getChannel() != null) {
+                membership(record, userId, fanout.getChannel(), fanout.getRemoved());
+            }
+        }
+    }
+
+    private void deliver(Record<?, ?> record, String userId, ChatMessage message) {
+        final String channelId = message.getChannelId();
+        final ChannelView view = memberships.get(ChatKeys.membership(userId, channelId));
+        if (view == null) {
+            // left before the message; the channel's own partition decided otherwise only if the two crossed
+            return;
+        }
+        final ChatUser user = userOf(users, userId);
+        final long seq = user.getLastSeq() + 1;
+        final SyncEntry entry = new SyncEntry(seq, message);
+        sync.put(ChatKeys.sync(userId, seq), entry);
+        user.setLastSeq(seq);
+        users.put(userId, user);
+
+        final long messageId = message.getMessageId();
+        view.setLastMessageId(Math.max(view.getLastMessageId(), messageId));
+        final boolean own = message.getSenderId().equals(userId);
+        if (own) {
+            view.setReadMessageId(Math.max(view.getReadMessageId(), messageId));
+        } else if (messageId > view.getReadMessageId()) {
+            unread.put(ChatKeys.unread(userId, channelId, messageId), seq);
+            view.setUnread(view.getUnread() + 1);
+        }
+        memberships.put(ChatKeys.membership(userId, channelId), view);
+        emit(record, userId, ChatUserEvent.newBuilder().setUserId(userId).setEntry(entry).build());
+        if (!own && !hasConnectedDevice(userId)) {
+            emit(record, userId, push(userId, view, message));
+        }
+        if (seq % TRIM_EVERY == 0) {
+            trim(userId);
+        }
+    }
+
+    private void membership(Record<?, ?> record, String userId, ChannelView change, boolean removed) {
+        final String key = ChatKeys.membership(userId, change.getChannelId());
+        final ChannelView existing = memberships.get(key);
+        if (removed) {
+            if (existing == null) {
+                return;
+            }
+            memberships.delete(key);
+            UnreadIndex.clear(unread, userId, change.getChannelId(), Long.MAX_VALUE);
+            emit(record, userId, ChatUserEvent.newBuilder().setUserId(userId).setChannel(change).setRemoved(true)
+                    .build());
+            return;
+        }
+        final ChannelView view = ChannelView.newBuilder(change).build();
+        if (existing == null) {
+            // a new member starts with nothing unread: what came before the join is history, not news
+            view.setReadMessageId(change.getLastMessageId());
+        } else {
+            view.setLastMessageId(Math.max(existing.getLastMessageId(), change.getLastMessageId()));
+            view.setReadMessageId(existing.getReadMessageId());
+            view.setUnread(existing.getUnread());
+            view.setJoinedAt(existing.getJoinedAt());
+        }
+        memberships.put(key, view);
+        emit(record, userId, ChatUserEvent.newBuilder().setUserId(userId).setChannel(view).build());
+    }
+
+    /** The user's queue head and cursors; an empty one before the first entry. */
+    static ChatUser userOf(KeyValueStore<String, ChatUser> users, String userId) {
+        final ChatUser user = users.get(userId);
+        return user != null ? user : ChatUser.newBuilder().setUserId(userId).setLastSeq(0)
+                .setCursors(new HashMap<>()).build();
+    }
+
+    private boolean hasConnectedDevice(String userId) {
+        final Presence current = presence.get(userId);
+        if (current == null) {
+            return false;
+        }
+        final long freshSince = context.currentSystemTimeMs() - settings.offlineAfter().toMillis();
+        return current.getDevices().values().stream().anyMatch(lastHeartbeat -> lastHeartbeat >= freshSince);
+    }
+
+    /** A push for the message; its event ID is the message's, so a repeat is never notified twice. */
+    private NotificationRequested push(String userId, ChannelView view, ChatMessage message) {
+        final String text = message.getText();
+        final Map<String, String> params = new HashMap<>();
+        params.put("sender", message.getSenderId());
+        params.put("channelName", view.getName() != null ? view.getName() : message.getSenderId());
+        params.put("text", text.length() <= PUSH_TEXT_CHARS ? text : text.substring(0, PUSH_TEXT_CHARS) + "…");
+        return NotificationRequested.newBuilder().setEventId("chat:" + message.getMessageId()).setUserId(userId)
+                .setTemplate(DefaultTemplates.CHAT_MESSAGE).setParams(params)
+                .setCreatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())).setRequestedBy("chat").build();
+    }
+
+    /** Drops the oldest entries once they are older than the sync retention; devices that far behind resync. */
+    private void trim(String userId) {
+        final long cutoff = context.currentSystemTimeMs() - settings.syncRetention().toMillis();
+        final List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, SyncEntry> it = sync.range(ChatKeys.from(userId), ChatKeys.to(userId))) {
+            while (it.hasNext() && expired.size() < TRIM_BATCH) {
+                final KeyValue<String, SyncEntry> next = it.next();
+                if (next.value.getMessage().getCreatedAt().toEpochMilli() >= cutoff) {
+                    break;
+                }
+                expired.add(next.key);
+            }
+        }
+        expired.forEach(sync::delete);
+    }
+}
