@@ -89,7 +89,13 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
         view.setLastMessageId(Math.max(view.getLastMessageId(), messageId));
         final boolean own = message.getSenderId().equals(userId);
         if (own) {
-            view.setReadMessageId(Math.max(view.getReadMessageId(), messageId));
+            if (messageId > view.getReadMessageId()) {
+                // a reply reads what came before it; left in the index, those would stay unread for good, since
+                // no read marker can move past the reply's
+                UnreadIndex.clear(unread, userId, channelId, messageId);
+                view.setReadMessageId(messageId);
+                view.setUnread(UnreadIndex.count(unread, userId, channelId));
+            }
         } else if (messageId > view.getReadMessageId()) {
             unread.put(ChatKeys.unread(userId, channelId, messageId), seq);
             view.setUnread(view.getUnread() + 1);
