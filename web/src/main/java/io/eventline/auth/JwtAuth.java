@@ -69,6 +69,21 @@ public final class JwtAuth {
         ctx.attribute(PRINCIPAL_ATTRIBUTE, verify(header.substring(7).trim()));
     }
 
+    /**
+     * As {@link #authenticate(Context)}, also accepting the token as the query parameter {@code parameter} when
+     * no Authorization header is sent: browsers cannot set headers on a WebSocket upgrade.
+     */
+    public Principal authenticate(Context ctx, String parameter) {
+        final String header = ctx.header("Authorization");
+        final String token = ctx.queryParam(parameter);
+        if ((header == null || header.isBlank()) && token != null && !token.isBlank()) {
+            ctx.attribute(PRINCIPAL_ATTRIBUTE, verify(token.trim()));
+        } else {
+            authenticate(ctx);
+        }
+        return principal(ctx);
+    }
+
     /** The authenticated caller of this request. */
     public static Principal principal(Context ctx) {
         final Principal principal = ctx.attribute(PRINCIPAL_ATTRIBUTE);

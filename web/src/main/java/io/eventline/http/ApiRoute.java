@@ -10,9 +10,12 @@ import io.javalin.http.HandlerType;
  * @param authenticated whether the route needs a bearer token
  * @param tag           the OpenAPI tag, normally the domain
  * @param limitedBy     whose requests the rate limiter counts on this route
+ * @param maxBodyBytes  request bodies larger than this are refused with 413
  */
 public record ApiRoute(HandlerType method, String path, String tag, String summary, boolean authenticated,
-                       Handler handler, LimitedBy limitedBy) {
+                       Handler handler, LimitedBy limitedBy, long maxBodyBytes) {
+    /** The body limit of every route that does not declare another. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
     /** Whose requests a route's rate limit counts; the rules say how many are allowed. */
     public enum LimitedBy {
@@ -26,27 +29,36 @@ public record ApiRoute(HandlerType method, String path, String tag, String summa
 
     /** A route that needs a bearer token; a write (POST, PUT, PATCH, DELETE) is rate-limited per user. */
     public static ApiRoute api(HandlerType method, String path, String tag, String summary, Handler handler) {
-        return new ApiRoute(method, path, tag, summary, true, handler, isWrite(method) ? LimitedBy.USER : LimitedBy.NONE);
+        return new ApiRoute(method, path, tag, summary, true, handler,
+                isWrite(method) ? LimitedBy.USER : LimitedBy.NONE, DEFAULT_MAX_BODY_BYTES);
     }
 
     /** A route anyone may call. */
     public static ApiRoute open(HandlerType method, String path, String tag, String summary, Handler handler) {
-        return new ApiRoute(method, path, tag, summary, false, handler, LimitedBy.NONE);
+        return new ApiRoute(method, path, tag, summary, false, handler, LimitedBy.NONE, DEFAULT_MAX_BODY_BYTES);
     }
 
     /** This route, rate-limited per client address. */
     public ApiRoute limitedPerIp() {
-        return new ApiRoute(method, path, tag, summary, authenticated, handler, LimitedBy.IP);
+        return new ApiRoute(method, path, tag, summary, authenticated, handler, LimitedBy.IP, maxBodyBytes);
     }
 
     /** This route, never rate-limited (e.g. the limiter's own check API). */
     public ApiRoute unlimited() {
-        return new ApiRoute(method, path, tag, summary, authenticated, handler, LimitedBy.NONE);
+        return new ApiRoute(method, path, tag, summary, authenticated, handler, LimitedBy.NONE, maxBodyBytes);
     }
 
     /** This route with another handler, e.g. one wrapped by a guard. */
     public ApiRoute withHandler(Handler replacement) {
-        return new ApiRoute(method, path, tag, summary, authenticated, replacement, limitedBy);
+        return new ApiRoute(method, path, tag, summary, authenticated, replacement, limitedBy, maxBodyBytes);
+    }
+
+    /** This route, accepting bodies of up to {@code bytes} (at most {@link EventlineWeb#MAX_BODY_BYTES}). */
+    public ApiRoute withMaxBodyBytes(long bytes) {
+        if (bytes <= 0 || bytes > EventlineWeb.MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("a route's body limit must be 1-" + EventlineWeb.MAX_BODY_BYTES);
+        }
+        return new ApiRoute(method, path, tag, summary, authenticated, handler, limitedBy, bytes);
     }
 
     /** How the limiter names this route in descriptors: {@code "POST /api/v1/posts"}. */

@@ -3,13 +3,20 @@ package io.eventline.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.JwtAuth;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.javalin.websocket.WsHandlerType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +24,26 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** Builds the Javalin app from route declarations: auth on {@code /api/}, problems for every error. */
+/**
+ * Builds the Javalin app from route declarations: auth on {@code /api/}, problems for every error, each route's
+ * body limit, and WebSocket endpoints whose upgrade passes through their route's guards.
+ */
 public final class EventlineWeb {
-    /** Request bodies larger than this are refused with 413. */
-    public static final long MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * The largest request body any route may accept (a chat message of 100,000 characters, JSON-escaped); each
+     * route refuses bodies over its own limit, {@link ApiRoute#DEFAULT_MAX_BODY_BYTES} unless it declares one.
+     */
+    public static final long MAX_BODY_BYTES = 1024 * 1024;
 
     private EventlineWeb() {
     }
 
     public static Javalin create(List<ApiRoute> routes, JwtAuth auth, ObjectMapper json, MeterRegistry meters) {
+        return create(routes, List.of(), auth, json, meters);
+    }
+
+    public static Javalin create(List<ApiRoute> routes, List<SocketRoute> sockets, JwtAuth auth, ObjectMapper json,
+                                 MeterRegistry meters) {
         final Problems problems = new Problems(json);
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(json, false));
@@ -59,12 +77,74 @@ public final class EventlineWeb {
                     .sorted(java.util.Comparator.comparing(route -> route.path().startsWith("/{")))
                     .toList();
             for (ApiRoute route : ordered) {
-                config.routes.addEndpoint(new io.javalin.router.Endpoint(route.method(), route.path(), route.handler()));
+                config.routes.addEndpoint(new Endpoint(route.method(), route.path(), withBodyLimit(route)));
+            }
+            for (SocketRoute socket : sockets) {
+                final ApiRoute upgrade = routes.stream()
+                        .filter(route -> route.method() == HandlerType.GET && route.path().equals(socket.path()))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException(
+                                "the socket " + socket.path() + " has no GET route for its upgrade"));
+                config.routes.addEndpoint(new Endpoint(HandlerType.WEBSOCKET_BEFORE_UPGRADE, socket.path(),
+                        refusingWithProblems(upgrade.handler(), problems)));
+                config.routes.addWsHandler(WsHandlerType.WEBSOCKET, socket.path(), socket.handlers());
+                config.jetty.modifyWebSocketServletFactory(factory -> {
+                    factory.setMaxTextMessageSize(Math.max(factory.getMaxTextMessageSize(),
+                            socket.maxTextMessageBytes()));
+                    factory.setIdleTimeout(socket.idleTimeout());
+                });
             }
             config.routes.exception(ProblemException.class, problems::write);
             config.routes.exception(HttpResponseException.class, problems::write);
             config.routes.exception(Exception.class, problems::writeUnexpected);
         });
+    }
+
+    /** The route's handler, refusing a body over the route's limit before anything reads it. */
+    private static Handler withBodyLimit(ApiRoute route) {
+        final Handler handler = route.handler();
+        if (route.maxBodyBytes() >= MAX_BODY_BYTES) {
+            return handler;
+        }
+        return ctx -> {
+            final long declared = ctx.contentLength();
+            // without a declared length (chunked), the body is read once here, up to the server's limit
+            final long length = declared >= 0 || ctx.header("Transfer-Encoding") == null ? declared
+                    : ctx.bodyAsBytes().length;
+            if (length > route.maxBodyBytes()) {
+                throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "body too large");
+            }
+            handler.handle(ctx);
+        };
+    }
+
+    /**
+     * A handler run before a WebSocket upgrade: a problem it throws refuses the upgrade with that problem as the
+     * answer. The upgrade path writes no result of its own, so the problem's body is written here.
+     */
+    private static Handler refusingWithProblems(Handler handler, Problems problems) {
+        return ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (ProblemException problem) {
+                problems.write(problem, ctx);
+                writeResult(ctx);
+                ctx.skipRemainingHandlers();
+            } catch (HttpResponseException error) {
+                problems.write(error, ctx);
+                writeResult(ctx);
+                ctx.skipRemainingHandlers();
+            }
+        };
+    }
+
+    private static void writeResult(Context ctx) throws IOException {
+        final InputStream result = ctx.resultInputStream();
+        if (result == null) {
+            return;
+        }
+        try (InputStream in = result; OutputStream out = ctx.res().getOutputStream()) {
+            in.transferTo(out);
+        }
     }
 
     private static String routeOf(io.javalin.http.Context ctx) {

@@ -21,6 +21,13 @@ public final class Problems {
     }
 
     public void write(ProblemException problem, Context ctx) {
+        final ObjectNode body = body(problem, ctx.path());
+        problem.headers().forEach(ctx::header);
+        ctx.status(problem.status()).contentType(CONTENT_TYPE).result(body.toString());
+    }
+
+    /** The problem as JSON, e.g. inside a WebSocket frame; {@code instance} is what it is about. */
+    public ObjectNode body(ProblemException problem, String instance) {
         final ObjectNode body = json.createObjectNode();
         body.put("type", problem.type());
         body.put("title", problem.title());
@@ -28,13 +35,12 @@ public final class Problems {
         if (problem.getMessage() != null) {
             body.put("detail", problem.getMessage());
         }
-        body.put("instance", ctx.path());
+        body.put("instance", instance);
         if (!problem.errors().isEmpty()) {
             final ArrayNode errors = body.putArray("errors");
             problem.errors().forEach(e -> errors.addObject().put("pointer", e.pointer()).put("detail", e.detail()));
         }
-        problem.headers().forEach(ctx::header);
-        ctx.status(problem.status()).contentType(CONTENT_TYPE).result(body.toString());
+        return body;
     }
 
     /** Javalin's own errors (404 route, 405, 413 body too large, ...) in the same shape. */
@@ -67,6 +73,7 @@ public final class Problems {
             case 409 -> "Conflict";
             case 413 -> "Request body too large";
             case 415 -> "Unsupported media type";
+            case 426 -> "Upgrade required";
             case 503 -> "Service unavailable";
             default -> "HTTP " + status;
         };

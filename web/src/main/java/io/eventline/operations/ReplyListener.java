@@ -52,11 +52,33 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
     }
 
     /**
+     * Awaits the outcomes of writes as a {@code read_committed} consumer sees them: an exactly-once application's
+     * outcome only once its transaction committed, so an answer never reports what an abort undid.
+     */
+    public static ReplyListener<OperationOutcome> committedOutcomes(String bootstrapServers, String clientId,
+                                                                    SchemaRegistryClient registry) {
+        return new ReplyListener<>(bootstrapServers, clientId, registry, OperationTopics.OUTCOMES,
+                Outcomes::isTerminal, true);
+    }
+
+    /**
      * @param isFinal whether a reply ends the wait; others (progress markers) are skipped
      */
     public ReplyListener(String bootstrapServers, String clientId, SchemaRegistryClient registry, Topic<V> topic,
                          Predicate<V> isFinal) {
+        this(bootstrapServers, clientId, registry, topic, isFinal, false);
+    }
+
+    /**
+     * @param isFinal       whether a reply ends the wait; others (progress markers) are skipped
+     * @param readCommitted whether to skip transactional replies until their transaction commits
+     */
+    public ReplyListener(String bootstrapServers, String clientId, SchemaRegistryClient registry, Topic<V> topic,
+                         Predicate<V> isFinal, boolean readCommitted) {
         final Properties props = new Properties();
+        if (readCommitted) {
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -52,24 +52,57 @@ public final class WriteGateway {
      * {@code Location: createdLocation} when that is not null.
      */
     public void submit(Context ctx, String eventId, String userId, SpecificRecord event, String createdLocation) {
+        answer(ctx, eventId, userId, event, createdLocation, false);
+    }
+
+    /**
+     * As {@link #submit(Context, String, String, SpecificRecord)} for a write whose answer is the resource at
+     * {@code location}, either created ({@code 201}) or found already there ({@code 200}): both carry
+     * {@code Location}.
+     */
+    public void submitForResource(Context ctx, String eventId, String userId, SpecificRecord event,
+                                  String location) {
+        answer(ctx, eventId, userId, event, location, true);
+    }
+
+    /**
+     * Sends {@code event} and completes with its final outcome, or with the pending marker (also produced, so
+     * {@code GET /api/v1/operations/{eventId}} reports it) when none came within the wait; completes exceptionally
+     * when the event could not be stored. For callers that answer elsewhere than in an HTTP response.
+     */
+    public CompletableFuture<OperationOutcome> await(String eventId, String userId, SpecificRecord event) {
         final CompletableFuture<OperationOutcome> outcome = outcomes.expect(eventId);
         final long deadline = System.nanoTime() + awaitTimeout.toNanos();
         // every stage leaves the producer's I/O thread: a send from inside its callback would wait on itself
-        ctx.future(() -> producer.send(event)
+        return producer.send(event)
                 .thenComposeAsync(acked -> outcome
                         .completeOnTimeout(null, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS),
                         responders)
                 .thenComposeAsync(result -> result != null
                         ? CompletableFuture.completedFuture(result)
                         : markPending(eventId, userId), responders)
-                .handleAsync((result, error) -> {
+                .whenComplete((result, error) -> {
                     if (error != null) {
                         outcomes.forget(eventId);
+                    }
+                });
+    }
+
+    /** The problem a rejected outcome reports. */
+    public static ProblemException problemOf(OperationOutcome outcome) {
+        return OutcomeJson.problemOf(outcome);
+    }
+
+    private void answer(Context ctx, String eventId, String userId, SpecificRecord event, String location,
+                        boolean locateExisting) {
+        ctx.future(() -> await(eventId, userId, event)
+                .handleAsync((result, error) -> {
+                    if (error != null) {
                         LOG.warn("Write {} was not stored", eventId, error);
                         problems.write(ProblemException.unavailable(
                                 "the request could not be stored; nothing was written, retry it", 1), ctx);
                     } else {
-                        respond(ctx, result, createdLocation);
+                        respond(ctx, result, location, locateExisting);
                     }
                     return null;
                 }, responders));
@@ -81,9 +114,9 @@ public final class WriteGateway {
         return producer.send(pending).thenApply(acked -> pending);
     }
 
-    private void respond(Context ctx, OperationOutcome outcome, String createdLocation) {
+    private void respond(Context ctx, OperationOutcome outcome, String location, boolean locateExisting) {
         switch (outcome.getStatus()) {
-            case ACCEPTED -> accepted(ctx, outcome, createdLocation);
+            case ACCEPTED -> accepted(ctx, outcome, location, locateExisting);
             case REJECTED -> problems.write(OutcomeJson.problemOf(outcome), ctx);
             case PENDING -> ctx.status(202).header("Location", OPERATIONS_PATH + outcome.getEventId())
                     .contentType("application/json")
@@ -92,7 +125,7 @@ public final class WriteGateway {
         }
     }
 
-    private static void accepted(Context ctx, OperationOutcome outcome, String createdLocation) {
+    private static void accepted(Context ctx, OperationOutcome outcome, String location, boolean locateExisting) {
         final int status = outcome.getHttpStatus();
         ctx.status(status);
         if (status == 204) {
@@ -100,8 +133,8 @@ public final class WriteGateway {
             ctx.res().setContentType(null);
             return;
         }
-        if (status == 201 && createdLocation != null) {
-            ctx.header("Location", createdLocation);
+        if (location != null && (status == 201 || status == 200 && locateExisting)) {
+            ctx.header("Location", location);
         }
         ctx.contentType("application/json")
                 .result(outcome.getResultJson() == null ? "{}" : outcome.getResultJson());

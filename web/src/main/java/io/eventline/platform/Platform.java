@@ -3,6 +3,15 @@ package io.eventline.platform;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.JwtSecrets;
+import io.eventline.chat.ChatHub;
+import io.eventline.chat.ChatMetrics;
+import io.eventline.chat.ChatRoutes;
+import io.eventline.chat.ChatSocketEndpoint;
+import io.eventline.chat.ChatTopics;
+import io.eventline.chat.ChatTopology;
+import io.eventline.chat.LocalSockets;
+import io.eventline.chat.SocketLocator;
+import io.eventline.chat.SyncReader;
 import io.eventline.feed.FeedRoutes;
 import io.eventline.feed.FeedTopics;
 import io.eventline.http.ApiDocsRoutes;
@@ -170,6 +179,9 @@ public final class Platform implements AutoCloseable {
         final Properties notifyProps = StreamsSettings.notifications(config, bootstrap);
         final Readiness.App notifications = startStreams(NotifyTopology.build(config.notifications(), unsubscribe,
                 serdes, notifyProps), notifyProps, admin);
+        final Properties chatProps = StreamsSettings.chat(config, bootstrap);
+        final Readiness.App chat = startStreams(ChatTopology.build(config.chat(), config.topicPartitions(), ids,
+                serdes, chatProps), chatProps, admin);
 
         final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(bootstrap,
                 "eventline-outcomes-" + config.instanceId(),
@@ -180,6 +192,11 @@ public final class Platform implements AutoCloseable {
                 "eventline-decisions-" + config.instanceId(), registry, RateLimitTopics.DECISIONS, decision -> true);
         decisions.start(Duration.ofSeconds(60));
         started.add(decisions);
+        // the chat application is exactly-once: an answer must never report what an aborted transaction undid
+        final ReplyListener<OperationOutcome> chatOutcomes = ReplyListener.committedOutcomes(bootstrap,
+                "eventline-chat-outcomes-" + config.instanceId(), registry);
+        chatOutcomes.start(Duration.ofSeconds(60));
+        started.add(chatOutcomes);
 
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Stream.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
@@ -188,7 +205,7 @@ public final class Platform implements AutoCloseable {
         final ScheduledExecutorService metricsRefresh = Executors.newSingleThreadScheduledExecutor(
                 daemonThreads("streams-metrics"));
         started.add(metricsRefresh::shutdownNow);
-        for (Readiness.App app : List.of(main, notifications)) {
+        for (Readiness.App app : List.of(main, notifications, chat)) {
             final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(app.streams(), List.of(),
                     metricsRefresh, STREAMS_METRICS_REFRESH);
             streamsMetrics.bindTo(meters);
@@ -205,7 +222,7 @@ public final class Platform implements AutoCloseable {
                 RetryPolicy.of(notifySettings.maxAttempts(), tiers.get(0), tiers.toArray(Duration[]::new)), meters,
                 clock);
         started.add(senders);
-        readiness = new Readiness(List.of(main, notifications), senders::isRunning);
+        readiness = new Readiness(List.of(main, notifications, chat), senders::isRunning);
 
         final ObjectMapper json = Json.mapper();
         final URI advertised = URI.create(config.advertisedUrl());
@@ -214,10 +231,16 @@ public final class Platform implements AutoCloseable {
         final QueryRouter router = new QueryRouter(streams, self, forwarding, Duration.ofSeconds(5), main.catchUp());
         final QueryRouter notifyRouter = new QueryRouter(notifications.streams(), self, forwarding,
                 Duration.ofSeconds(5), notifications.catchUp());
+        final QueryRouter chatRouter = new QueryRouter(chat.streams(), self, forwarding, Duration.ofSeconds(5),
+                chat.catchUp());
         final ExecutorService responders = Executors.newFixedThreadPool(RESPONDER_THREADS, daemonThreads("responder"));
         started.add(responders::shutdownNow);
-        final WriteGateway writes = new WriteGateway(producer, outcomes, new Problems(json),
+        final Problems problems = new Problems(json);
+        final WriteGateway writes = new WriteGateway(producer, outcomes, problems,
                 Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
+        final WriteGateway chatWrites = new WriteGateway(producer, chatOutcomes, problems,
+                Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
+        final JwtAuth auth = new JwtAuth(jwtSecret, clock);
         final List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new OpsRoutes(readiness, meters).routes());
         routes.addAll(new OperationRoutes(router, json).routes());
@@ -227,6 +250,12 @@ public final class Platform implements AutoCloseable {
                 clock).routes());
         routes.addAll(new NotifyRoutes(writes, notifyRouter, new GlobalView<>(notifications.streams(),
                 NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders).routes());
+        routes.addAll(new ChatRoutes(chatWrites, chatRouter, producer, ids, config.chat(),
+                new SocketLocator(chat.streams(), self, advertised), config.instanceId(), json, clock, responders)
+                .routes());
+        final ChatSocketEndpoint chatSockets = chatSockets(bootstrap, registry, auth, chatWrites, producer, ids,
+                problems, json, meters, forwarding);
+        routes.add(chatSockets.route());
         final RulesView rules = new RulesView(streams);
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
         final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,
@@ -235,9 +264,28 @@ public final class Platform implements AutoCloseable {
         final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
                 config.rateLimit().domain(), new ClientAddress(config.rateLimit().trustedProxies()), ids, decisionTimeout).apply(routes));
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));
-        web = EventlineWeb.create(guarded, new JwtAuth(jwtSecret, clock), json, meters);
+        web = EventlineWeb.create(guarded, List.of(chatSockets.socket()), auth, json, meters);
         web.start(config.httpPort());
         started.add(web::stop);
+    }
+
+    /**
+     * The chat socket endpoint, with the hub that feeds its sockets: started here, before the web server, and so
+     * closed after it and before the streams.
+     */
+    private ChatSocketEndpoint chatSockets(String bootstrap, HttpSchemaRegistryClient registry, JwtAuth auth,
+                                           WriteGateway chatWrites, EventProducer producer, SnowflakeIdGenerator ids,
+                                           Problems problems, ObjectMapper json, PrometheusMeterRegistry meters,
+                                           HttpClient http) throws InterruptedException {
+        final LocalSockets sockets = new LocalSockets();
+        final ChatHub hub = new ChatHub(bootstrap, "eventline-chat-hub-" + config.instanceId(), registry, sockets);
+        hub.start(Duration.ofSeconds(60));
+        started.add(hub);
+        final ScheduledExecutorService socketReads = Executors.newScheduledThreadPool(2, daemonThreads("chat-reads"));
+        started.add(socketReads::shutdownNow);
+        final SyncReader reader = new SyncReader(http, () -> web.port(), auth, json, Duration.ofSeconds(5));
+        return new ChatSocketEndpoint(auth, chatWrites, producer, ids, config.chat(), sockets, reader, socketReads,
+                new ChatMetrics(meters, sockets), problems, config.instanceId(), clock);
     }
 
     /** Starts one streams application, replacing failed threads and gating queries until it caught up. */
@@ -297,7 +345,8 @@ public final class Platform implements AutoCloseable {
 
     private List<TopicSpec> topicSpecs() {
         final List<TopicSpec> specs = new ArrayList<>();
-        Stream.of(ShortUrlTopics.ALL, FeedTopics.ALL, RateLimitTopics.ALL, OperationTopics.ALL, NotifyTopics.ALL).flatMap(List::stream).forEach(topic -> specs.add(spec(topic)));
+        Stream.of(ShortUrlTopics.ALL, FeedTopics.ALL, RateLimitTopics.ALL, OperationTopics.ALL, NotifyTopics.ALL,
+                ChatTopics.ALL).flatMap(List::stream).forEach(topic -> specs.add(spec(topic)));
         specs.add(new TopicSpec(StreamsSettings.DEAD_LETTER_TOPIC, config.topicPartitions(),
                 config.topicReplicationFactor(), java.util.Map.of()));
         specs.add(TopicSpec.of(SCHEMAS_TOPIC, 1).compacted().withReplicationFactor(config.topicReplicationFactor()));

@@ -2,14 +2,17 @@ package io.eventline.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.JwtAuth;
+import io.eventline.chat.ChatSocketClient;
 import io.eventline.platform.EventlineProcess;
 import io.eventline.platform.InstanceGroup;
 import io.eventline.platform.PlatformFixture;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Two instances in separate processes share one consumer group: reads are forwarded to the owner of the key in
  * both directions, and when the owner is killed the other instance answers from its standby replica, marked
- * stale, instead of failing.
+ * stale, instead of failing. Chat sockets are served by either instance: a message sent through one reaches a
+ * recipient's socket on the other.
  */
 @Tag("integration")
 class TwoInstanceRoutingTest {
@@ -72,6 +76,8 @@ class TwoInstanceRoutingTest {
         awaitStandbyCopiesAtA(a, ownedByB, urlByCode);
         // the notification application routes its reads the same way, through its own ownership metadata
         awaitNotificationStateReadThroughEither(a, b);
+        // chat: sent through A, delivered to sockets on B, and each recipient's queue reads the same through both
+        awaitChatDeliveredAcrossInstances(a, b);
         final HttpResponse<String> readyA = a.get("/ready");
         assertThat(readyA.statusCode()).as(readyA.body()).isEqualTo(200);
 
@@ -251,6 +257,80 @@ class TwoInstanceRoutingTest {
                 assertThat(JSON.readTree(read.body()).get("email").asText()).isEqualTo(entry.getValue());
             }
         }
+    }
+
+    /**
+     * Direct channels from a sender to four recipients (so that, with near certainty, each instance owns some of
+     * the recipients' partitions), created and written through A while each recipient's socket is open at B:
+     * every recipient's socket gets its message, and its sync queue answers the same through either instance.
+     */
+    private void awaitChatDeliveredAcrossInstances(EventlineProcess a, EventlineProcess b) throws Exception {
+        final String run = UUID.randomUUID().toString().substring(0, 6);
+        final String sender = "chat-sender-" + run;
+        final List<ChatSocketClient> sockets = new ArrayList<>();
+        try {
+            final Map<String, String> channelByRecipient = new LinkedHashMap<>();
+            for (int i = 0; i < 4; i++) {
+                final String recipient = "chat-recipient-" + i + "-" + run;
+                final String created = settled(a, "/api/v1/channels", sender, JSON.createObjectNode()
+                        .put("type", "direct").set("members", JSON.createArrayNode().add(recipient)).toString());
+                channelByRecipient.put(recipient, JSON.readTree(created).get("channelId").asText());
+                final ChatSocketClient socket = ChatSocketClient.connect(b.baseUrl(), token(recipient), "phone");
+                sockets.add(socket);
+                socket.await("hello", SETTLE_DEADLINE);
+            }
+            int i = 0;
+            for (Map.Entry<String, String> entry : channelByRecipient.entrySet()) {
+                final String text = "across instances " + run;
+                final String sent = settled(a, "/api/v1/channels/" + entry.getValue() + "/messages", sender,
+                        JSON.createObjectNode().put("text", text).put("clientMessageId", "across-" + run).toString());
+                final String messageId = JSON.readTree(sent).get("messageId").asText();
+                final JsonNode delivered = sockets.get(i++).await(frame -> "message".equals(
+                        frame.path("type").asText()) && messageId.equals(frame.path("messageId").asText()),
+                        SETTLE_DEADLINE);
+                assertThat(delivered.get("text").asText()).isEqualTo(text);
+                final String path = "/api/v1/me/sync?device=tablet";
+                final String auth = "Bearer " + token(entry.getKey());
+                final HttpResponse<String> viaA = answered(a, path, auth);
+                final HttpResponse<String> viaB = answered(b, path, auth);
+                assertThat(viaA.statusCode()).as(viaA.body()).isEqualTo(200);
+                assertThat(viaB.statusCode()).as(viaB.body()).isEqualTo(200);
+                assertThat(JSON.readTree(viaA.body())).isEqualTo(JSON.readTree(viaB.body()));
+                assertThat(JSON.readTree(viaA.body()).at("/entries/0/messageId").asText()).isEqualTo(messageId);
+            }
+        } finally {
+            for (ChatSocketClient socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** GETs {@code path} until it is answered other than 503 (ownership still being decided). */
+    private static HttpResponse<String> answered(EventlineProcess via, String path, String authorization)
+            throws Exception {
+        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
+        HttpResponse<String> answer = via.get(path, "Authorization", authorization);
+        while (answer.statusCode() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            answer = via.get(path, "Authorization", authorization);
+        }
+        return answer;
+    }
+
+    /**
+     * POSTs {@code body} until it is answered 200 or 201 and returns that answer's body: a 202 (the outcome came
+     * after the wait) or 503 (the chat application still rebalancing) is retried, which these writes allow
+     * (a direct channel is found again, a message with the same clientMessageId is stored once).
+     */
+    private String settled(EventlineProcess via, String path, String user, String body) throws Exception {
+        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
+        HttpResponse<String> answer = via.post(path, token(user), body);
+        while ((answer.statusCode() == 202 || answer.statusCode() == 503) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            answer = via.post(path, token(user), body);
+        }
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isIn(200, 201);
+        return answer.body();
     }
 
     private static boolean isStale(HttpResponse<String> answer) {

@@ -1,0 +1,49 @@
+package io.eventline.chat;
+
+import io.eventline.ids.SnowflakeIdGenerator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+/**
+ * Channel IDs: a direct channel's is derived from its two members, so both find the same one without a lookup;
+ * a group's is a Snowflake ID.
+ */
+final class ChannelIds {
+    private static final String DIRECT_PREFIX = "d_";
+    private static final String GROUP_PREFIX = "g_";
+    /** 22 base64url characters: 132 bits of the pair's SHA-256, far beyond any chance of a collision. */
+    private static final int DIRECT_HASH_CHARS = 22;
+    private static final Pattern VALID = Pattern.compile("d_[A-Za-z0-9_-]{22}|g_[0-9]{1,19}");
+
+    private ChannelIds() {
+    }
+
+    /** The one direct channel between {@code a} and {@code b}, the same whichever of them asks. */
+    static String direct(String a, String b) {
+        final String first = a.compareTo(b) <= 0 ? a : b;
+        final String second = first.equals(a) ? b : a;
+        final byte[] digest = sha256(first + '\u0000' + second);
+        return DIRECT_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(digest)
+                .substring(0, DIRECT_HASH_CHARS);
+    }
+
+    static String group(SnowflakeIdGenerator ids) {
+        return GROUP_PREFIX + ids.nextIdString();
+    }
+
+    /** Whether {@code id} could name a channel; any other is answered 404 without a lookup. */
+    static boolean isValid(String id) {
+        return id != null && VALID.matcher(id).matches();
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

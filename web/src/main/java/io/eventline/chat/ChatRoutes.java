@@ -1,0 +1,273 @@
+package io.eventline.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventline.auth.JwtAuth;
+import io.eventline.auth.Principal;
+import io.eventline.http.ApiRoute;
+import io.eventline.http.EventlineWeb;
+import io.eventline.http.JsonBodies;
+import io.eventline.http.ProblemException;
+import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.operations.WriteGateway;
+import io.eventline.platform.ChatSettings;
+import io.eventline.producers.EventProducer;
+import io.eventline.query.LocalStores;
+import io.eventline.query.QueryRouter;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Chat's HTTP API: channels and their members, messages and history, read markers, each device's sync queue,
+ * presence, and where to open the socket. Writes go through the chat application's outcomes; reads are answered
+ * by the owner of the channel's or the user's partition.
+ */
+public final class ChatRoutes {
+    static final String CHANNELS_PATH = "/api/v1/channels";
+    static final String SYNC_PATH = "/api/v1/me/sync";
+    private static final String TAG = "chat";
+    private static final String CHANNEL = CHANNELS_PATH + "/{channelId}";
+
+    private final WriteGateway writes;
+    private final QueryRouter router;
+    private final EventProducer producer;
+    private final SnowflakeIdGenerator ids;
+    private final ChatSettings settings;
+    private final SocketLocator sockets;
+    private final String instanceId;
+    private final JsonBodies bodies;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Executor responders;
+
+    /**
+     * @param writes     awaits outcomes as a read_committed consumer sees them: chat's are transactional
+     * @param router     routes reads to the owners in the chat application
+     * @param instanceId this instance, named in presence signals
+     */
+    public ChatRoutes(WriteGateway writes, QueryRouter router, EventProducer producer, SnowflakeIdGenerator ids,
+                      ChatSettings settings, SocketLocator sockets, String instanceId, ObjectMapper json,
+                      Clock clock, Executor responders) {
+        this.writes = writes;
+        this.router = router;
+        this.producer = producer;
+        this.ids = ids;
+        this.settings = settings;
+        this.sockets = sockets;
+        this.instanceId = instanceId;
+        this.bodies = new JsonBodies(json);
+        this.json = json;
+        this.clock = clock;
+        this.responders = responders;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.api(HandlerType.POST, CHANNELS_PATH, TAG,
+                        "Open the direct channel with a user (201 new, 200 existing) or create a group (201)",
+                        this::create),
+                ApiRoute.api(HandlerType.GET, CHANNEL, TAG, "A channel (its members only)", this::channel),
+                ApiRoute.api(HandlerType.PUT, CHANNEL + "/members/{userId}", TAG,
+                        "Add a member to a group (its members may)", ctx -> changeMember(ctx, true)),
+                ApiRoute.api(HandlerType.DELETE, CHANNEL + "/members/{userId}", TAG,
+                        "Remove a member (the creator may) or leave (anyone may remove themselves); 204",
+                        ctx -> changeMember(ctx, false)),
+                ApiRoute.api(HandlerType.GET, "/api/v1/me/channels", TAG,
+                        "The caller's channels with their unread counts", this::myChannels),
+                ApiRoute.api(HandlerType.POST, CHANNEL + "/messages", TAG,
+                        "Send a message {text, clientMessageId} (201; a resend with the same clientMessageId 200)",
+                        this::send).withMaxBodyBytes(EventlineWeb.MAX_BODY_BYTES),
+                ApiRoute.api(HandlerType.GET, CHANNEL + "/messages", TAG,
+                        "A channel's messages, newest first (?before=<messageId>&limit=)", this::history),
+                ApiRoute.api(HandlerType.POST, CHANNEL + "/read", TAG,
+                        "Move the caller's read marker {messageId}", this::read),
+                ApiRoute.api(HandlerType.GET, CHANNEL + "/presence", TAG, "Presence of a channel's members",
+                        this::presence),
+                ApiRoute.api(HandlerType.GET, SYNC_PATH, TAG,
+                        "A device's sync queue after its cursor or ?after=<seq> (?device=&limit=)", this::sync),
+                ApiRoute.api(HandlerType.POST, SYNC_PATH + "/ack", TAG,
+                        "Acknowledge a device's sync queue up to {device, seq}", this::ack),
+                ApiRoute.api(HandlerType.POST, "/api/v1/me/heartbeat", TAG, "Report the caller online (204)",
+                        this::heartbeat),
+                ApiRoute.api(HandlerType.GET, "/api/v1/chat/endpoint", TAG,
+                        "Where to open the caller's chat socket, and how often to send heartbeats", this::endpoint));
+    }
+
+    private void create(Context ctx) {
+        final Principal caller = JwtAuth.principal(ctx);
+        final ChatRequests.NewChannel channel = ChatRequests.channel(bodies.object(ctx), caller.userId(),
+                settings.maxGroupMembers());
+        final String channelId = channel.type() == ChannelType.DIRECT
+                ? ChannelIds.direct(caller.userId(), channel.members().get(0)) : ChannelIds.group(ids);
+        final String eventId = ids.nextIdString();
+        writes.submitForResource(ctx, eventId, caller.userId(),
+                ChatEvents.create(eventId, channelId, caller.userId(), channel, clock.instant()),
+                CHANNELS_PATH + "/" + channelId);
+    }
+
+    private void channel(Context ctx) throws Exception {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String channelId = channelId(ctx);
+        router.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
+            final Channel channel = memberChannel(stores, channelId, caller);
+            c.contentType("application/json").result(ChatJson.channel(channel).toString());
+        });
+    }
+
+    private void changeMember(Context ctx, boolean add) {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String channelId = channelId(ctx);
+        final String memberId = ctx.pathParam("userId");
+        if (!ChatRequests.isUserId(memberId)) {
+            throw new ProblemException(404, "member-not-found", "Not found", "no user " + memberId);
+        }
+        final String eventId = ids.nextIdString();
+        writes.submit(ctx, eventId, caller.userId(),
+                ChatEvents.member(eventId, channelId, caller.userId(), memberId, add, clock.instant()));
+    }
+
+    private void myChannels(Context ctx) throws Exception {
+        final String userId = JwtAuth.principal(ctx).userId();
+        router.answer(ctx, ChatStores.MEMBERSHIPS, userId, (c, stores) -> {
+            final ObjectNode body = json.createObjectNode();
+            final ArrayNode channels = body.putArray("channels");
+            ChatQuery.channels(stores.<String, ChannelView>keyValue(ChatStores.MEMBERSHIPS), userId)
+                    .forEach(view -> channels.add(ChatJson.view(view)));
+            c.contentType("application/json").result(body.toString());
+        });
+    }
+
+    private void send(Context ctx) {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String channelId = channelId(ctx);
+        final ChatRequests.NewMessage message = ChatRequests.message(bodies.object(ctx), settings.maxMessageChars());
+        final String eventId = ids.nextIdString();
+        writes.submit(ctx, eventId, caller.userId(),
+                ChatEvents.message(eventId, channelId, caller.userId(), message, null, clock.instant()));
+    }
+
+    private void history(Context ctx) throws Exception {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String channelId = channelId(ctx);
+        final Long before = ChatRequests.messageIdParam(ctx.queryParam("before"), "before");
+        final int limit = ChatRequests.limit(ctx.queryParam("limit"), ChatRequests.DEFAULT_HISTORY_LIMIT,
+                ChatRequests.MAX_HISTORY_LIMIT);
+        router.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
+            memberChannel(stores, channelId, caller);
+            final ChatQuery.HistoryPage page = ChatQuery.history(
+                    stores.<String, ChatMessage>keyValue(ChatStores.HISTORY), channelId, before, limit);
+            final ObjectNode body = json.createObjectNode();
+            final ArrayNode messages = body.putArray("messages");
+            page.messages().forEach(message -> messages.add(ChatJson.message(message)));
+            body.put("nextBefore", page.more() && !page.messages().isEmpty()
+                    ? Long.toString(page.messages().get(page.messages().size() - 1).getMessageId()) : null);
+            c.contentType("application/json").result(body.toString());
+        });
+    }
+
+    private void read(Context ctx) {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String channelId = channelId(ctx);
+        final long messageId = ChatRequests.messageId(bodies.object(ctx), "messageId");
+        final String eventId = ids.nextIdString();
+        writes.submit(ctx, eventId, caller.userId(),
+                ChatEvents.read(eventId, caller.userId(), channelId, messageId, clock.instant()));
+    }
+
+    private void presence(Context ctx) throws Exception {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String channelId = channelId(ctx);
+        router.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
+            final Channel channel = memberChannel(stores, channelId, caller);
+            final ReadOnlyKeyValueStore<String, PresenceStatus> statuses =
+                    stores.globalKeyValue(ChatStores.PRESENCE_STATUS);
+            final ObjectNode body = json.createObjectNode().put("channelId", channelId);
+            final ArrayNode members = body.putArray("members");
+            for (String member : channel.getMembers()) {
+                final PresenceStatus status = statuses.get(member);
+                members.add(status != null ? ChatJson.presence(status) : json.createObjectNode()
+                        .put("userId", member).put("status", "offline").putNull("lastActiveAt"));
+            }
+            c.contentType("application/json").result(body.toString());
+        });
+    }
+
+    private void sync(Context ctx) throws Exception {
+        final String userId = JwtAuth.principal(ctx).userId();
+        final String device = ChatRequests.device(ctx.queryParam("device"), "/device");
+        final Long after = ChatRequests.seqParam(ctx.queryParam("after"), "after");
+        final int limit = ChatRequests.limit(ctx.queryParam("limit"), ChatRequests.DEFAULT_SYNC_LIMIT,
+                ChatRequests.MAX_SYNC_LIMIT);
+        router.answer(ctx, ChatStores.USERS, userId, (c, stores) -> {
+            final ReadOnlyKeyValueStore<String, ChatUser> users = stores.keyValue(ChatStores.USERS);
+            final long cursor = ChatQuery.cursor(users, userId, device);
+            final ChatQuery.SyncPage page = ChatQuery.sync(stores.keyValue(ChatStores.SYNC), users, userId,
+                    after == null ? cursor : after, limit);
+            final ObjectNode body = json.createObjectNode().put("device", device).put("cursor", cursor);
+            final ArrayNode entries = body.putArray("entries");
+            page.entries().forEach(entry -> entries.add(ChatJson.entry(entry)));
+            body.put("lastSeq", page.lastSeq()).put("hasMore", page.more()).put("oldestSeq", page.oldestSeq());
+            c.contentType("application/json").result(body.toString());
+        });
+    }
+
+    private void ack(Context ctx) {
+        final String userId = JwtAuth.principal(ctx).userId();
+        final JsonNode body = bodies.object(ctx);
+        final JsonNode device = body.get("device");
+        final String deviceName = ChatRequests.device(device != null && device.isTextual() ? device.asText() : null,
+                "/device");
+        final long seq = ChatRequests.ackSeq(body);
+        final String eventId = ids.nextIdString();
+        writes.submit(ctx, eventId, userId, ChatEvents.syncAck(eventId, userId, deviceName, seq, clock.instant()));
+    }
+
+    private void heartbeat(Context ctx) {
+        final String userId = JwtAuth.principal(ctx).userId();
+        final PresenceSignal signal = ChatEvents.presence(userId, PresenceSignalKind.HEARTBEAT, null, instanceId,
+                clock.instant());
+        ctx.future(() -> producer.send(signal).handleAsync((acked, error) -> {
+            if (error != null) {
+                throw ProblemException.unavailable("the heartbeat could not be stored; retry it", 1);
+            }
+            ctx.status(204);
+            ctx.res().setContentType(null);
+            return null;
+        }, responders));
+    }
+
+    private void endpoint(Context ctx) {
+        final String userId = JwtAuth.principal(ctx).userId();
+        ctx.contentType("application/json").result(json.createObjectNode().put("url", sockets.urlFor(userId))
+                .put("heartbeatIntervalSeconds", settings.heartbeatInterval().toSeconds()).toString());
+    }
+
+    /** The channel, which the caller must be a member of. */
+    private static Channel memberChannel(LocalStores stores, String channelId, Principal caller) {
+        final Channel channel = ChatQuery.channel(stores.<String, Channel>keyValue(ChatStores.CHANNELS), channelId)
+                .orElseThrow(() -> channelNotFound(channelId));
+        if (!channel.getMembers().contains(caller.userId())) {
+            throw new ProblemException(403, "not-a-member", "Forbidden",
+                    "only members of channel " + channelId + " may do this");
+        }
+        return channel;
+    }
+
+    private static String channelId(Context ctx) {
+        final String channelId = ctx.pathParam("channelId");
+        if (!ChannelIds.isValid(channelId)) {
+            throw channelNotFound(channelId);
+        }
+        return channelId;
+    }
+
+    private static ProblemException channelNotFound(String channelId) {
+        return new ProblemException(404, "channel-not-found", "Not found", "no channel " + channelId);
+    }
+}

@@ -1,0 +1,173 @@
+package io.eventline.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open socket of one device: its outbox, and the delivery of its user's sync queue. It starts by reading the
+ * queue after the device's cursor (the socket is registered for live entries before, so nothing falls between
+ * the two), answers {@code hello}, and from then on sends each entry once, in order.
+ */
+final class ChatSocket implements SyncDelivery.Socket {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatSocket.class);
+    /** Entries per read of the queue. */
+    static final int READ_PAGE = 200;
+    /** A read that fails this often in a row closes the socket; the client reconnects later. */
+    static final int MAX_READ_FAILURES = 8;
+    /** Heartbeats of one socket closer together than this are one. */
+    static final Duration HEARTBEAT_COALESCE = Duration.ofSeconds(2);
+
+    private final String userId;
+    private final String device;
+    private final Outbox outbox;
+    private final SyncReader reader;
+    private final ScheduledExecutorService scheduler;
+    private final long heartbeatIntervalSeconds;
+    private final SyncDelivery delivery = new SyncDelivery(this);
+    private final Object helloLock = new Object();
+    private final List<Outbox.Frame> beforeHello = new ArrayList<>();
+    private boolean helloSent;
+    private long lastHeartbeatNanos;
+    private boolean heartbeatSeen;
+    private volatile boolean closed;
+
+    ChatSocket(String userId, String device, Outbox outbox, SyncReader reader, ScheduledExecutorService scheduler,
+               long heartbeatIntervalSeconds) {
+        this.userId = userId;
+        this.device = device;
+        this.outbox = outbox;
+        this.reader = reader;
+        this.scheduler = scheduler;
+        this.heartbeatIntervalSeconds = heartbeatIntervalSeconds;
+    }
+
+    /** A queue entry as the hub and reads carry it. */
+    static SyncDelivery.Entry entry(SyncEntry entry) {
+        return new SyncDelivery.Entry(entry.getSeq(), ChatFrames.message(ChatJson.entry(entry)),
+                entry.getMessage().getCreatedAt());
+    }
+
+    String userId() {
+        return userId;
+    }
+
+    String device() {
+        return device;
+    }
+
+    /** Starts the first read of the queue; call once the socket is registered for live entries. */
+    void open() {
+        scheduleRead(null, 0, 0);
+    }
+
+    void live(SyncDelivery.Entry entry) {
+        delivery.live(entry);
+    }
+
+    /** Any frame but a queue entry; those before {@code hello} wait for it. */
+    void push(String type, String text) {
+        final Outbox.Frame frame = new Outbox.Frame(type, text, null);
+        synchronized (helloLock) {
+            if (!helloSent) {
+                beforeHello.add(frame);
+                return;
+            }
+        }
+        outbox.offer(frame);
+    }
+
+    /** Whether a heartbeat now should reach the stream: at most one per {@link #HEARTBEAT_COALESCE}. */
+    synchronized boolean heartbeatDue(long nowNanos) {
+        if (heartbeatSeen && nowNanos - lastHeartbeatNanos < HEARTBEAT_COALESCE.toNanos()) {
+            return false;
+        }
+        heartbeatSeen = true;
+        lastHeartbeatNanos = nowNanos;
+        return true;
+    }
+
+    /** The socket closed: nothing more is sent or read. */
+    void closed() {
+        closed = true;
+        outbox.discard();
+    }
+
+    /** Closes the socket from this side. */
+    void close(int status, String reason) {
+        closed = true;
+        outbox.close(status, reason);
+    }
+
+    @Override
+    public void send(SyncDelivery.Entry entry) {
+        outbox.offer(new Outbox.Frame("message", entry.frame(), entry.createdAt()));
+    }
+
+    @Override
+    public void read(long after, int fruitless) {
+        // a gap that a read did not fill may be an entry still on its way to the store: wait a little longer each time
+        scheduleRead(after, fruitless == 0 ? 0 : 50L << Math.min(fruitless - 1, 5), 0);
+    }
+
+    private void scheduleRead(Long after, long delayMillis, int failures) {
+        if (closed) {
+            return;
+        }
+        scheduler.schedule(() -> reader.read(userId, device, after, READ_PAGE).whenComplete((page, error) -> {
+            if (closed) {
+                return;
+            }
+            if (error != null) {
+                readFailed(after, failures + 1, error);
+                return;
+            }
+            try {
+                readDone(after == null, page);
+            } catch (RuntimeException e) {
+                LOG.warn("Closing a socket of {}: its sync page could not be used", userId, e);
+                close(1011, "the sync queue could not be read");
+            }
+        }), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void readFailed(Long after, int failures, Throwable error) {
+        if (failures >= MAX_READ_FAILURES) {
+            LOG.warn("Closing a socket of {} after {} failed reads of its sync queue: {}", userId, failures,
+                    error.toString());
+            close(Outbox.TRY_AGAIN_LATER, "the sync queue cannot be read now; reconnect shortly");
+            return;
+        }
+        scheduleRead(after, Math.min(2_000L, 100L << failures), failures);
+    }
+
+    private void readDone(boolean first, JsonNode page) {
+        final List<SyncDelivery.Entry> entries = new ArrayList<>();
+        for (JsonNode entry : page.path("entries")) {
+            entries.add(new SyncDelivery.Entry(entry.get("seq").asLong(), ChatFrames.message(entry),
+                    Instant.parse(entry.get("createdAt").asText())));
+        }
+        final boolean more = page.path("hasMore").asBoolean(false);
+        if (first) {
+            final long cursor = page.path("cursor").asLong(0);
+            sayHello(cursor);
+            delivery.start(cursor);
+        }
+        delivery.read(entries, more);
+    }
+
+    private void sayHello(long cursor) {
+        synchronized (helloLock) {
+            outbox.offer(new Outbox.Frame("hello", ChatFrames.hello(device, cursor, heartbeatIntervalSeconds), null));
+            beforeHello.forEach(outbox::offer);
+            beforeHello.clear();
+            helloSent = true;
+        }
+    }
+}

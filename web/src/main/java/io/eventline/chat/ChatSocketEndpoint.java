@@ -1,0 +1,272 @@
+package io.eventline.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventline.auth.JwtAuth;
+import io.eventline.auth.Principal;
+import io.eventline.http.ApiRoute;
+import io.eventline.http.EventlineWeb;
+import io.eventline.http.ProblemException;
+import io.eventline.http.Problems;
+import io.eventline.http.SocketRoute;
+import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.operations.OperationOutcome;
+import io.eventline.operations.OperationStatus;
+import io.eventline.operations.WriteGateway;
+import io.eventline.platform.ChatSettings;
+import io.eventline.producers.EventProducer;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.websocket.WsCloseContext;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsContext;
+import io.javalin.websocket.WsErrorContext;
+import io.javalin.websocket.WsMessageContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /ws}: the chat socket. The upgrade is authenticated (a bearer token in the Authorization header or
+ * the {@code access_token} query parameter) and rate-limited like any route; a refused one is answered with a
+ * problem and never upgraded. Once open, the socket receives its user's sync queue after the device's cursor and
+ * then live entries, presence of contacts, channel changes and in-app notifications; it sends messages,
+ * heartbeats and acknowledgements.
+ */
+public final class ChatSocketEndpoint {
+    public static final String PATH = "/ws";
+    static final String TOKEN_PARAMETER = "access_token";
+    /** Frames as large as the largest message, JSON-escaped, and then some. */
+    static final long MAX_TEXT_MESSAGE_BYTES = 2L * EventlineWeb.MAX_BODY_BYTES;
+    /** Clients send a heartbeat every few seconds; a socket silent this long is gone. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Logger LOG = LoggerFactory.getLogger(ChatSocketEndpoint.class);
+    private static final String PRINCIPAL = "eventline.chat.principal";
+    private static final String DEVICE = "eventline.chat.device";
+
+    private final JwtAuth auth;
+    private final WriteGateway writes;
+    private final EventProducer producer;
+    private final SnowflakeIdGenerator ids;
+    private final ChatSettings settings;
+    private final LocalSockets local;
+    private final SyncReader reader;
+    private final ScheduledExecutorService scheduler;
+    private final ChatMetrics metrics;
+    private final Problems problems;
+    private final String instanceId;
+    private final Clock clock;
+    private final Map<String, ChatSocket> bySession = new ConcurrentHashMap<>();
+
+    public ChatSocketEndpoint(JwtAuth auth, WriteGateway writes, EventProducer producer, SnowflakeIdGenerator ids,
+                              ChatSettings settings, LocalSockets local, SyncReader reader,
+                              ScheduledExecutorService scheduler, ChatMetrics metrics, Problems problems,
+                              String instanceId, Clock clock) {
+        this.auth = auth;
+        this.writes = writes;
+        this.producer = producer;
+        this.ids = ids;
+        this.settings = settings;
+        this.local = local;
+        this.reader = reader;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.problems = problems;
+        this.instanceId = instanceId;
+        this.clock = clock;
+    }
+
+    /** The upgrade request, as a route: guarded, documented, and a 426 when it is not an upgrade. */
+    public ApiRoute route() {
+        return ApiRoute.api(HandlerType.GET, PATH, "chat",
+                "Open the chat socket (WebSocket; ?access_token= when no header can be sent, ?device=)",
+                this::upgrade).limitedPerIp();
+    }
+
+    public SocketRoute socket() {
+        return new SocketRoute(PATH, this::configure, MAX_TEXT_MESSAGE_BYTES, IDLE_TIMEOUT);
+    }
+
+    private void upgrade(Context ctx) {
+        if (ctx.header("Sec-WebSocket-Version") == null) {
+            throw new ProblemException(426, "upgrade-required", "Upgrade required",
+                    PATH + " is a WebSocket: send the upgrade headers", List.of(),
+                    Map.of("Upgrade", "websocket", "Connection", "Upgrade"));
+        }
+        final Principal principal = auth.authenticate(ctx, TOKEN_PARAMETER);
+        final String device = ctx.queryParam("device");
+        ctx.attribute(PRINCIPAL, principal);
+        ctx.attribute(DEVICE, device == null || device.isEmpty()
+                ? "web-" + UUID.randomUUID().toString().substring(0, 8) : ChatRequests.device(device, "/device"));
+    }
+
+    private void configure(WsConfig ws) {
+        ws.onConnect(this::connected);
+        ws.onMessage(this::received);
+        ws.onClose(this::closed);
+        ws.onError(this::failed);
+    }
+
+    private void connected(WsConnectContext ctx) {
+        final Principal principal = ctx.attribute(PRINCIPAL);
+        final String device = ctx.attribute(DEVICE);
+        final Outbox outbox = new Outbox(sink(ctx.session), this::sent);
+        final ChatSocket socket = new ChatSocket(principal.userId(), device, outbox, reader, scheduler,
+                settings.heartbeatInterval().toSeconds());
+        bySession.put(ctx.sessionId(), socket);
+        // registered before the first read of the queue, so no entry falls between that read and the live ones
+        local.add(socket);
+        signal(socket, PresenceSignalKind.CONNECTED);
+        socket.open();
+    }
+
+    private void received(WsMessageContext ctx) {
+        final ChatSocket socket = bySession.get(ctx.sessionId());
+        if (socket == null) {
+            return;
+        }
+        final JsonNode frame;
+        try {
+            frame = ChatFrames.parse(ctx.message());
+        } catch (ProblemException problem) {
+            metrics.frame(ChatMetrics.IN, ChatMetrics.INVALID);
+            error(socket, problem, null);
+            return;
+        }
+        final String type = frame.get("type").asText();
+        metrics.frame(ChatMetrics.IN, type);
+        try {
+            switch (type) {
+                case "send" -> send(socket, frame);
+                case "heartbeat" -> {
+                    if (socket.heartbeatDue(System.nanoTime())) {
+                        signal(socket, PresenceSignalKind.HEARTBEAT);
+                    }
+                }
+                case "ack" -> ack(socket, frame);
+                default -> throw new IllegalStateException("parse admits no frame type " + type);
+            }
+        } catch (ProblemException problem) {
+            error(socket, problem, textOf(frame, "clientMessageId"));
+        }
+    }
+
+    private void send(ChatSocket socket, JsonNode frame) {
+        final String channelId = textOf(frame, "channelId");
+        final ChatRequests.NewMessage message = ChatRequests.message(frame, settings.maxMessageChars());
+        if (!ChannelIds.isValid(channelId)) {
+            throw new ProblemException(404, "channel-not-found", "Not found", "no channel " + channelId);
+        }
+        final String eventId = ids.nextIdString();
+        writes.await(eventId, socket.userId(), ChatEvents.message(eventId, channelId, socket.userId(), message,
+                socket.device(), clock.instant())).whenComplete((outcome, error) -> {
+                    if (error != null) {
+                        LOG.warn("A message from a socket of {} was not stored", socket.userId(), error);
+                        error(socket, ProblemException.unavailable(
+                                "the message could not be stored; resend it with the same clientMessageId", 1),
+                                message.clientMessageId());
+                    } else {
+                        answer(socket, channelId, message.clientMessageId(), outcome);
+                    }
+                });
+    }
+
+    private void answer(ChatSocket socket, String channelId, String clientMessageId, OperationOutcome outcome) {
+        if (outcome.getStatus() == OperationStatus.ACCEPTED) {
+            final String ack;
+            try {
+                ack = ChatFrames.ack(clientMessageId, channelId, outcome.getResultJson());
+            } catch (IllegalStateException e) {
+                LOG.error("An accepted message's outcome could not be read", e);
+                error(socket, ProblemException.unavailable("the message's outcome could not be read; resend it "
+                        + "with the same clientMessageId", 1), clientMessageId);
+                return;
+            }
+            socket.push("ack", ack);
+        } else if (outcome.getStatus() == OperationStatus.REJECTED) {
+            error(socket, WriteGateway.problemOf(outcome), clientMessageId);
+        } else {
+            error(socket, ProblemException.unavailable("the message was not confirmed in time; resend it with the "
+                    + "same clientMessageId, which stores it once", 1), clientMessageId);
+        }
+    }
+
+    private void ack(ChatSocket socket, JsonNode frame) {
+        final long seq = ChatRequests.ackSeq(frame);
+        producer.send(ChatEvents.syncAck(null, socket.userId(), socket.device(), seq, clock.instant()))
+                .whenComplete((acked, error) -> {
+                    if (error != null) {
+                        error(socket, ProblemException.unavailable("the acknowledgement could not be stored; "
+                                + "send it again", 1), null);
+                    }
+                });
+    }
+
+    private void closed(WsCloseContext ctx) {
+        release(ctx);
+    }
+
+    private void failed(WsErrorContext ctx) {
+        LOG.debug("A chat socket failed", ctx.error());
+        release(ctx);
+    }
+
+    private void release(WsContext ctx) {
+        final ChatSocket socket = bySession.remove(ctx.sessionId());
+        if (socket == null) {
+            return;
+        }
+        socket.closed();
+        local.remove(socket);
+        signal(socket, PresenceSignalKind.DISCONNECTED);
+    }
+
+    private void signal(ChatSocket socket, PresenceSignalKind kind) {
+        producer.send(ChatEvents.presence(socket.userId(), kind, socket.device(), instanceId, clock.instant()))
+                .whenComplete((acked, error) -> {
+                    if (error != null) {
+                        LOG.warn("A {} signal of {} was not stored: {}", kind, socket.userId(), error.toString());
+                    }
+                });
+    }
+
+    private void error(ChatSocket socket, ProblemException problem, String clientMessageId) {
+        final ObjectNode body = problems.body(problem, PATH);
+        socket.push("error", ChatFrames.error(body, clientMessageId));
+    }
+
+    private void sent(Outbox.Frame frame) {
+        metrics.frame(ChatMetrics.OUT, frame.type());
+        if (frame.createdAt() != null) {
+            metrics.delivered(frame.createdAt(), clock.instant());
+        }
+    }
+
+    private static String textOf(JsonNode frame, String field) {
+        final JsonNode value = frame.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static Outbox.Sink sink(Session session) {
+        return new Outbox.Sink() {
+            @Override
+            public void send(String text, Runnable sent, java.util.function.Consumer<Throwable> failed) {
+                session.sendText(text, Callback.from(sent, failed));
+            }
+
+            @Override
+            public void close(int status, String reason) {
+                session.close(status, reason, Callback.NOOP);
+            }
+        };
+    }
+}
