@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A fully embedded instance (its own broker, registry and state) is killed with SIGKILL while a few hundred
  * notifications are on their way to an in-test SMS stand-in, and started again on the same data directory, ports
- * and instance ID. It keeps every link and alias it acknowledged; every notification still arrives, only the
+ * and instance ID. It keeps every link, alias and chat message it acknowledged; every notification still arrives, only the
  * senders' batch in flight at the kill arrives twice, and the dedupe of requests survives the kill. One process
  * life serves both checks: each start of an embedded instance takes tens of seconds.
  */
@@ -55,6 +55,7 @@ class KillNineDurabilityTest {
     /** The senders' batch, i.e. transaction (SenderConfig.of): the documented window for a repeated call. */
     private static final int SENDER_BATCH = 50;
     private static final int REPOSTED = 20;
+    private static final int CHAT_MESSAGES = 20;
     /** Each SMS call takes at least this long, so that a batch is still in flight when the process dies. */
     private static final int STAND_IN_DELAY_MS = 100;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
@@ -111,6 +112,19 @@ class KillNineDurabilityTest {
                 "{\"phone\":\"" + phone + "\"}"));
         assertThat(contact.statusCode()).as(contact.body()).isEqualTo(200);
         final String run = UUID.randomUUID().toString().substring(0, 8);
+        // and chat messages it acknowledged
+        final String bob = "k9-bob-" + run;
+        final HttpResponse<String> channel = first.post("/api/v1/channels", alice,
+                "{\"type\":\"direct\",\"members\":[\"" + bob + "\"]}");
+        assertThat(channel.statusCode()).as(channel.body()).isEqualTo(201);
+        final String channelId = JSON.readTree(channel.body()).get("channelId").asText();
+        final List<String> messageIds = new ArrayList<>();
+        for (int n = 0; n < CHAT_MESSAGES; n++) {
+            final HttpResponse<String> sent = first.post("/api/v1/channels/" + channelId + "/messages", alice,
+                    chatMessage(run, n));
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
+            messageIds.add(JSON.readTree(sent.body()).get("messageId").asText());
+        }
 
         // When: 300 notifications are requested, and the process is killed once about a third reached the provider
         requestAll(first, user, template, run);
@@ -140,6 +154,27 @@ class KillNineDurabilityTest {
                 link("https://example.com/someone-else/" + UUID.randomUUID(), alias)));
         assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
         assertThat(JSON.readTree(taken.body()).get("type").asText()).endsWith("/code-taken");
+
+        // And: the acknowledged chat messages are in the history, in order, and each once in bob's sync queue
+        final HttpResponse<String> history = awaitSettled(() -> restarted.get("/api/v1/channels/" + channelId
+                + "/messages?limit=100", "Authorization", "Bearer " + token(bob)));
+        assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+        final List<String> stored = new ArrayList<>();
+        // history pages newest first
+        JSON.readTree(history.body()).get("messages")
+                .forEach(message -> stored.add(0, message.get("messageId").asText()));
+        assertThat(stored).isEqualTo(messageIds);
+        final HttpResponse<String> sync = awaitSettled(() -> restarted.get("/api/v1/me/sync?device=k9&after=0",
+                "Authorization", "Bearer " + token(bob)));
+        assertThat(sync.statusCode()).as(sync.body()).isEqualTo(200);
+        final List<String> synced = new ArrayList<>();
+        JSON.readTree(sync.body()).get("entries").forEach(entry -> synced.add(entry.get("messageId").asText()));
+        assertThat(synced).isEqualTo(messageIds);
+        // and a resend of the last one is recognised, not stored again
+        final HttpResponse<String> resent = awaitSettled(() -> restarted.post("/api/v1/channels/" + channelId
+                + "/messages", alice, chatMessage(run, CHAT_MESSAGES - 1)));
+        assertThat(resent.statusCode()).as(resent.body()).isEqualTo(200);
+        assertThat(JSON.readTree(resent.body()).get("messageId").asText()).isEqualTo(messageIds.get(CHAT_MESSAGES - 1));
 
         // And: every notification reached the provider
         final long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -234,6 +269,10 @@ class KillNineDurabilityTest {
             Thread.sleep(200);
         }
         throw new AssertionError(eventId + " was not sent within " + DEADLINE + "; last answer: " + last);
+    }
+
+    private static String chatMessage(String run, int n) {
+        return "{\"text\":\"durable " + n + "\",\"clientMessageId\":\"k9-" + run + "-" + n + "\"}";
     }
 
     private static String link(String url, String alias) {
