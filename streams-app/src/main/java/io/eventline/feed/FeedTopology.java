@@ -5,6 +5,7 @@ import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.platform.FeedSettings;
 import io.eventline.serde.EventSerdes;
+import io.eventline.streams.TypedSinks;
 import io.eventline.topics.Topic;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -16,7 +17,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -95,28 +95,22 @@ public final class FeedTopology {
     /** Sends each output of a step to its topic by type. */
     private static void route(KStream<String, Object> out, String prefix, EventSerdes serdes) {
         final BranchedKStream<String, Object> split = out.split(Named.as(prefix));
-        sink(split, prefix, "outcome", OperationOutcome.class, OperationTopics.OUTCOMES, serdes);
-        sink(split, prefix, "delivery", FeedDelivery.class, FeedTopics.DELIVERIES, serdes);
-        sink(split, prefix, "graph", GraphChange.class, FeedTopics.GRAPH_CHANGES, serdes);
+        TypedSinks.sink(split, prefix, "outcome", OperationOutcome.class, OperationTopics.OUTCOMES, serdes);
+        TypedSinks.sink(split, prefix, "delivery", FeedDelivery.class, FeedTopics.DELIVERIES, serdes);
+        TypedSinks.sink(split, prefix, "graph", GraphChange.class, FeedTopics.GRAPH_CHANGES, serdes);
         split.branch((key, value) -> value instanceof PostChange change && change.getKind() == PostChangeKind.STORED,
                 Branched.withConsumer(stream -> stream.mapValues(value -> (PostChange) value)
-                        .to(FeedTopics.STORED_POSTS.name(), produced(FeedTopics.STORED_POSTS, serdes, prefix)),
+                        .to(FeedTopics.STORED_POSTS.name(),
+                                TypedSinks.produced(FeedTopics.STORED_POSTS, serdes, prefix)),
                         "stored"));
         split.branch((key, value) -> value instanceof PostChange,
                 Branched.withConsumer(stream -> stream.mapValues(value -> (PostChange) value)
-                        .to(FeedTopics.DELETED_POSTS.name(), produced(FeedTopics.DELETED_POSTS, serdes, prefix)),
+                        .to(FeedTopics.DELETED_POSTS.name(),
+                                TypedSinks.produced(FeedTopics.DELETED_POSTS, serdes, prefix)),
                         "deleted"));
         tableSink(split, prefix, FeedTopics.CELEBRITY_POSTS, serdes);
         tableSink(split, prefix, FeedTopics.CELEBRITIES, serdes);
         split.noDefaultBranch();
-    }
-
-    private static <V extends SpecificRecord> void sink(BranchedKStream<String, Object> split, String prefix,
-                                                        String name, Class<V> type, Topic<V> topic,
-                                                        EventSerdes serdes) {
-        split.branch((key, value) -> type.isInstance(value), Branched.withConsumer(stream -> stream
-                .mapValues(type::cast, Named.as(prefix + name + "-cast"))
-                .to(topic.name(), produced(topic, serdes, prefix)), name));
     }
 
     private static <V extends SpecificRecord> void tableSink(BranchedKStream<String, Object> split, String prefix,
@@ -126,13 +120,7 @@ public final class FeedTopology {
                 Branched.withConsumer(stream -> stream
                         .mapValues(value -> topic.valueType().cast(((TableWrite) value).value()),
                                 Named.as(prefix + name + "-value"))
-                        .to(topic.name(), produced(topic, serdes, prefix)), name));
-    }
-
-    private static <V extends SpecificRecord> Produced<String, V> produced(Topic<V> topic, EventSerdes serdes,
-                                                                          String prefix) {
-        return Produced.with(Serdes.String(), serdes.of(topic.valueType()))
-                .withName(prefix + topic.name().replace('.', '-') + "-sink");
+                        .to(topic.name(), TypedSinks.produced(topic, serdes, prefix)), name));
     }
 
     private static void addStores(StreamsBuilder builder, EventSerdes serdes) {

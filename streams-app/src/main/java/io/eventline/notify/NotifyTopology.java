@@ -7,11 +7,9 @@ import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.platform.NotifySettings;
 import io.eventline.serde.EventSerdes;
-import io.eventline.topics.Topic;
+import io.eventline.streams.TypedSinks;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -102,9 +100,9 @@ public final class NotifyTopology {
                 .to((key, delivery, context) -> NotifyTopics.of(delivery.getProvider()).name(),
                         Produced.with(Serdes.String(), serdes.of(NotificationDelivery.class))
                                 .withName("notify-delivery-sink")), "delivery"));
-        sink(out, "status", DeliveryStatusChanged.class, NotifyTopics.STATUS, serdes);
-        sink(out, "inapp", InboxEntry.class, NotifyTopics.INAPP, serdes);
-        sink(out, "dead-letter", NotificationDeadLettered.class, NotifyTopics.DEAD_LETTERS, serdes);
+        TypedSinks.sink(out, "notify-", "status", DeliveryStatusChanged.class, NotifyTopics.STATUS, serdes);
+        TypedSinks.sink(out, "notify-", "inapp", InboxEntry.class, NotifyTopics.INAPP, serdes);
+        TypedSinks.sink(out, "notify-", "dead-letter", NotificationDeadLettered.class, NotifyTopics.DEAD_LETTERS, serdes);
         out.noDefaultBranch();
 
         builder.stream(NotifyTopics.RECIPIENTS.name(), Consumed.with(Serdes.String(), serdes.of(RecipientChange.class))
@@ -117,13 +115,5 @@ public final class NotifyTopology {
         builder.stream(NotifyTopics.STATUS.name(), Consumed.with(Serdes.String(), serdes.of(DeliveryStatusChanged.class))
                         .withName("notify-status-source"))
                 .process(StatusKeeper::new, Named.as("notify-keep-status"), NotifyStores.STATUS);
-    }
-
-    private static <V extends SpecificRecord> void sink(BranchedKStream<String, Object> split, String name,
-                                                        Class<V> type, Topic<V> topic, EventSerdes serdes) {
-        split.branch((key, value) -> type.isInstance(value), Branched.withConsumer(stream -> stream
-                .mapValues(type::cast, Named.as("notify-as-" + name))
-                .to(topic.name(), Produced.with(Serdes.String(), serdes.of(type)).withName("notify-" + name + "-sink")),
-                name));
     }
 }
