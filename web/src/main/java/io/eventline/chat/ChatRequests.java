@@ -3,6 +3,7 @@ package io.eventline.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventline.auth.Users;
 import io.eventline.http.ProblemException;
+import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException.FieldError;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -41,7 +42,7 @@ final class ChatRequests {
      */
     static NewChannel channel(JsonNode body, String creator, int maxGroupMembers) {
         final List<FieldError> errors = new ArrayList<>();
-        final String type = text(body, "type", errors);
+        final String type = JsonBodies.requiredText(body, "type", errors);
         final List<String> members = members(body.get("members"), errors);
         final boolean direct = "direct".equals(type);
         if (type != null && !direct && !"group".equals(type)) {
@@ -77,7 +78,7 @@ final class ChatRequests {
      */
     static NewMessage message(JsonNode body, int maxChars) {
         final List<FieldError> errors = new ArrayList<>();
-        final String text = text(body, "text", errors);
+        final String text = JsonBodies.requiredText(body, "text", errors);
         if (text != null) {
             final int chars = text.codePointCount(0, text.length());
             if (chars > maxChars) {
@@ -89,7 +90,7 @@ final class ChatRequests {
                 errors.add(new FieldError("/text", "must not be empty"));
             }
         }
-        final String clientMessageId = text(body, "clientMessageId", errors);
+        final String clientMessageId = JsonBodies.requiredText(body, "clientMessageId", errors);
         if (clientMessageId != null && (clientMessageId.isEmpty()
                 || clientMessageId.codePointCount(0, clientMessageId.length()) > MAX_CLIENT_MESSAGE_ID_CHARS
                 || !ChatKeys.usable(clientMessageId) || clientMessageId.chars().anyMatch(Character::isISOControl))) {
@@ -195,7 +196,7 @@ final class ChatRequests {
     }
 
     private static String name(JsonNode body, List<FieldError> errors) {
-        final String name = text(body, "name", errors);
+        final String name = JsonBodies.requiredText(body, "name", errors);
         if (name == null) {
             return null;
         }
@@ -206,19 +207,6 @@ final class ChatRequests {
             return null;
         }
         return trimmed;
-    }
-
-    private static String text(JsonNode body, String field, List<FieldError> errors) {
-        final JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            errors.add(new FieldError("/" + field, "is required"));
-            return null;
-        }
-        if (!value.isTextual()) {
-            errors.add(new FieldError("/" + field, "must be a string"));
-            return null;
-        }
-        return value.asText();
     }
 
     private static long parseId(String raw) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import io.eventline.http.ProblemException.FieldError;
 import java.util.List;
 
 /** Reads request bodies as JSON objects, turning malformed input into 400 problems. */
@@ -58,5 +59,22 @@ public final class JsonBodies {
         }
         throw ProblemException.badRequest("limit must be an integer from 1 to 100",
                 List.of(new ProblemException.FieldError("/limit", "must be an integer from 1 to 100")));
+    }
+
+    /**
+     * The string field {@code field} of {@code body}; null, with the defect added to {@code errors}, if it is
+     * missing or not a string.
+     */
+    public static String requiredText(JsonNode body, String field, List<FieldError> errors) {
+        final JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            errors.add(new FieldError("/" + field, "is required"));
+            return null;
+        }
+        if (!value.isTextual()) {
+            errors.add(new FieldError("/" + field, "must be a string"));
+            return null;
+        }
+        return value.asText();
     }
 }

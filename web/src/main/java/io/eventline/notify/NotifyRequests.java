@@ -3,6 +3,7 @@ package io.eventline.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventline.auth.Users;
 import io.eventline.http.ProblemException;
+import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException.FieldError;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,15 +29,15 @@ final class NotifyRequests {
     /** The fields of a notification request, as a service posts them. */
     static NotificationRequested notification(JsonNode body, String requestedBy, Instant now) {
         final List<FieldError> errors = new ArrayList<>();
-        final String eventId = text(body, "eventId", errors);
+        final String eventId = JsonBodies.requiredText(body, "eventId", errors);
         if (eventId != null && (eventId.isEmpty() || eventId.length() > NotificationProcessor.MAX_EVENT_ID_LENGTH)) {
             errors.add(new FieldError("/eventId", "must be 1-" + NotificationProcessor.MAX_EVENT_ID_LENGTH + " characters"));
         }
-        final String userId = text(body, "userId", errors);
+        final String userId = JsonBodies.requiredText(body, "userId", errors);
         if (userId != null && !Users.isValidId(userId)) {
             errors.add(new FieldError("/userId", "must be 1-128 characters without control characters"));
         }
-        final String template = text(body, "template", errors);
+        final String template = JsonBodies.requiredText(body, "template", errors);
         if (template != null && !TEMPLATE_NAME.matcher(template).matches()) {
             errors.add(new FieldError("/template", "must match " + TEMPLATE_NAME.pattern()));
         }
@@ -62,7 +63,7 @@ final class NotifyRequests {
         if (!Users.isValidId(deviceId)) {
             errors.add(new FieldError("/deviceId", "must be 1-128 characters without control characters"));
         }
-        final String platform = text(body, "platform", errors);
+        final String platform = JsonBodies.requiredText(body, "platform", errors);
         DevicePlatform parsed = null;
         if ("ios".equals(platform)) {
             parsed = DevicePlatform.IOS;
@@ -71,7 +72,7 @@ final class NotifyRequests {
         } else if (platform != null) {
             errors.add(new FieldError("/platform", "must be ios or android"));
         }
-        final String token = text(body, "token", errors);
+        final String token = JsonBodies.requiredText(body, "token", errors);
         if (token != null && (token.isBlank() || token.length() > MAX_TOKEN_LENGTH
                 || token.chars().anyMatch(Character::isISOControl))) {
             errors.add(new FieldError("/token", "must be 1-" + MAX_TOKEN_LENGTH + " printable characters"));
@@ -185,19 +186,6 @@ final class NotifyRequests {
             }
         }
         return channels;
-    }
-
-    static String text(JsonNode body, String field, List<FieldError> errors) {
-        final JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            errors.add(new FieldError("/" + field, "is required"));
-            return null;
-        }
-        if (!value.isTextual()) {
-            errors.add(new FieldError("/" + field, "must be a string"));
-            return null;
-        }
-        return value.asText();
     }
 
     private static String optionalText(JsonNode body, String field, List<FieldError> errors) {
