@@ -24,6 +24,6 @@ public record ChatSettings(int maxGroupMembers, int maxMessageChars, Duration hi
     /** The defaults, as documented. */
     public static ChatSettings defaults() {
         return new ChatSettings(100, 100_000, Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 20, Duration.ofMillis(20));
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 20, Duration.ofMillis(100));
     }
 }

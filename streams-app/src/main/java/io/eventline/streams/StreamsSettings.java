@@ -64,7 +64,8 @@ public final class StreamsSettings {
     /**
      * Properties of the chat application ({@code <id>-chat}): exactly-once, so a message's ID, its place in the
      * history and its entries in members' sync queues are committed together and a replay never mints a second
-     * ID; the commit interval is short because a message reaches sockets only once committed.
+     * ID; a message reaches its members' queues only once the channel's step committed, so the interval is
+     * shorter than the notification application's.
      */
     public static Properties chat(EventlineConfig config, String bootstrapServers) {
         final Properties props = exactlyOnce(config, bootstrapServers, CHAT_SUFFIX,

@@ -36,6 +36,7 @@ final class ChatSocket implements SyncDelivery.Socket {
     private boolean helloSent;
     private long lastHeartbeatNanos;
     private boolean heartbeatSeen;
+    private long heldAck = -1;
     private volatile boolean closed;
 
     ChatSocket(String userId, String device, Outbox outbox, SyncReader reader, ScheduledExecutorService scheduler,
@@ -91,6 +92,23 @@ final class ChatSocket implements SyncDelivery.Socket {
         heartbeatSeen = true;
         lastHeartbeatNanos = nowNanos;
         return true;
+    }
+
+    /**
+     * Holds the device's acknowledgement of {@code seq}; true when none was held, so the caller schedules
+     * {@link #takeAck()}. Cursors only move forward, so of the acknowledgements in between only the highest counts.
+     */
+    synchronized boolean holdAck(long seq) {
+        final boolean first = heldAck < 0;
+        heldAck = Math.max(heldAck, seq);
+        return first;
+    }
+
+    /** The acknowledgement held since the last call; -1 when there is none. */
+    synchronized long takeAck() {
+        final long seq = heldAck;
+        heldAck = -1;
+        return seq;
     }
 
     /** The socket closed: nothing more is sent or read. */

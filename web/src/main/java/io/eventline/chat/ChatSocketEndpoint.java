@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -49,6 +50,8 @@ public final class ChatSocketEndpoint {
     static final long MAX_TEXT_MESSAGE_BYTES = 2L * EventlineWeb.MAX_BODY_BYTES;
     /** Clients send a heartbeat every few seconds; a socket silent this long is gone. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a device's acknowledgement waits for later ones before it is stored. */
+    static final Duration ACK_LINGER = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(ChatSocketEndpoint.class);
     private static final String PRINCIPAL = "eventline.chat.principal";
     private static final String DEVICE = "eventline.chat.device";
@@ -201,7 +204,17 @@ public final class ChatSocketEndpoint {
     }
 
     private void ack(ChatSocket socket, JsonNode frame) {
-        final long seq = ChatRequests.ackSeq(frame);
+        if (socket.holdAck(ChatRequests.ackSeq(frame))) {
+            scheduler.schedule(() -> flushAck(socket), ACK_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Sends the socket's held acknowledgement, if any: one record per device and linger, not one per message. */
+    private void flushAck(ChatSocket socket) {
+        final long seq = socket.takeAck();
+        if (seq < 0) {
+            return;
+        }
         producer.send(ChatEvents.syncAck(null, socket.userId(), socket.device(), seq, clock.instant()))
                 .whenComplete((acked, error) -> {
                     if (error != null) {
@@ -227,6 +240,7 @@ public final class ChatSocketEndpoint {
         }
         socket.closed();
         local.remove(socket);
+        flushAck(socket);
         signal(socket, PresenceSignalKind.DISCONNECTED);
     }
 
