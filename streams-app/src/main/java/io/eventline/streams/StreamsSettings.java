@@ -68,10 +68,7 @@ public final class StreamsSettings {
      * shorter than the notification application's.
      */
     public static Properties chat(EventlineConfig config, String bootstrapServers) {
-        final Properties props = exactlyOnce(config, bootstrapServers, CHAT_SUFFIX,
-                (int) config.chat().commitInterval().toMillis());
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
-        return props;
+        return exactlyOnce(config, bootstrapServers, CHAT_SUFFIX, (int) config.chat().commitInterval().toMillis());
     }
 
     /** A second application beside the main one: its own ID ({@code <id><suffix>}), one thread, exactly-once. */

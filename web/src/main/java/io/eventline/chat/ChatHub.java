@@ -48,7 +48,6 @@ public final class ChatHub implements AutoCloseable {
         // safe because a user's partition numbers entries from committed input only, in its order: an aborted
         // entry comes back after the replay with the same seq and message, and sockets drop it as already sent.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.sockets = sockets;
         this.userEvents = AvroSerde.forValue(registry, ChatUserEvent.class);
