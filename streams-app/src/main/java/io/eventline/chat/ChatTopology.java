@@ -29,7 +29,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Chat as its own exactly-once application. A channel's partition owns its members, its history and the
+ * Chat, in the exactly-once application beside notifications. A channel's partition owns its members, its history and the
  * assignment of message IDs; it fans each message out to the members' partitions, one record per partition.
  * A user's partition owns the user's sync queue (numbered by a per-user seq), channel views with read markers
  * and unread counts, device cursors and presence; what the user's sockets must hear goes to
@@ -49,12 +49,14 @@ public final class ChatTopology {
     public static Topology build(ChatSettings settings, int partitions, SnowflakeIdGenerator ids, EventSerdes serdes,
                                  Properties streamsProperties) {
         final StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, settings, ids, new Partitions(partitions), serdes);
+        addTo(builder, settings, partitions, ids, serdes);
         return builder.build(streamsProperties);
     }
 
-    static void addTo(StreamsBuilder builder, ChatSettings settings, SnowflakeIdGenerator ids, Partitions partitions,
-                      EventSerdes serdes) {
+    /** Adds chat's stores and steps to {@code builder}; see {@link #build}. */
+    public static void addTo(StreamsBuilder builder, ChatSettings settings, int partitionCount, SnowflakeIdGenerator ids,
+                             EventSerdes serdes) {
+        final Partitions partitions = new Partitions(partitionCount);
         addStores(builder, settings, serdes);
         final String[] channelStores = {ChatStores.CHANNELS, ChatStores.HISTORY, ChatStores.HISTORY_EXPIRY,
                 ChatStores.SENDS};

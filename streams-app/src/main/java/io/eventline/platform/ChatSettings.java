@@ -14,16 +14,14 @@ import java.time.Duration;
  * @param offlineAfter       a user without a heartbeat this long is offline
  * @param presencePushMaxGroup groups up to this size push presence changes to their members; larger ones are
  *                           read on demand
- * @param commitInterval     how often the chat application commits, which bounds how long a message waits to
- *                           become visible
  */
 public record ChatSettings(int maxGroupMembers, int maxMessageChars, Duration historyRetention,
                            Duration syncRetention, Duration dedupeRetention, Duration heartbeatInterval,
-                           Duration offlineAfter, int presencePushMaxGroup, Duration commitInterval) {
+                           Duration offlineAfter, int presencePushMaxGroup) {
 
     /** The defaults, as documented. */
     public static ChatSettings defaults() {
         return new ChatSettings(100, 100_000, Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 20, Duration.ofMillis(100));
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 20);
     }
 }

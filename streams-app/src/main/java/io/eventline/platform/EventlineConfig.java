@@ -84,7 +84,6 @@ public record EventlineConfig(
         d.put("EVENTLINE_CHAT_HISTORY_RETENTION", "P365D");
         d.put("EVENTLINE_CHAT_SYNC_RETENTION", "P30D");
         d.put("EVENTLINE_CHAT_DEDUPE_RETENTION", "P1D");
-        d.put("EVENTLINE_CHAT_COMMIT_INTERVAL", "PT0.1S");
         d.put("EVENTLINE_PRESENCE_HEARTBEAT_INTERVAL", "PT5S");
         d.put("EVENTLINE_PRESENCE_OFFLINE_AFTER", "PT30S");
         d.put("EVENTLINE_PRESENCE_PUSH_MAX_GROUP", "20");
@@ -177,8 +176,7 @@ public record EventlineConfig(
                         duration(v, "EVENTLINE_CHAT_DEDUPE_RETENTION"),
                         duration(v, "EVENTLINE_PRESENCE_HEARTBEAT_INTERVAL"),
                         duration(v, "EVENTLINE_PRESENCE_OFFLINE_AFTER"),
-                        intIn(v, "EVENTLINE_PRESENCE_PUSH_MAX_GROUP", 0, 10_000),
-                        duration(v, "EVENTLINE_CHAT_COMMIT_INTERVAL")));
+                        intIn(v, "EVENTLINE_PRESENCE_PUSH_MAX_GROUP", 0, 10_000)));
         if (!config.rateLimit().domain().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_RATELIMIT_DOMAIN must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.rateLimit().domain() + "'");

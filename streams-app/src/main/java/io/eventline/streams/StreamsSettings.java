@@ -53,43 +53,27 @@ public final class StreamsSettings {
     }
 
     /**
-     * Properties of the notification application: its own application ID ({@code <id>-notify}), one stream thread,
-     * and exactly-once processing, so that the memory of a request and the deliveries it produced are committed
-     * together; the short commit interval bounds how long its output waits to become visible.
+     * Properties of the exactly-once application, which runs notifications and chat: its own application ID
+     * ({@code <id>-notify}, the name it had while notifications were its only domain, so their state carries
+     * over), one stream thread, and exactly-once processing. So the memory of a notification request and the
+     * deliveries it produced commit together, and so do a chat message's ID, its place in the history and its
+     * fan-out, and a replay never mints a second ID. The short commit interval bounds how long output waits to
+     * become visible.
      */
     public static Properties notifications(EventlineConfig config, String bootstrapServers) {
-        return exactlyOnce(config, bootstrapServers, NOTIFY_SUFFIX, 100);
-    }
-
-    /**
-     * Properties of the chat application ({@code <id>-chat}): exactly-once, so a message's ID, its place in the
-     * history and its entries in members' sync queues are committed together and a replay never mints a second
-     * ID; a message reaches its members' queues only once the channel's step committed, so the interval is
-     * shorter than the notification application's.
-     */
-    public static Properties chat(EventlineConfig config, String bootstrapServers) {
-        return exactlyOnce(config, bootstrapServers, CHAT_SUFFIX, (int) config.chat().commitInterval().toMillis());
-    }
-
-    /** A second application beside the main one: its own ID ({@code <id><suffix>}), one thread, exactly-once. */
-    private static Properties exactlyOnce(EventlineConfig config, String bootstrapServers, String suffix,
-                                          int commitIntervalMs) {
         final Properties props = of(config, bootstrapServers);
-        final String applicationId = config.applicationId() + suffix;
+        final String applicationId = config.applicationId() + NOTIFY_SUFFIX;
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId + "-" + config.instanceId());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                 applicationId + "-" + config.instanceId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         return props;
     }
 
-    /** The chat application's ID is the main one's with this suffix. */
-    public static final String CHAT_SUFFIX = "-chat";
-
-    /** The notification application's ID is the main one's with this suffix. */
+    /** The exactly-once application's ID is the main one's with this suffix. */
     public static final String NOTIFY_SUFFIX = "-notify";
 
     /** The port a URL reaches, explicit or the scheme's default; how {@code application.server} names it. */

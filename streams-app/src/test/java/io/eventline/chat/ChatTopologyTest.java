@@ -110,7 +110,7 @@ class ChatTopologyTest {
 
     private static ChatSettings settings(Duration historyRetention) {
         return new ChatSettings(100, 1_000, historyRetention, Duration.ofDays(30), Duration.ofDays(1),
-                Duration.ofSeconds(5), OFFLINE_AFTER, PRESENCE_PUSH_MAX_GROUP, Duration.ofMillis(20));
+                Duration.ofSeconds(5), OFFLINE_AFTER, PRESENCE_PUSH_MAX_GROUP);
     }
 
     /** A generator on the test's clock, shifted by {@code offsetMillis}. */

@@ -8,7 +8,6 @@ import io.eventline.chat.ChatMetrics;
 import io.eventline.chat.ChatRoutes;
 import io.eventline.chat.ChatSocketEndpoint;
 import io.eventline.chat.ChatTopics;
-import io.eventline.chat.ChatTopology;
 import io.eventline.chat.LocalSockets;
 import io.eventline.chat.SocketLocator;
 import io.eventline.chat.SyncReader;
@@ -33,7 +32,6 @@ import io.eventline.notify.NotificationTemplate;
 import io.eventline.notify.NotifyRoutes;
 import io.eventline.notify.NotifyStores;
 import io.eventline.notify.NotifyTopics;
-import io.eventline.notify.NotifyTopology;
 import io.eventline.notify.UnsubscribeLinks;
 import io.eventline.operations.OperationRoutes;
 import io.eventline.operations.OperationTopics;
@@ -63,6 +61,7 @@ import io.eventline.shorturl.ShortUrlRoutes;
 import io.eventline.shorturl.ShortUrlTopics;
 import io.eventline.shorturl.ShortUrlTopology;
 import io.eventline.streams.EventlineTopology;
+import io.eventline.streams.ExactlyOnceTopology;
 import io.eventline.streams.StreamsSettings;
 import io.eventline.topics.Topic;
 import io.javalin.Javalin;
@@ -176,12 +175,9 @@ public final class Platform implements AutoCloseable {
                 streamsProps), streamsProps, admin);
         streams = main.streams();
         final UnsubscribeLinks unsubscribe = new UnsubscribeLinks(config.publicUrl(), jwtSecret);
-        final Properties notifyProps = StreamsSettings.notifications(config, bootstrap);
-        final Readiness.App notifications = startStreams(NotifyTopology.build(config.notifications(), unsubscribe,
-                serdes, notifyProps), notifyProps, admin);
-        final Properties chatProps = StreamsSettings.chat(config, bootstrap);
-        final Readiness.App chat = startStreams(ChatTopology.build(config.chat(), config.topicPartitions(), ids,
-                serdes, chatProps), chatProps, admin);
+        final Properties exactlyOnceProps = StreamsSettings.notifications(config, bootstrap);
+        final Readiness.App exactlyOnce = startStreams(ExactlyOnceTopology.build(config.notifications(), unsubscribe,
+                config.chat(), config.topicPartitions(), ids, serdes, exactlyOnceProps), exactlyOnceProps, admin);
 
         final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(bootstrap,
                 "eventline-outcomes-" + config.instanceId(),
@@ -192,7 +188,7 @@ public final class Platform implements AutoCloseable {
                 "eventline-decisions-" + config.instanceId(), registry, RateLimitTopics.DECISIONS, decision -> true);
         decisions.start(Duration.ofSeconds(60));
         started.add(decisions);
-        // the chat application is exactly-once: an answer must never report what an aborted transaction undid
+        // chat is exactly-once: an answer must never report what an aborted transaction undid
         final ReplyListener<OperationOutcome> chatOutcomes = ReplyListener.committedOutcomes(bootstrap,
                 "eventline-chat-outcomes-" + config.instanceId(), registry);
         chatOutcomes.start(Duration.ofSeconds(60));
@@ -205,7 +201,7 @@ public final class Platform implements AutoCloseable {
         final ScheduledExecutorService metricsRefresh = Executors.newSingleThreadScheduledExecutor(
                 daemonThreads("streams-metrics"));
         started.add(metricsRefresh::shutdownNow);
-        for (Readiness.App app : List.of(main, notifications, chat)) {
+        for (Readiness.App app : List.of(main, exactlyOnce)) {
             final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(app.streams(), List.of(),
                     metricsRefresh, STREAMS_METRICS_REFRESH);
             streamsMetrics.bindTo(meters);
@@ -222,17 +218,15 @@ public final class Platform implements AutoCloseable {
                 RetryPolicy.of(notifySettings.maxAttempts(), tiers.get(0), tiers.toArray(Duration[]::new)), meters,
                 clock);
         started.add(senders);
-        readiness = new Readiness(List.of(main, notifications, chat), senders::isRunning);
+        readiness = new Readiness(List.of(main, exactlyOnce), senders::isRunning);
 
         final ObjectMapper json = Json.mapper();
         final URI advertised = URI.create(config.advertisedUrl());
         final HostInfo self = new HostInfo(advertised.getHost(), StreamsSettings.effectivePort(advertised));
         final HttpClient forwarding = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         final QueryRouter router = new QueryRouter(streams, self, forwarding, Duration.ofSeconds(5), main.catchUp());
-        final QueryRouter notifyRouter = new QueryRouter(notifications.streams(), self, forwarding,
-                Duration.ofSeconds(5), notifications.catchUp());
-        final QueryRouter chatRouter = new QueryRouter(chat.streams(), self, forwarding, Duration.ofSeconds(5),
-                chat.catchUp());
+        final QueryRouter exactlyOnceRouter = new QueryRouter(exactlyOnce.streams(), self, forwarding,
+                Duration.ofSeconds(5), exactlyOnce.catchUp());
         final ExecutorService responders = Executors.newFixedThreadPool(RESPONDER_THREADS, daemonThreads("responder"));
         started.add(responders::shutdownNow);
         final Problems problems = new Problems(json);
@@ -248,10 +242,10 @@ public final class Platform implements AutoCloseable {
                 .routes());
         routes.addAll(new FeedRoutes(writes, router, new BatchLookup(router, json), producer, ids, json, config.feed(),
                 clock).routes());
-        routes.addAll(new NotifyRoutes(writes, notifyRouter, new GlobalView<>(notifications.streams(),
+        routes.addAll(new NotifyRoutes(writes, exactlyOnceRouter, new GlobalView<>(exactlyOnce.streams(),
                 NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders).routes());
-        routes.addAll(new ChatRoutes(chatWrites, chatRouter, producer, ids, config.chat(),
-                new SocketLocator(chat.streams(), self, advertised), config.instanceId(), json, clock, responders)
+        routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, config.chat(),
+                new SocketLocator(exactlyOnce.streams(), self, advertised), config.instanceId(), json, clock, responders)
                 .routes());
         final ChatSocketEndpoint chatSockets = chatSockets(bootstrap, registry, auth, chatWrites, producer, ids,
                 problems, json, meters, forwarding);

@@ -1,0 +1,32 @@
+package io.eventline.streams;
+
+import io.eventline.chat.ChatTopology;
+import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.notify.NotifyTopology;
+import io.eventline.notify.UnsubscribeLinks;
+import io.eventline.platform.ChatSettings;
+import io.eventline.platform.NotifySettings;
+import io.eventline.serde.EventSerdes;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The domains that need exactly-once processing, notifications and chat, in one application
+ * ({@link StreamsSettings#notifications}): one more consumer group, thread and transactional producer per
+ * instance rather than one per domain.
+ */
+public final class ExactlyOnceTopology {
+    private ExactlyOnceTopology() {
+    }
+
+    /** @param partitions the partition count of chat's topics, which its fan-out groups members by */
+    public static Topology build(NotifySettings notifications, UnsubscribeLinks unsubscribe, ChatSettings chat,
+                                 int partitions, SnowflakeIdGenerator ids, EventSerdes serdes,
+                                 Properties streamsProperties) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        NotifyTopology.addTo(builder, notifications, unsubscribe, serdes);
+        ChatTopology.addTo(builder, chat, partitions, ids, serdes);
+        return builder.build(streamsProperties);
+    }
+}
