@@ -4,12 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code eventline-load}: drives a local Eventline instance over HTTP or Kafka and prints throughput and latency.
- * Every run is bounded by its duration or count, and only loopback targets are accepted.
+ * {@code eventline-load}: drives a local Eventline instance over HTTP, WebSockets or Kafka and prints throughput
+ * and latency. Every run is bounded by its duration or count, and only loopback targets are accepted.
  */
 @Command(name = "eventline-load", mixinStandardHelpOptions = true, version = "eventline-load 0.1.0",
         description = "Load generator for a local Eventline instance.",
-        subcommands = {HttpPostUrlsCommand.class, HttpGetCommand.class, KafkaProduceCommand.class})
+        subcommands = {HttpPostUrlsCommand.class, HttpGetCommand.class, KafkaProduceCommand.class,
+                ChatLoadCommand.class})
 public final class LoadGenerator implements Runnable {
     private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
@@ -34,6 +35,6 @@ public final class LoadGenerator implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: http-post-urls, http-get or kafka-produce");
+                "name a command: http-post-urls, http-get, kafka-produce or ws-chat");
     }
 }
