@@ -38,6 +38,7 @@ public final class InstanceGroup implements AutoCloseable {
         env.put("EVENTLINE_APPLICATION_ID", applicationId);
         env.put("EVENTLINE_JWT_SECRET", PlatformFixture.JWT_SECRET);
         env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
+        env.put("EVENTLINE_TOPIC_PARTITIONS", Integer.toString(PlatformFixture.TOPIC_PARTITIONS));
         env.put("EVENTLINE_AWAIT_TIMEOUT_MS", "20000");
         env.put("EVENTLINE_RATELIMIT_DOMAIN", "limits-" + applicationId);
         return env;

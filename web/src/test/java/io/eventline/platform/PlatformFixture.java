@@ -20,6 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** One in-process Eventline instance on a test broker, with its own application ID, ports and data. */
 public final class PlatformFixture implements AutoCloseable {
+    /**
+     * Partitions of every topic in tests: fewer tasks and stores make each start quicker, and two still spread
+     * over two instances. Every fixture and process of a test JVM shares the broker, so all use this one count.
+     */
+    public static final int TOPIC_PARTITIONS = 3;
     public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
     private static final AtomicInteger NEXT_WORKER = new AtomicInteger(1);
 
@@ -52,6 +57,7 @@ public final class PlatformFixture implements AutoCloseable {
         env.put("EVENTLINE_DATACENTER_ID", "7");
         env.put("EVENTLINE_JWT_SECRET", JWT_SECRET);
         env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
+        env.put("EVENTLINE_TOPIC_PARTITIONS", Integer.toString(TOPIC_PARTITIONS));
         // instances share the test broker and so the rules topic: each limits its endpoints under its own domain
         env.put("EVENTLINE_RATELIMIT_DOMAIN", "eventline-" + id);
         env.putAll(overrides);
