@@ -22,10 +22,10 @@
 #   docs/benchmarks/chat.sh pairs-100rps            # only the named ones (the instance warm-up always runs)
 #   IDLE_CLIENTS=10000 docs/benchmarks/chat.sh idle-10000
 #
-# Settings: EVENTLINE_CHAT_COMMIT_INTERVAL (the instance's default unless set), PAIRS_RATES, PAIRS_CLIENTS
+# Settings: PAIRS_RATES, PAIRS_CLIENTS
 # (1000), GROUPS (10), MEMBERS (100), GROUPS_RATE, GROUPS_CONCURRENCY (4), IDLE_CLIENTS (5000), MEASURE (60s),
 # WARMUP_SECONDS (120, the instance warm-up, at WARMUP_RATE 50 messages/s between 200 sockets), NAME_SUFFIX (added
-# to every file name, e.g. -commit100ms), EVENTLINE_JAVA_OPTS (the launcher's default).
+# to every file name, e.g. -rerun), EVENTLINE_JAVA_OPTS (the launcher's default).
 #
 # Every user acts with a token signed with the instance's secret (EVENTLINE_JWT_SECRET, generated here). The
 # instance is seeded with rate-limit rules (EVENTLINE_RATELIMIT_RULES) that are the defaults of the eventline domain
@@ -214,7 +214,7 @@ bench() {
   {
     echo "\$ java -jar producers/target/eventline-load.jar ws-chat --url $url $*" | sed "s/--server-pid $pid/--server-pid \$PID/"
     echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc)); $jar_version"
-    echo "instance: $java_opts; EVENTLINE_CHAT_COMMIT_INTERVAL=${EVENTLINE_CHAT_COMMIT_INTERVAL:-unset (the default)};" \
+    echo "instance: $java_opts;" \
       "open files $(ulimit -n); rules: default, handshakes per address unlimited"
     load "$@" || true
     after="$(cpu_seconds)"
