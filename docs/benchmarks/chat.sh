@@ -69,9 +69,10 @@ ulimit -n "$hard"
 # copies, so a rebuild during the runs cannot change what is measured
 work="$(mktemp -d "${TMPDIR:-/tmp}/eventline-chat-bench.XXXXXX")"
 cp "$root/web/target/eventline.jar" "$work/eventline.jar"
+changes=""
+[[ -z "$(git -C "$root" status --porcelain 2>/dev/null)" ]] || changes=" with uncommitted changes"
 jar_version="eventline.jar built $(date -u -r "$root/web/target/eventline.jar" +%FT%TZ), tree at $(
-  git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
-  [[ -n "$(git -C "$root" status --porcelain 2>/dev/null)" ]] && echo " with uncommitted changes")"
+  git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$changes"
 cp "$root/producers/target/eventline-load.jar" "$work/eventline-load.jar"
 export EVENTLINE_DATA_DIR="$work/data"
 EVENTLINE_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
