@@ -9,23 +9,24 @@
 #                     200), 60 s after a 20 s warm-up; send-to-receive latency, lost and duplicate messages
 #   pairs-1000rps     the same at 1,000 messages/s, 30 s after a 10 s warm-up
 #   groups-<R>rps     10 groups of 100 members (1,000 sockets), R messages/s (GROUPS_RATE, 5): R x 99 deliveries/s
-#   groups-max        the same groups, closed loop: 4 messages on their way, each until its 99th recipient has it
+#   groups-closed-<K> the same groups, closed loop: K messages on their way, each until its 99th recipient has it,
+#                     for each K of GROUPS_CONCURRENCY (4, 16, 64)
 #
 # Writes each tool output to docs/benchmarks/raw/chat-<name>.txt, starting with the command, the load average
 # before and the instance's settings, ending with the CPU the instance and the whole machine used, the instance
 # log's warnings and errors during the run, and the load average after; for the runs named in PROFILE (pairs at the
-# first of PAIRS_RATES, and groups-max) also the instance's CPU per thread group over 30 s of the measured time
-# (docs/benchmarks/thread-cpu.sh), in chat-thread-cpu-<name>.txt. Before each run it waits until the chat
-# application has caught up with what the previous run left behind. Stops the instance.
+# first of PAIRS_RATES, and groups closed loop at the last of GROUPS_CONCURRENCY) also the instance's CPU per thread group over 30 s of the measured time
+# (docs/benchmarks/thread-cpu.sh), in chat-thread-cpu-<name>.txt. Before each run it waits until the consumers of
+# chat's topics have caught up with what the previous run left behind. Stops the instance.
 #
 #   docs/benchmarks/chat.sh                         # all of them, in the order above, about 30 minutes
 #   docs/benchmarks/chat.sh pairs-100rps            # only the named ones (the instance warm-up always runs)
 #   IDLE_CLIENTS=10000 docs/benchmarks/chat.sh idle-10000
 #
-# Settings: PAIRS_RATES, PAIRS_CLIENTS
-# (1000), GROUPS (10), MEMBERS (100), GROUPS_RATE, GROUPS_CONCURRENCY (4), IDLE_CLIENTS (5000), MEASURE (60s),
-# WARMUP_SECONDS (120, the instance warm-up, at WARMUP_RATE 50 messages/s between 200 sockets), NAME_SUFFIX (added
-# to every file name, e.g. -rerun), EVENTLINE_JAVA_OPTS (the launcher's default).
+# Settings: PAIRS_RATES, PAIRS_CLIENTS (1000), GROUP_COUNT (10), GROUP_MEMBERS (100), GROUPS_RATE,
+# GROUPS_CONCURRENCY, IDLE_CLIENTS (5000), MEASURE (60s), WARMUP_SECONDS (120, the instance warm-up, at
+# WARMUP_RATE 50 messages/s between 200 sockets), NAME_SUFFIX (added to every file name, e.g. -rerun),
+# QUIET_LOAD and QUIET_WAIT_SECONDS (see await_quiet), EVENTLINE_JAVA_OPTS (the launcher's default).
 #
 # Every user acts with a token signed with the instance's secret (EVENTLINE_JWT_SECRET, generated here). The
 # instance is seeded with rate-limit rules (EVENTLINE_RATELIMIT_RULES) that are the defaults of the eventline domain
@@ -45,14 +46,14 @@ export EVENTLINE_REGISTRY_PORT="${EVENTLINE_REGISTRY_PORT:-18481}"
 url="http://localhost:$EVENTLINE_HTTP_PORT"
 read -r -a pairs_rates <<<"${PAIRS_RATES:-50 100 200}"
 pairs_clients="${PAIRS_CLIENTS:-1000}"
-groups="${GROUPS:-10}"
-members="${MEMBERS:-100}"
+groups="${GROUP_COUNT:-10}"
+members="${GROUP_MEMBERS:-100}"
 groups_rate="${GROUPS_RATE:-5}"
-groups_concurrency="${GROUPS_CONCURRENCY:-4}"
+read -r -a groups_concurrency <<<"${GROUPS_CONCURRENCY:-4 16 64}"
 idle_clients="${IDLE_CLIENTS:-5000}"
 measure="${MEASURE:-60s}"
 suffix="${NAME_SUFFIX:-}"
-profile="${PROFILE:-pairs-${pairs_rates[0]}rps groups-max}"
+profile="${PROFILE:-pairs-${pairs_rates[0]}rps groups-closed-${groups_concurrency[-1]}}"
 
 for port in "$EVENTLINE_HTTP_PORT" "$EVENTLINE_KAFKA_PORT" "$EVENTLINE_REGISTRY_PORT"; do
   if ss -ltn "sport = :$port" | grep -q LISTEN; then
@@ -164,20 +165,20 @@ done
 grep -q '^Eventline ready: ' "$work/instance.log" || { echo "not ready"; exit 1; }
 
 load() { java -jar "$work/eventline-load.jar" ws-chat --url "$url" "$@"; }
-# records the chat application's consumers have yet to read, from /metrics
+# records of chat's topics that their consumers (stream thread, socket hub) have yet to read, from /metrics
 chat_lag() {
-  curl -sf "$url/metrics" | awk '/^kafka_consumer_fetch_manager_records_lag\{client_id="[^"]*-chat-[^"]*",.*topic="chat\./ {
-    s += $2 } END { printf "%d", s }'
+  curl -sf "$url/metrics" | awk '/^kafka_consumer_fetch_manager_records_lag\{.*topic="chat\./ { s += $2 }
+    END { printf "%d", s }'
 }
-# waits until the chat application has caught up (at most DRAIN_WAIT_SECONDS, 15 minutes by default)
+# waits until chat's consumers have caught up (at most DRAIN_WAIT_SECONDS, 15 minutes by default)
 await_drained() {
   local waited=0 lag
   while lag="$(chat_lag)" && ((lag > 0)); do
     if ((waited >= ${DRAIN_WAIT_SECONDS:-900})); then
-      echo "the chat application is still $lag records behind after ${waited} s; running anyway" >&2
+      echo "chat's consumers are still $lag records behind after ${waited} s; running anyway" >&2
       return
     fi
-    ((waited % 60 == 0)) && echo "waiting for the chat application to catch up: $lag records behind" >&2
+    ((waited % 60 == 0)) && echo "waiting for chat's consumers to catch up: $lag records behind" >&2
     sleep 5
     waited=$((waited + 5))
   done
@@ -213,7 +214,8 @@ bench() {
     profiler=$!
   fi
   {
-    echo "\$ java -jar producers/target/eventline-load.jar ws-chat --url $url $*" | sed "s/--server-pid $pid/--server-pid \$PID/"
+    echo "\$ java -jar producers/target/eventline-load.jar ws-chat --url $url $*" \
+      | sed "s/--server-pid $pid/--server-pid \$PID/"
     echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc)); $jar_version"
     echo "instance: $java_opts;" \
       "open files $(ulimit -n); rules: default, handshakes per address unlimited"
@@ -276,6 +278,8 @@ want pairs-1000rps && bench pairs-1000rps 35 --mode pairs --clients "$pairs_clie
   --warmup 10s --interval 5s --percentiles --timeout 30s
 want "groups-${groups_rate}rps" && bench "groups-${groups_rate}rps" 45 --mode groups --groups "$groups" \
   --members "$members" --rate "$groups_rate" --duration "$measure" --warmup 20s --interval 5s --timeout 60s
-want groups-max && bench groups-max 45 --mode groups --groups "$groups" --members "$members" \
-  --concurrency "$groups_concurrency" --duration "$measure" --warmup 20s --interval 5s --timeout 60s
+for k in "${groups_concurrency[@]}"; do
+  want "groups-closed-$k" && bench "groups-closed-$k" 45 --mode groups --groups "$groups" --members "$members" \
+    --concurrency "$k" --duration "$measure" --warmup 20s --interval 5s --timeout 60s
+done
 exit 0

@@ -16,7 +16,8 @@ import org.HdrHistogram.Histogram;
  * @param perDeliveryMicros  send to each recipient's {@code message} frame, measured messages only
  * @param recipients         recipients per message (members of a channel but the sender)
  * @param measuredMessages   messages sent after the warm-up
- * @param lostMessages       measured messages some recipient never had, within the timeout
+ * @param lostMessages       measured messages some recipient had not had by the end of the run (the timeout after
+ *                           the last send): lost, or late beyond it
  * @param missingDeliveries  the recipients those messages never reached
  * @param refusedMessages    measured messages the server answered with an {@code error} frame, not an {@code ack}
  * @param refusedDelivered   those of them that reached every recipient all the same
@@ -47,7 +48,7 @@ record ChatTrafficResult(LoadResult delivered, LoadResult accepted, Histogram pe
         final StringBuilder out = new StringBuilder();
         line(out, "messages", ChatFrames.count(measuredMessages) + " after the warm-up: "
                 + ChatFrames.count(delivered.measuredOutcomes()) + " reached all " + recipients + " recipient"
-                + (recipients == 1 ? "" : "s") + ", lost " + ChatFrames.count(lostMessages)
+                + (recipients == 1 ? "" : "s") + ", not by the end of the run " + ChatFrames.count(lostMessages)
                 + " (" + ChatFrames.count(missingDeliveries) + " deliveries missing), duplicate deliveries "
                 + ChatFrames.count(duplicates) + "; answered with an error " + ChatFrames.count(refusedMessages)
                 + (refusedMessages > 0 ? " (" + ChatFrames.count(refusedDelivered) + " of them delivered all the same)"
