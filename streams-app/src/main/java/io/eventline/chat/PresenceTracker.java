@@ -63,15 +63,14 @@ final class PresenceTracker extends ChatProcessor<PresenceSignal> {
         final Presence current = presence.get(userId);
         final Map<String, Long> devices = current == null ? new HashMap<>() : new HashMap<>(current.getDevices());
         final String device = signal.getDevice();
+        // the signal's own time, when the sender's clock is not ahead of this one
+        final long at = Math.min(now, signal.getAt().toEpochMilli());
         if (signal.getKind() == PresenceSignalKind.DISCONNECTED) {
-            if (current != null && device != null && devices.remove(device) != null) {
-                current.setDevices(devices);
-                presence.put(userId, current);
-            }
+            disconnected(userId, current, devices, device, at);
             return;
         }
         if (device != null) {
-            devices.put(device, now);
+            devices.put(device, at);
         }
         final Instant activeAt = signal.getAt().isAfter(Instant.ofEpochMilli(now)) ? Instant.ofEpochMilli(now)
                 : signal.getAt();
@@ -79,7 +78,7 @@ final class PresenceTracker extends ChatProcessor<PresenceSignal> {
         if (current == null || current.getStatus().getStatus() == PresenceState.OFFLINE) {
             final PresenceStatus status = new PresenceStatus(userId, PresenceState.ONLINE, activeAt);
             presence.put(userId, new Presence(status, Instant.ofEpochMilli(now), devices));
-            publish(record.timestamp(), status, true);
+            publish(now, status, true);
             return;
         }
         final PresenceStatus status = current.getStatus();
@@ -89,7 +88,35 @@ final class PresenceTracker extends ChatProcessor<PresenceSignal> {
         }
         presence.put(userId, new Presence(status, Instant.ofEpochMilli(now), devices));
         if (refresh) {
-            publish(record.timestamp(), status, false);
+            publish(now, status, false);
+        }
+    }
+
+    /**
+     * A socket closed. Its device no longer counts as connected, and the signal's time is when the socket was
+     * last heard of: sockets forward only some of their heartbeats, so that time may be later than the last one
+     * that reached here, and the timeout runs from it.
+     */
+    private void disconnected(String userId, Presence current, Map<String, Long> devices, String device,
+                              long lastHeardOf) {
+        if (current == null) {
+            return;
+        }
+        final Long lastHeartbeat = online.get(userId);
+        final boolean later = lastHeartbeat != null && lastHeardOf > lastHeartbeat;
+        if (later) {
+            online.put(userId, lastHeardOf);
+            current.setLastHeartbeatAt(Instant.ofEpochMilli(lastHeardOf));
+        }
+        // a socket of the same device may have connected since; then the device stays
+        final Long deviceSeen = device == null ? null : devices.get(device);
+        final boolean gone = deviceSeen != null && deviceSeen <= lastHeardOf;
+        if (gone) {
+            devices.remove(device);
+        }
+        if (gone || later) {
+            current.setDevices(devices);
+            presence.put(userId, current);
         }
     }
 

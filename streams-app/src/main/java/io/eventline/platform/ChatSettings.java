@@ -19,6 +19,16 @@ public record ChatSettings(int maxGroupMembers, int maxMessageChars, Duration hi
                            Duration syncRetention, Duration dedupeRetention, Duration heartbeatInterval,
                            Duration offlineAfter, int presencePushMaxGroup) {
 
+    /**
+     * How often a socket passes its client's heartbeats on to the presence stream: a third of the timeout, so
+     * two may go missing, and never more often than clients send them. A socket's close carries when it last
+     * heard from its client, so the timeout still runs from the last heartbeat of a closed socket.
+     */
+    public Duration heartbeatForwardInterval() {
+        final Duration third = offlineAfter.dividedBy(3);
+        return third.compareTo(heartbeatInterval) > 0 ? third : heartbeatInterval;
+    }
+
     /** The defaults, as documented. */
     public static ChatSettings defaults() {
         return new ChatSettings(100, 100_000, Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(1),

@@ -316,8 +316,13 @@ class ChatTopologyTest {
     }
 
     private void signal(String userId, PresenceSignalKind kind, String device) {
+        signal(userId, kind, device, now());
+    }
+
+    /** A signal whose sender last heard of the device at {@code heardAt}. */
+    private void signal(String userId, PresenceSignalKind kind, String device, Instant heardAt) {
         signals.pipeInput(userId, PresenceSignal.newBuilder().setUserId(userId).setKind(kind).setDevice(device)
-                .setInstanceId("instance-1").setAt(now()).build(), now());
+                .setInstanceId("instance-1").setAt(heardAt).build(), now());
     }
 
     /** Forgets everything produced so far. */
@@ -989,6 +994,47 @@ class ChatTopologyTest {
         assertThat(userEvents.isEmpty()).isTrue();
         final KeyValueStore<String, PresenceStatus> everyones = driver.getKeyValueStore(ChatStores.PRESENCE_STATUS);
         assertThat(everyones.get("alice").getStatus()).isEqualTo(PresenceState.ONLINE);
+    }
+
+    @Test
+    void shouldRunTheTimeoutFromWhenAClosedSocketWasLastHeardOf() {
+        // Given: a socket that forwarded its connect only, and heard heartbeats for 20 s after it
+        contactsOfAlice();
+        signal("alice", PresenceSignalKind.CONNECTED, "alice-phone");
+        drain();
+        advance(Duration.ofSeconds(25));
+        signal("alice", PresenceSignalKind.DISCONNECTED, "alice-phone", now().minusSeconds(5));
+
+        // When / Then: online until 30 s after the last heartbeat the socket heard, not after its connect
+        advance(Duration.ofSeconds(24));
+        assertThat(statuses.isEmpty()).isTrue();
+        advance(Duration.ofSeconds(2));
+        assertThat(statuses.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.value.getStatus()).isEqualTo(PresenceState.OFFLINE);
+            assertThat(kv.value.getLastActiveAt()).isEqualTo(T0.plusSeconds(20));
+        });
+    }
+
+    @Test
+    void shouldKeepADeviceWhoseNewSocketConnectedBeforeTheOldOneClosed() {
+        // Given: bob's phone reconnects; its old socket's close arrives after the new connect
+        create("d-alice-bob", "alice", ChannelType.DIRECT, null, "bob");
+        signal("bob", PresenceSignalKind.CONNECTED, "bob-phone");
+        advance(Duration.ofSeconds(10));
+        signal("bob", PresenceSignalKind.CONNECTED, "bob-phone");
+        signal("bob", PresenceSignalKind.DISCONNECTED, "bob-phone", now().minusSeconds(4));
+
+        // When
+        post("d-alice-bob", "alice", "are you there?");
+
+        // Then: the phone still counts as connected, so no push
+        assertThat(pushes.isEmpty()).isTrue();
+
+        // and the new socket's own close does end it
+        signal("bob", PresenceSignalKind.DISCONNECTED, "bob-phone");
+        post("d-alice-bob", "alice", "now?");
+        assertThat(pushes.readValuesToList()).singleElement()
+                .satisfies(push -> assertThat(push.getUserId()).isEqualTo("bob"));
     }
 
     // ---- pushes ----

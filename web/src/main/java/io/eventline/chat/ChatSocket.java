@@ -21,8 +21,6 @@ final class ChatSocket implements SyncDelivery.Socket {
     static final int READ_PAGE = 200;
     /** A read that fails this often in a row closes the socket; the client reconnects later. */
     static final int MAX_READ_FAILURES = 8;
-    /** Heartbeats of one socket closer together than this are one. */
-    static final Duration HEARTBEAT_COALESCE = Duration.ofSeconds(2);
 
     private final String userId;
     private final String device;
@@ -34,19 +32,21 @@ final class ChatSocket implements SyncDelivery.Socket {
     private final Object helloLock = new Object();
     private final List<Outbox.Frame> beforeHello = new ArrayList<>();
     private boolean helloSent;
-    private long lastHeartbeatNanos;
-    private boolean heartbeatSeen;
+    private final Duration heartbeatForward;
+    private Instant lastHeardOf;
+    private Instant lastForwarded;
     private long heldAck = -1;
     private volatile boolean closed;
 
     ChatSocket(String userId, String device, Outbox outbox, SyncReader reader, ScheduledExecutorService scheduler,
-               long heartbeatIntervalSeconds) {
+               long heartbeatIntervalSeconds, Duration heartbeatForward) {
         this.userId = userId;
         this.device = device;
         this.outbox = outbox;
         this.reader = reader;
         this.scheduler = scheduler;
         this.heartbeatIntervalSeconds = heartbeatIntervalSeconds;
+        this.heartbeatForward = heartbeatForward;
     }
 
     /** A queue entry as the hub and reads carry it. */
@@ -84,14 +84,23 @@ final class ChatSocket implements SyncDelivery.Socket {
         outbox.offer(frame);
     }
 
-    /** Whether a heartbeat now should reach the stream: at most one per {@link #HEARTBEAT_COALESCE}. */
-    synchronized boolean heartbeatDue(long nowNanos) {
-        if (heartbeatSeen && nowNanos - lastHeartbeatNanos < HEARTBEAT_COALESCE.toNanos()) {
+    /**
+     * Notes a sign of life from the client (its connect or a heartbeat) at {@code at}; true when it should reach
+     * the presence stream, at most once per forward interval. Most heartbeats stay here: presence needs only
+     * enough of them to keep the user online, and the close tells when the last one came.
+     */
+    synchronized boolean heard(Instant at) {
+        lastHeardOf = at;
+        if (lastForwarded != null && at.isBefore(lastForwarded.plus(heartbeatForward))) {
             return false;
         }
-        heartbeatSeen = true;
-        lastHeartbeatNanos = nowNanos;
+        lastForwarded = at;
         return true;
+    }
+
+    /** When the client was last heard of; null before its connect was noted. */
+    synchronized Instant lastHeardOf() {
+        return lastHeardOf;
     }
 
     /**

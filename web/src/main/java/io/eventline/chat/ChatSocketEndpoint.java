@@ -25,6 +25,7 @@ import io.javalin.websocket.WsErrorContext;
 import io.javalin.websocket.WsMessageContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,7 +52,7 @@ public final class ChatSocketEndpoint {
     /** Clients send a heartbeat every few seconds; a socket silent this long is gone. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** How long a device's acknowledgement waits for later ones before it is stored. */
-    static final Duration ACK_LINGER = Duration.ofMillis(500);
+    static final Duration ACK_LINGER = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(ChatSocketEndpoint.class);
     private static final String PRINCIPAL = "eventline.chat.principal";
     private static final String DEVICE = "eventline.chat.device";
@@ -124,11 +125,13 @@ public final class ChatSocketEndpoint {
         final String device = ctx.attribute(DEVICE);
         final Outbox outbox = new Outbox(sink(ctx.session), this::sent);
         final ChatSocket socket = new ChatSocket(principal.userId(), device, outbox, reader, scheduler,
-                settings.heartbeatInterval().toSeconds());
+                settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval());
         bySession.put(ctx.sessionId(), socket);
         // registered before the first read of the queue, so no entry falls between that read and the live ones
         local.add(socket);
-        signal(socket, PresenceSignalKind.CONNECTED);
+        final Instant now = clock.instant();
+        socket.heard(now);
+        signal(socket, PresenceSignalKind.CONNECTED, now);
         socket.open();
     }
 
@@ -151,8 +154,9 @@ public final class ChatSocketEndpoint {
             switch (type) {
                 case "send" -> send(socket, frame);
                 case "heartbeat" -> {
-                    if (socket.heartbeatDue(System.nanoTime())) {
-                        signal(socket, PresenceSignalKind.HEARTBEAT);
+                    final Instant now = clock.instant();
+                    if (socket.heard(now)) {
+                        signal(socket, PresenceSignalKind.HEARTBEAT, now);
                     }
                 }
                 case "ack" -> ack(socket, frame);
@@ -241,11 +245,11 @@ public final class ChatSocketEndpoint {
         socket.closed();
         local.remove(socket);
         flushAck(socket);
-        signal(socket, PresenceSignalKind.DISCONNECTED);
+        signal(socket, PresenceSignalKind.DISCONNECTED, socket.lastHeardOf());
     }
 
-    private void signal(ChatSocket socket, PresenceSignalKind kind) {
-        producer.send(ChatEvents.presence(socket.userId(), kind, socket.device(), instanceId, clock.instant()))
+    private void signal(ChatSocket socket, PresenceSignalKind kind, Instant at) {
+        producer.send(ChatEvents.presence(socket.userId(), kind, socket.device(), instanceId, at))
                 .whenComplete((acked, error) -> {
                     if (error != null) {
                         LOG.warn("A {} signal of {} was not stored: {}", kind, socket.userId(), error.toString());
