@@ -8,6 +8,8 @@
 #   pairs-<R>rps      1,000 sockets in 500 direct channels, R messages/s in all, for each R of PAIRS_RATES (50, 100,
 #                     200), 60 s after a 20 s warm-up; send-to-receive latency, lost and duplicate messages
 #   pairs-1000rps     the same at 1,000 messages/s, 30 s after a 10 s warm-up
+#   pairs-closed-<K>  the same pairs, closed loop: K messages on their way, each until its recipient has it, for
+#                     each K of PAIRS_CONCURRENCY (64): the most the instance sustains
 #   groups-<R>rps     10 groups of 100 members (1,000 sockets), R messages/s (GROUPS_RATE, 5): R x 99 deliveries/s
 #   groups-closed-<K> the same groups, closed loop: K messages on their way, each until its 99th recipient has it,
 #                     for each K of GROUPS_CONCURRENCY (4, 16, 64)
@@ -23,7 +25,7 @@
 #   docs/benchmarks/chat.sh pairs-100rps            # only the named ones (the instance warm-up always runs)
 #   IDLE_CLIENTS=10000 docs/benchmarks/chat.sh idle-10000
 #
-# Settings: PAIRS_RATES, PAIRS_CLIENTS (1000), GROUP_COUNT (10), GROUP_MEMBERS (100), GROUPS_RATE,
+# Settings: PAIRS_RATES, PAIRS_CONCURRENCY, PAIRS_CLIENTS (1000), GROUP_COUNT (10), GROUP_MEMBERS (100), GROUPS_RATE,
 # GROUPS_CONCURRENCY, IDLE_CLIENTS (5000), MEASURE (60s), WARMUP_SECONDS (120, the instance warm-up, at
 # WARMUP_RATE 50 messages/s between 200 sockets), NAME_SUFFIX (added to every file name, e.g. -rerun),
 # QUIET_LOAD and QUIET_WAIT_SECONDS (see await_quiet), EVENTLINE_JAVA_OPTS (the launcher's default).
@@ -45,6 +47,7 @@ export EVENTLINE_KAFKA_PORT="${EVENTLINE_KAFKA_PORT:-19492}"
 export EVENTLINE_REGISTRY_PORT="${EVENTLINE_REGISTRY_PORT:-18481}"
 url="http://localhost:$EVENTLINE_HTTP_PORT"
 read -r -a pairs_rates <<<"${PAIRS_RATES:-50 100 200}"
+read -r -a pairs_concurrency <<<"${PAIRS_CONCURRENCY:-64}"
 pairs_clients="${PAIRS_CLIENTS:-1000}"
 groups="${GROUP_COUNT:-10}"
 members="${GROUP_MEMBERS:-100}"
@@ -271,6 +274,10 @@ fi
 # connecting 1,000 sockets takes a while; the profile starts 10 s into the measured time
 for rate in "${pairs_rates[@]}"; do
   want "pairs-${rate}rps" && bench "pairs-${rate}rps" 45 --mode pairs --clients "$pairs_clients" --rate "$rate" \
+    --duration "$measure" --warmup 20s --interval 5s --percentiles --timeout 30s
+done
+for k in "${pairs_concurrency[@]}"; do
+  want "pairs-closed-$k" && bench "pairs-closed-$k" 45 --mode pairs --clients "$pairs_clients" --concurrency "$k" \
     --duration "$measure" --warmup 20s --interval 5s --percentiles --timeout 30s
 done
 # the rate asked of chat: run last among the pairs, since what it leaves behind takes minutes to work off
