@@ -33,6 +33,8 @@ public final class ChatRoutes {
     static final String SYNC_PATH = "/api/v1/me/sync";
     private static final String TAG = "chat";
     private static final String CHANNEL = CHANNELS_PATH + "/{channelId}";
+    /** How the limiter names the send route; a socket's {@code send} frames count under its rule too. */
+    public static final String SEND_ENDPOINT = "POST " + CHANNEL + "/messages";
 
     private final WriteGateway writes;
     private final QueryRouter router;

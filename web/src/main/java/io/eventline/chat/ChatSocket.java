@@ -1,6 +1,7 @@
 package io.eventline.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eventline.ratelimit.LocalAllowance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,13 +34,14 @@ final class ChatSocket implements SyncDelivery.Socket {
     private final List<Outbox.Frame> beforeHello = new ArrayList<>();
     private boolean helloSent;
     private final Duration heartbeatForward;
+    private final LocalAllowance sendAllowance;
     private Instant lastHeardOf;
     private Instant lastForwarded;
     private long heldAck = -1;
     private volatile boolean closed;
 
     ChatSocket(String userId, String device, Outbox outbox, SyncReader reader, ScheduledExecutorService scheduler,
-               long heartbeatIntervalSeconds, Duration heartbeatForward) {
+               long heartbeatIntervalSeconds, Duration heartbeatForward, LocalAllowance sendAllowance) {
         this.userId = userId;
         this.device = device;
         this.outbox = outbox;
@@ -47,6 +49,7 @@ final class ChatSocket implements SyncDelivery.Socket {
         this.scheduler = scheduler;
         this.heartbeatIntervalSeconds = heartbeatIntervalSeconds;
         this.heartbeatForward = heartbeatForward;
+        this.sendAllowance = sendAllowance;
     }
 
     /** A queue entry as the hub and reads carry it. */
@@ -61,6 +64,11 @@ final class ChatSocket implements SyncDelivery.Socket {
 
     String device() {
         return device;
+    }
+
+    /** The socket's own count of its sends against the send route's limit. */
+    LocalAllowance sendAllowance() {
+        return sendAllowance;
     }
 
     /** Starts the first read of the queue; call once the socket is registered for live entries. */

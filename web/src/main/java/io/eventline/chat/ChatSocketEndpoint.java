@@ -15,6 +15,7 @@ import io.eventline.operations.OperationStatus;
 import io.eventline.operations.WriteGateway;
 import io.eventline.platform.ChatSettings;
 import io.eventline.producers.EventProducer;
+import io.eventline.ratelimit.LocalAllowance;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.websocket.WsCloseContext;
@@ -28,10 +29,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -69,12 +72,13 @@ public final class ChatSocketEndpoint {
     private final Problems problems;
     private final String instanceId;
     private final Clock clock;
+    private final Function<String, LocalAllowance> sendAllowance;
     private final Map<String, ChatSocket> bySession = new ConcurrentHashMap<>();
 
     public ChatSocketEndpoint(JwtAuth auth, WriteGateway writes, EventProducer producer, SnowflakeIdGenerator ids,
                               ChatSettings settings, LocalSockets local, SyncReader reader,
                               ScheduledExecutorService scheduler, ChatMetrics metrics, Problems problems,
-                              String instanceId, Clock clock) {
+                              String instanceId, Clock clock, Function<String, LocalAllowance> sendAllowance) {
         this.auth = auth;
         this.writes = writes;
         this.producer = producer;
@@ -87,6 +91,7 @@ public final class ChatSocketEndpoint {
         this.problems = problems;
         this.instanceId = instanceId;
         this.clock = clock;
+        this.sendAllowance = sendAllowance;
     }
 
     /** The upgrade request, as a route: guarded, documented, and a 426 when it is not an upgrade. */
@@ -125,7 +130,8 @@ public final class ChatSocketEndpoint {
         final String device = ctx.attribute(DEVICE);
         final Outbox outbox = new Outbox(sink(ctx.session), this::sent);
         final ChatSocket socket = new ChatSocket(principal.userId(), device, outbox, reader, scheduler,
-                settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval());
+                settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval(),
+                sendAllowance.apply(principal.userId()));
         bySession.put(ctx.sessionId(), socket);
         // registered before the first read of the queue, so no entry falls between that read and the live ones
         local.add(socket);
@@ -172,6 +178,10 @@ public final class ChatSocketEndpoint {
         final ChatRequests.NewMessage message = ChatRequests.message(frame, settings.maxMessageChars());
         if (!ChannelIds.isValid(channelId)) {
             throw new ProblemException(404, "channel-not-found", "Not found", "no channel " + channelId);
+        }
+        final Optional<ProblemException> overLimit = socket.sendAllowance().take();
+        if (overLimit.isPresent()) {
+            throw overLimit.get();
         }
         final String eventId = ids.nextIdString();
         writes.await(eventId, socket.userId(), ChatEvents.message(eventId, channelId, socket.userId(), message,

@@ -46,6 +46,7 @@ import io.eventline.query.CatchUpGate;
 import io.eventline.query.GlobalView;
 import io.eventline.query.QueryRouter;
 import io.eventline.ratelimit.ClientAddress;
+import io.eventline.ratelimit.LocalAllowance;
 import io.eventline.ratelimit.RateLimitDecision;
 import io.eventline.ratelimit.RateLimitGuard;
 import io.eventline.ratelimit.RateLimitRoutes;
@@ -247,13 +248,13 @@ public final class Platform implements AutoCloseable {
         routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, config.chat(),
                 new SocketLocator(exactlyOnce.streams(), self, advertised), config.instanceId(), json, clock, responders)
                 .routes());
-        final ChatSocketEndpoint chatSockets = chatSockets(bootstrap, registry, auth, chatWrites, producer, ids,
-                problems, json, meters, forwarding);
-        routes.add(chatSockets.route());
         final RulesView rules = new RulesView(streams);
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
         final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,
                 clock);
+        final ChatSocketEndpoint chatSockets = chatSockets(bootstrap, registry, auth, chatWrites, producer, ids,
+                problems, json, meters, forwarding, limiter);
+        routes.add(chatSockets.route());
         routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders).routes());
         final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
                 config.rateLimit().domain(), new ClientAddress(config.rateLimit().trustedProxies()), ids, decisionTimeout).apply(routes));
@@ -270,7 +271,7 @@ public final class Platform implements AutoCloseable {
     private ChatSocketEndpoint chatSockets(String bootstrap, HttpSchemaRegistryClient registry, JwtAuth auth,
                                            WriteGateway chatWrites, EventProducer producer, SnowflakeIdGenerator ids,
                                            Problems problems, ObjectMapper json, PrometheusMeterRegistry meters,
-                                           HttpClient http) throws InterruptedException {
+                                           HttpClient http, RateLimiter limiter) throws InterruptedException {
         final LocalSockets sockets = new LocalSockets();
         final ChatHub hub = new ChatHub(bootstrap, "eventline-chat-hub-" + config.instanceId(), registry, sockets);
         hub.start(Duration.ofSeconds(60));
@@ -278,8 +279,10 @@ public final class Platform implements AutoCloseable {
         final ScheduledExecutorService socketReads = Executors.newScheduledThreadPool(2, daemonThreads("chat-reads"));
         started.add(socketReads::shutdownNow);
         final SyncReader reader = new SyncReader(http, () -> web.port(), auth, json, Duration.ofSeconds(5));
+        final String domain = config.rateLimit().domain();
         return new ChatSocketEndpoint(auth, chatWrites, producer, ids, config.chat(), sockets, reader, socketReads,
-                new ChatMetrics(meters, sockets), problems, config.instanceId(), clock);
+                new ChatMetrics(meters, sockets), problems, config.instanceId(), clock,
+                userId -> new LocalAllowance(limiter, domain, ChatRoutes.SEND_ENDPOINT, userId, clock));
     }
 
     /** Starts one streams application, replacing failed threads and gating queries until it caught up. */

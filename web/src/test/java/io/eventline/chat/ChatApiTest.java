@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -60,6 +62,8 @@ class ChatApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Path NODE_DIR = Path.of("src", "test", "node");
+    /** The domain this instance's routes are limited under; no rules until a test puts some. */
+    private static final String LIMITS = "chat-limits-" + UUID.randomUUID().toString().substring(0, 8);
     private static PlatformFixture platform;
     private static KafkaCluster cluster;
 
@@ -67,7 +71,8 @@ class ChatApiTest {
     static void startPlatform(KafkaCluster kafka) throws Exception {
         cluster = kafka;
         // writes are asserted on their final answers: a busy machine must not turn them into 202s
-        platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of("EVENTLINE_AWAIT_TIMEOUT_MS", "20000"));
+        platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of("EVENTLINE_AWAIT_TIMEOUT_MS", "20000",
+                "EVENTLINE_RATELIMIT_DOMAIN", LIMITS));
     }
 
     @AfterAll
@@ -344,6 +349,59 @@ class ChatApiTest {
     }
 
     @Test
+    void shouldRefuseSocketSendsOverTheWriteLimitWith429AndDeliverOnlyTheAdmittedOnes() throws Exception {
+        // Given: sends limited to 20/s per user with a burst of 40, counted per socket for socket sends
+        putSendLimit();
+        final String alice = user("alice");
+        final String bob = user("bob");
+        final String channelId = channelIdOf(createDirect(alice, bob));
+        try (ChatSocketClient aliceSocket = ChatSocketClient.connect(platform.baseUrl(), token(alice), "laptop");
+             ChatSocketClient bobSocket = ChatSocketClient.connect(platform.baseUrl(), token(bob), "phone")) {
+            aliceSocket.await("hello", WAIT);
+            bobSocket.await("hello", WAIT);
+
+            // When: 80 sends at once
+            final int sends = 80;
+            for (int i = 0; i < sends; i++) {
+                aliceSocket.send(send(channelId, "flood " + i, "f-" + i));
+            }
+
+            // Then: each is answered (refusals come at once, acks later), the first 40 admitted, some refused
+            final Map<String, JsonNode> answers = new HashMap<>();
+            final long deadline = System.nanoTime() + WAIT.toNanos();
+            while (answers.size() < sends && System.nanoTime() < deadline) {
+                aliceSocket.seen().stream().filter(f -> f.path("clientMessageId").asText().startsWith("f-")
+                                && !"message".equals(f.path("type").asText()))
+                        .forEach(f -> answers.put(f.get("clientMessageId").asText(), f));
+                Thread.sleep(50);
+            }
+            assertThat(answers).as("answered sends").hasSize(sends);
+            final List<String> admitted = new ArrayList<>();
+            int refused = 0;
+            for (int i = 0; i < sends; i++) {
+                final JsonNode answer = answers.get("f-" + i);
+                if (answer.get("type").asText().equals("ack")) {
+                    admitted.add("flood " + i);
+                    continue;
+                }
+                assertThat(answer.at("/problem/status").asInt()).as(answer.toString()).isEqualTo(429);
+                assertThat(answer.at("/problem/detail").asText()).contains("sends-per-user");
+                refused++;
+            }
+            assertThat(admitted.subList(0, 40)).as("the burst")
+                    .isEqualTo(IntStream.range(0, 40).mapToObj(i -> "flood " + i).toList());
+            assertThat(refused).isPositive();
+
+            // And bob receives exactly the admitted ones, in order
+            final List<String> received = new ArrayList<>();
+            while (received.size() < admitted.size()) {
+                received.add(bobSocket.await("message", WAIT).get("text").asText());
+            }
+            assertThat(received).containsExactlyElementsOf(admitted);
+        }
+    }
+
+    @Test
     void shouldDeliverWhatADeviceMissedOnceEachAndInOrderWhenItReconnects() throws Exception {
         // Given bob's phone got the first message and acknowledged it
         final String alice = user("alice");
@@ -557,6 +615,19 @@ class ChatApiTest {
 
     private static String message(String text, String clientMessageId) {
         return JSON.createObjectNode().put("text", text).put("clientMessageId", clientMessageId).toString();
+    }
+
+    /** A limit on the send route per user, in force at this instance once this returns. */
+    private static void putSendLimit() throws Exception {
+        final String rules = "{\"descriptors\":[{\"key\":\"endpoint\",\"value\":\"" + ChatRoutes.SEND_ENDPOINT
+                + "\",\"descriptors\":[{\"key\":\"user\",\"name\":\"sends-per-user\",\"rate_limit\":{"
+                + "\"unit\":\"second\",\"requests_per_unit\":20,\"algorithm\":\"token_bucket\",\"burst\":40}}]}]}";
+        final String admin = token("ops", "admin");
+        final HttpResponse<String> put = platform.send("PUT", "/api/v1/admin/ratelimit/rules/" + LIMITS, admin, rules);
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        final String version = JSON.readTree(put.body()).get("version").asText();
+        platform.awaitJson("/api/v1/admin/ratelimit/rules/" + LIMITS, admin,
+                body -> body.path("version").asText().equals(version), WAIT);
     }
 
     private static ObjectNode send(String channelId, String text, String clientMessageId) {

@@ -11,7 +11,7 @@ class ChatSocketTest {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
     private static ChatSocket socket(Duration forwardEvery) {
-        return new ChatSocket("alice", "alice-phone", null, null, null, 5, forwardEvery);
+        return new ChatSocket("alice", "alice-phone", null, null, null, 5, forwardEvery, null);
     }
 
     @Test
