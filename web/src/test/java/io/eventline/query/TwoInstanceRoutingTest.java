@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.JwtAuth;
 import io.eventline.chat.ChatSocketClient;
+import io.eventline.feed.FeedAcrossInstances;
 import io.eventline.platform.EventlineProcess;
 import io.eventline.platform.InstanceGroup;
 import io.eventline.platform.PlatformFixture;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Two instances in separate processes share one consumer group: reads are forwarded to the owner of the key in
  * both directions, and when the owner is killed the other instance answers from its standby replica, marked
  * stale, instead of failing. Chat sockets are served by either instance: a message sent through one reaches a
- * recipient's socket on the other.
+ * recipient's socket on the other. Every feed reads the same through either instance ({@link FeedAcrossInstances}).
+ * The domains share one pair of instances, since starting them costs more than any one check.
  */
 @Tag("integration")
 class TwoInstanceRoutingTest {
@@ -78,6 +80,8 @@ class TwoInstanceRoutingTest {
         awaitNotificationStateReadThroughEither(a, b);
         // chat: sent through A, delivered to sockets on B, and each recipient's queue reads the same through both
         awaitChatDeliveredAcrossInstances(a, b);
+        // the feed: every feed reads the same through both, posts and names fetched once per owning instance
+        new FeedAcrossInstances(auth).verify(a, b);
         final HttpResponse<String> readyA = a.get("/ready");
         assertThat(readyA.statusCode()).as(readyA.body()).isEqualTo(200);
 

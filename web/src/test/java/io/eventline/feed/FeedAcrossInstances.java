@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.JwtAuth;
 import io.eventline.platform.EventlineProcess;
-import io.eventline.platform.InstanceGroup;
-import io.eventline.platform.PlatformFixture;
 import io.eventline.query.QueryRouter;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,18 +20,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two instances in separate processes: every user's feed reads the same at either instance, whichever owns the
- * user's feed, the posts in it and their authors' profiles; the reading instance forwards the feed once and
- * fetches posts and names with one request per owning instance.
+ * The feed across two instances in separate processes: every user's feed reads the same at either instance,
+ * whichever owns the user's feed, the posts in it and their authors' profiles; the reading instance forwards the
+ * feed once and fetches posts and names with one request per owning instance. Run by the two-instance test,
+ * which starts the instances once for every domain it checks.
  */
-@Tag("integration")
-class FeedTwoInstanceTest {
+public final class FeedAcrossInstances {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Users per instance whose feed partition that instance owns. */
     private static final int USERS_PER_INSTANCE = 4;
@@ -43,29 +36,15 @@ class FeedTwoInstanceTest {
     private static final Duration SETTLE_DEADLINE = Duration.ofSeconds(45);
     private static final Duration DELIVERY_DEADLINE = Duration.ofSeconds(30);
 
-    @RegisterExtension
-    final EventlineProcess.LogsOnFailure logs = new EventlineProcess.LogsOnFailure();
-    private final JwtAuth auth = new JwtAuth(PlatformFixture.JWT_SECRET, Clock.systemUTC());
-    private final InstanceGroup instances = new InstanceGroup(logs);
+    private final JwtAuth auth;
 
-    @AfterEach
-    void stopProcessesAndDeleteData() throws Exception {
-        instances.close();
+    public FeedAcrossInstances(JwtAuth auth) {
+        this.auth = auth;
     }
 
-    @Test
-    void shouldAnswerEveryFeedIdenticallyAtBothInstancesWithPostsAndNamesFromBoth() throws Exception {
-        // Given: A runs the broker and registry, B joins; users whose feeds each of them owns
-        final List<Integer> ports = EventlineProcess.freePorts(4);
-        final String applicationId = "eventline-feed-" + UUID.randomUUID().toString().substring(0, 8);
-        final Map<String, String> envA = instances.environment("instance-a", ports.get(0), 1, applicationId);
-        envA.put("EVENTLINE_KAFKA_PORT", Integer.toString(ports.get(1)));
-        envA.put("EVENTLINE_REGISTRY_PORT", Integer.toString(ports.get(2)));
-        final EventlineProcess a = instances.start("instance-a", envA);
-        final Map<String, String> envB = instances.environment("instance-b", ports.get(3), 2, applicationId);
-        envB.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + ports.get(1));
-        envB.put("SCHEMA_REGISTRY_URL", "http://localhost:" + ports.get(2));
-        final EventlineProcess b = instances.start("instance-b", envB);
+    /** Checks that both instances, sharing one application, answer every feed the same. */
+    public void verify(EventlineProcess a, EventlineProcess b) throws Exception {
+        // Given: users whose feeds each instance owns
         final List<String> users = usersWithFeedsOwnedByEach(a, b);
 
         // Given: profiles, follows and posts, all written through A
