@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Chat's meters: {@code eventline_chat_sockets} (open sockets on this instance),
  * {@code eventline_chat_frames_total{direction,type}} and {@code eventline_chat_delivery_seconds} (from a
- * message's creation to its frame being sent to a socket).
+ * message's creation to its frame being sent to a socket, for entries that arrive live; what a socket catches up
+ * on after it connects is not delivery time).
  */
 public final class ChatMetrics {
     static final String IN = "in";
@@ -29,7 +30,7 @@ public final class ChatMetrics {
         Gauge.builder("eventline.chat.sockets", sockets, LocalSockets::count)
                 .description("Open chat sockets on this instance").register(registry);
         this.delivery = Timer.builder("eventline.chat.delivery")
-                .description("From a message's creation to its frame being sent to a recipient's socket")
+                .description("From a message's creation to its live frame being sent to a recipient's socket")
                 .publishPercentileHistogram().register(registry);
     }
 

@@ -185,8 +185,8 @@ final class ChatSocket implements SyncDelivery.Socket {
     private void readDone(boolean first, JsonNode page) {
         final List<SyncDelivery.Entry> entries = new ArrayList<>();
         for (JsonNode entry : page.path("entries")) {
-            entries.add(new SyncDelivery.Entry(entry.get("seq").asLong(), ChatFrames.message(entry),
-                    Instant.parse(entry.get("createdAt").asText())));
+            // no creation time: entries caught up on would count their whole absence as delivery time
+            entries.add(new SyncDelivery.Entry(entry.get("seq").asLong(), ChatFrames.message(entry), null));
         }
         final boolean more = page.path("hasMore").asBoolean(false);
         if (first) {

@@ -14,7 +14,7 @@ final class SyncDelivery {
     /** After this many reads in a row that did not fill a gap, its entries count as gone (expired). */
     static final int MAX_FRUITLESS_READS = 5;
 
-    /** An entry of the queue, as the frame that carries it. */
+    /** An entry of the queue, as the frame that carries it; {@code createdAt} is null for one read, not live. */
     record Entry(long seq, String frame, Instant createdAt) {
     }
 

@@ -295,6 +295,50 @@ class ChatApiTest {
     }
 
     @Test
+    void shouldNotCountWhatASocketCatchesUpOnAsDeliveryTime() throws Exception {
+        // Given three messages for bob while he has no socket
+        final String alice = user("alice");
+        final String bob = user("bob");
+        final String channelId = channelIdOf(createDirect(alice, bob));
+        sendAll(alice, channelId, "one", "two", "three");
+        platform.awaitJson("/api/v1/me/sync?device=phone", token(bob), sync -> sync.get("entries").size() == 3, WAIT);
+        final double deliveriesBefore = metric("eventline_chat_delivery_seconds_count");
+        final double framesBefore = metric("eventline_chat_frames_total{direction=\"out\",type=\"message\"}");
+
+        // When his phone connects and catches up
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(platform.baseUrl(), token(bob), "phone")) {
+            for (String text : List.of("one", "two", "three")) {
+                assertThat(bobSocket.await("message", WAIT).get("text").asText()).isEqualTo(text);
+            }
+
+            // Then the frames are counted, but not as delivery time: their age is how long bob was away
+            awaitMetric("eventline_chat_frames_total{direction=\"out\",type=\"message\"}", framesBefore + 3);
+            assertThat(metric("eventline_chat_delivery_seconds_count")).isEqualTo(deliveriesBefore);
+
+            // and a message while he is connected is
+            sendAll(alice, channelId, "four");
+            assertThat(bobSocket.await("message", WAIT).get("text").asText()).isEqualTo("four");
+            awaitMetric("eventline_chat_delivery_seconds_count", deliveriesBefore + 1);
+        }
+    }
+
+    /** Waits for a sample to reach {@code expected} (a frame is counted once written), then asserts it. */
+    private static void awaitMetric(String series, double expected) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (metric(series) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(metric(series)).as(series).isEqualTo(expected);
+    }
+
+    /** A sample of the instance's Prometheus metrics, 0 when it has none yet. */
+    private static double metric(String series) throws Exception {
+        return platform.get("/metrics", null).body().lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                .findFirst().orElse(0.0);
+    }
+
+    @Test
     void shouldAckTheSenderAndDeliverToTheRecipientsSocket() throws Exception {
         // Given both connected
         final String alice = user("alice");
