@@ -3,12 +3,14 @@ package io.eventline.chat;
 import io.eventline.notify.DefaultTemplates;
 import io.eventline.notify.NotificationRequested;
 import io.eventline.platform.ChatSettings;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -27,6 +29,9 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
     private static final int TRIM_BATCH = 100;
     /** Trimming looks at the queue's head every this many entries, not on every append. */
     private static final int TRIM_EVERY = 64;
+    /** Queues of users who get nothing new are trimmed by a sweep, this many users per wall-clock tick. */
+    static final int SWEEP_USERS = 500;
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
 
     private final ChatSettings settings;
     private KeyValueStore<String, ChatUser> users;
@@ -34,6 +39,7 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
     private KeyValueStore<String, SyncEntry> sync;
     private KeyValueStore<String, Long> unread;
     private KeyValueStore<String, Presence> presence;
+    private String sweepFrom;
 
     SyncQueue(ChatSettings settings) {
         this.settings = settings;
@@ -47,6 +53,7 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
         sync = context.getStateStore(ChatStores.SYNC);
         unread = context.getStateStore(ChatStores.UNREAD);
         presence = context.getStateStore(ChatStores.PRESENCE);
+        context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
     }
 
     @Override
@@ -163,6 +170,22 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
         return NotificationRequested.newBuilder().setEventId("chat:" + message.getMessageId()).setUserId(userId)
                 .setTemplate(DefaultTemplates.CHAT_MESSAGE).setParams(params)
                 .setCreatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())).setRequestedBy("chat").build();
+    }
+
+    /**
+     * Trims the queues of the next {@link #SWEEP_USERS} users, resuming where the last tick stopped: a queue that
+     * gets no new entries shrinks too, and no tick holds the stream thread for long however many users there are.
+     */
+    private void sweep() {
+        final List<String> batch = new ArrayList<>(SWEEP_USERS);
+        try (KeyValueIterator<String, ChatUser> it = users.range(sweepFrom, null)) {
+            while (it.hasNext() && batch.size() < SWEEP_USERS) {
+                batch.add(it.next().key);
+            }
+        }
+        batch.forEach(this::trim);
+        // the smallest key after the last one swept; from the start again once a tick reached the end
+        sweepFrom = batch.size() < SWEEP_USERS ? null : batch.get(batch.size() - 1) + '\0';
     }
 
     /** Drops the oldest entries once they are older than the sync retention; devices that far behind resync. */

@@ -109,7 +109,11 @@ class ChatTopologyTest {
     // ---- setup ----
 
     private static ChatSettings settings(Duration historyRetention) {
-        return new ChatSettings(100, 1_000, historyRetention, Duration.ofDays(30), Duration.ofDays(1),
+        return settings(historyRetention, Duration.ofDays(30));
+    }
+
+    private static ChatSettings settings(Duration historyRetention, Duration syncRetention) {
+        return new ChatSettings(100, 1_000, historyRetention, syncRetention, Duration.ofDays(1),
                 Duration.ofSeconds(5), OFFLINE_AFTER, PRESENCE_PUSH_MAX_GROUP);
     }
 
@@ -1110,6 +1114,37 @@ class ChatTopologyTest {
 
         advance(Duration.ofMinutes(2));
         assertThat(historyIds("g-1")).isEmpty();
+    }
+
+    @Test
+    void shouldTrimTheSyncQueuesOfUsersWhoGetNothingNew() {
+        // Given: a two-minute sync retention, more users than one sweep tick takes, and a queue entry each
+        reopen(settings(Duration.ofDays(365), Duration.ofMinutes(2)));
+        final int users = SyncQueue.SWEEP_USERS + 20;
+        for (int i = 0; i < users; i++) {
+            create("d-a-" + i, "a", ChannelType.DIRECT, null, "u" + i);
+            post("d-a-" + i, "a", "hello " + i);
+        }
+        assertThat(queueOf("u0")).hasSize(1);
+        assertThat(queueOf("u" + (users - 1))).hasSize(1);
+
+        // When: nothing new arrives past the retention
+        advance(Duration.ofMinutes(2).plus(SyncQueue.SWEEP_INTERVAL));
+        advance(SyncQueue.SWEEP_INTERVAL);
+        advance(SyncQueue.SWEEP_INTERVAL);
+
+        // Then: every recipient's queue is empty, and numbering goes on where it was
+        for (int i = 0; i < users; i++) {
+            assertThat(queueOf("u" + i)).as("u" + i).isEmpty();
+        }
+        // the sender's long queue shrinks by a batch each time a sweep comes by, so no tick takes long
+        assertThat(queueOf("a")).hasSizeBetween(1, users - 1);
+        for (int tick = 0; tick < 12; tick++) {
+            advance(SyncQueue.SWEEP_INTERVAL);
+        }
+        assertThat(queueOf("a")).isEmpty();
+        post("d-a-0", "a", "later");
+        assertThat(queueOf("u0")).extracting(SyncEntry::getSeq).containsExactly(2L);
     }
 
     // ---- keys ----
