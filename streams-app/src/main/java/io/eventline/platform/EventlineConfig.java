@@ -36,6 +36,8 @@ public record EventlineConfig(
         String applicationId,
         long streamsCacheBytes,
         long rocksDbCacheBytes,
+        Duration exactlyOnceCommitInterval,
+        int exactlyOnceThreads,
         FeedSettings feed,
         RateLimitSettings rateLimit,
         NotifySettings notifications,
@@ -65,6 +67,8 @@ public record EventlineConfig(
         d.put("EVENTLINE_APPLICATION_ID", "eventline");
         d.put("EVENTLINE_STREAMS_CACHE_BYTES", String.valueOf(16L * 1024 * 1024));
         d.put("EVENTLINE_ROCKSDB_CACHE_BYTES", String.valueOf(64L * 1024 * 1024));
+        d.put("EVENTLINE_EXACTLY_ONCE_COMMIT_INTERVAL", "PT0.1S");
+        d.put("EVENTLINE_EXACTLY_ONCE_THREADS", "1");
         d.put("EVENTLINE_FEED_CAP", "800");
         d.put("EVENTLINE_FEED_CELEBRITY_THRESHOLD", "10000");
         d.put("EVENTLINE_FEED_INACTIVE_AFTER", "P30D");
@@ -150,6 +154,8 @@ public record EventlineConfig(
                 v.get("EVENTLINE_APPLICATION_ID"),
                 longIn(v, "EVENTLINE_STREAMS_CACHE_BYTES"),
                 longIn(v, "EVENTLINE_ROCKSDB_CACHE_BYTES"),
+                duration(v, "EVENTLINE_EXACTLY_ONCE_COMMIT_INTERVAL"),
+                intIn(v, "EVENTLINE_EXACTLY_ONCE_THREADS", 1, 64),
                 new FeedSettings(
                         intIn(v, "EVENTLINE_FEED_CAP", 1, 100_000),
                         intIn(v, "EVENTLINE_FEED_CELEBRITY_THRESHOLD", 1, Integer.MAX_VALUE),

@@ -55,10 +55,11 @@ public final class StreamsSettings {
     /**
      * Properties of the exactly-once application, which runs notifications and chat: its own application ID
      * ({@code <id>-notify}, the name it had while notifications were its only domain, so their state carries
-     * over), one stream thread, and exactly-once processing. So the memory of a notification request and the
+     * over), one stream thread by default, and exactly-once processing. So the memory of a notification request and the
      * deliveries it produced commit together, and so do a chat message's ID, its place in the history and its
      * fan-out, and a replay never mints a second ID. The short commit interval bounds how long output waits to
-     * become visible.
+     * become visible; each commit is a transaction, so a shorter one costs the broker more
+     * ({@code EVENTLINE_EXACTLY_ONCE_COMMIT_INTERVAL}, {@code EVENTLINE_EXACTLY_ONCE_THREADS}).
      */
     public static Properties notifications(EventlineConfig config, String bootstrapServers) {
         final Properties props = of(config, bootstrapServers);
@@ -68,8 +69,8 @@ public final class StreamsSettings {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                 applicationId + "-" + config.instanceId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.exactlyOnceCommitInterval().toMillis());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.exactlyOnceThreads());
         return props;
     }
 

@@ -3,9 +3,12 @@ package io.eventline.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventline.streams.StreamsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +46,29 @@ class EventlineConfigTest {
         assertThat(config.kafkaBootstrapServers()).contains("kafka:9092");
         assertThat(config.publicUrl()).isEqualTo("https://sho.rt");
         assertThat(config.advertisedUrl()).isEqualTo("http://localhost:9000");
+    }
+
+    @Test
+    void shouldTuneTheExactlyOnceApplicationsCommitsAndThreads() {
+        final Properties defaults = StreamsSettings.notifications(EventlineConfig.load(Map.of()), "kafka:9092");
+        assertThat(defaults).containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
+                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+
+        final Properties tuned = StreamsSettings.notifications(EventlineConfig.load(Map.of(
+                "EVENTLINE_EXACTLY_ONCE_COMMIT_INTERVAL", "PT0.05S", "EVENTLINE_EXACTLY_ONCE_THREADS", "3")),
+                "kafka:9092");
+        assertThat(tuned).containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50L)
+                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3);
+        assertThat(StreamsSettings.of(EventlineConfig.load(Map.of("EVENTLINE_EXACTLY_ONCE_THREADS", "3")),
+                "kafka:9092")).as("the other application keeps its own")
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000)
+                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+
+        assertThatThrownBy(() -> EventlineConfig.load(Map.of("EVENTLINE_EXACTLY_ONCE_THREADS", "0")))
+                .hasMessageContaining("EVENTLINE_EXACTLY_ONCE_THREADS");
+        assertThatThrownBy(() -> EventlineConfig.load(Map.of("EVENTLINE_EXACTLY_ONCE_COMMIT_INTERVAL", "100")))
+                .hasMessageContaining("EVENTLINE_EXACTLY_ONCE_COMMIT_INTERVAL");
     }
 
     @Test
