@@ -28,7 +28,8 @@
 # Settings: PAIRS_RATES, PAIRS_CONCURRENCY, PAIRS_CLIENTS (1000), GROUP_COUNT (10), GROUP_MEMBERS (100), GROUPS_RATE,
 # GROUPS_CONCURRENCY, IDLE_CLIENTS (5000), MEASURE (60s), WARMUP_SECONDS (120, the instance warm-up, at
 # WARMUP_RATE 50 messages/s between 200 sockets), NAME_SUFFIX (added to every file name, e.g. -rerun),
-# QUIET_LOAD and QUIET_WAIT_SECONDS (see await_quiet), EVENTLINE_JAVA_OPTS (the launcher's default).
+# QUIET_LOAD and QUIET_WAIT_SECONDS (see await_quiet), EVENTLINE_JAVA_OPTS (the launcher's default); any
+# EVENTLINE_EXACTLY_ONCE_* setting reaches the instance and is named in each file.
 #
 # Every user acts with a token signed with the instance's secret (EVENTLINE_JWT_SECRET, generated here). The
 # instance is seeded with rate-limit rules (EVENTLINE_RATELIMIT_RULES) that are the defaults of the eventline domain
@@ -221,7 +222,8 @@ bench() {
       | sed "s/--server-pid $pid/--server-pid \$PID/"
     echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc)); $jar_version"
     echo "instance: $java_opts;" \
-      "open files $(ulimit -n); rules: default, handshakes per address unlimited"
+      "open files $(ulimit -n); rules: default, handshakes per address unlimited$(
+        env | grep -E '^EVENTLINE_EXACTLY_ONCE_' | sort | sed 's/^/; /' | tr -d '\n')"
     load "$@" || true
     after="$(cpu_seconds)"
     machine_after="$(machine_cpu_seconds)"
