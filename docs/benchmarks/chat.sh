@@ -28,7 +28,7 @@
 # Settings: PAIRS_RATES, PAIRS_CONCURRENCY, PAIRS_CLIENTS (1000), GROUP_COUNT (10), GROUP_MEMBERS (100), GROUPS_RATE,
 # GROUPS_CONCURRENCY, IDLE_CLIENTS (5000), MEASURE (60s), WARMUP_SECONDS (120, the instance warm-up, at
 # WARMUP_RATE 50 messages/s between 200 sockets), NAME_SUFFIX (added to every file name, e.g. -rerun),
-# QUIET_LOAD and QUIET_WAIT_SECONDS (see await_quiet), EVENTLINE_JAVA_OPTS (the launcher's default); any
+# QUIET_LOAD and QUIET_WAIT_SECONDS (see await_quiet in instance-lib.sh), EVENTLINE_JAVA_OPTS (the launcher's default); any
 # EVENTLINE_EXACTLY_ONCE_* setting reaches the instance and is named in each file.
 #
 # Every user acts with a token signed with the instance's secret (EVENTLINE_JWT_SECRET, generated here). The
@@ -141,32 +141,8 @@ require_instance() {
   fi
 }
 
-# waits until no test fork, benchmark or other Eventline instance runs and the 1-minute load average is below
-# QUIET_LOAD (1.5), at most QUIET_WAIT_SECONDS (10 minutes by default)
-await_quiet() {
-  local waited=0
-  while pgrep -f 'surefire|failsafe|eventline\.jar|eventline-load\.jar|eventline\.[a-z]*\.bench\.' \
-      | grep -vx "${pid:-none}" >/dev/null \
-      || awk -v max="${QUIET_LOAD:-1.5}" '{ exit !($1 >= max) }' /proc/loadavg; do
-    if ((waited >= ${QUIET_WAIT_SECONDS:-600})); then
-      echo "the machine is still busy after ${waited} s; running anyway" >&2
-      return
-    fi
-    sleep 10
-    waited=$((waited + 10))
-  done
-}
-
-await_quiet
-# shellcheck disable=SC2086
-java $java_opts -jar "$work/eventline.jar" run >"$work/instance.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 600); do
-  grep -q '^Eventline ready: ' "$work/instance.log" && break
-  kill -0 "$pid" 2>/dev/null || { tail -20 "$work/instance.log"; exit 1; }
-  sleep 0.5
-done
-grep -q '^Eventline ready: ' "$work/instance.log" || { echo "not ready"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/instance-lib.sh"
+start_instance
 
 load() { java -jar "$work/eventline-load.jar" ws-chat --url "$url" "$@"; }
 # records of chat's topics that their consumers (stream thread, socket hub) have yet to read, from /metrics

@@ -54,32 +54,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# waits until no test fork, benchmark or other Eventline instance runs and the 1-minute load average is below
-# QUIET_LOAD (1.5), at most QUIET_WAIT_SECONDS (10 minutes by default)
-await_quiet() {
-  local waited=0
-  while pgrep -f 'surefire|failsafe|eventline\.jar|eventline-load\.jar|eventline\.[a-z]*\.bench\.' \
-      | grep -vx "${pid:-none}" >/dev/null \
-      || awk -v max="${QUIET_LOAD:-1.5}" '{ exit !($1 >= max) }' /proc/loadavg; do
-    if ((waited >= ${QUIET_WAIT_SECONDS:-600})); then
-      echo "the machine is still busy after ${waited} s; running anyway" >&2
-      return
-    fi
-    sleep 10
-    waited=$((waited + 10))
-  done
-}
-
-await_quiet
-# shellcheck disable=SC2086
-java $java_opts -jar "$work/eventline.jar" run >"$work/instance.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 600); do
-  grep -q '^Eventline ready: ' "$work/instance.log" && break
-  kill -0 "$pid" 2>/dev/null || { tail -20 "$work/instance.log"; exit 1; }
-  sleep 0.5
-done
-grep -q '^Eventline ready: ' "$work/instance.log" || { echo "not ready"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/instance-lib.sh"
+start_instance
 admin="$(java -jar "$work/eventline.jar" token --admin rl-bench-admin)"
 
 load() { java -cp "$work/eventline-load.jar:$work/classes" io.eventline.ratelimit.bench.RateLimitHttpLoad "$@"; }
