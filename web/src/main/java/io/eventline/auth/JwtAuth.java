@@ -18,7 +18,7 @@ import java.util.Set;
 /** HS256 bearer tokens: issues them for the CLI and checks them on every {@code /api/} request. */
 public final class JwtAuth {
     public static final String ISSUER = "eventline";
-    private static final String PRINCIPAL_ATTRIBUTE = "eventline.principal";
+    static final String PRINCIPAL_ATTRIBUTE = "eventline.principal";
     private static final String CHALLENGE = "Bearer realm=\"eventline\"";
 
     private final Algorithm algorithm;
@@ -91,6 +91,11 @@ public final class JwtAuth {
             throw unauthorized(null, "an Authorization: Bearer token is required");
         }
         return principal;
+    }
+
+    /** The authenticated caller of this request, if it has one (open routes have none). */
+    public static java.util.Optional<Principal> optionalPrincipal(Context ctx) {
+        return java.util.Optional.ofNullable(ctx.attribute(PRINCIPAL_ATTRIBUTE));
     }
 
     /** The caller, who must hold {@code role}. */

@@ -1,6 +1,7 @@
 package io.eventline.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eventline.auth.InternalCalls;
 import io.eventline.ratelimit.LocalAllowance;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ final class ChatSocket implements SyncDelivery.Socket {
     /** A read that fails this often in a row closes the socket; the client reconnects later. */
     static final int MAX_READ_FAILURES = 8;
 
+    private final InternalCalls.Caller caller;
     private final String userId;
     private final String device;
     private final Outbox outbox;
@@ -40,9 +42,10 @@ final class ChatSocket implements SyncDelivery.Socket {
     private long heldAck = -1;
     private volatile boolean closed;
 
-    ChatSocket(String userId, String device, Outbox outbox, SyncReader reader, ScheduledExecutorService scheduler,
+    ChatSocket(InternalCalls.Caller caller, String device, Outbox outbox, SyncReader reader, ScheduledExecutorService scheduler,
                long heartbeatIntervalSeconds, Duration heartbeatForward, LocalAllowance sendAllowance) {
-        this.userId = userId;
+        this.caller = caller;
+        this.userId = caller.principal().userId();
         this.device = device;
         this.outbox = outbox;
         this.reader = reader;
@@ -155,7 +158,7 @@ final class ChatSocket implements SyncDelivery.Socket {
         if (closed) {
             return;
         }
-        scheduler.schedule(() -> reader.read(userId, device, after, READ_PAGE).whenComplete((page, error) -> {
+        scheduler.schedule(() -> reader.read(caller, device, after, READ_PAGE).whenComplete((page, error) -> {
             if (closed) {
                 return;
             }

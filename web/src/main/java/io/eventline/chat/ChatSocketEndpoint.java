@@ -59,6 +59,7 @@ public final class ChatSocketEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(ChatSocketEndpoint.class);
     private static final String PRINCIPAL = "eventline.chat.principal";
     private static final String DEVICE = "eventline.chat.device";
+    private static final String CALLER = "eventline.chat.caller";
 
     private final JwtAuth auth;
     private final WriteGateway writes;
@@ -114,6 +115,7 @@ public final class ChatSocketEndpoint {
         final Principal principal = auth.authenticate(ctx, TOKEN_PARAMETER);
         final String device = ctx.queryParam("device");
         ctx.attribute(PRINCIPAL, principal);
+        ctx.attribute(CALLER, reader.callerOf(ctx));
         ctx.attribute(DEVICE, device == null || device.isEmpty()
                 ? "web-" + UUID.randomUUID().toString().substring(0, 8) : ChatRequests.device(device, "/device"));
     }
@@ -129,7 +131,7 @@ public final class ChatSocketEndpoint {
         final Principal principal = ctx.attribute(PRINCIPAL);
         final String device = ctx.attribute(DEVICE);
         final Outbox outbox = new Outbox(sink(ctx.session), this::sent);
-        final ChatSocket socket = new ChatSocket(principal.userId(), device, outbox, reader, scheduler,
+        final ChatSocket socket = new ChatSocket(ctx.attribute(CALLER), device, outbox, reader, scheduler,
                 settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval(),
                 sendAllowance.apply(principal.userId()));
         bySession.put(ctx.sessionId(), socket);

@@ -1,6 +1,7 @@
 package io.eventline.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -38,12 +39,12 @@ public final class EventlineWeb {
     private EventlineWeb() {
     }
 
-    public static Javalin create(List<ApiRoute> routes, JwtAuth auth, ObjectMapper json, MeterRegistry meters) {
-        return create(routes, List.of(), auth, json, meters);
-    }
-
-    public static Javalin create(List<ApiRoute> routes, List<SocketRoute> sockets, JwtAuth auth, ObjectMapper json,
-                                 MeterRegistry meters) {
+    /**
+     * @param routes         the public routes, as clients call them
+     * @param internalRoutes routes other instances call, each under {@link InternalCalls#PREFIX}
+     */
+    public static Javalin create(List<ApiRoute> routes, List<ApiRoute> internalRoutes, List<SocketRoute> sockets,
+                                 JwtAuth auth, InternalCalls internal, ObjectMapper json, MeterRegistry meters) {
         final Problems problems = new Problems(json);
         return Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(json, false));
@@ -72,9 +73,10 @@ public final class EventlineWeb {
                     auth.authenticate(ctx);
                 }
             });
+            config.routes.before(InternalCalls.PREFIX + "/*", internal::admit);
             // a route that starts with a path parameter (the short-link catch-all) must not shadow fixed paths
-            final List<ApiRoute> ordered = routes.stream()
-                    .sorted(java.util.Comparator.comparing(route -> route.path().startsWith("/{")))
+            final List<ApiRoute> ordered = java.util.stream.Stream.concat(routes.stream(), internalRoutes.stream())
+                    .sorted(java.util.Comparator.comparing(EventlineWeb::isCatchAll))
                     .toList();
             for (ApiRoute route : ordered) {
                 config.routes.addEndpoint(new Endpoint(route.method(), route.path(), withBodyLimit(route)));
@@ -97,6 +99,12 @@ public final class EventlineWeb {
             config.routes.exception(HttpResponseException.class, problems::write);
             config.routes.exception(Exception.class, problems::writeUnexpected);
         });
+    }
+
+    private static boolean isCatchAll(ApiRoute route) {
+        final String path = route.path().startsWith(InternalCalls.PREFIX + "/")
+                ? route.path().substring(InternalCalls.PREFIX.length()) : route.path();
+        return path.startsWith("/{");
     }
 
     /** The route's handler, refusing a body over the route's limit before anything reads it. */

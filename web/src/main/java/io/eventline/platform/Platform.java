@@ -1,6 +1,7 @@
 package io.eventline.platform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.JwtSecrets;
 import io.eventline.chat.ChatHub;
@@ -44,6 +45,7 @@ import io.eventline.producers.EventProducer;
 import io.eventline.query.BatchLookup;
 import io.eventline.query.CatchUpGate;
 import io.eventline.query.GlobalView;
+import io.eventline.query.InstanceClient;
 import io.eventline.query.QueryRouter;
 import io.eventline.ratelimit.ClientAddress;
 import io.eventline.ratelimit.LocalAllowance;
@@ -224,10 +226,14 @@ public final class Platform implements AutoCloseable {
         final ObjectMapper json = Json.mapper();
         final URI advertised = URI.create(config.advertisedUrl());
         final HostInfo self = new HostInfo(advertised.getHost(), StreamsSettings.effectivePort(advertised));
-        final HttpClient forwarding = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        final QueryRouter router = new QueryRouter(streams, self, forwarding, Duration.ofSeconds(5), main.catchUp());
-        final QueryRouter exactlyOnceRouter = new QueryRouter(exactlyOnce.streams(), self, forwarding,
-                Duration.ofSeconds(5), exactlyOnce.catchUp());
+        final ClientAddress clients = new ClientAddress(config.rateLimit().trustedProxies());
+        final InternalCalls internal = new InternalCalls(jwtSecret, clock, InternalCalls.DEFAULT_MAX_SKEW);
+        final InstanceClient instances = new InstanceClient(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(), internal, clients::of,
+                Duration.ofSeconds(5));
+        final QueryRouter router = new QueryRouter(streams, self, instances, main.catchUp());
+        final QueryRouter exactlyOnceRouter = new QueryRouter(exactlyOnce.streams(), self, instances,
+                exactlyOnce.catchUp());
         final ExecutorService responders = Executors.newFixedThreadPool(RESPONDER_THREADS, daemonThreads("responder"));
         started.add(responders::shutdownNow);
         final Problems problems = new Problems(json);
@@ -253,13 +259,14 @@ public final class Platform implements AutoCloseable {
         final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,
                 clock);
         final ChatSocketEndpoint chatSockets = chatSockets(bootstrap, registry, auth, chatWrites, producer, ids,
-                problems, json, meters, forwarding, limiter);
+                problems, json, meters, instances, limiter);
         routes.add(chatSockets.route());
         routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders).routes());
         final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
-                config.rateLimit().domain(), new ClientAddress(config.rateLimit().trustedProxies()), ids, decisionTimeout).apply(routes));
+                config.rateLimit().domain(), clients, ids, decisionTimeout).apply(routes));
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));
-        web = EventlineWeb.create(guarded, List.of(chatSockets.socket()), auth, json, meters);
+        web = EventlineWeb.create(guarded, InternalCalls.twins(routes, Set.of(chatSockets.socket().path())),
+                List.of(chatSockets.socket()), auth, internal, json, meters);
         web.start(config.httpPort());
         started.add(web::stop);
     }
@@ -271,14 +278,15 @@ public final class Platform implements AutoCloseable {
     private ChatSocketEndpoint chatSockets(String bootstrap, HttpSchemaRegistryClient registry, JwtAuth auth,
                                            WriteGateway chatWrites, EventProducer producer, SnowflakeIdGenerator ids,
                                            Problems problems, ObjectMapper json, PrometheusMeterRegistry meters,
-                                           HttpClient http, RateLimiter limiter) throws InterruptedException {
+                                           InstanceClient instances, RateLimiter limiter)
+            throws InterruptedException {
         final LocalSockets sockets = new LocalSockets();
         final ChatHub hub = new ChatHub(bootstrap, "eventline-chat-hub-" + config.instanceId(), registry, sockets);
         hub.start(Duration.ofSeconds(60));
         started.add(hub);
         final ScheduledExecutorService socketReads = Executors.newScheduledThreadPool(2, daemonThreads("chat-reads"));
         started.add(socketReads::shutdownNow);
-        final SyncReader reader = new SyncReader(http, () -> web.port(), auth, json, Duration.ofSeconds(5));
+        final SyncReader reader = new SyncReader(instances, () -> web.port(), json);
         final String domain = config.rateLimit().domain();
         return new ChatSocketEndpoint(auth, chatWrites, producer, ids, config.chat(), sockets, reader, socketReads,
                 new ChatMetrics(meters, sockets), problems, config.instanceId(), clock,

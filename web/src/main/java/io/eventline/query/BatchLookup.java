@@ -2,10 +2,10 @@ package io.eventline.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.auth.InternalCalls;
 import io.eventline.http.ProblemException;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads many keys of one store at once, asking each instance that owns some of them exactly once: keys this
- * instance owns are read from its stores, the others are sent to their owner in one {@code GET path?ids=...}
- * marked as forwarded, which the owner answers from its own stores only. An owner that cannot be asked makes
+ * instance owns are read from its stores, the others are sent to their owner in one internal
+ * {@code GET path?ids=...} ({@link InternalCalls}), which the owner answers from its own stores only. An owner that cannot be asked makes
  * the whole lookup a 503 with {@code Retry-After}, never a silently shorter answer.
  *
  * <p>In a request from a client, each {@code ids} parameter is a comma-separated list; in a forwarded request
@@ -61,7 +61,7 @@ public final class BatchLookup {
 
     /** True when another instance sent this request, which must then be answered from local stores only. */
     public static boolean isForwarded(Context ctx) {
-        return "true".equalsIgnoreCase(ctx.header(QueryRouter.FORWARDED_HEADER));
+        return InternalCalls.isInternal(ctx);
     }
 
     /**
@@ -96,7 +96,7 @@ public final class BatchLookup {
     /**
      * The items of {@code keys} that exist, by key, wherever they are stored.
      *
-     * @param ctx    the request being answered; its {@code Authorization} goes with every remote request
+     * @param ctx    the request being answered; its caller is named in every remote request
      * @param remote the batch endpoint that answers a forwarded request for this store
      */
     public Map<String, JsonNode> lookup(Context ctx, String storeName, Collection<String> keys, Remote remote,
@@ -173,12 +173,10 @@ public final class BatchLookup {
         final String query = keys.stream()
                 .map(key -> IDS_PARAMETER + "=" + URLEncoder.encode(key, StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        final HttpRequest request = router.forwardedRequest(ctx,
-                        URI.create("http://" + host.host() + ":" + host.port() + path + "?" + query))
-                .setHeader("Accept", "application/json")
-                .GET()
-                .build();
-        return router.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        final InstanceClient instances = router.instances();
+        final HttpRequest request = instances.get(host, path + "?" + query, instances.callerOf(ctx),
+                "application/json");
+        return instances.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private void collect(HostInfo host, CompletableFuture<HttpResponse<byte[]>> asked, String idField,

@@ -1,13 +1,11 @@
 package io.eventline.query;
 
+import io.eventline.auth.InternalCalls;
 import io.eventline.http.ProblemException;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
@@ -21,13 +19,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers every read from the instance that owns the key: locally when that is this instance, otherwise by
- * forwarding the request once to the owner. A forwarded request is never forwarded again. When the owner
- * cannot be reached, a standby replica answers, marked {@code Eventline-Stale: true}; while ownership is
- * unknown (rebalancing, restoring) the answer is 503 with {@code Retry-After}, never a wrong 404.
+ * forwarding the request once to the owner's internal twin of the route ({@link InternalCalls}). A forwarded
+ * request is never forwarded again. When the owner cannot be reached, a standby replica answers, marked
+ * {@code Eventline-Stale: true}; while ownership is unknown (rebalancing, restoring) the answer is 503 with
+ * {@code Retry-After}, never a wrong 404.
  */
 public final class QueryRouter {
-    public static final String FORWARDED_HEADER = "Eventline-Forwarded";
-    public static final String ALLOW_STALE_HEADER = "Eventline-Allow-Stale";
     public static final String STALE_HEADER = "Eventline-Stale";
     private static final Logger LOG = LoggerFactory.getLogger(QueryRouter.class);
     private static final Serializer<String> KEYS = new StringSerializer();
@@ -37,16 +34,13 @@ public final class QueryRouter {
 
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final HttpClient http;
-    private final Duration forwardTimeout;
+    private final InstanceClient instances;
     private final CatchUpGate catchUp;
 
-    public QueryRouter(KafkaStreams streams, HostInfo self, HttpClient http, Duration forwardTimeout,
-                       CatchUpGate catchUp) {
+    public QueryRouter(KafkaStreams streams, HostInfo self, InstanceClient instances, CatchUpGate catchUp) {
         this.streams = streams;
         this.self = self;
-        this.http = http;
-        this.forwardTimeout = forwardTimeout;
+        this.instances = instances;
         this.catchUp = catchUp;
     }
 
@@ -62,12 +56,10 @@ public final class QueryRouter {
                 .orElseThrow(() -> ProblemException.unavailable(
                         "the owner of this key is being decided (rebalance in progress); retry shortly",
                         RETRY_AFTER_SECONDS));
-        final boolean forwarded = "true".equalsIgnoreCase(ctx.header(FORWARDED_HEADER));
         if (owner.activeHost().equals(self)) {
             answerLocally(ctx, owner.partition(), false, answer);
-        } else if (forwarded) {
-            final boolean staleAllowed = "true".equalsIgnoreCase(ctx.header(ALLOW_STALE_HEADER));
-            if (!staleAllowed || !owner.standbyHosts().contains(self)) {
+        } else if (InternalCalls.isInternal(ctx)) {
+            if (!InternalCalls.allowsStale(ctx) || !owner.standbyHosts().contains(self)) {
                 throw ProblemException.unavailable("this instance no longer owns the key; retry shortly",
                         RETRY_AFTER_SECONDS);
             }
@@ -121,16 +113,12 @@ public final class QueryRouter {
     /** Sends the request to {@code host}; false when that host cannot be reached. */
     private boolean forward(Context ctx, HostInfo host, boolean allowStale) {
         final String query = ctx.queryString();
-        final URI uri = URI.create("http://" + host.host() + ":" + host.port() + ctx.path()
-                + (query == null || query.isEmpty() ? "" : "?" + query));
-        final HttpRequest.Builder request = forwardedRequest(ctx, uri)
-                .method(ctx.method().name(), HttpRequest.BodyPublishers.noBody());
-        if (allowStale) {
-            request.header(ALLOW_STALE_HEADER, "true");
-        }
+        final InternalCalls.Caller caller = instances.callerOf(ctx);
+        final HttpRequest request = instances.get(host, ctx.path() + (query == null || query.isEmpty() ? ""
+                : "?" + query), allowStale ? caller.allowingStale() : caller, ctx.header("Accept"));
         final HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = instances.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             LOG.warn("Instance {}:{} did not answer a forwarded query: {}", host.host(), host.port(), e.toString());
             return false;
@@ -164,29 +152,13 @@ public final class QueryRouter {
         return new LocalStores(streams, partition, stale);
     }
 
-    /**
-     * A request to another instance on behalf of {@code ctx}: marked forwarded, so that instance answers from
-     * its own stores, and carrying the caller's credentials and accepted types.
-     */
-    HttpRequest.Builder forwardedRequest(Context ctx, URI uri) {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(forwardTimeout)
-                .header(FORWARDED_HEADER, "true");
-        for (String name : List.of("Authorization", "Accept")) {
-            final String value = ctx.header(name);
-            if (value != null) {
-                request.header(name, value);
-            }
-        }
-        return request;
-    }
-
     /** This instance's address as other instances reach it. */
     public HostInfo self() {
         return self;
     }
 
-    HttpClient http() {
-        return http;
+    InstanceClient instances() {
+        return instances;
     }
 
 }

@@ -1,5 +1,6 @@
 package io.eventline.ratelimit;
 
+import io.eventline.auth.InternalCalls;
 import io.javalin.http.Context;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -9,7 +10,8 @@ import java.util.List;
 /**
  * The address a request came from. {@code X-Forwarded-For} is believed only when the peer is one of the
  * configured proxies, and then read from the right, skipping further trusted proxies: the entries left of the
- * first untrusted one could have been written by the client itself.
+ * first untrusted one could have been written by the client itself. A request another instance made for a client
+ * ({@link InternalCalls}) came from the client that instance names.
  */
 public final class ClientAddress {
     private final List<Block> trusted;
@@ -20,6 +22,10 @@ public final class ClientAddress {
     }
 
     public String of(Context ctx) {
+        final String forwardedBy = InternalCalls.clientAddress(ctx);
+        if (forwardedBy != null) {
+            return forwardedBy;
+        }
         return resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
     }
 

@@ -2,16 +2,20 @@ package io.eventline.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventline.auth.InternalCalls;
+import io.eventline.auth.Principal;
 import io.eventline.platform.ChatSettings;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ChatSocketTest {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
     private static ChatSocket socket(Duration forwardEvery) {
-        return new ChatSocket("alice", "alice-phone", null, null, null, 5, forwardEvery, null);
+        final InternalCalls.Caller alice = new InternalCalls.Caller(new Principal("alice", Set.of()), "127.0.0.1", false);
+        return new ChatSocket(alice, "alice-phone", null, null, null, 5, forwardEvery, null);
     }
 
     @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
 import io.eventline.platform.EventlineProcess;
-import io.eventline.query.QueryRouter;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +99,7 @@ public final class FeedAcrossInstances {
         // Then: a feed A owns, holding posts and authors B owns, costs B one post lookup and one profile lookup
         final Set<String> postsAtB = new HashSet<>();
         for (JsonNode post : allPosts) {
-            if (ownsPost(b, post.get("postId").asText(), reader)) {
+            if (ownsPost(b, post.get("postId").asText(), users.get(0))) {
                 postsAtB.add(post.get("postId").asText());
             }
         }
@@ -133,14 +133,16 @@ public final class FeedAcrossInstances {
                 .map(post -> post.get("postId").asText()).toList();
     }
 
-    private boolean ownsPost(EventlineProcess instance, String postId, String authorization) throws Exception {
-        return instance.get("/api/v1/posts/" + postId, "Authorization", authorization,
-                QueryRouter.FORWARDED_HEADER, "true").statusCode() == 200;
+    private boolean ownsPost(EventlineProcess instance, String postId, String user) throws Exception {
+        return instance.getInternal("/api/v1/posts/" + postId, user, false).statusCode() == 200;
     }
 
-    /** How many GET requests on {@code route} the instance answered with 200, from its Prometheus metrics. */
+    /**
+     * How many GET requests other instances made of {@code route}'s internal twin that the instance answered with
+     * 200, from its Prometheus metrics.
+     */
     private static double requestCount(EventlineProcess instance, String route) throws Exception {
-        final String labels = "route=\"" + route + "\"";
+        final String labels = "route=\"" + InternalCalls.PREFIX + route + "\"";
         return instance.get("/metrics").body().lines()
                 .filter(line -> line.startsWith("http_server_requests_seconds_count{"))
                 .filter(line -> line.contains(labels) && line.contains("method=\"GET\"")
@@ -191,8 +193,7 @@ public final class FeedAcrossInstances {
     }
 
     private boolean ownsFeed(EventlineProcess instance, String user) throws Exception {
-        return instance.get("/api/v1/me/feed", "Authorization", bearer(user), QueryRouter.FORWARDED_HEADER, "true")
-                .statusCode() == 200;
+        return instance.getInternal("/api/v1/me/feed", user, false).statusCode() == 200;
     }
 
     /**

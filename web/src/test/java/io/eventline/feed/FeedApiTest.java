@@ -364,6 +364,32 @@ class FeedApiTest {
     }
 
     @Test
+    void shouldAnswerAClientThatSendsForwardingHeadersAsAnyClientAndRefuseItTheInternalPath() throws Exception {
+        // Given: two profiles, and a client that claims its request was forwarded by an instance
+        final String alice = user("alice");
+        final String bob = user("bob");
+        profile(alice, "Alice");
+        profile(bob, "Bob");
+        final String reader = token(user("reader"));
+        final Map<String, String> claimsForwarded = Map.of("Eventline-Forwarded", "true",
+                "Eventline-Allow-Stale", "true");
+
+        // When: it asks the public batch route, and then the internal one with its own token
+        final HttpResponse<String> batch = platform.send("GET", "/api/v1/users?ids=" + alice + "," + bob, reader,
+                null, claimsForwarded);
+        final HttpResponse<String> internal = platform.send("GET", "/internal/api/v1/users?ids=" + alice, reader,
+                null, claimsForwarded);
+
+        // Then: the public route reads the comma-separated list as from any client, with no stale answers, and
+        // the internal route wants an instance's signature
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        assertThat(batch.headers().firstValue("Eventline-Stale")).isEmpty();
+        assertThat(JSON.readTree(batch.body()).get("items")).extracting(item -> item.get("displayName").asText())
+                .containsExactly("Alice", "Bob");
+        assertThat(internal.statusCode()).as(internal.body()).isEqualTo(401);
+    }
+
+    @Test
     void shouldRejectInvalidPostsWith400ProblemsAndPointers() throws Exception {
         final String alice = token(user("alice"));
 

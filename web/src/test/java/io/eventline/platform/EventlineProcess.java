@@ -1,5 +1,7 @@
 package io.eventline.platform;
 
+import io.eventline.auth.InternalCalls;
+import io.eventline.auth.Principal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -10,12 +12,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +44,8 @@ public final class EventlineProcess implements AutoCloseable {
     private static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final InternalCalls INTERNAL = new InternalCalls(PlatformFixture.JWT_SECRET, Clock.systemUTC(),
+            InternalCalls.DEFAULT_MAX_SKEW);
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -175,6 +181,19 @@ public final class EventlineProcess implements AutoCloseable {
             request.headers(headers);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A GET of the internal twin of the public {@code path}, signed as another instance signs it, acting for
+     * {@code user} (null on an open route) from the loopback address.
+     */
+    public HttpResponse<String> getInternal(String path, String user, boolean allowStale) throws IOException,
+            InterruptedException {
+        final InternalCalls.Caller caller = new InternalCalls.Caller(
+                user == null ? null : new Principal(user, Set.of()), "127.0.0.1", allowStale);
+        final HttpRequest request = INTERNAL.request("GET", URI.create(baseUrl + InternalCalls.PREFIX + path),
+                new byte[0], caller).timeout(REQUEST_TIMEOUT).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** A POST of a JSON body with a bearer token. */

@@ -159,8 +159,8 @@ class TwoInstanceRoutingTest {
 
     /**
      * Waits until every code redirects correctly at both instances and has exactly one owner, and both instances
-     * own some; returns B's codes. A request marked as already forwarded is answered only by the key's active
-     * owner (anyone else says 503), which reveals ownership without any test-only endpoint.
+     * own some; returns B's codes. An internal request, as one instance makes of another, is answered only by
+     * the key's active owner (anyone else says 503), which reveals ownership without any test-only endpoint.
      */
     private static Set<String> awaitBothOwnSomeAndForwardBothWays(EventlineProcess a, EventlineProcess b,
                                                                   Map<String, String> urlByCode) throws Exception {
@@ -193,8 +193,8 @@ class TwoInstanceRoutingTest {
                             + answer.statusCode() + " " + answer.headers().map() + " " + answer.body());
                 }
             }
-            final boolean atA = a.get(path, QueryRouter.FORWARDED_HEADER, "true").statusCode() == 302;
-            final boolean atB = b.get(path, QueryRouter.FORWARDED_HEADER, "true").statusCode() == 302;
+            final boolean atA = a.getInternal(path, null, false).statusCode() == 302;
+            final boolean atB = b.getInternal(path, null, false).statusCode() == 302;
             if (atA == atB) {
                 return new Ownership(ownedByB, path + (atA ? " is owned by both" : " is owned by neither"));
             }
@@ -209,7 +209,7 @@ class TwoInstanceRoutingTest {
     }
 
     /**
-     * Waits until A's standby replica holds each of B's links; asked as a forwarded request that allows stale
+     * Waits until A's standby replica holds each of B's links; asked as another instance would when it allows stale
      * answers, A answers from that replica without consulting B.
      */
     private static void awaitStandbyCopiesAtA(EventlineProcess a, Set<String> ownedByB,
@@ -218,8 +218,7 @@ class TwoInstanceRoutingTest {
         final Set<String> missing = new TreeSet<>(ownedByB);
         while (!missing.isEmpty() && System.nanoTime() < deadline) {
             for (String code : List.copyOf(missing)) {
-                final HttpResponse<String> answer = a.get("/" + code, QueryRouter.FORWARDED_HEADER, "true",
-                        QueryRouter.ALLOW_STALE_HEADER, "true");
+                final HttpResponse<String> answer = a.getInternal("/" + code, null, true);
                 if (answer.statusCode() == 302 && isStale(answer)
                         && answer.headers().firstValue("Location").orElse("").equals(urlByCode.get(code))) {
                     missing.remove(code);
