@@ -4,31 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.query.InstanceClient;
+import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntSupplier;
-import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Reads a user's sync queue for a socket through the internal twin of {@code GET /api/v1/me/sync} on this
- * instance: the queue lives on whichever instance owns the user, and that route already finds it. The request
- * acts for the socket's user, so a socket outlives the token it connected with.
+ * Reads a user's sync queue for a socket through the internal twin of {@code GET /api/v1/me/sync} at the instance
+ * that owns the user. The request acts for the socket's user, so a socket outlives the token it connected with.
  */
 public final class SyncReader {
+    private final QueryRouter chat;
     private final InstanceClient instances;
-    private final IntSupplier port;
     private final ObjectMapper json;
 
-    /** @param port this instance's HTTP port, known once the server listens */
-    public SyncReader(InstanceClient instances, IntSupplier port, ObjectMapper json) {
+    /** @param chat routes to the owners of the chat application's keys */
+    public SyncReader(QueryRouter chat, InstanceClient instances, ObjectMapper json) {
+        this.chat = chat;
         this.instances = instances;
-        this.port = port;
         this.json = json;
     }
 
@@ -41,18 +38,17 @@ public final class SyncReader {
     CompletableFuture<JsonNode> read(InternalCalls.Caller caller, String device, Long after, int limit) {
         final String query = "?device=" + URLEncoder.encode(device, StandardCharsets.UTF_8)
                 + (after == null ? "" : "&after=" + after) + "&limit=" + limit;
-        final HttpRequest request = instances.get(new HostInfo("localhost", port.getAsInt()),
-                ChatRoutes.SYNC_PATH + query, caller, "application/json");
-        return instances.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("the sync queue answered " + response.statusCode() + " "
-                        + new String(response.body(), StandardCharsets.UTF_8));
-            }
-            try {
-                return json.readTree(response.body());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return chat.askOwner(ChatStores.USERS, caller.principal().userId(), ChatRoutes.SYNC_PATH + query, caller)
+                .thenApply(response -> {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("the sync queue answered " + response.statusCode() + " "
+                                + new String(response.body(), StandardCharsets.UTF_8));
+                    }
+                    try {
+                        return json.readTree(response.body());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
     }
 }

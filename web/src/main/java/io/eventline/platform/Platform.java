@@ -259,7 +259,7 @@ public final class Platform implements AutoCloseable {
         final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,
                 clock);
         final ChatSocketEndpoint chatSockets = chatSockets(bootstrap, registry, auth, chatWrites, producer, ids,
-                problems, json, meters, instances, limiter);
+                problems, json, meters, instances, exactlyOnceRouter, limiter);
         routes.add(chatSockets.route());
         routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders).routes());
         final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
@@ -278,7 +278,8 @@ public final class Platform implements AutoCloseable {
     private ChatSocketEndpoint chatSockets(String bootstrap, HttpSchemaRegistryClient registry, JwtAuth auth,
                                            WriteGateway chatWrites, EventProducer producer, SnowflakeIdGenerator ids,
                                            Problems problems, ObjectMapper json, PrometheusMeterRegistry meters,
-                                           InstanceClient instances, RateLimiter limiter)
+                                           InstanceClient instances, QueryRouter exactlyOnceRouter,
+                                           RateLimiter limiter)
             throws InterruptedException {
         final LocalSockets sockets = new LocalSockets();
         final ChatHub hub = new ChatHub(bootstrap, "eventline-chat-hub-" + config.instanceId(), registry, sockets);
@@ -286,7 +287,7 @@ public final class Platform implements AutoCloseable {
         started.add(hub);
         final ScheduledExecutorService socketReads = Executors.newScheduledThreadPool(2, daemonThreads("chat-reads"));
         started.add(socketReads::shutdownNow);
-        final SyncReader reader = new SyncReader(instances, () -> web.port(), json);
+        final SyncReader reader = new SyncReader(exactlyOnceRouter, instances, json);
         final String domain = config.rateLimit().domain();
         return new ChatSocketEndpoint(auth, chatWrites, producer, ids, config.chat(), sockets, reader, socketReads,
                 new ChatMetrics(meters, sockets), problems, config.instanceId(), clock,

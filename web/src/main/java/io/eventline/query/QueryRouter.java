@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -81,6 +82,23 @@ public final class QueryRouter {
         }
         throw ProblemException.unavailable("the owner of this key cannot be reached and no replica could answer",
                 RETRY_AFTER_SECONDS);
+    }
+
+    /**
+     * Asks the owner of {@code key} in {@code storeName}, this instance included, for the internal twin of
+     * {@code publicPathAndQuery} on behalf of {@code caller}: one hop to where the key lives, for work that runs
+     * outside any request (a socket catching up). Fails with a 503 problem while the owner is being decided.
+     */
+    public CompletableFuture<HttpResponse<byte[]>> askOwner(String storeName, String key, String publicPathAndQuery,
+                                                            InternalCalls.Caller caller) {
+        final Optional<KeyQueryMetadata> owner = ownerOf(storeName, key);
+        if (owner.isEmpty()) {
+            return CompletableFuture.failedFuture(ProblemException.unavailable(
+                    "the owner of this key is being decided (rebalance in progress); retry shortly",
+                    RETRY_AFTER_SECONDS));
+        }
+        return instances.http().sendAsync(instances.get(owner.get().activeHost(), publicPathAndQuery, caller,
+                "application/json"), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** Who holds {@code key} of {@code storeName}; empty while that is unknown (rebalancing, restoring). */
