@@ -91,6 +91,7 @@ public record EventlineConfig(
         d.put("EVENTLINE_PRESENCE_HEARTBEAT_INTERVAL", "PT5S");
         d.put("EVENTLINE_PRESENCE_OFFLINE_AFTER", "PT30S");
         d.put("EVENTLINE_PRESENCE_PUSH_MAX_GROUP", "20");
+        d.put("EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", String.valueOf(ChatSettings.defaults().socketOutboxBytes()));
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -182,7 +183,8 @@ public record EventlineConfig(
                         duration(v, "EVENTLINE_CHAT_DEDUPE_RETENTION"),
                         duration(v, "EVENTLINE_PRESENCE_HEARTBEAT_INTERVAL"),
                         duration(v, "EVENTLINE_PRESENCE_OFFLINE_AFTER"),
-                        intIn(v, "EVENTLINE_PRESENCE_PUSH_MAX_GROUP", 0, 10_000)));
+                        intIn(v, "EVENTLINE_PRESENCE_PUSH_MAX_GROUP", 0, 10_000),
+                        longAtLeast(v, "EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", ChatSettings.MIN_SOCKET_OUTBOX_BYTES)));
         if (!config.rateLimit().domain().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_RATELIMIT_DOMAIN must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.rateLimit().domain() + "'");
@@ -237,6 +239,14 @@ public record EventlineConfig(
         } catch (NumberFormatException e) {
             throw new ConfigException(name + " must be an integer, got '" + raw + "'");
         }
+    }
+
+    private static long longAtLeast(Map<String, String> v, String name, long min) {
+        final long value = longIn(v, name);
+        if (value < min) {
+            throw new ConfigException(name + " must be at least " + min + ", got " + value);
+        }
+        return value;
     }
 
     private static Duration duration(Map<String, String> v, String name) {

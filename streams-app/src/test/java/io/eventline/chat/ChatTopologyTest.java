@@ -114,7 +114,7 @@ class ChatTopologyTest {
 
     private static ChatSettings settings(Duration historyRetention, Duration syncRetention) {
         return new ChatSettings(100, 1_000, historyRetention, syncRetention, Duration.ofDays(1),
-                Duration.ofSeconds(5), OFFLINE_AFTER, PRESENCE_PUSH_MAX_GROUP);
+                Duration.ofSeconds(5), OFFLINE_AFTER, PRESENCE_PUSH_MAX_GROUP, ChatSettings.MIN_SOCKET_OUTBOX_BYTES);
     }
 
     /** A generator on the test's clock, shifted by {@code offsetMillis}. */

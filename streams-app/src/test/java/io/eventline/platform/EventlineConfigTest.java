@@ -79,6 +79,15 @@ class EventlineConfigTest {
                 .hasMessageContaining("EVENTLINE_HTTP_PORT");
         assertThatThrownBy(() -> EventlineConfig.load(Map.of("EVENTLINE_INSTANCE_ID", "a/b")))
                 .hasMessageContaining("EVENTLINE_INSTANCE_ID");
+        assertThatThrownBy(() -> EventlineConfig.load(Map.of("EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", "65536")))
+                .hasMessageContaining("EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES").hasMessageContaining("at least");
+    }
+
+    @Test
+    void shouldCapWhatASocketsOutboxHoldsWithADefaultThatAnOperatorCanRaise() {
+        assertThat(EventlineConfig.load(Map.of()).chat().socketOutboxBytes()).isEqualTo(4L * 1024 * 1024);
+        assertThat(EventlineConfig.load(Map.of("EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", "16777216")).chat()
+                .socketOutboxBytes()).isEqualTo(16L * 1024 * 1024);
     }
 
     @Test

@@ -130,7 +130,7 @@ public final class ChatSocketEndpoint {
     private void connected(WsConnectContext ctx) {
         final Principal principal = ctx.attribute(PRINCIPAL);
         final String device = ctx.attribute(DEVICE);
-        final Outbox outbox = new Outbox(sink(ctx.session), this::sent);
+        final Outbox outbox = new Outbox(sink(ctx.session), this::sent, settings.socketOutboxBytes());
         final ChatSocket socket = new ChatSocket(ctx.attribute(CALLER), device, outbox, reader, scheduler,
                 settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval(),
                 sendAllowance.apply(principal.userId()));

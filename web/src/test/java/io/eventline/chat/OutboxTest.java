@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class OutboxTest {
+    private static final long CAP = 1024 * 1024;
     /** A sink that completes sends only when told to, recording what is in flight. */
     private static final class ManualSink implements Outbox.Sink {
         final List<String> started = new ArrayList<>();
@@ -45,7 +46,7 @@ class OutboxTest {
     void shouldSendOneFrameAtATimeInTheOrderOffered() {
         final ManualSink sink = new ManualSink();
         final List<String> sent = new ArrayList<>();
-        final Outbox outbox = new Outbox(sink, f -> sent.add(f.text()));
+        final Outbox outbox = new Outbox(sink, f -> sent.add(f.text()), CAP);
 
         outbox.offer(frame("a"));
         outbox.offer(frame("b"));
@@ -75,7 +76,7 @@ class OutboxTest {
             @Override
             public void close(int status, String reason) {
             }
-        }, f -> { });
+        }, f -> { }, CAP);
 
         for (int i = 0; i < 5_000; i++) {
             outbox.offer(frame(Integer.toString(i)));
@@ -87,7 +88,7 @@ class OutboxTest {
     @Test
     void shouldCloseASocketThatFallsTooFarBehind() {
         final ManualSink sink = new ManualSink();
-        final Outbox outbox = new Outbox(sink, f -> { });
+        final Outbox outbox = new Outbox(sink, f -> { }, CAP);
 
         boolean accepted = true;
         for (int i = 0; i <= Outbox.MAX_QUEUED_FRAMES + 1 && accepted; i++) {
@@ -95,9 +96,34 @@ class OutboxTest {
         }
 
         assertThat(accepted).isFalse();
-        assertThat(sink.closedWith).startsWith(Integer.toString(Outbox.TRY_AGAIN_LATER));
+        assertThat(sink.closedWith).startsWith(Integer.toString(Outbox.FELL_BEHIND));
         assertThat(outbox.offer(frame("later"))).isFalse();
         assertThat(sink.started).containsExactly("0");
+    }
+
+    @Test
+    void shouldCloseASocketWhoseWaitingFramesHoldMoreThanTheCapAndCountOnlyWhatWaits() {
+        // Given: a socket whose client has not finished reading the first frame
+        final ManualSink sink = new ManualSink();
+        final Outbox outbox = new Outbox(sink, f -> { }, CAP);
+        final String large = "x".repeat(100_000);
+        assertThat(outbox.offer(frame(large))).isTrue();
+
+        // When: five more large frames wait (1,000,000 bytes of a 1,048,576 cap), then one is sent, then two more
+        for (int i = 0; i < 5; i++) {
+            assertThat(outbox.offer(frame(large))).isTrue();
+        }
+        assertThat(outbox.queuedBytes()).isEqualTo(1_000_000);
+        sink.completeNext();
+        final boolean fits = outbox.offer(frame(large));
+        final boolean over = outbox.offer(frame(large));
+
+        // Then: the frame that fits after a send is taken, the one past the cap closes the socket with 1008
+        assertThat(fits).isTrue();
+        assertThat(over).isFalse();
+        assertThat(sink.closedWith).startsWith("1008 ");
+        assertThat(outbox.queuedBytes()).isZero();
+        assertThat(outbox.offer(frame("small"))).isFalse();
     }
 
     @Test
@@ -113,7 +139,7 @@ class OutboxTest {
             @Override
             public void close(int status, String reason) {
             }
-        }, f -> { });
+        }, f -> { }, CAP);
 
         outbox.offer(frame("a"));
         outbox.offer(frame("b"));
