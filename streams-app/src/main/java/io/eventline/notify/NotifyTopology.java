@@ -107,7 +107,7 @@ public final class NotifyTopology {
 
         builder.stream(NotifyTopics.RECIPIENTS.name(), Consumed.with(Serdes.String(), serdes.of(RecipientChange.class))
                         .withName("notify-recipients-source"))
-                .process(RecipientKeeper::new, Named.as("notify-keep-recipients"), NotifyStores.RECIPIENTS,
+                .process(() -> new RecipientKeeper(settings.maxDevices()), Named.as("notify-keep-recipients"), NotifyStores.RECIPIENTS,
                         NotifyStores.INBOX, NotifyStores.INBOX_INDEX)
                 .to(OperationTopics.OUTCOMES.name(), Produced.with(Serdes.String(), serdes.of(OperationOutcome.class))
                         .withName("notify-outcomes-sink"));

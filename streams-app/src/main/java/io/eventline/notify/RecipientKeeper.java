@@ -13,12 +13,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps each user's devices, contact points and settings, and marks inbox entries read, on the user's partition
- * (the one their notification requests are processed on). Answers the writes that await an outcome.
+ * (the one their notification requests are processed on). Answers the writes that await an outcome. A user has
+ * at most {@code maxDevices} devices: one more is refused with 409, so the user's record stays small.
  */
 final class RecipientKeeper implements Processor<String, RecipientChange, String, OperationOutcome> {
+    private final int maxDevices;
     private ProcessorContext<String, OperationOutcome> context;
     private KeyValueStore<String, Recipient> recipients;
     private Inbox inbox;
+
+    RecipientKeeper(int maxDevices) {
+        this.maxDevices = maxDevices;
+    }
 
     @Override
     public void init(ProcessorContext<String, OperationOutcome> context) {
@@ -78,8 +84,14 @@ final class RecipientKeeper implements Processor<String, RecipientChange, String
         settings.setTemplates(templates);
     }
 
-    private static OperationOutcome setDevice(Recipient recipient, RecipientChange change) {
+    private OperationOutcome setDevice(Recipient recipient, RecipientChange change) {
         final List<Device> devices = without(recipient.getDevices(), change.getDeviceId());
+        if (devices.size() >= maxDevices) {
+            return Outcomes.rejected(change.getEventId(), change.getUserId(), 409, "device-limit",
+                    "Too many devices", "a user may register at most " + maxDevices
+                            + " devices (the device cap); remove one with DELETE /api/v1/me/devices/{deviceId} first",
+                    change.getTimestamp());
+        }
         final Device device = Device.newBuilder().setDeviceId(change.getDeviceId()).setPlatform(change.getPlatform())
                 .setToken(change.getToken()).setDisabled(false).setDisabledReason(null)
                 .setUpdatedAt(change.getTimestamp()).build();

@@ -81,6 +81,7 @@ public record EventlineConfig(
         d.put("EVENTLINE_TRUSTED_PROXIES", null);
         d.put("EVENTLINE_NOTIFY_DEDUPE_RETENTION", "P7D");
         d.put("EVENTLINE_NOTIFY_INBOX_LIMIT", "200");
+        d.put("EVENTLINE_NOTIFY_MAX_DEVICES", "10");
         d.put("EVENTLINE_NOTIFY_MAX_ATTEMPTS", "5");
         d.put("EVENTLINE_NOTIFY_RETRY_DELAYS", "PT5S,PT1M,PT10M");
         d.putAll(NotifySettings.PROVIDER_DEFAULTS);
@@ -172,6 +173,7 @@ public record EventlineConfig(
                 new NotifySettings(
                         duration(v, "EVENTLINE_NOTIFY_DEDUPE_RETENTION"),
                         intIn(v, "EVENTLINE_NOTIFY_INBOX_LIMIT", 1, 10_000),
+                        intIn(v, "EVENTLINE_NOTIFY_MAX_DEVICES", 1, 100),
                         intIn(v, "EVENTLINE_NOTIFY_MAX_ATTEMPTS", 1, 100),
                         retryDelays(v),
                         providerSettings(v)),

@@ -9,13 +9,15 @@ import java.util.Map;
  *
  * @param dedupeRetention how long an (eventId, userId) is remembered, so a repeat within it notifies nobody
  * @param inboxLimit      in-app notifications kept per user; the oldest go first
+ * @param maxDevices      push devices one user may register; a token is at most 4 KiB, so a user's devices stay
+ *                        within about 4.2 KiB each
  * @param maxAttempts     provider calls per delivery before it is dead-lettered
  * @param retryDelays     the retry tiers' waits, shortest first (notify.retry.5s.v1, .1m, .10m)
  * @param providers       the providers' endpoints and credentials, by setting name ({@code EVENTLINE_APNS_*},
  *                        {@code EVENTLINE_FCM_*}, {@code EVENTLINE_SMS_*}, {@code EVENTLINE_SMTP_*}); unset ones absent
  */
-public record NotifySettings(Duration dedupeRetention, int inboxLimit, int maxAttempts, List<Duration> retryDelays,
-                             Map<String, String> providers) {
+public record NotifySettings(Duration dedupeRetention, int inboxLimit, int maxDevices, int maxAttempts,
+                             List<Duration> retryDelays, Map<String, String> providers) {
     /** Names of the provider settings that {@link #providers} may hold, each with its default (null = unset). */
     public static final Map<String, String> PROVIDER_DEFAULTS = providerDefaults();
 

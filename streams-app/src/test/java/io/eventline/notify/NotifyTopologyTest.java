@@ -47,6 +47,7 @@ class NotifyTopologyTest {
     private static final UnsubscribeLinks LINKS = new UnsubscribeLinks("https://eventline.example", "test-secret");
     /** A template with every channel, so routing to all four can be seen at once. */
     private static final String DIGEST = "digest";
+    private static final int MAX_DEVICES = 3;
 
     /**
      * The driver flushes and checkpoints every RocksDB store after each record; on a disk that costs more than the
@@ -96,7 +97,7 @@ class NotifyTopologyTest {
     // ---- setup ----
 
     private static NotifySettings settings(Duration retention, int inboxLimit) {
-        return new NotifySettings(retention, inboxLimit, 5,
+        return new NotifySettings(retention, inboxLimit, MAX_DEVICES, 5,
                 List.of(Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(10)), Map.of());
     }
 
@@ -505,6 +506,34 @@ class NotifyTopologyTest {
         assertThat(apns.readValuesToList()).extracting(NotificationDelivery::getAddress).containsExactly("new-token");
         assertThat(storedRecipient("bob").getDevices()).singleElement()
                 .satisfies(device -> assertThat(device.getDisabled()).isFalse());
+    }
+
+    @Test
+    void shouldRefuseADeviceBeyondTheCapWith409AndStillTakeNewTokensAndReplacements() {
+        // Given: bob has as many devices as the cap allows
+        for (int i = 1; i <= MAX_DEVICES; i++) {
+            device("bob", "bob-phone-" + i, DevicePlatform.IOS, "token-" + i);
+        }
+        outcomes.readValuesToList();
+
+        // When: one more device, a new token for a known device, and a device added after one was removed
+        device("bob", "bob-phone-extra", DevicePlatform.ANDROID, "token-extra");
+        final OperationOutcome overCap = outcomes.readValue();
+        device("bob", "bob-phone-1", DevicePlatform.IOS, "token-1-renewed");
+        final OperationOutcome renewed = outcomes.readValue();
+        change(changeOf("bob", RecipientChangeKind.DEVICE_REMOVED).setDeviceId("bob-phone-2"));
+        outcomes.readValue();
+        device("bob", "bob-phone-extra", DevicePlatform.ANDROID, "token-extra");
+        final OperationOutcome afterRemoval = outcomes.readValue();
+
+        // Then: the extra device was refused with a 409 naming the cap; the record never held more than the cap
+        assertThat(overCap.getStatus()).isEqualTo(OperationStatus.REJECTED);
+        assertThat(overCap.getHttpStatus()).isEqualTo(409);
+        assertThat(overCap.getProblem().getDetail()).contains("at most " + MAX_DEVICES + " devices");
+        assertThat(renewed.getHttpStatus()).isEqualTo(200);
+        assertThat(afterRemoval.getHttpStatus()).isEqualTo(200);
+        assertThat(storedRecipient("bob").getDevices()).extracting(Device::getDeviceId)
+                .containsExactlyInAnyOrder("bob-phone-1", "bob-phone-3", "bob-phone-extra");
     }
 
     // ---- dead letters ----
