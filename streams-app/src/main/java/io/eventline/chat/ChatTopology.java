@@ -74,7 +74,7 @@ public final class ChatTopology {
                 .process(supplier(() -> new SyncQueue(settings)), Named.as("chat-queue-for-users"), userStores),
                 USER_PREFIX + "queue-", serdes);
         route(source(builder, ChatTopics.CURSORS, serdes)
-                .process(supplier(CursorKeeper::new), Named.as("chat-keep-cursors"), userStores),
+                .process(supplier(() -> new CursorKeeper(settings.maxDevices())), Named.as("chat-keep-cursors"), userStores),
                 USER_PREFIX + "cursors-", serdes);
         route(source(builder, ChatTopics.PRESENCE, serdes)
                 .process(supplier(() -> new PresenceTracker(settings)), Named.as("chat-track-presence"), userStores),

@@ -10,13 +10,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Moves read markers (which drive unread counts) and devices' sync cursors (the book's
- * {@code cur_max_message_id}, per device), on the user's partition. Both only move forward.
+ * {@code cur_max_message_id}, per device), on the user's partition. Both only move forward. A user keeps at most
+ * {@code maxDevices} cursors: a new device beyond them replaces the cursor furthest behind, which belongs to the
+ * device that acknowledged least recently (a device coming back without its cursor reads the queue from its
+ * oldest entry).
  */
 final class CursorKeeper extends ChatProcessor<ChatCursorMoved> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_DEVICE_LENGTH = 64;
+    private final int maxDevices;
     private KeyValueStore<String, ChatUser> users;
     private KeyValueStore<String, ChannelView> memberships;
     private KeyValueStore<String, Long> unread;
+
+    CursorKeeper(int maxDevices) {
+        this.maxDevices = maxDevices;
+    }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
@@ -74,15 +83,21 @@ final class CursorKeeper extends ChatProcessor<ChatCursorMoved> {
     private void acknowledge(Record<?, ?> record, ChatCursorMoved moved) {
         final String userId = moved.getUserId();
         final String device = moved.getDevice();
-        if (!ChatKeys.usable(device) || moved.getSeq() == null || moved.getSeq() < 0) {
+        if (!ChatKeys.usable(device) || device.length() > MAX_DEVICE_LENGTH || moved.getSeq() == null
+                || moved.getSeq() < 0) {
             rejected(record, moved.getEventId(), userId, 400, "invalid-request", "Invalid acknowledgement",
-                    "device and a non-negative seq are required");
+                    "a device of 1-" + MAX_DEVICE_LENGTH + " characters and a non-negative seq are required");
             return;
         }
         final ChatUser user = SyncQueue.userOf(users, userId);
         final Map<String, Long> cursors = new HashMap<>(user.getCursors());
         final long seq = Math.max(cursors.getOrDefault(device, 0L), Math.min(moved.getSeq(), user.getLastSeq()));
         if (!Long.valueOf(seq).equals(cursors.get(device))) {
+            if (!cursors.containsKey(device)) {
+                while (cursors.size() >= maxDevices) {
+                    cursors.remove(furthestBehind(cursors));
+                }
+            }
             cursors.put(device, seq);
             user.setCursors(cursors);
             users.put(userId, user);
@@ -91,5 +106,11 @@ final class CursorKeeper extends ChatProcessor<ChatCursorMoved> {
         result.put("device", device);
         result.put("seq", seq);
         accepted(record, moved.getEventId(), userId, 200, result.toString());
+    }
+
+    private static String furthestBehind(Map<String, Long> cursors) {
+        return cursors.entrySet().stream()
+                .min(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .orElseThrow().getKey();
     }
 }

@@ -16,10 +16,12 @@ import java.time.Duration;
  *                           read on demand
  * @param socketOutboxBytes  frames waiting to be sent to one socket may hold this much memory (two bytes a
  *                           character); a socket whose client reads slower is closed and catches up on reconnect
+ * @param maxDevices         sync cursors kept per user; a new device beyond them replaces the one furthest behind
  */
 public record ChatSettings(int maxGroupMembers, int maxMessageChars, Duration historyRetention,
                            Duration syncRetention, Duration dedupeRetention, Duration heartbeatInterval,
-                           Duration offlineAfter, int presencePushMaxGroup, long socketOutboxBytes) {
+                           Duration offlineAfter, int presencePushMaxGroup, long socketOutboxBytes,
+                           int maxDevices) {
     /** The smallest outbox cap: room for the largest frame a socket may be sent, a full message, twice over. */
     public static final long MIN_SOCKET_OUTBOX_BYTES = 2L * 1024 * 1024;
 
@@ -36,6 +38,6 @@ public record ChatSettings(int maxGroupMembers, int maxMessageChars, Duration hi
     /** The defaults, as documented. */
     public static ChatSettings defaults() {
         return new ChatSettings(100, 100_000, Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 20, 4L * 1024 * 1024);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 20, 4L * 1024 * 1024, 20);
     }
 }

@@ -92,6 +92,7 @@ public record EventlineConfig(
         d.put("EVENTLINE_PRESENCE_HEARTBEAT_INTERVAL", "PT5S");
         d.put("EVENTLINE_PRESENCE_OFFLINE_AFTER", "PT30S");
         d.put("EVENTLINE_PRESENCE_PUSH_MAX_GROUP", "20");
+        d.put("EVENTLINE_CHAT_MAX_DEVICES", String.valueOf(ChatSettings.defaults().maxDevices()));
         d.put("EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", String.valueOf(ChatSettings.defaults().socketOutboxBytes()));
         return java.util.Collections.unmodifiableMap(d);
     }
@@ -186,7 +187,8 @@ public record EventlineConfig(
                         duration(v, "EVENTLINE_PRESENCE_HEARTBEAT_INTERVAL"),
                         duration(v, "EVENTLINE_PRESENCE_OFFLINE_AFTER"),
                         intIn(v, "EVENTLINE_PRESENCE_PUSH_MAX_GROUP", 0, 10_000),
-                        longAtLeast(v, "EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", ChatSettings.MIN_SOCKET_OUTBOX_BYTES)));
+                        longAtLeast(v, "EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", ChatSettings.MIN_SOCKET_OUTBOX_BYTES),
+                        intIn(v, "EVENTLINE_CHAT_MAX_DEVICES", 1, 1_000)));
         if (!config.rateLimit().domain().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_RATELIMIT_DOMAIN must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.rateLimit().domain() + "'");

@@ -59,6 +59,7 @@ class ChatTopologyTest {
     private static final Duration OFFLINE_AFTER = Duration.ofSeconds(30);
     /** Groups of up to three members hear each other's presence; the tests' large group has four. */
     private static final int PRESENCE_PUSH_MAX_GROUP = 3;
+    private static final int MAX_DEVICES = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Deserializer<String> STRINGS = Serdes.String().deserializer();
 
@@ -114,7 +115,8 @@ class ChatTopologyTest {
 
     private static ChatSettings settings(Duration historyRetention, Duration syncRetention) {
         return new ChatSettings(100, 1_000, historyRetention, syncRetention, Duration.ofDays(1),
-                Duration.ofSeconds(5), OFFLINE_AFTER, PRESENCE_PUSH_MAX_GROUP, ChatSettings.MIN_SOCKET_OUTBOX_BYTES);
+                Duration.ofSeconds(5), OFFLINE_AFTER, PRESENCE_PUSH_MAX_GROUP,
+                ChatSettings.MIN_SOCKET_OUTBOX_BYTES, MAX_DEVICES);
     }
 
     /** A generator on the test's clock, shifted by {@code offsetMillis}. */
@@ -878,6 +880,30 @@ class ChatTopologyTest {
         assertThat(cursor("bob", "phone")).isEqualTo(3);
         assertThat(cursor("alice", "phone")).isZero();
         assertThat(userEvents.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldKeepAtMostTheCapOfCursorsReplacingTheOneFurthestBehind() {
+        // Given: five entries in bob's queue, and as many devices as the cap, each acknowledged to another point
+        group("g-1", "alice", "bob");
+        for (int i = 0; i < 5; i++) {
+            post("g-1", "alice", "message " + i);
+        }
+        drain();
+        acknowledge("bob", "phone", 4L, true);
+        acknowledge("bob", "old-laptop", 1L, true);
+        acknowledge("bob", "tablet", 3L, true);
+
+        // When: a fourth device acknowledges, and a known one moves on
+        assertAccepted(acknowledge("bob", "new-laptop", 5L, true), 200);
+        assertAccepted(acknowledge("bob", "tablet", 5L, true), 200);
+
+        // Then: the cursor furthest behind made way; the others are where they were
+        final ChatUser bob = driver.<String, ChatUser>getKeyValueStore(ChatStores.USERS).get("bob");
+        assertThat(bob.getCursors()).containsOnlyKeys("phone", "tablet", "new-laptop");
+        assertThat(cursor("bob", "phone")).isEqualTo(4);
+        assertThat(cursor("bob", "tablet")).isEqualTo(5);
+        assertRejected(acknowledge("bob", "d".repeat(65), 1L, true), 400, "invalid-request");
     }
 
     // ---- presence ----

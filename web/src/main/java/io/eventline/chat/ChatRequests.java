@@ -5,7 +5,11 @@ import io.eventline.auth.Users;
 import io.eventline.http.ProblemException;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException.FieldError;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +148,19 @@ final class ChatRequests {
                     : "must be a sequence number (0 or more)");
         }
         return seq.asLong();
+    }
+
+    /**
+     * The device name of a socket opened without one: the same for every socket opened with one token, so a
+     * client that never names its device keeps one sync cursor per sign-in, not one per connection.
+     */
+    static String unnamedDevice(String token) {
+        try {
+            final byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return "web-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** A device name: 1-64 of letters, digits, dot, underscore and dash. */

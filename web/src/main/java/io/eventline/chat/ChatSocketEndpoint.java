@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +116,13 @@ public final class ChatSocketEndpoint {
         ctx.attribute(PRINCIPAL, principal);
         ctx.attribute(CALLER, reader.callerOf(ctx));
         ctx.attribute(DEVICE, device == null || device.isEmpty()
-                ? "web-" + UUID.randomUUID().toString().substring(0, 8) : ChatRequests.device(device, "/device"));
+                ? ChatRequests.unnamedDevice(bearerToken(ctx)) : ChatRequests.device(device, "/device"));
+    }
+
+    private static String bearerToken(Context ctx) {
+        final String header = ctx.header("Authorization");
+        return header != null && !header.isBlank() ? header.substring("Bearer ".length()).trim()
+                : ctx.queryParam(TOKEN_PARAMETER).trim();
     }
 
     private void configure(WsConfig ws) {

@@ -35,6 +35,16 @@ class ChatRequestsTest {
     }
 
     @Test
+    void shouldNameAnUnnamedDeviceTheSameForOneTokenAndDifferentlyForAnother() {
+        final String once = ChatRequests.unnamedDevice("token-a");
+        final String again = ChatRequests.unnamedDevice("token-a");
+        final String other = ChatRequests.unnamedDevice("token-b");
+
+        assertThat(once).isEqualTo(again).startsWith("web-").hasSize(20).isNotEqualTo(other);
+        assertThat(ChatRequests.device(once, "/device")).isEqualTo(once);
+    }
+
+    @Test
     void shouldReadADirectChannelWithTheOtherMember() throws Exception {
         final ChatRequests.NewChannel channel = ChatRequests.channel(
                 body("{\"type\":\"direct\",\"members\":[\"bob\"]}"), "alice", MAX_MEMBERS);
