@@ -74,13 +74,15 @@ class NodeProducerInteropTest {
         final Path stderr = output.resolve("stderr.txt");
 
         // When the Node.js service requests a link with a custom alias over Kafka
-        node = new ProcessBuilder("node", "shorturl-interop.mjs", kafka.bootstrapServers(), platform.registryUrl(),
-                ShortUrlTopics.REQUESTS.name(), ShortUrlTopics.LINKS.name(), OperationTopics.OUTCOMES.name(),
-                userId, alias, url)
+        final ProcessBuilder service = new ProcessBuilder("node", "shorturl-interop.mjs", kafka.bootstrapServers(),
+                platform.registryUrl(), ShortUrlTopics.REQUESTS.name(), ShortUrlTopics.LINKS.name(),
+                OperationTopics.OUTCOMES.name(), userId, alias, url)
                 .directory(NODE_DIR.toFile())
                 .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+                .redirectError(stderr.toFile());
+        // it registers its own copy of the request schema, a write: it takes the registry's credentials
+        service.environment().put("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", PlatformFixture.REGISTRY_USER_INFO);
+        node = service.start();
         final HttpResponse<String> redirect = awaitRedirect("/" + alias, stderr);
 
         // Then Eventline processed it: the alias redirects over HTTP
