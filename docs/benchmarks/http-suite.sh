@@ -153,6 +153,8 @@ want feed-get-saturation && bench feed-get-saturation http-get --url "$url" --pa
 want "feed-get-${FEED_GET_RATE:-1000}rps" && bench "feed-get-${FEED_GET_RATE:-1000}rps" http-get --url "$url" \
   --path "$feed_path" --token "$feed_token" --rate "${FEED_GET_RATE:-1000}" --duration 30s --warmup 30s \
   --interval 5s --percentiles
-want kafka-produce && bench kafka-produce kafka-produce --bootstrap "localhost:$EVENTLINE_KAFKA_PORT" \
+# registering the event's schema is a write: it takes the credentials the instance generated
+want kafka-produce && SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO="$(cat "$EVENTLINE_DATA_DIR/registry-user-info")" \
+  bench kafka-produce kafka-produce --bootstrap "localhost:$EVENTLINE_KAFKA_PORT" \
   --registry "http://localhost:$EVENTLINE_REGISTRY_PORT" --count 100000
 exit 0

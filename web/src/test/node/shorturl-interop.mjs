@@ -1,6 +1,7 @@
 // Plays an external Node.js service that asks Eventline for a short link over Kafka, with kafkajs and
 // @kafkajs/confluent-schema-registry; NodeProducerInteropTest runs it against a running Eventline.
 //
+//   SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO=user:password \
 //   node shorturl-interop.mjs <bootstrap servers> <registry url> <requests topic> <links topic> <outcomes topic>
 //                             <user id> <alias> <url>
 //

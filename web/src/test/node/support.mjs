@@ -47,9 +47,15 @@ export function kafkaClient(brokers) {
   return new Kafka({ clientId: 'eventline-interop', brokers: brokers.split(','), logLevel: logLevel.ERROR });
 }
 
-export function registryClient(url) {
+/**
+ * A registry client. With `userInfo`, `user:password` as Confluent's `basic.auth.user.info` takes it, it sends HTTP
+ * Basic credentials, which the registry's writes need; by default from SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO.
+ */
+export function registryClient(url, userInfo = process.env.SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO) {
+  const colon = userInfo ? userInfo.indexOf(':') : -1;
+  const auth = colon > 0 ? { username: userInfo.slice(0, colon), password: userInfo.slice(colon + 1) } : undefined;
   return new SchemaRegistry(
-    { host: url },
+    { host: url, auth },
     { [SchemaType.AVRO]: { logicalTypes: { 'timestamp-millis': TimestampMillisType } } },
   );
 }

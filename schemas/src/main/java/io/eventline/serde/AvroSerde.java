@@ -71,6 +71,11 @@ public final class AvroSerde<T extends GenericContainer> implements Serde<T> {
         return this::deserialize;
     }
 
+    /** The registry subject of {@code topic}'s keys or values: {@code <topic>-key} or {@code <topic>-value}. */
+    public static String subject(String topic, boolean isKey) {
+        return topic + (isKey ? "-key" : "-value");
+    }
+
     /** Frames {@code record} for {@code topic}, registering its schema under the topic's subject once. */
     public byte[] serialize(String topic, T record) {
         if (record == null) {
@@ -78,7 +83,7 @@ public final class AvroSerde<T extends GenericContainer> implements Serde<T> {
         }
         final Schema schema = record.getSchema();
         final int id = idByTopicAndSchema.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(schema, s -> registry.register(topic + (isKey ? "-key" : "-value"), s));
+                .computeIfAbsent(schema, s -> registry.register(subject(topic, isKey), s));
         final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         out.write(new byte[WireFormat.HEADER_SIZE], 0, WireFormat.HEADER_SIZE);
         final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);

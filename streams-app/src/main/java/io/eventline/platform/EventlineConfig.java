@@ -41,7 +41,8 @@ public record EventlineConfig(
         FeedSettings feed,
         RateLimitSettings rateLimit,
         NotifySettings notifications,
-        ChatSettings chat) {
+        ChatSettings chat,
+        RegistrySettings registry) {
 
     /** Every setting with its default; {@code null} means unset. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -51,6 +52,9 @@ public record EventlineConfig(
         d.put("EVENTLINE_HTTP_PORT", "8080");
         d.put("EVENTLINE_KAFKA_PORT", "9092");
         d.put("EVENTLINE_REGISTRY_PORT", "8081");
+        d.put("EVENTLINE_REGISTRY_HOST", null);
+        d.put("EVENTLINE_REGISTRY_USER_INFO", null);
+        d.put("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", null);
         d.put("EVENTLINE_DATA_DIR", "./data");
         d.put("EVENTLINE_INSTANCE_ID", "eventline-1");
         d.put("EVENTLINE_PUBLIC_URL", null);
@@ -188,7 +192,13 @@ public record EventlineConfig(
                         duration(v, "EVENTLINE_PRESENCE_OFFLINE_AFTER"),
                         intIn(v, "EVENTLINE_PRESENCE_PUSH_MAX_GROUP", 0, 10_000),
                         longAtLeast(v, "EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", ChatSettings.MIN_SOCKET_OUTBOX_BYTES),
-                        intIn(v, "EVENTLINE_CHAT_MAX_DEVICES", 1, 1_000)));
+                        intIn(v, "EVENTLINE_CHAT_MAX_DEVICES", 1, 1_000)),
+                new RegistrySettings(
+                        // loopback while the broker is embedded too: a single instance serves only its own host
+                        Optional.ofNullable(v.get("EVENTLINE_REGISTRY_HOST"))
+                                .orElse(v.get("KAFKA_BOOTSTRAP_SERVERS") == null ? "127.0.0.1" : "0.0.0.0"),
+                        userInfo(v, "EVENTLINE_REGISTRY_USER_INFO"),
+                        userInfo(v, "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO")));
         if (!config.rateLimit().domain().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_RATELIMIT_DOMAIN must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.rateLimit().domain() + "'");
@@ -264,6 +274,15 @@ public record EventlineConfig(
         } catch (DateTimeParseException e) {
             throw new ConfigException(name + " must be an ISO-8601 duration such as P30D or PT12H, got '" + raw + "'");
         }
+    }
+
+    private static Optional<String> userInfo(Map<String, String> v, String name) {
+        final Optional<String> userInfo = Optional.ofNullable(v.get(name));
+        if (userInfo.isPresent() && !RegistrySettings.isUserInfo(userInfo.get())) {
+            // the value itself stays out of the message: it is a credential
+            throw new ConfigException(name + " must be user:password, with a user and a password");
+        }
+        return userInfo;
     }
 
     private static java.util.List<Duration> retryDelays(Map<String, String> v) {

@@ -98,4 +98,45 @@ class EventlineConfigTest {
         assertThatThrownBy(() -> EventlineConfig.load(Map.of("EVENTLINE_CONFIG_FILE", file.toString())))
                 .hasMessageContaining("EVENTLINE_HTTP_PROT");
     }
+
+    @Test
+    void shouldBindTheRegistryToLoopbackOnlyWhileTheBrokerIsEmbedded() {
+        // When
+        final RegistrySettings embedded = EventlineConfig.load(Map.of()).registry();
+        final RegistrySettings joined = EventlineConfig.load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"))
+                .registry();
+        final RegistrySettings chosen = EventlineConfig.load(Map.of("EVENTLINE_REGISTRY_HOST", "0.0.0.0")).registry();
+
+        // Then
+        assertThat(embedded.host()).isEqualTo("127.0.0.1");
+        assertThat(joined.host()).isEqualTo("0.0.0.0");
+        assertThat(chosen.host()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void shouldTakeRegistryCredentialsForTheEmbeddedRegistryAndForAnExternalOne() {
+        // When
+        final RegistrySettings unset = EventlineConfig.load(Map.of()).registry();
+        final RegistrySettings set = EventlineConfig.load(Map.of(
+                "EVENTLINE_REGISTRY_USER_INFO", "admin:s3cret:with-colon",
+                "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "client:other")).registry();
+
+        // Then
+        assertThat(unset.userInfo()).isEmpty();
+        assertThat(unset.clientUserInfo()).isEmpty();
+        assertThat(set.userInfo()).contains("admin:s3cret:with-colon");
+        assertThat(set.clientUserInfo()).contains("client:other");
+        assertThat(set.toString()).doesNotContain("s3cret", "other");
+    }
+
+    @Test
+    void shouldRejectRegistryCredentialsWithoutUserOrPasswordWithoutEchoingThem() {
+        for (String name : new String[] {"EVENTLINE_REGISTRY_USER_INFO", "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"}) {
+            for (String malformed : new String[] {"only-a-secret", ":hunter2", "alice:"}) {
+                assertThatThrownBy(() -> EventlineConfig.load(Map.of(name, malformed)))
+                        .hasMessageContaining(name)
+                        .message().doesNotContain(malformed);
+            }
+        }
+    }
 }

@@ -57,8 +57,10 @@ import io.eventline.ratelimit.RateLimiter;
 import io.eventline.ratelimit.RuleCache;
 import io.eventline.ratelimit.RulesSeeder;
 import io.eventline.ratelimit.RulesView;
+import io.eventline.registry.SchemaRegistryConfig;
 import io.eventline.registry.SchemaRegistryServer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
+import io.eventline.serde.AvroSerde;
 import io.eventline.serde.EventSerdes;
 import io.eventline.shorturl.ShortUrlRoutes;
 import io.eventline.shorturl.ShortUrlTopics;
@@ -85,6 +87,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -92,6 +95,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -143,12 +147,13 @@ public final class Platform implements AutoCloseable {
 
     private void startAll() throws Exception {
         final String jwtSecret = JwtSecrets.resolve(config);
+        final Optional<String> registryUserInfo = RegistryUserInfo.forClient(config);
         final String bootstrap = config.kafkaBootstrapServers().orElseGet(this::startBroker);
         try (TopicProvisioner topics = TopicProvisioner.connect(bootstrap)) {
             topics.ensureTopics(topicSpecs());
         }
-        registryUrl = config.schemaRegistryUrl().orElseGet(() -> startRegistry(bootstrap));
-        final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl);
+        registryUrl = config.schemaRegistryUrl().orElseGet(() -> startRegistry(bootstrap, registryUserInfo.get()));
+        final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl, registryUserInfo);
 
         final WorkerLease lease = new WorkerLease(bootstrap, config.instanceId(), config.datacenterId(),
                 config.workerId(), WorkerLease.DEFAULT_TTL, clock);
@@ -341,18 +346,33 @@ public final class Platform implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
-    private String startRegistry(String bootstrap) {
-        final SchemaRegistryServer registry = new SchemaRegistryServer(bootstrap, SCHEMAS_TOPIC,
-                config.topicReplicationFactor(), config.registryPort(), "0.0.0.0");
+    private String startRegistry(String bootstrap, String userInfo) {
+        final SchemaRegistryServer registry = new SchemaRegistryServer(SchemaRegistryConfig
+                .defaults(bootstrap, userInfo)
+                .withTopic(SCHEMAS_TOPIC)
+                .withReplicationFactor(config.topicReplicationFactor())
+                .withListener(config.registry().host(), config.registryPort())
+                .withProtectedSubjects(topicSubjects()));
         started.add(registry);
         registry.start();
-        return "http://localhost:" + registry.port();
+        return registry.url();
+    }
+
+    /** Eventline's own topics, each defined once in its domain's list. */
+    private static Stream<Topic<?>> domainTopics() {
+        return Stream.of(ShortUrlTopics.ALL, FeedTopics.ALL, RateLimitTopics.ALL, OperationTopics.ALL, NotifyTopics.ALL,
+                ChatTopics.ALL).flatMap(List::stream);
+    }
+
+    /** The key and value subjects of Eventline's topics, which the registry keeps from deletion and weaker levels. */
+    private static Set<String> topicSubjects() {
+        return domainTopics().flatMap(topic -> Stream.of(AvroSerde.subject(topic.name(), true),
+                AvroSerde.subject(topic.name(), false))).collect(Collectors.toUnmodifiableSet());
     }
 
     private List<TopicSpec> topicSpecs() {
         final List<TopicSpec> specs = new ArrayList<>();
-        Stream.of(ShortUrlTopics.ALL, FeedTopics.ALL, RateLimitTopics.ALL, OperationTopics.ALL, NotifyTopics.ALL,
-                ChatTopics.ALL).flatMap(List::stream).forEach(topic -> specs.add(spec(topic)));
+        domainTopics().forEach(topic -> specs.add(spec(topic)));
         specs.add(new TopicSpec(StreamsSettings.DEAD_LETTER_TOPIC, config.topicPartitions(),
                 config.topicReplicationFactor(), java.util.Map.of()));
         specs.add(TopicSpec.of(SCHEMAS_TOPIC, 1).compacted().withReplicationFactor(config.topicReplicationFactor()));

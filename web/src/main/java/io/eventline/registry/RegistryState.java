@@ -164,6 +164,17 @@ final class RegistryState {
         return refs;
     }
 
+    /** How many subjects ever had a version, soft-deleted ones included: they stay in memory. */
+    synchronized int subjectCount() {
+        return versionsBySubject.size();
+    }
+
+    /** How many versions {@code subject} ever had, soft-deleted ones included: they stay in memory. */
+    synchronized int versionCount(String subject) {
+        final List<SubjectVersion> versions = versionsBySubject.get(subject);
+        return versions == null ? 0 : versions.size();
+    }
+
     /** Subjects with at least one live version, sorted. */
     synchronized List<String> subjects() {
         final List<String> subjects = new ArrayList<>();

@@ -12,6 +12,8 @@ import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,22 +26,29 @@ import org.slf4j.LoggerFactory;
  * The Confluent Schema Registry REST API over a {@link SchemaRegistryService}, for Avro schemas. Answers in
  * {@code application/vnd.schemaregistry.v1+json}; takes request bodies as JSON whatever their declared type.
  * Every refusal is a Confluent error body, {@code {"error_code":..,"message":..}}.
+ *
+ * <p>Reads are open, as in Confluent's default. Writes (registering, deleting, setting levels) need the
+ * registry's credentials, sent with HTTP Basic authentication, else 401. Looking a schema up and checking
+ * compatibility are POSTs that change nothing, and stay open: serializers that do not register look schemas up.
  */
 final class SchemaRegistryApi {
     static final String CONTENT_TYPE = HttpSchemaRegistryClient.CONTENT_TYPE;
+    static final String REALM = "eventline-schema-registry";
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryApi.class);
     private static final int BAD_REQUEST = 400;
 
     private final SchemaRegistryService service;
+    private final RegistryCredentials credentials;
     private final ObjectMapper json = new ObjectMapper();
 
-    SchemaRegistryApi(SchemaRegistryService service) {
+    SchemaRegistryApi(SchemaRegistryService service, RegistryCredentials credentials) {
         this.service = service;
+        this.credentials = credentials;
     }
 
-    /** An unstarted Javalin app serving the registry API. */
-    static Javalin create(SchemaRegistryService service) {
-        final SchemaRegistryApi api = new SchemaRegistryApi(service);
+    /** An unstarted Javalin app serving the registry API, whose writes take {@code credentials}. */
+    static Javalin create(SchemaRegistryService service, RegistryCredentials credentials) {
+        final SchemaRegistryApi api = new SchemaRegistryApi(service, credentials);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             api.addRoutes(config.routes);
@@ -54,18 +63,18 @@ final class SchemaRegistryApi {
         routes.get("/schemas/ids/{id}/versions", this::versionsOfId);
         routes.get("/subjects", this::subjects);
         routes.post("/subjects/{subject}", this::lookup);
-        routes.delete("/subjects/{subject}", this::deleteSubject);
+        routes.delete("/subjects/{subject}", write(this::deleteSubject));
         routes.get("/subjects/{subject}/versions", this::versions);
-        routes.post("/subjects/{subject}/versions", this::register);
+        routes.post("/subjects/{subject}/versions", write(this::register));
         routes.get("/subjects/{subject}/versions/{version}", this::version);
         routes.get("/subjects/{subject}/versions/{version}/schema", this::rawSchemaOfVersion);
         routes.post("/compatibility/subjects/{subject}/versions", this::checkCompatibility);
         routes.post("/compatibility/subjects/{subject}/versions/{version}", this::checkCompatibility);
         routes.get("/config", this::globalConfig);
-        routes.put("/config", this::updateGlobalConfig);
+        routes.put("/config", write(this::updateGlobalConfig));
         routes.get("/config/{subject}", this::subjectConfig);
-        routes.put("/config/{subject}", this::updateSubjectConfig);
-        routes.delete("/config/{subject}", this::deleteSubjectConfig);
+        routes.put("/config/{subject}", write(this::updateSubjectConfig));
+        routes.delete("/config/{subject}", write(this::deleteSubjectConfig));
 
         routes.exception(RegistryException.class, this::registryError);
         routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getStatus(),
@@ -74,6 +83,16 @@ final class SchemaRegistryApi {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, 500, 500, "Internal server error");
         });
+    }
+
+    /** {@code handler}, for requests that carry the registry's credentials. */
+    private Handler write(Handler handler) {
+        return ctx -> {
+            if (!credentials.accepts(ctx.header(Header.AUTHORIZATION))) {
+                throw RegistryException.unauthorized();
+            }
+            handler.handle(ctx);
+        };
     }
 
     private void register(Context ctx) {
@@ -243,6 +262,9 @@ final class SchemaRegistryApi {
     private void registryError(RegistryException e, Context ctx) {
         if (e.status() >= 500) {
             LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+        }
+        if (e.status() == 401) {
+            ctx.header(Header.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
         }
         error(ctx, e.status(), e.errorCode(), e.getMessage());
     }

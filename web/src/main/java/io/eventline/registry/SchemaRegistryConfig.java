@@ -2,27 +2,35 @@ package io.eventline.registry;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * How a {@link SchemaRegistryServer} runs: its Kafka log and its HTTP listener.
+ * How a {@link SchemaRegistryServer} runs: its Kafka log, its HTTP listener, who may write, and what it keeps.
  *
- * @param bootstrapServers  the Kafka cluster holding the log
- * @param topic             the log topic; instances that share it are one registry
- * @param replicationFactor the replication factor the topic is created with when missing
- * @param host              the address to listen on
- * @param port              the HTTP port; 0 picks a free one
- * @param operationTimeout  how long a request waits for the log before answering 50002
- * @param startupTimeout    how long {@link SchemaRegistryServer#start()} waits to catch up with the log
+ * @param bootstrapServers      the Kafka cluster holding the log
+ * @param topic                 the log topic; instances that share it are one registry
+ * @param replicationFactor     the replication factor the topic is created with when missing
+ * @param host                  the address to listen on
+ * @param port                  the HTTP port; 0 picks a free one
+ * @param operationTimeout      how long a request waits for the log before answering 50002
+ * @param startupTimeout        how long {@link SchemaRegistryServer#start()} waits to catch up with the log
+ * @param userInfo              {@code user:password}, the HTTP Basic credentials every write must carry
+ * @param protectedSubjects     subjects that cannot be deleted nor left without backward compatibility
+ * @param maxSubjects           how many subjects the registry holds, soft-deleted ones included
+ * @param maxVersionsPerSubject how many versions one subject holds, soft-deleted ones included
  */
 public record SchemaRegistryConfig(String bootstrapServers, String topic, int replicationFactor, String host,
-                                   int port, Duration operationTimeout, Duration startupTimeout) {
+                                   int port, Duration operationTimeout, Duration startupTimeout, String userInfo,
+                                   Set<String> protectedSubjects, int maxSubjects, int maxVersionsPerSubject) {
     /**
      * The log topic's default name, the one Confluent's registry uses; the record formats differ, so a cluster
      * that also runs Confluent's registry needs another name here.
      */
     public static final String DEFAULT_TOPIC = "_schemas";
     public static final int DEFAULT_PORT = 8081;
-    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_MAX_SUBJECTS = 1_000;
+    public static final int DEFAULT_MAX_VERSIONS_PER_SUBJECT = 100;
 
     public SchemaRegistryConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -30,6 +38,8 @@ public record SchemaRegistryConfig(String bootstrapServers, String topic, int re
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(operationTimeout, "operationTimeout");
         Objects.requireNonNull(startupTimeout, "startupTimeout");
+        Objects.requireNonNull(userInfo, "userInfo");
+        protectedSubjects = Set.copyOf(protectedSubjects);
         if (topic.isBlank()) {
             throw new IllegalArgumentException("topic must not be blank");
         }
@@ -43,31 +53,71 @@ public record SchemaRegistryConfig(String bootstrapServers, String topic, int re
                 || startupTimeout.isNegative() || startupTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        final int colon = userInfo.indexOf(':');
+        if (colon < 1 || colon == userInfo.length() - 1) {
+            throw new IllegalArgumentException("userInfo must be user:password, with a user and a password");
+        }
+        if (maxSubjects < 1 || maxVersionsPerSubject < 1) {
+            throw new IllegalArgumentException("maxSubjects and maxVersionsPerSubject must be at least 1");
+        }
     }
 
-    /** The defaults: topic {@value #DEFAULT_TOPIC}, replication 1, all interfaces, port 8081. */
-    public static SchemaRegistryConfig defaults(String bootstrapServers) {
+    /**
+     * The defaults: topic {@value #DEFAULT_TOPIC}, replication 1, loopback, port 8081, no protected subjects,
+     * {@value #DEFAULT_MAX_SUBJECTS} subjects of {@value #DEFAULT_MAX_VERSIONS_PER_SUBJECT} versions at most;
+     * writes take {@code userInfo}.
+     */
+    public static SchemaRegistryConfig defaults(String bootstrapServers, String userInfo) {
         return new SchemaRegistryConfig(bootstrapServers, DEFAULT_TOPIC, 1, DEFAULT_HOST, DEFAULT_PORT,
-                Duration.ofSeconds(10), Duration.ofSeconds(60));
+                Duration.ofSeconds(10), Duration.ofSeconds(60), userInfo, Set.of(), DEFAULT_MAX_SUBJECTS,
+                DEFAULT_MAX_VERSIONS_PER_SUBJECT);
     }
 
     public SchemaRegistryConfig withTopic(String newTopic) {
         return new SchemaRegistryConfig(bootstrapServers, newTopic, replicationFactor, host, port,
-                operationTimeout, startupTimeout);
+                operationTimeout, startupTimeout, userInfo, protectedSubjects, maxSubjects, maxVersionsPerSubject);
     }
 
     public SchemaRegistryConfig withReplicationFactor(int newReplicationFactor) {
         return new SchemaRegistryConfig(bootstrapServers, topic, newReplicationFactor, host, port,
-                operationTimeout, startupTimeout);
+                operationTimeout, startupTimeout, userInfo, protectedSubjects, maxSubjects, maxVersionsPerSubject);
     }
 
     public SchemaRegistryConfig withListener(String newHost, int newPort) {
         return new SchemaRegistryConfig(bootstrapServers, topic, replicationFactor, newHost, newPort,
-                operationTimeout, startupTimeout);
+                operationTimeout, startupTimeout, userInfo, protectedSubjects, maxSubjects, maxVersionsPerSubject);
     }
 
     public SchemaRegistryConfig withTimeouts(Duration newOperationTimeout, Duration newStartupTimeout) {
         return new SchemaRegistryConfig(bootstrapServers, topic, replicationFactor, host, port,
-                newOperationTimeout, newStartupTimeout);
+                newOperationTimeout, newStartupTimeout, userInfo, protectedSubjects, maxSubjects,
+                maxVersionsPerSubject);
+    }
+
+    public SchemaRegistryConfig withProtectedSubjects(Set<String> newProtectedSubjects) {
+        return new SchemaRegistryConfig(bootstrapServers, topic, replicationFactor, host, port,
+                operationTimeout, startupTimeout, userInfo, newProtectedSubjects, maxSubjects,
+                maxVersionsPerSubject);
+    }
+
+    public SchemaRegistryConfig withLimits(int newMaxSubjects, int newMaxVersionsPerSubject) {
+        return new SchemaRegistryConfig(bootstrapServers, topic, replicationFactor, host, port,
+                operationTimeout, startupTimeout, userInfo, protectedSubjects, newMaxSubjects,
+                newMaxVersionsPerSubject);
+    }
+
+    /** What the service enforces on subjects. */
+    SubjectRules subjectRules() {
+        return new SubjectRules(protectedSubjects, maxSubjects, maxVersionsPerSubject);
+    }
+
+    /** Leaves the credentials out, so that logging the config does not log them. */
+    @Override
+    public String toString() {
+        return "SchemaRegistryConfig[bootstrapServers=" + bootstrapServers + ", topic=" + topic
+                + ", replicationFactor=" + replicationFactor + ", host=" + host + ", port=" + port
+                + ", operationTimeout=" + operationTimeout + ", startupTimeout=" + startupTimeout
+                + ", protectedSubjects=" + protectedSubjects.size() + ", maxSubjects=" + maxSubjects
+                + ", maxVersionsPerSubject=" + maxVersionsPerSubject + "]";
     }
 }

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * leader: they agree on every ID, version and decision, and it survives restarts.
  *
  * <pre>{@code
- * try (SchemaRegistryServer registry = new SchemaRegistryServer(SchemaRegistryConfig.defaults("localhost:9092"))) {
+ * try (SchemaRegistryServer registry = new SchemaRegistryServer(
+ *         SchemaRegistryConfig.defaults("localhost:9092", "admin:" + password))) {
  *     registry.start();
  *     String url = registry.url();
  * }
@@ -29,9 +30,13 @@ public final class SchemaRegistryServer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
     }
 
-    /** A registry on {@code topic} of the cluster at {@code bootstrapServers}, listening on {@code host:port}. */
-    public SchemaRegistryServer(String bootstrapServers, String topic, int replicationFactor, int port, String host) {
-        this(SchemaRegistryConfig.defaults(bootstrapServers)
+    /**
+     * A registry on {@code topic} of the cluster at {@code bootstrapServers}, listening on {@code host:port},
+     * whose writes take {@code userInfo}, {@code user:password}.
+     */
+    public SchemaRegistryServer(String bootstrapServers, String topic, int replicationFactor, int port, String host,
+                                String userInfo) {
+        this(SchemaRegistryConfig.defaults(bootstrapServers, userInfo)
                 .withTopic(topic)
                 .withReplicationFactor(replicationFactor)
                 .withListener(host, port));
@@ -50,7 +55,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
         log = new KafkaRegistryLog(config, state);
         try {
             log.start();
-            app = SchemaRegistryApi.create(new SchemaRegistryService(state, log)).start(config.host(), config.port());
+            app = SchemaRegistryApi.create(new SchemaRegistryService(state, log, config.subjectRules()),
+                    new RegistryCredentials(config.userInfo())).start(config.host(), config.port());
         } catch (RegistryException e) {
             close();
             throw new IllegalStateException("schema registry could not catch up with " + config.topic() + ": "

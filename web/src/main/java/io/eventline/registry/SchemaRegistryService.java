@@ -15,14 +15,20 @@ import java.util.function.Supplier;
  * local state, which first catches up with the log when the answer could have changed elsewhere (lists,
  * latest versions, levels), and otherwise only on a miss, since an ID or a numbered version once seen never
  * changes. A schema registered through another instance is thus found here at once.
+ *
+ * <p>The {@link SubjectRules} are checked here, when a request is taken, not when the log is applied: instances
+ * configured differently must still apply the log alike. Registrations racing through several instances may so
+ * pass a cap by a few; the caps bound memory, they do not count exactly.
  */
 final class SchemaRegistryService {
     private final RegistryState state;
     private final RegistryLog log;
+    private final SubjectRules rules;
 
-    SchemaRegistryService(RegistryState state, RegistryLog log) {
+    SchemaRegistryService(RegistryState state, RegistryLog log, SubjectRules rules) {
         this.state = state;
         this.log = log;
+        this.rules = rules;
     }
 
     /** Registers {@code schema} under {@code subject}, or finds it already there. */
@@ -35,6 +41,13 @@ final class SchemaRegistryService {
         final Optional<RegisteredVersion> caughtUp = state.find(subject, schema);
         if (caughtUp.isPresent()) {
             return caughtUp.get();
+        }
+        if (state.versionCount(subject) == 0 && !rules.isProtected(subject)
+                && state.subjectCount() >= rules.maxSubjects()) {
+            throw RegistryException.subjectLimitReached(rules.maxSubjects());
+        }
+        if (state.versionCount(subject) >= rules.maxVersionsPerSubject()) {
+            throw RegistryException.versionLimitReached(subject, rules.maxVersionsPerSubject());
         }
         // refused here so that the log does not fill with proposals bound to be refused; the log still
         // decides, in case another instance changes the subject in the meantime
@@ -87,17 +100,36 @@ final class SchemaRegistryService {
                 .orElseThrow(() -> RegistryException.subjectLevelCompatibilityNotConfigured(subject)));
     }
 
+    /** Sets the global level; refused while a protected subject without a level of its own would lose it. */
     void setGlobalLevel(CompatibilityLevel level) {
+        if (!SubjectRules.keepsProtectedSubjectsReadable(level)) {
+            final Optional<String> inheriting = fresh(() -> rules.protectedSubjects().stream().sorted()
+                    .filter(subject -> state.subjectLevel(subject).isEmpty())
+                    .findFirst());
+            if (inheriting.isPresent()) {
+                throw RegistryException.subjectProtected(inheriting.get(), "it takes the global level, which "
+                        + "must keep backward compatibility; set " + level + " on other subjects instead");
+            }
+        }
         log.append(new SetCompatibility(null, level));
     }
 
     void setSubjectLevel(String subject, CompatibilityLevel level) {
+        if (rules.isProtected(subject) && !SubjectRules.keepsProtectedSubjectsReadable(level)) {
+            throw RegistryException.subjectProtected(subject, "its level must keep backward compatibility "
+                    + "(BACKWARD, BACKWARD_TRANSITIVE, FULL or FULL_TRANSITIVE), not " + level);
+        }
         log.append(new SetCompatibility(subject, level));
     }
 
     /** Removes the subject's own level, so the global one applies; returns the removed level. */
     CompatibilityLevel clearSubjectLevel(String subject) {
         final CompatibilityLevel removed = subjectLevel(subject, false);
+        final CompatibilityLevel global = state.globalLevel();
+        if (rules.isProtected(subject) && !SubjectRules.keepsProtectedSubjectsReadable(global)) {
+            throw RegistryException.subjectProtected(subject, "it would take the global level " + global
+                    + ", which does not keep backward compatibility");
+        }
         log.append(new SetCompatibility(subject, null));
         return removed;
     }
@@ -105,6 +137,9 @@ final class SchemaRegistryService {
     /** Soft-deletes the subject's versions; returns their numbers. */
     @SuppressWarnings("unchecked")
     List<Integer> deleteSubject(String subject) {
+        if (rules.isProtected(subject)) {
+            throw RegistryException.subjectProtected(subject, "it cannot be deleted");
+        }
         versions(subject);
         return (List<Integer>) log.append(new DeleteSubject(subject));
     }

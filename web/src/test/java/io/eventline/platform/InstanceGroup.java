@@ -22,8 +22,9 @@ public final class InstanceGroup implements AutoCloseable {
 
     /**
      * The settings of one instance: its own data directory and HTTP port (also its advertised address), the
-     * group's application ID, the tests' JWT secret, a small RocksDB budget, and a long wait for outcomes, as a
-     * rebalance while the test writes may delay them.
+     * group's application ID, the tests' JWT secret and registry credentials (for an embedded registry and for
+     * another instance's), a small RocksDB budget, and a long wait for outcomes, as a rebalance while the test
+     * writes may delay them.
      */
     public Map<String, String> environment(String instanceId, int httpPort, int workerId, String applicationId)
             throws Exception {
@@ -37,6 +38,8 @@ public final class InstanceGroup implements AutoCloseable {
         env.put("EVENTLINE_WORKER_ID", Integer.toString(workerId));
         env.put("EVENTLINE_APPLICATION_ID", applicationId);
         env.put("EVENTLINE_JWT_SECRET", PlatformFixture.JWT_SECRET);
+        env.put("EVENTLINE_REGISTRY_USER_INFO", PlatformFixture.REGISTRY_USER_INFO);
+        env.put("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", PlatformFixture.REGISTRY_USER_INFO);
         env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
         env.put("EVENTLINE_TOPIC_PARTITIONS", Integer.toString(PlatformFixture.TOPIC_PARTITIONS));
         env.put("EVENTLINE_AWAIT_TIMEOUT_MS", "20000");

@@ -26,6 +26,8 @@ public final class PlatformFixture implements AutoCloseable {
      */
     public static final int TOPIC_PARTITIONS = 3;
     public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
+    /** The credentials of the instances' embedded registries, which they also send to each other's. */
+    public static final String REGISTRY_USER_INFO = "eventline-test:registry-password-0123456789";
     private static final AtomicInteger NEXT_WORKER = new AtomicInteger(1);
 
     private final Platform platform;
@@ -56,6 +58,8 @@ public final class PlatformFixture implements AutoCloseable {
         env.put("EVENTLINE_WORKER_ID", Integer.toString(NEXT_WORKER.getAndIncrement() % 32));
         env.put("EVENTLINE_DATACENTER_ID", "7");
         env.put("EVENTLINE_JWT_SECRET", JWT_SECRET);
+        env.put("EVENTLINE_REGISTRY_USER_INFO", REGISTRY_USER_INFO);
+        env.put("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", REGISTRY_USER_INFO);
         env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
         env.put("EVENTLINE_TOPIC_PARTITIONS", Integer.toString(TOPIC_PARTITIONS));
         // instances share the test broker and so the rules topic: each limits its endpoints under its own domain

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -46,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Eventline's registry and serde against third-party Node.js clients, kafkajs and
  * {@code @kafkajs/confluent-schema-registry}, run from {@code src/test/node} ({@code mvn verify} installs them
- * there with {@code npm ci} first).
+ * there with {@code npm ci} first). The Node.js side registers with the registry's credentials, given as
+ * Confluent's clients take them, and is refused without them.
  */
 @Tag("integration")
 @ExtendWith(KafkaClusterExtension.class)
@@ -54,6 +56,7 @@ class NodeClientInteropIntegrationTest {
     private static final Path NODE_DIR = Path.of("src", "test", "node");
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String USER_INFO = SchemaRegistryApiTest.USER_INFO;
     private static final Schema REPLY = SchemaBuilder.record("Reply").namespace("io.eventline.interop").fields()
             .requiredString("from")
             .requiredInt("inReplyTo")
@@ -87,17 +90,20 @@ class NodeClientInteropIntegrationTest {
         try (TopicProvisioner provisioner = TopicProvisioner.connect(kafka.bootstrapServers())) {
             provisioner.ensureTopics(TopicSpec.of(toJava, 1), TopicSpec.of(fromJava, 1));
         }
-        registry = new SchemaRegistryServer(kafka.bootstrapServers(), names.topic("_schemas"), 1, 0, "127.0.0.1");
+        registry = new SchemaRegistryServer(kafka.bootstrapServers(), names.topic("_schemas"), 1, 0, "127.0.0.1",
+                USER_INFO);
         registry.start();
         final Path stdout = output.resolve("stdout.txt");
         final Path stderr = output.resolve("stderr.txt");
-        node = new ProcessBuilder("node", "interop.mjs", kafka.bootstrapServers(), registry.url(), toJava, fromJava)
+        final ProcessBuilder nodeProcess = new ProcessBuilder("node", "interop.mjs", kafka.bootstrapServers(),
+                registry.url(), toJava, fromJava)
                 .directory(NODE_DIR.toFile())
                 .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
-        final AvroSerde<GenericContainer> serde = AvroSerde.generic(new HttpSchemaRegistryClient(registry.url()),
-                false);
+                .redirectError(stderr.toFile());
+        nodeProcess.environment().put("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", USER_INFO);
+        node = nodeProcess.start();
+        final AvroSerde<GenericContainer> serde = AvroSerde.generic(
+                new HttpSchemaRegistryClient(registry.url(), Optional.of(USER_INFO)), false);
 
         // When Java reads what Node.js registered and produced
         final ConsumerRecord<String, byte[]> fromNode = consumeOne(kafka, toJava, stderr);
@@ -127,9 +133,12 @@ class NodeClientInteropIntegrationTest {
         assertThat(node.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("Node.js side finished").isTrue();
         assertThat(node.exitValue()).as("Node.js exit status; stderr:%n%s", read(stderr)).isZero();
         final List<JsonNode> events = events(stdout);
-        assertThat(events).extracting(e -> e.path("event").asText()).containsExactly("produced", "consumed");
-        assertThat(events.get(0).path("id").asInt()).isEqualTo(greetingId);
-        final JsonNode consumed = events.get(1);
+        assertThat(events).extracting(e -> e.path("event").asText())
+                .containsExactly("refused without credentials", "produced", "consumed");
+        // And its attempt without credentials was refused as unauthorized, before it registered with them
+        assertThat(events.get(0).path("status").asInt()).as(events.get(0).toString()).isEqualTo(401);
+        assertThat(events.get(1).path("id").asInt()).isEqualTo(greetingId);
+        final JsonNode consumed = events.get(2);
         assertThat(consumed.path("schemaId").asInt())
                 .isEqualTo(new HttpSchemaRegistryClient(registry.url()).latest(fromJava + "-value").id());
         assertThat(consumed.path("value")).isEqualTo(JSON.readTree("""

@@ -9,14 +9,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Plain HTTP calls to a registry, for tests that check status codes, headers and bodies exactly. */
+/**
+ * Plain HTTP calls to a registry, for tests that check status codes, headers and bodies exactly; with an
+ * {@code Authorization} header on every request when given one.
+ */
 final class RawHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String baseUrl;
+    private final String authorization;
 
+    /** Calls without credentials. */
     RawHttp(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    RawHttp(String baseUrl, String authorization) {
         this.baseUrl = baseUrl;
+        this.authorization = authorization;
+    }
+
+    /** The same calls with {@code authorization} as the header, or none when it is null. */
+    RawHttp withAuthorization(String newAuthorization) {
+        return new RawHttp(baseUrl, newAuthorization);
     }
 
     Reply get(String path) {
@@ -44,10 +59,14 @@ final class RawHttp {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
             final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+                    response.headers().firstValue("Content-Type").orElse(""), response.body(),
+                    response.headers().firstValue("WWW-Authenticate").orElse(""));
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
         } catch (InterruptedException e) {
@@ -62,7 +81,7 @@ final class RawHttp {
     }
 
     /** One response; {@link #json()} parses its body. */
-    record Reply(int status, String contentType, String body) {
+    record Reply(int status, String contentType, String body, String wwwAuthenticate) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("integration")
 @ExtendWith(KafkaClusterExtension.class)
 class SchemaRegistryServerIntegrationTest {
+    private static final String USER_INFO = SchemaRegistryApiTest.USER_INFO;
     private final List<SchemaRegistryServer> servers = new ArrayList<>();
 
     @AfterEach
@@ -78,7 +81,7 @@ class SchemaRegistryServerIntegrationTest {
         // Given a registry that registered, refused, configured and deleted, then stopped
         final String topic = names.topic("_schemas");
         final SchemaRegistryServer first = start(kafka, topic);
-        final HttpSchemaRegistryClient before = new HttpSchemaRegistryClient(first.url());
+        final HttpSchemaRegistryClient before = client(first);
         final int v1 = before.register("users-value", parse(USER_V1));
         final int v2 = before.register("users-value", parse(USER_V2));
         assertThatThrownBy(() -> before.register("users-value", parse(USER_REQUIRED_AGE)))
@@ -86,12 +89,13 @@ class SchemaRegistryServerIntegrationTest {
         final int order = before.register("orders-value", parse(ORDER));
         before.setCompatibility("orders-value", CompatibilityLevel.FULL);
         before.register("scratch-value", parse(ORDER));
-        new RawHttp(first.url()).delete("/subjects/scratch-value");
+        assertThat(new RawHttp(first.url(), HttpSchemaRegistryClient.basicAuthorization(USER_INFO))
+                .delete("/subjects/scratch-value").status()).isEqualTo(200);
         first.close();
 
         // When a new instance starts on the same log
         final SchemaRegistryServer second = start(kafka, topic);
-        final HttpSchemaRegistryClient after = new HttpSchemaRegistryClient(second.url());
+        final HttpSchemaRegistryClient after = client(second);
 
         // Then it answers as the first did, and carries on numbering where the first stopped
         assertThat(List.of(v1, v2, order)).containsExactly(1, 2, 3);
@@ -116,8 +120,8 @@ class SchemaRegistryServerIntegrationTest {
         final String topic = names.topic("_schemas");
         final SchemaRegistryServer a = start(kafka, topic);
         final SchemaRegistryServer b = start(kafka, topic);
-        final HttpSchemaRegistryClient clientA = new HttpSchemaRegistryClient(a.url());
-        final HttpSchemaRegistryClient clientB = new HttpSchemaRegistryClient(b.url());
+        final HttpSchemaRegistryClient clientA = client(a);
+        final HttpSchemaRegistryClient clientB = client(b);
 
         // When both register the same schemas, and schemas of their own under common subjects, concurrently
         final List<Callable<String>> registrations = new ArrayList<>();
@@ -150,8 +154,8 @@ class SchemaRegistryServerIntegrationTest {
             assertThat(answers.stream().filter(s -> s.startsWith(prefix)).distinct()).hasSize(1);
         }
         // and both instances hold the same subjects, versions and IDs
-        assertThat(snapshot(new HttpSchemaRegistryClient(b.url())))
-                .isEqualTo(snapshot(new HttpSchemaRegistryClient(a.url())))
+        assertThat(snapshot(client(b)))
+                .isEqualTo(snapshot(client(a)))
                 .hasSize(8 + 16);
         assertThat(answers.stream().map(s -> Integer.parseInt(s.substring(s.indexOf('=') + 1))).distinct())
                 .hasSize(24);
@@ -167,10 +171,10 @@ class SchemaRegistryServerIntegrationTest {
         for (int i = 0; i < 5; i++) {
             // When
             final Schema schema = item("Fresh", "f" + i);
-            final int id = new HttpSchemaRegistryClient(a.url()).register("fresh-value", schema);
+            final int id = client(a).register("fresh-value", schema);
 
             // Then
-            final HttpSchemaRegistryClient other = new HttpSchemaRegistryClient(b.url());
+            final HttpSchemaRegistryClient other = client(b);
             assertThat(other.schemaById(id)).isEqualTo(schema);
             assertThat(other.latest("fresh-value").id()).isEqualTo(id);
         }
@@ -180,30 +184,62 @@ class SchemaRegistryServerIntegrationTest {
     void shouldRoundTripRecordsWithEventlinesSerde(KafkaCluster kafka, TestNames names) {
         // Given
         final SchemaRegistryServer server = start(kafka, names.topic("_schemas"));
-        final AvroSerde<GenericContainer> serde = AvroSerde.generic(new HttpSchemaRegistryClient(server.url()), false);
+        final AvroSerde<GenericContainer> serde = AvroSerde.generic(client(server), false);
         final GenericRecord user = new GenericData.Record(parse(USER_V2));
         user.put("name", "ada");
         user.put("email", "ada@example.org");
 
         // When
         final byte[] bytes = serde.serializer().serialize("users", user);
-        final GenericContainer read = AvroSerde.generic(new HttpSchemaRegistryClient(server.url()), false)
+        final GenericContainer read = AvroSerde.generic(client(server), false)
                 .deserializer().deserialize("users", bytes);
 
         // Then
         assertThat(read).isEqualTo(user);
         assertThat(bytes[0]).isZero();
-        assertThat(new HttpSchemaRegistryClient(server.url()).latest("users-value").id())
+        assertThat(client(server).latest("users-value").id())
                 .isEqualTo(((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8)
                         | (bytes[4] & 0xff));
     }
 
+    @Test
+    void shouldTakeWritesOnlyWithItsCredentialsAndKeepItsProtectedSubjects(KafkaCluster kafka, TestNames names) {
+        // Given a registry with credentials and a protected subject, and clients with and without them
+        final SchemaRegistryServer server = start(SchemaRegistryConfig.defaults(kafka.bootstrapServers(), USER_INFO)
+                .withTopic(names.topic("_schemas"))
+                .withListener("127.0.0.1", 0)
+                .withProtectedSubjects(Set.of("users-value")));
+        final HttpSchemaRegistryClient owner = client(server);
+        final HttpSchemaRegistryClient stranger = new HttpSchemaRegistryClient(server.url());
+
+        // When
+        final int id = owner.register("users-value", evolvedUser(1));
+
+        // Then
+        assertThat(stranger.latest("users-value").id()).isEqualTo(id);
+        assertThatThrownBy(() -> stranger.register("users-value", evolvedUser(2)))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(401));
+        assertThatThrownBy(() -> owner.setCompatibility("users-value", CompatibilityLevel.NONE))
+                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(40901));
+        assertThat(owner.versions("users-value")).containsExactly(1);
+    }
+
     private SchemaRegistryServer start(KafkaCluster kafka, String topic) {
-        final SchemaRegistryServer server = new SchemaRegistryServer(kafka.bootstrapServers(), topic, 1, 0,
-                "127.0.0.1");
+        return start(SchemaRegistryConfig.defaults(kafka.bootstrapServers(), USER_INFO).withTopic(topic)
+                .withListener("127.0.0.1", 0));
+    }
+
+    private SchemaRegistryServer start(SchemaRegistryConfig config) {
+        final SchemaRegistryServer server = new SchemaRegistryServer(config);
         servers.add(server);
         server.start();
         return server;
+    }
+
+    /** A client with the registry's credentials. */
+    private static HttpSchemaRegistryClient client(SchemaRegistryServer server) {
+        return new HttpSchemaRegistryClient(server.url(), Optional.of(USER_INFO));
     }
 
     /** Every subject's versions with their IDs, as "subject/version" to ID. */

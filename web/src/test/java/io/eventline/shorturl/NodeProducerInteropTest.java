@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
+import io.eventline.kafka.TestNames;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.OperationTopics;
 import io.eventline.platform.PlatformFixture;
+import io.eventline.registry.SchemaRegistryServer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A third-party Node.js service (kafkajs and {@code @kafkajs/confluent-schema-registry}, run from
  * {@code src/test/node/shorturl-interop.mjs}) asks a running Eventline for a short link over Kafka alone, and
- * reads what Eventline made of it the same way.
+ * reads what Eventline made of it the same way. Both use a registry of their own that takes writes only with
+ * credentials, as a Confluent deployment would.
  */
 @Tag("integration")
 @ExtendWith(KafkaClusterExtension.class)
@@ -43,7 +46,9 @@ class NodeProducerInteropTest {
     private static final Path NODE_DIR = Path.of("src", "test", "node");
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REGISTRY_USER_INFO = "shared-registry:another-password-9876543210";
 
+    private SchemaRegistryServer registry;
     private PlatformFixture platform;
     private Process node;
 
@@ -55,17 +60,25 @@ class NodeProducerInteropTest {
         if (platform != null) {
             platform.close();
         }
+        if (registry != null) {
+            registry.close();
+        }
     }
 
     @Test
     void shouldRedirectToALinkRequestedByAKafkaJsServiceAndLetItDecodeTheLinkAndOutcome(KafkaCluster kafka,
+                                                                                       TestNames names,
                                                                                        @TempDir Path output)
             throws Exception {
-        // Given Eventline running, with its own schema registry
+        // Given Eventline running against an external schema registry that takes writes only with credentials
         assertThat(NODE_DIR.resolve("node_modules"))
                 .as("Node.js dependencies; run `npm ci` in web/src/test/node (mvn verify does)")
                 .isDirectory();
-        platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of());
+        registry = new SchemaRegistryServer(kafka.bootstrapServers(), names.topic("_schemas"), 1, 0, "127.0.0.1",
+                REGISTRY_USER_INFO);
+        registry.start();
+        platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of("SCHEMA_REGISTRY_URL", registry.url(),
+                "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", REGISTRY_USER_INFO));
         final String unique = UUID.randomUUID().toString().substring(0, 8);
         final String userId = "node-service-" + unique;
         final String alias = "node-" + unique;
@@ -74,18 +87,23 @@ class NodeProducerInteropTest {
         final Path stderr = output.resolve("stderr.txt");
 
         // When the Node.js service requests a link with a custom alias over Kafka
-        node = new ProcessBuilder("node", "shorturl-interop.mjs", kafka.bootstrapServers(), platform.registryUrl(),
-                ShortUrlTopics.REQUESTS.name(), ShortUrlTopics.LINKS.name(), OperationTopics.OUTCOMES.name(),
-                userId, alias, url)
+        final ProcessBuilder service = new ProcessBuilder("node", "shorturl-interop.mjs", kafka.bootstrapServers(),
+                platform.registryUrl(), ShortUrlTopics.REQUESTS.name(), ShortUrlTopics.LINKS.name(),
+                OperationTopics.OUTCOMES.name(), userId, alias, url)
                 .directory(NODE_DIR.toFile())
                 .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+                .redirectError(stderr.toFile());
+        // it registers its own copy of the request schema, a write: it takes the registry's credentials
+        service.environment().put("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", REGISTRY_USER_INFO);
+        node = service.start();
         final HttpResponse<String> redirect = awaitRedirect("/" + alias, stderr);
 
         // Then Eventline processed it: the alias redirects over HTTP
         assertThat(redirect.statusCode()).isEqualTo(302);
         assertThat(redirect.headers().firstValue("Location")).contains(url);
+        // And registered the schemas of what it wrote in the external registry, with its credentials
+        assertThat(new HttpSchemaRegistryClient(registry.url()).subjects())
+                .contains(ShortUrlTopics.LINKS.name() + "-value", OperationTopics.OUTCOMES.name() + "-value");
 
         // And the request went where Eventline's own producers would have put it
         assertThat(node.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("Node.js side finished").isTrue();

@@ -10,11 +10,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,12 +24,14 @@ import picocli.CommandLine.Option;
 /**
  * Sends {@code ShortUrlRequested} events straight to Kafka through {@link EventProducer}, as fast as the producer
  * takes them, and reports how many the broker acknowledged per second. The running instance processes them like
- * requests made over HTTP, so each creates a link for {@code --user}.
+ * requests made over HTTP, so each creates a link for {@code --user}. Registering the event's schema takes the
+ * registry's credentials, read from {@value #USER_INFO_VARIABLE} as Eventline's own client reads them.
  */
 @Command(name = "kafka-produce", mixinStandardHelpOptions = true,
         description = "Produce ShortUrlRequested events through EventProducer and report the acknowledged rate.")
 final class KafkaProduceCommand implements Callable<Integer> {
     static final int MAX_COUNT = 10_000_000;
+    static final String USER_INFO_VARIABLE = "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO";
 
     @Option(names = "--bootstrap", defaultValue = "localhost:9092", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers, loopback only (default ${DEFAULT-VALUE})")
@@ -63,13 +67,21 @@ final class KafkaProduceCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Reads the registry's credentials; a test swaps it. */
+    Function<String, String> environment = System::getenv;
+
     @Override
     public Integer call() throws InterruptedException {
         final URI registryUrl;
         final SnowflakeIdGenerator ids;
+        final Optional<String> userInfo;
         try {
             LoopbackTargets.kafkaBootstrap(bootstrap);
             registryUrl = LoopbackTargets.httpBase(registry);
+            userInfo = Optional.ofNullable(environment.apply(USER_INFO_VARIABLE)).filter(value -> !value.isBlank());
+            if (userInfo.isPresent() && userInfo.get().indexOf(':') < 1) {
+                throw new IllegalArgumentException(USER_INFO_VARIABLE + " must be user:password");
+            }
             if (count < 1 || count > MAX_COUNT) {
                 throw new IllegalArgumentException("--count must be 1 to " + MAX_COUNT);
             }
@@ -89,7 +101,7 @@ final class KafkaProduceCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-12s %s%n", "started", Instant.now().truncatedTo(ChronoUnit.SECONDS));
         out.flush();
         try (EventProducer producer = new EventProducer(bootstrap, "eventline-load-" + run,
-                new HttpSchemaRegistryClient(registryUrl.toString(), Duration.ofSeconds(10)))) {
+                new HttpSchemaRegistryClient(registryUrl.toString(), Duration.ofSeconds(10), userInfo))) {
             // the first send also fetches metadata and registers the schema; it is timed apart from the rest
             final long firstStart = System.nanoTime();
             try {

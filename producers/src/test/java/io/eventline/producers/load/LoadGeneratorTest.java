@@ -163,6 +163,29 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void shouldRegisterTheEventSchemaWithTheRegistryCredentialsFromTheEnvironment() throws IOException {
+        // Given a registry that answers nothing useful, and no broker: only the registration is under test
+        final int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        final CommandLine cli = new CommandLine(new LoadGenerator());
+        ((KafkaProduceCommand) cli.getSubcommands().get("kafka-produce").getCommand()).environment =
+                name -> KafkaProduceCommand.USER_INFO_VARIABLE.equals(name) ? "load:s3cret" : null;
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(new StringWriter()));
+
+        // When
+        final int code = cli.execute("kafka-produce", "--bootstrap", "127.0.0.1:" + closedPort, "--registry",
+                baseUrl, "--count", "1", "--timeout", "5s");
+
+        // Then the schema was registered with HTTP Basic credentials
+        assertThat(code).isEqualTo(1);
+        assertThat(seen).hasSize(1).first().asString()
+                .startsWith("POST /subjects/shorturl.requests.v1-value/versions Basic bG9hZDpzM2NyZXQ= {");
+    }
+
+    @Test
     void shouldGiveEachRunnerRequestItsOwnScheduledSlot() throws InterruptedException {
         final FixedRateSchedule schedule = new FixedRateSchedule(100, Duration.ZERO, Duration.ofMillis(100));
         final List<String> paths = List.of("/a", "/b", "/c");

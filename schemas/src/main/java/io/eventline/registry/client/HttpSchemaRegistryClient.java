@@ -13,9 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -24,7 +26,9 @@ import org.apache.avro.SchemaParseException;
  * A {@link SchemaRegistryClient} over the Confluent Schema Registry REST API, using the JDK's HTTP client.
  * Thread-safe. Registrations are cached per subject and schema, schemas per ID, since neither ever changes
  * meaning once the registry has assigned it. Error bodies of the form {@code {"error_code":..,"message":..}}
- * surface as {@link SchemaRegistryException} with that code; transport failures with code -1.
+ * surface as {@link SchemaRegistryException} with that code; transport failures with code -1. Given a
+ * {@code user:password}, as Confluent's clients take it in {@code basic.auth.user.info}, it sends HTTP Basic
+ * credentials with every request.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     /** The media type of the registry API, sent on every request. */
@@ -36,20 +40,37 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final String baseUrl;
     private final Duration timeout;
     private final HttpClient http;
+    private final Optional<String> authorization;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<SubjectSchema, Integer> idBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
 
-    /** A client for the registry at {@code baseUrl}, e.g. {@code http://localhost:8081}. */
+    /** A client for the registry at {@code baseUrl}, e.g. {@code http://localhost:8081}, that sends no credentials. */
     public HttpSchemaRegistryClient(String baseUrl) {
         this(baseUrl, DEFAULT_TIMEOUT);
     }
 
     /** A client whose connects and requests each give up after {@code timeout}. */
     public HttpSchemaRegistryClient(String baseUrl, Duration timeout) {
+        this(baseUrl, timeout, Optional.empty());
+    }
+
+    /** A client that sends {@code basicAuthUserInfo}, {@code user:password}, when present. */
+    public HttpSchemaRegistryClient(String baseUrl, Optional<String> basicAuthUserInfo) {
+        this(baseUrl, DEFAULT_TIMEOUT, basicAuthUserInfo);
+    }
+
+    /**
+     * A client whose connects and requests each give up after {@code timeout}, and that sends
+     * {@code basicAuthUserInfo}, {@code user:password}, when present.
+     *
+     * @throws IllegalArgumentException if the user info is not {@code user:password}
+     */
+    public HttpSchemaRegistryClient(String baseUrl, Duration timeout, Optional<String> basicAuthUserInfo) {
         Objects.requireNonNull(baseUrl, "baseUrl");
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.authorization = basicAuthUserInfo.map(HttpSchemaRegistryClient::basicAuthorization);
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
@@ -143,15 +164,28 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         send("PUT", "/config/" + encode(subject), levelBody(level));
     }
 
+    /**
+     * The {@code Authorization} header value for {@code userInfo}, {@code user:password}.
+     *
+     * @throws IllegalArgumentException if it has no user or no colon
+     */
+    public static String basicAuthorization(String userInfo) {
+        if (userInfo == null || userInfo.indexOf(':') < 1) {
+            throw new IllegalArgumentException("registry user info must be user:password");
+        }
+        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+    }
+
     private JsonNode send(String method, String path, String body) {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(timeout)
                 .header("Accept", CONTENT_TYPE + ", application/json")
                 .header("Content-Type", CONTENT_TYPE)
                 .method(method, body == null
                         ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build();
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        authorization.ifPresent(value -> builder.header("Authorization", value));
+        final HttpRequest request = builder.build();
         final HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
