@@ -3,26 +3,34 @@ package io.eventline.notify;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Folds every delivery's state changes into one status per eventId, for {@code GET /api/v1/notifications/{id}}.
- * The status is kept in a window store at the time its first change arrived, so statuses leave with their
- * window after the retention instead of piling up.
+ * Folds every delivery's state changes into statuses for {@code GET /api/v1/notifications/{id}}: one record per
+ * eventId and recipient, so a fan-out to thousands of users is split across as many small records instead of
+ * one that outgrows a Kafka record (a recipient's record holds their devices and contact points, which are
+ * capped). Records are kept in a window store at the time their first change arrived, so statuses leave with
+ * their window after the retention instead of piling up.
  */
 public final class StatusKeeper implements Processor<String, DeliveryStatusChanged, Void, Void> {
     private static final Instant FAR_FUTURE = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
     private static final Set<DeliveryState> FINAL = EnumSet.of(DeliveryState.SENT, DeliveryState.FAILED,
             DeliveryState.SKIPPED, DeliveryState.NOT_CONFIGURED);
+    /** Between an eventId and a user ID in a key; user IDs never contain it, so a key names one recipient. */
+    private static final char SEPARATOR = '|';
     private WindowStore<String, NotificationStatus> statuses;
 
     @Override
@@ -30,10 +38,40 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
         this.statuses = context.getStateStore(NotifyStores.STATUS);
     }
 
-    /** The status of {@code eventId} and the time it is filed under, or null. */
+    /** The key of one recipient's deliveries of {@code eventId}. */
+    static String key(String eventId, String userId) {
+        return eventId + SEPARATOR + userId;
+    }
+
+    /**
+     * Every delivery of {@code eventId}, to all its recipients, with the time the first was filed under; null
+     * when none is known. Statuses filed under the eventId alone, before they were split, are read too.
+     */
     public static KeyValue<Long, NotificationStatus> find(ReadOnlyWindowStore<String, NotificationStatus> store,
-                                                   String eventId) {
-        try (WindowStoreIterator<NotificationStatus> found = store.fetch(eventId, Instant.EPOCH, FAR_FUTURE)) {
+                                                          String eventId) {
+        final List<KeyValue<Long, NotificationStatus>> parts = new ArrayList<>();
+        final KeyValue<Long, NotificationStatus> unsplit = latest(store, eventId);
+        if (unsplit != null) {
+            parts.add(unsplit);
+        }
+        final Map<String, KeyValue<Long, NotificationStatus>> byKey = new LinkedHashMap<>();
+        try (KeyValueIterator<Windowed<String>, NotificationStatus> found = store.fetch(
+                key(eventId, ""), key(eventId, String.valueOf(Character.MAX_VALUE)), Instant.EPOCH, FAR_FUTURE)) {
+            while (found.hasNext()) {
+                final KeyValue<Windowed<String>, NotificationStatus> next = found.next();
+                // a longer eventId that starts with this one and the separator falls in the range too
+                if (eventId.equals(next.value.getEventId())) {
+                    byKey.put(next.key.key(), KeyValue.pair(next.key.window().start(), next.value));
+                }
+            }
+        }
+        parts.addAll(byKey.values());
+        return combined(eventId, parts);
+    }
+
+    private static KeyValue<Long, NotificationStatus> latest(ReadOnlyWindowStore<String, NotificationStatus> store,
+                                                             String key) {
+        try (WindowStoreIterator<NotificationStatus> found = store.fetch(key, Instant.EPOCH, FAR_FUTURE)) {
             KeyValue<Long, NotificationStatus> latest = null;
             while (found.hasNext()) {
                 latest = found.next();
@@ -42,13 +80,42 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
         }
     }
 
+    private static KeyValue<Long, NotificationStatus> combined(String eventId,
+                                                               List<KeyValue<Long, NotificationStatus>> parts) {
+        if (parts.isEmpty()) {
+            return null;
+        }
+        long filedAt = Long.MAX_VALUE;
+        final NotificationStatus status = NotificationStatus.newBuilder().setEventId(eventId)
+                .setDeliveries(new ArrayList<>()).build();
+        for (KeyValue<Long, NotificationStatus> part : parts) {
+            filedAt = Math.min(filedAt, part.key);
+            if (status.getRequestedBy() == null) {
+                status.setRequestedBy(part.value.getRequestedBy());
+            }
+            if (status.getTemplate() == null) {
+                status.setTemplate(part.value.getTemplate());
+            }
+            List<DeliveryStatusChanged> deliveries = status.getDeliveries();
+            for (DeliveryStatusChanged delivery : part.value.getDeliveries()) {
+                deliveries = merged(deliveries, delivery);
+            }
+            status.setDeliveries(deliveries);
+        }
+        if (status.getDeliveries().isEmpty()) {
+            return null;
+        }
+        return KeyValue.pair(filedAt, status);
+    }
+
     @Override
     public void process(Record<String, DeliveryStatusChanged> record) {
         final DeliveryStatusChanged change = record.value();
         if (change == null) {
             return;
         }
-        final KeyValue<Long, NotificationStatus> stored = find(statuses, change.getEventId());
+        final String key = key(change.getEventId(), change.getUserId());
+        final KeyValue<Long, NotificationStatus> stored = latest(statuses, key);
         final long filedAt = stored != null ? stored.key : record.timestamp();
         final NotificationStatus status = stored != null ? stored.value : NotificationStatus.newBuilder()
                 .setEventId(change.getEventId()).setDeliveries(new ArrayList<>()).build();
@@ -59,7 +126,7 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
             status.setTemplate(change.getTemplate());
         }
         status.setDeliveries(merged(status.getDeliveries(), change));
-        statuses.put(change.getEventId(), status, filedAt);
+        statuses.put(key, status, filedAt);
     }
 
     /** Replaces the same delivery's entry, unless that one is final and the change an older step of it. */

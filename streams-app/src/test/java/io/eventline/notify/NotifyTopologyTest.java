@@ -31,6 +31,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -790,6 +791,36 @@ class NotifyTopologyTest {
     }
 
     // ---- statuses ----
+
+    @Test
+    void shouldSplitTheStatusOfALargeFanOutIntoOneSmallRecordPerRecipient() {
+        // Given: one eventId delivered in-app to 4,000 users (a fan-out that, kept in one record, passed 1 MB)
+        final TestInputTopic<String, DeliveryStatusChanged> reports = driver.createInputTopic(
+                NotifyTopics.STATUS.name(), Serdes.String().serializer(),
+                serdes.of(DeliveryStatusChanged.class).serializer());
+        for (int i = 0; i < 4_000; i++) {
+            reports.pipeInput("wide", DeliveryStatusChanged.newBuilder().setEventId("wide").setUserId("user-" + i)
+                    .setChannel(NotificationChannel.INAPP).setState(DeliveryState.SENT).setAttempts(1)
+                    .setRequestedBy("campaigns").setTemplate(DIGEST).setAt(T0).build(), T0);
+        }
+
+        // When
+        final WindowStore<String, NotificationStatus> store = driver.getWindowStore(NotifyStores.STATUS);
+        final NotificationStatus status = StatusKeeper.find(store, "wide").value;
+
+        // Then: every delivery is in the status, and no stored record holds more than one recipient's
+        assertThat(status.getDeliveries()).hasSize(4_000);
+        assertThat(status.getRequestedBy()).isEqualTo("campaigns");
+        int records = 0;
+        try (KeyValueIterator<Windowed<String>, NotificationStatus> all = store.all()) {
+            while (all.hasNext()) {
+                final NotificationStatus stored = all.next().value;
+                assertThat(stored.getDeliveries()).extracting(DeliveryStatusChanged::getUserId).hasSize(1);
+                records++;
+            }
+        }
+        assertThat(records).isEqualTo(4_000);
+    }
 
     @Test
     void shouldFoldEveryDeliveryOfAnEventIntoOneStatus() {

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
  * The notification API: services request notifications and read their status; users register devices and contact
@@ -125,8 +126,8 @@ public final class NotifyRoutes {
         final Principal caller = JwtAuth.principal(ctx);
         final String eventId = ctx.pathParam("eventId");
         router.answer(ctx, NotifyStores.STATUS, eventId, (c, stores) -> {
-            final KeyValue<Long, NotificationStatus> filed = StatusKeeper.find(
-                    stores.<String, NotificationStatus>window(NotifyStores.STATUS), eventId);
+            final ReadOnlyWindowStore<String, NotificationStatus> store = stores.window(NotifyStores.STATUS);
+            final KeyValue<Long, NotificationStatus> filed = StatusKeeper.find(store, eventId);
             final NotificationStatus status = filed == null ? null : filed.value;
             final NotificationStatus visible = status == null ? null : visibleTo(caller, status);
             if (visible == null) {
