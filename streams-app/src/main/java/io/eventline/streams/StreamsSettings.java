@@ -45,6 +45,9 @@ public final class StreamsSettings {
         // the same handler for the global tables (rate-limit rules, celebrities, templates, presence): a record
         // that fails there is logged and skipped instead of stopping the instance; Kafka 5 makes this the default
         props.put(GLOBAL_PROCESSING_EXCEPTION_HANDLER_ENABLED, true);
+        // the partition assignor reads its settings from the main consumer's, which Kafka fills without this one,
+        // and would warn once per stream thread that the handler is off
+        props.put(StreamsConfig.mainConsumerPrefix(GLOBAL_PROCESSING_EXCEPTION_HANDLER_ENABLED), true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEAD_LETTER_TOPIC);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
