@@ -17,10 +17,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -58,6 +64,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String LOOPBACK = "localhost";
     private static final int BIND_ATTEMPTS = 3;
     private static final long MAX_STARTUP_MILLIS = 60_000;
+    /** A transactional ID no producer uses: looking it up only finds the coordinator. */
+    private static final String COORDINATOR_PROBE_ID = "embedded-broker-coordinator-probe";
 
     private final Path dataDir;
     private final int requestedPort;
@@ -94,7 +102,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param configOverrides broker properties applied last, e.g. {@code auto.create.topics.enable=false}
      */
     public EmbeddedKafkaBroker(Path dataDir, int port, String advertisedHost, Map<String, String> configOverrides) {
-        this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath();
+        this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -149,6 +157,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server = candidate;
             port = brokerPort;
             controllerPort = ctrlPort;
+            prepareTransactionCoordinator();
             log.info("Embedded Kafka broker started at {} in {} ms (cluster {}, data in {})",
                     bootstrapServers(), (System.nanoTime() - began) / 1_000_000, clusterId, dataDir);
             return this;
@@ -203,6 +212,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         stopping.shutdown();
         stopping.awaitShutdown();
         log.info("Embedded Kafka broker on port {} stopped in {} ms", port, (System.nanoTime() - began) / 1_000_000);
+    }
+
+    /**
+     * Looks up the transaction coordinator once, which has the broker create its transaction state topic while
+     * it is idle. Created on demand under an application's first start, when the broker is also creating every
+     * changelog topic, the topic reaches the broker's metadata only seconds later, and each transactional
+     * producer's lookup meanwhile logs a failed topic creation.
+     */
+    private void prepareTransactionCoordinator() {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG, "embedded-broker-" + NODE_ID))) {
+            admin.describeTransactions(List.of(COORDINATOR_PROBE_ID)).all()
+                    .get(MAX_STARTUP_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TransactionalIdNotFoundException)) {
+                throw new IllegalStateException("The transaction coordinator of the embedded broker did not start",
+                        e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The transaction coordinator of the embedded broker did not start in "
+                    + MAX_STARTUP_MILLIS + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the embedded broker started", e);
+        }
     }
 
     private Properties brokerProperties(int brokerPort, int ctrlPort) {

@@ -14,6 +14,10 @@ public final class StreamsSettings {
     /** Records that cannot be read or processed land here with the error in their headers. */
     public static final String DEAD_LETTER_TOPIC = "eventline.dead-letters.v1";
 
+    @SuppressWarnings("deprecation")
+    private static final String GLOBAL_PROCESSING_EXCEPTION_HANDLER_ENABLED =
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
+
     private StreamsSettings() {
     }
 
@@ -24,7 +28,7 @@ public final class StreamsSettings {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         final URI advertised = URI.create(config.advertisedUrl());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.getHost() + ":" + effectivePort(advertised));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.streamsStateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.streamsStateDir().toAbsolutePath().normalize().toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         // at-least-once: outcomes are visible at once, and processors fix IDs and outcomes by event ID
@@ -38,6 +42,12 @@ public final class StreamsSettings {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class);
+        // the same handler for the global tables (rate-limit rules, celebrities, templates, presence): a record
+        // that fails there is logged and skipped instead of stopping the instance; Kafka 5 makes this the default
+        props.put(GLOBAL_PROCESSING_EXCEPTION_HANDLER_ENABLED, true);
+        // the partition assignor reads its settings from the main consumer's, which Kafka fills without this one,
+        // and would warn once per stream thread that the handler is off
+        props.put(StreamsConfig.mainConsumerPrefix(GLOBAL_PROCESSING_EXCEPTION_HANDLER_ENABLED), true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEAD_LETTER_TOPIC);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");

@@ -8,7 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
@@ -99,6 +105,21 @@ class EmbeddedKafkaBrokerIntegrationTest {
 
             // Then
             assertThat(broker.bootstrapServers()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void shouldHoldTheTransactionStateTopicOnceStarted(@TempDir Path dataDir) throws Exception {
+        // Given a broker on a fresh directory
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir).start();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+
+            // When its topics are listed right after start, before any transactional producer came
+            final Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+
+            // Then the transaction state is already there
+            assertThat(topics).contains(Topic.TRANSACTION_STATE_TOPIC_NAME);
         }
     }
 

@@ -1,0 +1,87 @@
+package io.eventline.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventline.platform.EventlineConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StreamsSettingsTest {
+    private static final String GLOBAL_TOPIC = "settings-test.global.v1";
+    private static final String GLOBAL_STORE = "settings-test-global-store";
+    private static final String POISON = "poison";
+
+    @TempDir
+    Path dataDir;
+
+    private TopologyTestDriver driver;
+
+    @AfterEach
+    void tearDown() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Test
+    void shouldSkipARecordThatFailsInAGlobalStoreAndKeepTheNext() {
+        // given the instance's streams properties and a global store whose processor fails on one record
+        final Properties props = StreamsSettings.of(
+                EventlineConfig.load(Map.of("EVENTLINE_DATA_DIR", dataDir.toString())), "unused:9092");
+        driver = new TopologyTestDriver(globalStoreTopology(), props);
+        final TestInputTopic<String, String> global =
+                driver.createInputTopic(GLOBAL_TOPIC, new StringSerializer(), new StringSerializer());
+
+        // when that record arrives, followed by a good one
+        global.pipeInput("a", POISON);
+        global.pipeInput("b", "kept");
+
+        // then the failing record is skipped and the store keeps the good one
+        final KeyValueStore<String, String> store = driver.getKeyValueStore(GLOBAL_STORE);
+        assertThat(store.get("a")).isNull();
+        assertThat(store.get("b")).isEqualTo("kept");
+    }
+
+    private static Topology globalStoreTopology() {
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GLOBAL_STORE), Serdes.String(),
+                        Serdes.String()).withLoggingDisabled(),
+                GLOBAL_TOPIC, Consumed.with(Serdes.String(), Serdes.String()), FailingOnPoison::new);
+        return builder.build();
+    }
+
+    /** Keeps each record in the global store, except the poison one, which it cannot process. */
+    private static final class FailingOnPoison implements Processor<String, String, Void, Void> {
+        private KeyValueStore<String, String> store;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(GLOBAL_STORE);
+        }
+
+        @Override
+        public void process(Record<String, String> record) {
+            if (POISON.equals(record.value())) {
+                throw new IllegalStateException("cannot process " + record.key());
+            }
+            store.put(record.key(), record.value());
+        }
+    }
+}
