@@ -140,6 +140,7 @@ public final class Platform implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
+        PrivateFiles.prepareDataDir(config);
         final String jwtSecret = JwtSecrets.resolve(config);
         final String bootstrap = config.kafkaBootstrapServers().orElseGet(this::startBroker);
         try (TopicProvisioner topics = TopicProvisioner.connect(bootstrap)) {
