@@ -38,6 +38,7 @@ import io.eventline.operations.OperationTopics;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.ReplyListener;
 import io.eventline.operations.WriteGateway;
+import io.eventline.ops.MetricsAccess;
 import io.eventline.ops.OpsRoutes;
 import io.eventline.ops.Readiness;
 import io.eventline.producers.EventProducer;
@@ -238,7 +239,8 @@ public final class Platform implements AutoCloseable {
                 Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
         final JwtAuth auth = new JwtAuth(jwtSecret, clock);
         final List<ApiRoute> routes = new ArrayList<>();
-        routes.addAll(new OpsRoutes(readiness, meters).routes());
+        routes.addAll(new OpsRoutes(readiness, meters, config.httpLoopbackOnly() ? MetricsAccess.open()
+                : MetricsAccess.guarded(auth, config.metricsToken())).routes());
         routes.addAll(new OperationRoutes(router, json).routes());
         routes.addAll(new ShortUrlRoutes(writes, router, clickProducer, ids, json, config.publicUrl(), ownHosts(), clock)
                 .routes());
@@ -261,7 +263,7 @@ public final class Platform implements AutoCloseable {
                 config.rateLimit().domain(), new ClientAddress(config.rateLimit().trustedProxies()), ids, decisionTimeout).apply(routes));
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));
         web = EventlineWeb.create(guarded, List.of(chatSockets.socket()), auth, json, meters);
-        web.start(config.httpPort());
+        web.start(config.httpHost(), config.httpPort());
         started.add(web::stop);
     }
 
