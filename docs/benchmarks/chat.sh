@@ -31,9 +31,10 @@
 # QUIET_LOAD and QUIET_WAIT_SECONDS (see await_quiet in instance-lib.sh), EVENTLINE_JAVA_OPTS (the launcher's default); any
 # EVENTLINE_EXACTLY_ONCE_* setting reaches the instance and is named in each file.
 #
-# Every user acts with a token signed with the instance's secret (EVENTLINE_JWT_SECRET, generated here). The
-# instance is seeded with rate-limit rules (EVENTLINE_RATELIMIT_RULES) that are the defaults of the eventline domain
-# except for socket handshakes: by default 60 per minute from one address, and every socket here comes from
+# Every user acts with a token signed with the instance's secret (EVENTLINE_JWT_SECRET, generated here), and
+# /metrics is read with the metrics token (EVENTLINE_METRICS_TOKEN, generated here too). The instance is seeded
+# with rate-limit rules (EVENTLINE_RATELIMIT_RULES) that are the defaults of the eventline domain except for socket
+# handshakes: by default 60 per minute from one address, and every socket here comes from
 # 127.0.0.1. Messages on a socket are not rate-limited. The open-file limit is raised to the hard limit (at most
 # 65536) for the instance and the load generator alike.
 #
@@ -82,6 +83,8 @@ cp "$root/producers/target/eventline-load.jar" "$work/eventline-load.jar"
 export EVENTLINE_DATA_DIR="$work/data"
 EVENTLINE_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
 export EVENTLINE_JWT_SECRET
+EVENTLINE_METRICS_TOKEN="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
+export EVENTLINE_METRICS_TOKEN
 export EVENTLINE_RATELIMIT_RULES="$work/rules.yaml"
 mkdir -p "$EVENTLINE_DATA_DIR" "$out"
 
@@ -147,7 +150,7 @@ start_instance
 load() { java -jar "$work/eventline-load.jar" ws-chat --url "$url" "$@"; }
 # records of chat's topics that their consumers (stream thread, socket hub) have yet to read, from /metrics
 chat_lag() {
-  curl -sf "$url/metrics" | awk '/^kafka_consumer_fetch_manager_records_lag\{.*topic="chat\./ { s += $2 }
+  curl -sf -H "Authorization: Bearer $EVENTLINE_METRICS_TOKEN" "$url/metrics" | awk '/^kafka_consumer_fetch_manager_records_lag\{.*topic="chat\./ { s += $2 }
     END { printf "%d", s }'
 }
 # waits until chat's consumers have caught up (at most DRAIN_WAIT_SECONDS, 15 minutes by default)

@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>The data directory is formatted on first start with a fresh cluster ID, which Kafka keeps in the
  * directory's {@code meta.properties}; later starts on the same directory reuse that ID, so topics, records and
  * committed offsets survive a restart. Internal topics use replication factor 1 because there is only one node.
+ *
+ * <p>Topics are never created implicitly: a client producing to, or subscribing to, a name that no one created
+ * gets an unknown-topic error instead of a new topic. The data directory, which holds every record, is created
+ * readable by its owner only.
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Path.of("data/kafka"), 9092).start()) {
@@ -83,7 +88,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * @param dataDir where logs and cluster metadata live; created if missing
+     * @param dataDir where logs and cluster metadata live; created if missing, readable by its owner only
      * @param port    the client (PLAINTEXT) port, or 0 for a free one
      */
     public EmbeddedKafkaBroker(Path dataDir, int port) {
@@ -99,7 +104,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * @param configOverrides broker properties applied last, e.g. {@code auto.create.topics.enable=false}
+     * @param configOverrides broker properties applied last, e.g. {@code log.retention.hours=24}
      */
     public EmbeddedKafkaBroker(Path dataDir, int port, String advertisedHost, Map<String, String> configOverrides) {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
@@ -127,7 +132,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         final long began = System.nanoTime();
         try {
-            Files.createDirectories(dataDir);
+            createPrivately(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create Kafka data directory " + dataDir, e);
         }
@@ -266,6 +271,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("default.replication.factor", "1");
         props.put("min.insync.replicas", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // a typo in a topic name must fail, not create a topic with the default settings that no one reads
+        props.put("auto.create.topics.enable", "false");
 
         props.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
         props.put("log.retention.hours", "168");
@@ -334,6 +341,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return InetAddress.getByName(advertisedHost).isLoopbackAddress() ? advertisedHost : "0.0.0.0";
         } catch (UnknownHostException e) {
             return "0.0.0.0";
+        }
+    }
+
+    /** Creates {@code dir} and its missing parents with owner-only permissions where the file system has them. */
+    private static void createPrivately(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                    "rwx------")));
+        } else {
+            Files.createDirectories(dir);
         }
     }
 

@@ -2,6 +2,8 @@ package io.eventline.platform;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import java.util.Properties;
  */
 public record EventlineConfig(
         int httpPort,
+        String httpHost,
         int kafkaPort,
         int registryPort,
         Path dataDir,
@@ -27,6 +30,7 @@ public record EventlineConfig(
         int workerId,
         int datacenterId,
         Optional<String> jwtSecret,
+        Optional<String> metricsToken,
         int topicPartitions,
         short topicReplicationFactor,
         int standbyReplicas,
@@ -44,12 +48,16 @@ public record EventlineConfig(
         ChatSettings chat,
         RegistrySettings registry) {
 
+    /** A shorter metrics token could be guessed by anyone who can reach {@code /metrics}. */
+    static final int MIN_METRICS_TOKEN_CHARS = 32;
+
     /** Every setting with its default; {@code null} means unset. */
     public static final Map<String, String> DEFAULTS = defaults();
 
     private static Map<String, String> defaults() {
         final Map<String, String> d = new LinkedHashMap<>();
         d.put("EVENTLINE_HTTP_PORT", "8080");
+        d.put("EVENTLINE_HTTP_HOST", "0.0.0.0");
         d.put("EVENTLINE_KAFKA_PORT", "9092");
         d.put("EVENTLINE_REGISTRY_PORT", "8081");
         d.put("EVENTLINE_REGISTRY_HOST", null);
@@ -62,6 +70,7 @@ public record EventlineConfig(
         d.put("EVENTLINE_WORKER_ID", "0");
         d.put("EVENTLINE_DATACENTER_ID", "0");
         d.put("EVENTLINE_JWT_SECRET", null);
+        d.put("EVENTLINE_METRICS_TOKEN", null);
         d.put("EVENTLINE_TOPIC_PARTITIONS", "6");
         d.put("EVENTLINE_TOPIC_REPLICATION_FACTOR", "1");
         d.put("EVENTLINE_STANDBY_REPLICAS", "0");
@@ -143,6 +152,7 @@ public record EventlineConfig(
         final String ownUrl = "http://localhost:" + httpPort;
         final EventlineConfig config = new EventlineConfig(
                 httpPort,
+                v.get("EVENTLINE_HTTP_HOST"),
                 port(v, "EVENTLINE_KAFKA_PORT"),
                 port(v, "EVENTLINE_REGISTRY_PORT"),
                 Path.of(v.get("EVENTLINE_DATA_DIR")),
@@ -152,6 +162,7 @@ public record EventlineConfig(
                 intIn(v, "EVENTLINE_WORKER_ID", 0, 31),
                 intIn(v, "EVENTLINE_DATACENTER_ID", 0, 31),
                 Optional.ofNullable(v.get("EVENTLINE_JWT_SECRET")),
+                Optional.ofNullable(v.get("EVENTLINE_METRICS_TOKEN")),
                 intIn(v, "EVENTLINE_TOPIC_PARTITIONS", 1, 10_000),
                 (short) intIn(v, "EVENTLINE_TOPIC_REPLICATION_FACTOR", 1, 32),
                 intIn(v, "EVENTLINE_STANDBY_REPLICAS", 0, 10),
@@ -203,6 +214,11 @@ public record EventlineConfig(
             throw new ConfigException("EVENTLINE_RATELIMIT_DOMAIN must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.rateLimit().domain() + "'");
         }
+        final String tokenPattern = "\\S{" + MIN_METRICS_TOKEN_CHARS + ",}";
+        if (config.metricsToken().filter(token -> !token.matches(tokenPattern)).isPresent()) {
+            throw new ConfigException("EVENTLINE_METRICS_TOKEN must be at least " + MIN_METRICS_TOKEN_CHARS
+                    + " characters without spaces, e.g. the output of 'openssl rand -hex 32'");
+        }
         if (!config.instanceId().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_INSTANCE_ID must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.instanceId() + "'");
@@ -218,6 +234,15 @@ public record EventlineConfig(
     /** True when this process serves its own schema registry. */
     public boolean embeddedRegistry() {
         return schemaRegistryUrl.isEmpty();
+    }
+
+    /** True when the web server listens on a loopback address only, so that only this machine reaches it. */
+    public boolean httpLoopbackOnly() {
+        try {
+            return InetAddress.getByName(httpHost).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Where this instance keeps its Kafka Streams state. */

@@ -23,7 +23,9 @@ final class ContainerCluster {
                 ? "apache/kafka:" + AppInfoParser.getVersion()
                 : image;
         final KafkaContainer container = new KafkaContainer(DockerImageName.parse(imageName)
-                .asCompatibleSubstituteFor("apache/kafka"));
+                .asCompatibleSubstituteFor("apache/kafka"))
+                // as the embedded broker: a test that forgets to create its topics fails under both
+                .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
         container.start();
         return new KafkaClusterExtension.SharedCluster(container::getBootstrapServers, container::stop);
     }

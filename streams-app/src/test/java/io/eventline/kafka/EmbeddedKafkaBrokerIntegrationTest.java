@@ -1,16 +1,20 @@
 package io.eventline.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -21,6 +25,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -109,17 +115,27 @@ class EmbeddedKafkaBrokerIntegrationTest {
     }
 
     @Test
-    void shouldHoldTheTransactionStateTopicOnceStarted(@TempDir Path dataDir) throws Exception {
-        // Given a broker on a fresh directory
+    void shouldRefuseToCreateATopicThatAProducerNames(@TempDir Path dir) throws Exception {
+        // Given a broker of its own, on a directory that does not exist yet
+        final Path dataDir = dir.resolve("kafka");
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir).start();
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000),
+                     new StringSerializer(), new StringSerializer());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     broker.bootstrapServers()))) {
 
-            // When its topics are listed right after start, before any transactional producer came
-            final Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // When a producer writes to a name no one created
+            final Future<RecordMetadata> sent = producer.send(new ProducerRecord<>("typo.posts.v1", "key", "lost"));
 
-            // Then the transaction state is already there
-            assertThat(topics).contains(Topic.TRANSACTION_STATE_TOPIC_NAME);
+            // Then the send fails, no topic appears, and the broker's directory is its owner's alone
+            assertThatThrownBy(() -> sent.get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOfAny(TimeoutException.class, UnknownTopicOrPartitionException.class);
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("typo.posts.v1");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)))
+                    .isEqualTo("rwx------");
         }
     }
 
@@ -147,5 +163,20 @@ class EmbeddedKafkaBrokerIntegrationTest {
             }
         }
         return records;
+    }
+
+    @Test
+    void shouldHoldTheTransactionStateTopicOnceStarted(@TempDir Path dataDir) throws Exception {
+        // Given a broker on a fresh directory
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir).start();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+
+            // When its topics are listed right after start, before any transactional producer came
+            final Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+
+            // Then the transaction state is already there
+            assertThat(topics).contains(Topic.TRANSACTION_STATE_TOPIC_NAME);
+        }
     }
 }

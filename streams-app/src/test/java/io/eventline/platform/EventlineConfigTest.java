@@ -27,6 +27,29 @@ class EventlineConfigTest {
         assertThat(config.publicUrl()).isEqualTo("http://localhost:8080");
         assertThat(config.advertisedUrl()).isEqualTo("http://localhost:8080");
         assertThat(config.streamsStateDir()).isEqualTo(Path.of("./data/streams/eventline-1"));
+        assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(config.httpLoopbackOnly()).isFalse();
+        assertThat(config.metricsToken()).isEmpty();
+    }
+
+    @Test
+    void shouldTellWhetherTheWebServerListensOnLoopbackOnly() {
+        assertThat(EventlineConfig.load(Map.of("EVENTLINE_HTTP_HOST", "127.0.0.1")).httpLoopbackOnly()).isTrue();
+        assertThat(EventlineConfig.load(Map.of("EVENTLINE_HTTP_HOST", "::1")).httpLoopbackOnly()).isTrue();
+        assertThat(EventlineConfig.load(Map.of("EVENTLINE_HTTP_HOST", "localhost")).httpLoopbackOnly()).isTrue();
+        assertThat(EventlineConfig.load(Map.of("EVENTLINE_HTTP_HOST", "10.1.2.3")).httpLoopbackOnly()).isFalse();
+        assertThat(EventlineConfig.load(Map.of("EVENTLINE_HTTP_HOST", "::")).httpLoopbackOnly()).isFalse();
+    }
+
+    @Test
+    void shouldTakeAMetricsTokenLongEnoughNotToBeGuessed() {
+        final String token = "0123456789abcdef0123456789abcdef";
+
+        assertThat(EventlineConfig.load(Map.of("EVENTLINE_METRICS_TOKEN", token)).metricsToken()).contains(token);
+        assertThatThrownBy(() -> EventlineConfig.load(Map.of("EVENTLINE_METRICS_TOKEN", "short")))
+                .hasMessageContaining("EVENTLINE_METRICS_TOKEN").hasMessageNotContaining("short");
+        assertThatThrownBy(() -> EventlineConfig.load(Map.of("EVENTLINE_METRICS_TOKEN", token + " " + token)))
+                .hasMessageContaining("EVENTLINE_METRICS_TOKEN");
     }
 
     @Test

@@ -6,14 +6,17 @@ import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 
-/** Liveness, readiness and Prometheus metrics for operators and orchestrators. */
+/** Liveness, readiness and Prometheus metrics for operators and orchestrators; see {@link MetricsAccess}. */
 public final class OpsRoutes {
+    private static final String METRICS_SUMMARY = "Prometheus metrics (JVM, Kafka Streams, HTTP)";
     private final Readiness readiness;
     private final PrometheusMeterRegistry metrics;
+    private final MetricsAccess metricsAccess;
 
-    public OpsRoutes(Readiness readiness, PrometheusMeterRegistry metrics) {
+    public OpsRoutes(Readiness readiness, PrometheusMeterRegistry metrics, MetricsAccess metricsAccess) {
         this.readiness = readiness;
         this.metrics = metrics;
+        this.metricsAccess = metricsAccess;
     }
 
     public List<ApiRoute> routes() {
@@ -21,8 +24,10 @@ public final class OpsRoutes {
                 ApiRoute.open(HandlerType.GET, "/health", "ops", "Liveness: the process is serving HTTP", this::health),
                 ApiRoute.open(HandlerType.GET, "/ready", "ops",
                         "Readiness: streams RUNNING and stores queryable (503 otherwise)", this::ready),
-                ApiRoute.open(HandlerType.GET, "/metrics", "ops", "Prometheus metrics (JVM, Kafka Streams, HTTP)",
-                        this::metrics));
+                metricsAccess.isOpen()
+                        ? ApiRoute.open(HandlerType.GET, "/metrics", "ops", METRICS_SUMMARY, this::metrics)
+                        : ApiRoute.api(HandlerType.GET, "/metrics", "ops", METRICS_SUMMARY
+                                + "; an admin token or the metrics token (EVENTLINE_METRICS_TOKEN)", this::metrics));
     }
 
     private void health(Context ctx) {
@@ -40,6 +45,7 @@ public final class OpsRoutes {
     }
 
     private void metrics(Context ctx) {
+        metricsAccess.check(ctx);
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     }
 }

@@ -39,6 +39,7 @@ import io.eventline.operations.OperationTopics;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.ReplyListener;
 import io.eventline.operations.WriteGateway;
+import io.eventline.ops.MetricsAccess;
 import io.eventline.ops.OpsRoutes;
 import io.eventline.ops.Readiness;
 import io.eventline.producers.EventProducer;
@@ -81,6 +82,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,6 +148,7 @@ public final class Platform implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
+        PrivateFiles.prepareDataDir(config);
         final String jwtSecret = JwtSecrets.resolve(config);
         final Optional<String> registryUserInfo = RegistryUserInfo.forClient(config);
         final String bootstrap = config.kafkaBootstrapServers().orElseGet(this::startBroker);
@@ -248,7 +251,8 @@ public final class Platform implements AutoCloseable {
                 Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
         final JwtAuth auth = new JwtAuth(jwtSecret, clock);
         final List<ApiRoute> routes = new ArrayList<>();
-        routes.addAll(new OpsRoutes(readiness, meters).routes());
+        routes.addAll(new OpsRoutes(readiness, meters, config.httpLoopbackOnly() ? MetricsAccess.open()
+                : MetricsAccess.guarded(auth, config.metricsToken())).routes());
         routes.addAll(new OperationRoutes(router, json).routes());
         routes.addAll(new ShortUrlRoutes(writes, router, clickProducer, ids, json, config.publicUrl(), ownHosts(), clock)
                 .routes());
@@ -272,7 +276,7 @@ public final class Platform implements AutoCloseable {
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));
         web = EventlineWeb.create(guarded, InternalCalls.twins(routes, Set.of(chatSockets.socket().path())),
                 List.of(chatSockets.socket()), auth, internal, json, meters);
-        web.start(config.httpPort());
+        web.start(config.httpHost(), config.httpPort());
         started.add(web::stop);
     }
 
@@ -303,6 +307,9 @@ public final class Platform implements AutoCloseable {
     private Readiness.App startStreams(org.apache.kafka.streams.Topology topology, Properties props, Admin admin) {
         final String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         final KafkaStreams app = new KafkaStreams(topology, props);
+        final Path stateDir = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG));
+        PrivateFiles.keepPrivate(stateDir);
+        PrivateFiles.keepPrivate(stateDir.resolve(applicationId));
         app.setUncaughtExceptionHandler(error -> {
             LOG.error("A stream thread of {} failed; replacing it", applicationId, error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -333,7 +333,7 @@ class ChatApiTest {
 
     /** A sample of the instance's Prometheus metrics, 0 when it has none yet. */
     private static double metric(String series) throws Exception {
-        return platform.get("/metrics", null).body().lines().filter(line -> line.startsWith(series + " "))
+        return platform.metrics().body().lines().filter(line -> line.startsWith(series + " "))
                 .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
                 .findFirst().orElse(0.0);
     }
@@ -387,7 +387,7 @@ class ChatApiTest {
             assertThat(refused.get("type").asText()).isEqualTo("error");
             assertThat(refused.at("/problem/status").asInt()).isIn(403, 404);
         }
-        final String metrics = platform.get("/metrics", null).body();
+        final String metrics = platform.metrics().body();
         assertThat(metrics).contains("eventline_chat_sockets", "eventline_chat_delivery_seconds_bucket",
                 "eventline_chat_frames_total{direction=\"out\",type=\"message\"}");
     }

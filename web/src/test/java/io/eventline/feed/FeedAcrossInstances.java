@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
+import io.eventline.auth.Principal;
 import io.eventline.platform.EventlineProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -117,7 +118,7 @@ public final class FeedAcrossInstances {
     }
 
     /** The count once it exceeds {@code before}: a request is counted just after its answer is sent. */
-    private static double requestCountOnceAbove(EventlineProcess instance, String route, double before)
+    private double requestCountOnceAbove(EventlineProcess instance, String route, double before)
             throws Exception {
         final long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         double count = requestCount(instance, route);
@@ -141,9 +142,10 @@ public final class FeedAcrossInstances {
      * How many GET requests other instances made of {@code route}'s internal twin that the instance answered with
      * 200, from its Prometheus metrics.
      */
-    private static double requestCount(EventlineProcess instance, String route) throws Exception {
+    private double requestCount(EventlineProcess instance, String route) throws Exception {
         final String labels = "route=\"" + InternalCalls.PREFIX + route + "\"";
-        return instance.get("/metrics").body().lines()
+        final String admin = "Bearer " + auth.issue("ops", Set.of(Principal.ADMIN), Duration.ofMinutes(5));
+        return instance.get("/metrics", "Authorization", admin).body().lines()
                 .filter(line -> line.startsWith("http_server_requests_seconds_count{"))
                 .filter(line -> line.contains(labels) && line.contains("method=\"GET\"")
                         && line.contains("status=\"200\""))

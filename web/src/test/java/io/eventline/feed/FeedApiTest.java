@@ -228,11 +228,11 @@ class FeedApiTest {
         // Then: operators see the fan-out in the metrics (which take up to their refresh interval to appear)
         final Pattern inserts = Pattern.compile("kafka_stream_feed_inserts_total\\{[^}]*\\} [1-9]");
         final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String metrics = platform.get("/metrics", null).body();
+        String metrics = platform.metrics().body();
         while (!(inserts.matcher(metrics).find() && metrics.contains("kafka_stream_feed_delivery_records_total"))
                 && System.nanoTime() < deadline) {
             Thread.sleep(500);
-            metrics = platform.get("/metrics", null).body();
+            metrics = platform.metrics().body();
         }
         assertThat(metrics).containsPattern(inserts).contains("kafka_stream_feed_delivery_records_total");
     }

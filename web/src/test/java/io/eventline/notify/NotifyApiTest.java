@@ -114,13 +114,13 @@ class NotifyApiTest {
         final java.util.regex.Pattern notConfigured = java.util.regex.Pattern.compile(
                 "eventline_notify_deliveries_total\\{[^}]*outcome=\"not_configured\"[^}]*provider=\"apns\"[^}]*} [1-9]");
         final long deadline = System.nanoTime() + DEADLINE.toNanos();
-        String metrics = platform.get("/metrics", null).body();
+        String metrics = platform.metrics().body();
         // Kafka Streams metrics reach /metrics on a periodic refresh, each sensor some time after it first counts
         while (!(queued.matcher(metrics).find() && notConfigured.matcher(metrics).find()
                 && metrics.contains("kafka_stream_notify_sent_total")
                 && metrics.contains("kafka_stream_notify_skipped_total")) && System.nanoTime() < deadline) {
             Thread.sleep(500);
-            metrics = platform.get("/metrics", null).body();
+            metrics = platform.metrics().body();
         }
         assertThat(metrics).containsPattern(queued).containsPattern(notConfigured)
                 .contains("kafka_stream_notify_sent_total", "kafka_stream_notify_skipped_total");

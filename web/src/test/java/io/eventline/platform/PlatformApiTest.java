@@ -107,8 +107,32 @@ class PlatformApiTest {
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(ready.body()).get("streams").asText()).isEqualTo("RUNNING");
 
-        final String metrics = platform.get("/metrics", null).body();
+        final String metrics = platform.metrics().body();
         assertThat(metrics).contains("jvm_memory_used_bytes", "kafka_stream_", "http_server_requests");
+    }
+
+    @Test
+    void shouldServeMetricsOnlyToAnAdminOrTheScraperWhenListeningOnEveryInterface() throws Exception {
+        // When
+        final HttpResponse<String> anonymous = platform.get("/metrics", null);
+        final HttpResponse<String> user = platform.get("/metrics", platform.token("mallory"));
+        final HttpResponse<String> admin = platform.get("/metrics", platform.token("ops", "admin"));
+        final HttpResponse<String> scraper = platform.get("/metrics", PlatformFixture.METRICS_TOKEN);
+
+        // Then
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                challenge -> assertThat(challenge).startsWith("Bearer"));
+        assertThat(anonymous.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(anonymous.body()).doesNotContain("jvm_memory_used_bytes");
+        assertThat(user.statusCode()).isEqualTo(403);
+        assertThat(admin.statusCode()).isEqualTo(200);
+        assertThat(admin.body()).contains("jvm_memory_used_bytes");
+        assertThat(scraper.statusCode()).isEqualTo(200);
+        assertThat(scraper.body()).contains("jvm_memory_used_bytes");
+        final JsonNode documented = JSON.readTree(platform.get("/openapi.json", null).body());
+        assertThat(documented.at("/paths/~1metrics/get").has("security")).isTrue();
     }
 
     @Test

@@ -28,6 +28,8 @@ public final class PlatformFixture implements AutoCloseable {
     public static final String JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
     /** The credentials of the instances' embedded registries, which they also send to each other's. */
     public static final String REGISTRY_USER_INFO = "eventline-test:registry-password-0123456789";
+    /** What a Prometheus scraper of a test instance sends instead of a user's token. */
+    public static final String METRICS_TOKEN = "test-metrics-token-0123456789abcdef";
     private static final AtomicInteger NEXT_WORKER = new AtomicInteger(1);
 
     private final Platform platform;
@@ -60,6 +62,7 @@ public final class PlatformFixture implements AutoCloseable {
         env.put("EVENTLINE_JWT_SECRET", JWT_SECRET);
         env.put("EVENTLINE_REGISTRY_USER_INFO", REGISTRY_USER_INFO);
         env.put("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", REGISTRY_USER_INFO);
+        env.put("EVENTLINE_METRICS_TOKEN", METRICS_TOKEN);
         env.put("EVENTLINE_ROCKSDB_CACHE_BYTES", Long.toString(16L << 20));
         env.put("EVENTLINE_TOPIC_PARTITIONS", Integer.toString(TOPIC_PARTITIONS));
         // instances share the test broker and so the rules topic: each limits its endpoints under its own domain
@@ -105,6 +108,11 @@ public final class PlatformFixture implements AutoCloseable {
             request.header("Authorization", "Bearer " + token);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET /metrics} as an admin: the instance listens on every interface, so it asks for credentials. */
+    public HttpResponse<String> metrics() throws Exception {
+        return get("/metrics", token("ops", "admin"));
     }
 
     public HttpResponse<String> post(String path, String token, String body) throws Exception {

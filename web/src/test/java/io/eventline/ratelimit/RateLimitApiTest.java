@@ -256,10 +256,10 @@ class RateLimitApiTest {
         final Pattern shadowed = Pattern.compile("kafka_stream_ratelimit_shadow_limited_total\\{[^}]*ratelimit_id=\""
                 + Pattern.quote(domain + "/trial") + "\"[^}]*} 2\\.0");
         final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String metrics = platform.get("/metrics", null).body();
+        String metrics = platform.metrics().body();
         while (!shadowed.matcher(metrics).find() && System.nanoTime() < deadline) {
             Thread.sleep(500);
-            metrics = platform.get("/metrics", null).body();
+            metrics = platform.metrics().body();
         }
         assertThat(metrics).containsPattern(shadowed);
     }

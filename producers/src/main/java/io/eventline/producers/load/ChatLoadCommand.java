@@ -238,7 +238,8 @@ final class ChatLoadCommand implements Callable<Integer> {
     }
 
     private int idle(PrintWriter out, HttpClient client, URI base, JwtTokens tokens) throws InterruptedException {
-        final ServerMemory.Reading before = ServerMemory.read(client, base, serverPid, fullGc);
+        final String metricsAuthorization = "Bearer " + tokens.issueAdmin("load-metrics");
+        final ServerMemory.Reading before = ServerMemory.read(client, base, metricsAuthorization, serverPid, fullGc);
         out.printf(Locale.ROOT, "%-12s %s%n", "server", "before: " + before.describe());
         out.flush();
         final IdleFrames frames = new IdleFrames();
@@ -260,7 +261,8 @@ final class ChatLoadCommand implements Callable<Integer> {
                 ChatSockets.parkUntil(end);
             }
             final int held = sockets.open();
-            final ServerMemory.Reading after = ServerMemory.read(client, base, serverPid, fullGc);
+            final ServerMemory.Reading after = ServerMemory.read(client, base, metricsAuthorization, serverPid,
+                    fullGc);
             frames.running = false;
             out.printf(Locale.ROOT, "%-12s %s of %s connections open after %s (%d closed since the first opened)%n",
                     "held",

@@ -10,8 +10,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HS256 bearer tokens as the instance's {@code JwtAuth.issue} makes them (issuer {@code eventline}, subject, issued
- * and expiry times, no roles), signed with the instance's secret, so a run can act as thousands of users without
- * asking the instance for each token.
+ * and expiry times, no roles unless asked for), signed with the instance's secret, so a run can act as thousands of
+ * users without asking the instance for each token.
  */
 final class JwtTokens {
     /** The environment variable the instance reads its secret from; the load generator reads the same. */
@@ -35,9 +35,18 @@ final class JwtTokens {
 
     /** A token for {@code userId}, valid from now for the ttl. */
     String issue(String userId) {
+        return sign(userId, "[]");
+    }
+
+    /** A token for {@code userId} with the admin role, e.g. to read the instance's {@code /metrics}. */
+    String issueAdmin(String userId) {
+        return sign(userId, "[\"admin\"]");
+    }
+
+    private String sign(String userId, String roles) {
         final long now = Instant.now().getEpochSecond();
         final String payload = encode("{\"iss\":\"eventline\",\"sub\":\"" + jsonEscape(userId) + "\",\"iat\":" + now
-                + ",\"exp\":" + (now + ttl.toSeconds()) + ",\"roles\":[]}");
+                + ",\"exp\":" + (now + ttl.toSeconds()) + ",\"roles\":" + roles + "}");
         final String signed = HEADER + "." + payload;
         try {
             final Mac mac = Mac.getInstance("HmacSHA256");

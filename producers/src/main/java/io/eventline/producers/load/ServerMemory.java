@@ -32,7 +32,9 @@ final class ServerMemory {
         }
     }
 
-    static Reading read(HttpClient client, URI base, Long pid, boolean fullGc) throws InterruptedException {
+    /** @param authorization the {@code Authorization} header that opens the instance's {@code /metrics} */
+    static Reading read(HttpClient client, URI base, String authorization, Long pid, boolean fullGc)
+            throws InterruptedException {
         boolean collected = false;
         if (fullGc && pid != null) {
             collected = fullGc(pid);
@@ -40,7 +42,8 @@ final class ServerMemory {
         OptionalLong heap = OptionalLong.empty();
         try {
             final HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/metrics"))
-                    .timeout(Duration.ofSeconds(10)).header("User-Agent", "eventline-load").GET().build(),
+                    .timeout(Duration.ofSeconds(10)).header("User-Agent", "eventline-load")
+                    .header("Authorization", authorization).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200) {
                 heap = heapUsedBytes(response.body());

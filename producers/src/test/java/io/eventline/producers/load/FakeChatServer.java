@@ -32,8 +32,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A stand-in for an instance's chat, just enough for the load generator: {@code POST /api/v1/channels},
- * {@code GET /metrics} and the {@code /ws} socket protocol (hello, send with ack and a message frame to every
- * member's socket, heartbeat, ack), checking tokens against the secret. It can drop or double the message frames
+ * {@code GET /metrics} (for an admin) and the {@code /ws} socket protocol (hello, send with ack and a message frame
+ * to every member's socket, heartbeat, ack), checking tokens against the secret. It can drop or double the message frames
  * of chosen users. Plain sockets and a thread per connection: only for a handful of clients.
  */
 final class FakeChatServer implements AutoCloseable {
@@ -117,7 +117,12 @@ final class FakeChatServer implements AutoCloseable {
                 } else if (parts[0].equals("POST") && path.equals(ChatChannels.PATH)) {
                     createChannel(out, headers.get("authorization"), new String(body, StandardCharsets.UTF_8));
                 } else if (parts[0].equals("GET") && path.equals("/metrics")) {
-                    respond(out, 200, "text/plain", metrics());
+                    if (isAdmin(headers.get("authorization"))) {
+                        respond(out, 200, "text/plain", metrics());
+                    } else {
+                        respond(out, 401, "application/problem+json",
+                                "{\"status\":401,\"title\":\"Unauthorized\"}");
+                    }
                 } else {
                     respond(out, 404, "text/plain", "no such route");
                 }
@@ -247,6 +252,27 @@ final class FakeChatServer implements AutoCloseable {
 
     /** The subject of a token signed with the secret, or null. */
     private String userOf(String token) {
+        final JsonNode claims = claims(token);
+        return claims == null ? null : claims.path("sub").asText(null);
+    }
+
+    /** As the instance's {@code /metrics}: an admin's bearer token. */
+    private boolean isAdmin(String authorization) {
+        final JsonNode claims = authorization == null || !authorization.startsWith("Bearer ") ? null
+                : claims(authorization.substring("Bearer ".length()));
+        if (claims == null) {
+            return false;
+        }
+        for (JsonNode role : claims.path("roles")) {
+            if (role.asText().equals("admin")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The claims of a token signed with the secret, or null. */
+    private JsonNode claims(String token) {
         final String[] parts = token.split("\\.");
         if (parts.length != 3) {
             return null;
@@ -259,7 +285,7 @@ final class FakeChatServer implements AutoCloseable {
             if (!expected.equals(parts[2])) {
                 return null;
             }
-            return JSON.readTree(Base64.getUrlDecoder().decode(parts[1])).path("sub").asText(null);
+            return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
         } catch (Exception e) {
             return null;
         }
