@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -55,26 +54,15 @@ public final class RegistryUserInfo {
                 }
                 return userInfo;
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            PrivateFiles.directory(file.toAbsolutePath().getParent());
             final byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             final String userInfo = GENERATED_USER + ":"
                     + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            createPrivate(file);
-            Files.writeString(file, userInfo + "\n", StandardCharsets.UTF_8);
+            PrivateFiles.createFile(file, userInfo + "\n");
             return userInfo;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the registry credentials at " + file, e);
-        }
-    }
-
-    /** Creates the file readable by its owner only from the start, so the password is never readable by others. */
-    private static void createPrivate(Path file) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            // non-POSIX file systems keep their default permissions
-            Files.createFile(file);
         }
     }
 }
