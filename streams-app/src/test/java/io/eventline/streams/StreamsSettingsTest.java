@@ -3,21 +3,28 @@ package io.eventline.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventline.platform.EventlineConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +33,8 @@ class StreamsSettingsTest {
     private static final String GLOBAL_TOPIC = "settings-test.global.v1";
     private static final String GLOBAL_STORE = "settings-test-global-store";
     private static final String POISON = "poison";
+    private static final String INPUT_TOPIC = "settings-test.input.v1";
+    private static final String OUTPUT_TOPIC = "settings-test.output.v1";
 
     @TempDir
     Path dataDir;
@@ -56,6 +65,48 @@ class StreamsSettingsTest {
         final KeyValueStore<String, String> store = driver.getKeyValueStore(GLOBAL_STORE);
         assertThat(store.get("a")).isNull();
         assertThat(store.get("b")).isEqualTo("kept");
+    }
+
+    @Test
+    void shouldDeadLetterARecordThatCannotBeWrittenAndWriteTheNext() {
+        // given the instance's streams properties and a sink whose serializer refuses one value
+        final Properties props = StreamsSettings.of(
+                EventlineConfig.load(Map.of("EVENTLINE_DATA_DIR", dataDir.toString())), "unused:9092");
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(INPUT_TOPIC, Consumed.with(Serdes.String(), Serdes.String()))
+                .to(OUTPUT_TOPIC, Produced.with(Serdes.String(), Serdes.serdeFrom(new RefusingPoison(),
+                        new StringDeserializer())));
+        driver = new TopologyTestDriver(builder.build(), props);
+        final TestInputTopic<String, String> input =
+                driver.createInputTopic(INPUT_TOPIC, new StringSerializer(), new StringSerializer());
+
+        // when the refused value comes, followed by a good one
+        input.pipeInput("a", POISON);
+        input.pipeInput("b", "kept");
+
+        // then the refused record is in the dead letters with the reason, and the good one was written
+        final TestOutputTopic<String, String> output =
+                driver.createOutputTopic(OUTPUT_TOPIC, new StringDeserializer(), new StringDeserializer());
+        assertThat(output.readKeyValuesToList()).containsExactly(KeyValue.pair("b", "kept"));
+        final TestOutputTopic<String, String> deadLetters = driver.createOutputTopic(
+                StreamsSettings.DEAD_LETTER_TOPIC, new StringDeserializer(), new StringDeserializer());
+        final TestRecord<String, String> dead = deadLetters.readRecord();
+        assertThat(dead.key()).isEqualTo("a");
+        assertThat(dead.value()).isEqualTo(POISON);
+        assertThat(new String(dead.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8))
+                .contains("refused");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    /** Serializes strings, except the poison one. */
+    private static final class RefusingPoison extends StringSerializer {
+        @Override
+        public byte[] serialize(String topic, String data) {
+            if (POISON.equals(data)) {
+                throw new SerializationException("refused " + data);
+            }
+            return super.serialize(topic, data);
+        }
     }
 
     private static Topology globalStoreTopology() {
