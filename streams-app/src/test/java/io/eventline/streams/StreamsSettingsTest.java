@@ -1,8 +1,10 @@
 package io.eventline.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventline.platform.EventlineConfig;
+import io.eventline.registry.client.SchemaRegistryException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -96,6 +98,51 @@ class StreamsSettingsTest {
         assertThat(new String(dead.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8))
                 .contains("refused");
         assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterAnUnreadableRecordButNeverOneTheRegistryCouldNotAnswerFor() {
+        // given a source whose values need the registry: one is garbage, one arrives while the registry is away
+        final Properties props = StreamsSettings.of(
+                EventlineConfig.load(Map.of("EVENTLINE_DATA_DIR", dataDir.toString())), "unused:9092");
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(INPUT_TOPIC, Consumed.with(Serdes.String(), Serdes.serdeFrom(new StringSerializer(),
+                        new RegistryDependent())))
+                .to(OUTPUT_TOPIC, Produced.with(Serdes.String(), Serdes.String()));
+        driver = new TopologyTestDriver(builder.build(), props);
+        final TestInputTopic<String, String> input =
+                driver.createInputTopic(INPUT_TOPIC, new StringSerializer(), new StringSerializer());
+        final TestOutputTopic<String, String> deadLetters = driver.createOutputTopic(
+                StreamsSettings.DEAD_LETTER_TOPIC, new StringDeserializer(), new StringDeserializer());
+
+        // when the garbage comes, then a good record
+        input.pipeInput("a", "garbage");
+        input.pipeInput("b", "kept");
+
+        // then the garbage is a dead letter and the good one went on
+        assertThat(deadLetters.readKeyValuesToList()).containsExactly(KeyValue.pair("a", "garbage"));
+        assertThat(driver.createOutputTopic(OUTPUT_TOPIC, new StringDeserializer(), new StringDeserializer())
+                .readKeyValuesToList()).containsExactly(KeyValue.pair("b", "kept"));
+
+        // and a record read while the registry is away stops the thread instead of being skipped
+        assertThatThrownBy(() -> input.pipeInput("c", "registry-away")).hasStackTraceContaining("registry is away");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    /** Reads strings, as a deserializer that needs the registry would: garbage is unreadable, and so is "away". */
+    private static final class RegistryDependent extends StringDeserializer {
+        @Override
+        public String deserialize(String topic, byte[] data) {
+            final String value = super.deserialize(topic, data);
+            if ("garbage".equals(value)) {
+                throw new SerializationException("not a record");
+            }
+            if ("registry-away".equals(value)) {
+                throw new SerializationException("cannot decode", new SchemaRegistryException(
+                        "GET /schemas/ids/1 failed: the registry is away", new java.net.ConnectException("refused")));
+            }
+            return value;
+        }
     }
 
     /** Serializes strings, except the poison one. */

@@ -35,10 +35,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a schema read waits out a registry that cannot answer; well inside a consumer's poll interval. */
+    public static final Duration READ_RETRY_BUDGET = Duration.ofSeconds(60);
+    private static final long FIRST_RETRY_PAUSE_MILLIS = 100;
+    private static final long MAX_RETRY_PAUSE_MILLIS = 5_000;
     private static final int MAX_ERROR_BODY = 500;
 
     private final String baseUrl;
     private final Duration timeout;
+    private final Duration readRetryBudget;
     private final HttpClient http;
     private final Optional<String> authorization;
     private final ObjectMapper json = new ObjectMapper();
@@ -67,7 +72,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * @throws IllegalArgumentException if the user info is not {@code user:password}
      */
     public HttpSchemaRegistryClient(String baseUrl, Duration timeout, Optional<String> basicAuthUserInfo) {
+        this(baseUrl, timeout, basicAuthUserInfo, READ_RETRY_BUDGET);
+    }
+
+    /** As above, waiting out a registry that cannot answer a schema read for up to {@code readRetryBudget}. */
+    public HttpSchemaRegistryClient(String baseUrl, Duration timeout, Optional<String> basicAuthUserInfo,
+                                    Duration readRetryBudget) {
         Objects.requireNonNull(baseUrl, "baseUrl");
+        this.readRetryBudget = Objects.requireNonNull(readRetryBudget, "readRetryBudget");
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.authorization = basicAuthUserInfo.map(HttpSchemaRegistryClient::basicAuthorization);
@@ -96,12 +108,38 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return id;
     }
 
+    /**
+     * The schema with this ID. A registry that cannot answer is asked again, with growing pauses, for up to
+     * {@link #READ_RETRY_BUDGET}: a record whose schema is not cached yet waits through a short outage instead of
+     * being taken for unreadable.
+     */
     @Override
     public Schema schemaById(int id) {
         final Schema cached = schemaById.get(id);
         if (cached != null) {
             return cached;
         }
+        final long deadline = System.nanoTime() + readRetryBudget.toNanos();
+        long pauseMillis = FIRST_RETRY_PAUSE_MILLIS;
+        while (true) {
+            try {
+                return fetchSchema(id);
+            } catch (SchemaRegistryException e) {
+                if (!e.isTransient() || System.nanoTime() + pauseMillis * 1_000_000 > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryException("interrupted while waiting for the registry", e);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, MAX_RETRY_PAUSE_MILLIS);
+        }
+    }
+
+    private Schema fetchSchema(int id) {
         final JsonNode response = send("GET", "/schemas/ids/" + id, null);
         final Schema schema = parseSchema(requiredText(response, "schema"));
         final Schema raced = schemaById.putIfAbsent(id, schema);
