@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.auth.InternalCalls;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.http.HeadlessChromium;
 import io.eventline.kafka.KafkaClusterExtension;
@@ -69,9 +70,12 @@ class PlatformApiTest {
 
         assertThat(registered).contains("post /api/v1/urls", "get /{code}", "get /api/v1/operations/{eventId}",
                 "get /health", "get /ready", "get /metrics", "get /openapi.json", "get /docs");
+        // the internal twins, for other instances only, stay out of the public document
+        assertThat(registered).contains("get /internal/{code}", "get /internal/api/v1/operations/{eventId}");
         for (String route : registered) {
             final String[] parts = route.split(" ", 2);
-            assertThat(paths.path(parts[1]).has(parts[0])).as("%s is documented", route).isTrue();
+            final boolean internal = parts[1].startsWith(InternalCalls.PREFIX + "/");
+            assertThat(paths.path(parts[1]).has(parts[0])).as("%s is documented", route).isEqualTo(!internal);
         }
         assertThat(paths.path("/api/v1/urls").path("post").has("security")).isTrue();
         assertThat(paths.path("/{code}").path("get").has("security")).isFalse();
