@@ -3,18 +3,22 @@ package io.eventline.shorturl;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import java.time.Instant;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Runs on the requesting user's partition: picks the code a request will claim. A custom alias is claimed as
  * asked; otherwise the user's earlier code for the same link is reused, or a fresh code is drawn from this
- * partition's counter. The choice is stored by event ID first, so a replayed request claims the same code.
+ * partition's counter. The choice is stored by event ID first, so a replayed request claims the same code; it is
+ * kept as long as the requests topic keeps the request.
  */
 final class CodeAssigner implements Processor<String, ShortUrlRequested, String, CodeClaimed> {
     private final CodeCipher cipher;
     private final int partitions;
     private ProcessorContext<String, CodeClaimed> context;
-    private KeyValueStore<String, String> assigned;
+    private WindowStore<String, String> assigned;
     private KeyValueStore<String, String> dedupe;
     private KeyValueStore<String, Long> counters;
 
@@ -38,7 +42,7 @@ final class CodeAssigner implements Processor<String, ShortUrlRequested, String,
             return;
         }
         final String eventId = request.getEventId();
-        final String earlier = assigned.get(eventId);
+        final String earlier = assignedTo(eventId);
         final boolean custom = request.getCustomCode() != null && request.getRejectedCode() == null;
         final String code;
         if (request.getRejectedCode() != null) {
@@ -51,11 +55,22 @@ final class CodeAssigner implements Processor<String, ShortUrlRequested, String,
             final String known = dedupe.get(dedupeKey(request));
             code = known != null ? known : freshCode(request);
         }
-        assigned.put(eventId, code);
+        assigned.put(eventId, code, record.timestamp());
         context.forward(record.withKey(code).withValue(CodeClaimed.newBuilder()
                 .setEventId(eventId).setTimestamp(request.getTimestamp()).setUserId(request.getUserId())
                 .setUrl(request.getUrl()).setRedirect(request.getRedirect()).setCode(code).setCustom(custom)
                 .build()));
+    }
+
+    private String assignedTo(String eventId) {
+        String latest = null;
+        try (WindowStoreIterator<String> found = assigned.fetch(eventId, Instant.EPOCH,
+                Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
+            while (found.hasNext()) {
+                latest = found.next().value;
+            }
+        }
+        return latest;
     }
 
     private String freshCode(ShortUrlRequested request) {

@@ -44,8 +44,9 @@ public final class ShortUrlTopology {
         final CodeCipher cipher = new CodeCipher(settings.codeSecret());
         // caches coalesce changelog writes of hot keys (counters, click counts) into one per commit
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ShortUrlStores.ASSIGNED_CODES), strings, strings).withCachingEnabled());
+        // not cached: a cached window store keeps serving an entry past its retention until the cache evicts it
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ShortUrlStores.ASSIGNED_CODES,
+                ShortUrlStores.ASSIGNED_CODES_RETENTION, Duration.ofMillis(1), false), strings, strings));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ShortUrlStores.DEDUPE), strings, strings).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(

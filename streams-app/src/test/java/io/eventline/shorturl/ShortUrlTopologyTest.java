@@ -20,6 +20,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +137,35 @@ class ShortUrlTopologyTest {
         assertThat(codeOf(all.get(1))).isEqualTo(codeOf(all.get(0)));
         final KeyValueStore<String, Long> counters = driver.getKeyValueStore(ShortUrlStores.COUNTERS);
         assertThat(counters.get("0")).isEqualTo(1L);
+    }
+
+    @Test
+    void shouldForgetWhichCodeARequestGotOnceTheRequestsTopicNoLongerKeepsIt() {
+        // Given: a request, and its assignment remembered by event ID
+        final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        final ShortUrlRequested early = request("alice", "https://example.com/early", null);
+        requests.pipeInput(early.getUserId(), early, t0);
+        final String earlyCode = codeOf(outcomes.readValuesToList().get(0));
+        final WindowStore<String, String> assigned = driver.getWindowStore(ShortUrlStores.ASSIGNED_CODES);
+        assertThat(fetchAll(assigned, early.getEventId())).hasSize(1);
+
+        // When: requests go on for longer than the retention
+        final ShortUrlRequested late = request("bob", "https://example.com/late", null);
+        requests.pipeInput(late.getUserId(), late, t0.plus(ShortUrlStores.ASSIGNED_CODES_RETENTION.multipliedBy(2)));
+
+        // Then: the early assignment is gone, the late one kept, and the early link itself stays
+        assertThat(fetchAll(assigned, early.getEventId())).isEmpty();
+        assertThat(fetchAll(assigned, late.getEventId())).hasSize(1);
+        assertThat(links().get(earlyCode).getOwnerId()).isEqualTo("alice");
+    }
+
+    private static List<String> fetchAll(WindowStore<String, String> store, String eventId) {
+        final List<String> codes = new java.util.ArrayList<>();
+        try (WindowStoreIterator<String> found = store.fetch(eventId, Instant.EPOCH,
+                Instant.parse("2100-01-01T00:00:00Z"))) {
+            found.forEachRemaining(entry -> codes.add(entry.value));
+        }
+        return codes;
     }
 
     @Test

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
 import io.eventline.platform.PlatformFixture;
+import io.eventline.producers.EventProducer;
+import io.eventline.registry.client.HttpSchemaRegistryClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -27,10 +29,12 @@ class NotifyApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static PlatformFixture platform;
+    private static String bootstrapServers;
 
     @BeforeAll
     static void startPlatform(KafkaCluster kafka) throws Exception {
-        platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of());
+        bootstrapServers = kafka.bootstrapServers();
+        platform = PlatformFixture.start(bootstrapServers, Map.of());
     }
 
     @AfterAll
@@ -193,6 +197,77 @@ class NotifyApiTest {
                 DEADLINE);
         assertThat(statuses(status)).contains("sms:skipped(opted_out)", "push:skipped(no_device)");
         assertThat(statuses(status)).anyMatch(s -> s.startsWith("email:not_configured"));
+    }
+
+    @Test
+    void shouldRefuseADeviceBeyondTheCapWith409AndStayReady() throws Exception {
+        // Given: a user who registers the largest devices the API takes, as many as the cap allows
+        final String dave = unique("dave");
+        final String token = platform.token(dave);
+        final String largeToken = "t".repeat(4096);
+        for (int i = 1; i <= 10; i++) {
+            final HttpResponse<String> put = platform.put("/api/v1/me/devices/tablet-" + i, token,
+                    "{\"platform\":\"android\",\"token\":\"" + largeToken + "\"}");
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        }
+
+        // When: one more
+        final HttpResponse<String> extra = platform.put("/api/v1/me/devices/tablet-11", token,
+                "{\"platform\":\"android\",\"token\":\"" + largeToken + "\"}");
+
+        // Then: a 409 problem naming the cap, the ten devices kept, and the instance ready throughout
+        assertThat(extra.statusCode()).as(extra.body()).isEqualTo(409);
+        assertThat(extra.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(extra.body()).contains("at most 10 devices");
+        assertThat(JSON.readTree(platform.get("/api/v1/me/devices", token).body()).get("items")).hasSize(10);
+        assertThat(platform.get("/ready", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldKeepTheStatusOfAFanOutTo4000RecipientsUnderOneEventIdAndStayReady() throws Exception {
+        // Given: an in-app template, and a service that produces one request per recipient under one eventId
+        final String template = unique("broadcast");
+        putTemplate(template, "{\"inapp\":{\"title\":\"News\",\"body\":\"Hello {{name}}\"}}", 201);
+        final String eventId = unique("broadcast");
+        final String run = UUID.randomUUID().toString().substring(0, 6);
+        final List<Integer> readiness = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    readiness.add(platform.get("/ready", null).statusCode());
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    readiness.add(-1);
+                }
+            }
+        });
+        watcher.start();
+        try (EventProducer producer = new EventProducer(bootstrapServers, "fan-out-test",
+                new HttpSchemaRegistryClient(platform.registryUrl(),
+                        java.util.Optional.of(PlatformFixture.REGISTRY_USER_INFO)))) {
+            // When
+            final List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
+            for (int i = 0; i < 4_000; i++) {
+                sent.add(producer.send(NotificationRequested.newBuilder().setEventId(eventId)
+                        .setUserId("fan-" + run + "-" + i).setTemplate(template).setParams(Map.of("name", "you"))
+                        .setChannels(null).setCreatedAt(java.time.Instant.now()).setRequestedBy("billing").build()));
+            }
+            for (java.util.concurrent.CompletableFuture<?> future : sent) {
+                future.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+
+            // Then: the requester sees all 4,000 deliveries, and the instance stayed ready throughout
+            final JsonNode status = platform.awaitJson("/api/v1/notifications/" + eventId, service(),
+                    answer -> answer.get("deliveries").size() == 4_000, Duration.ofSeconds(90));
+            assertThat(statuses(status)).containsOnly("inapp:sent");
+        } finally {
+            watcher.interrupt();
+            watcher.join();
+        }
+        assertThat(readiness).isNotEmpty().containsOnly(200);
     }
 
     @Test
