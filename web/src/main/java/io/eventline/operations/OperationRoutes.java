@@ -9,7 +9,7 @@ import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.List;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.KeyValue;
 
 /** {@code GET /api/v1/operations/{eventId}}: what became of an earlier write. */
 public final class OperationRoutes {
@@ -30,8 +30,9 @@ public final class OperationRoutes {
         final Principal caller = JwtAuth.principal(ctx);
         final String eventId = ctx.pathParam("eventId");
         router.answer(ctx, OperationStores.OUTCOMES, eventId, (c, stores) -> {
-            final ReadOnlyKeyValueStore<String, OperationOutcome> store = stores.keyValue(OperationStores.OUTCOMES);
-            final OperationOutcome outcome = store.get(eventId);
+            final KeyValue<Long, OperationOutcome> kept = OperationStores.outcome(
+                    stores.window(OperationStores.OUTCOMES), eventId);
+            final OperationOutcome outcome = kept == null ? null : kept.value;
             // another user's operation is reported as absent, so IDs reveal nothing
             if (outcome == null || (outcome.getUserId() != null && !caller.mayRead(outcome.getUserId()))) {
                 throw ProblemException.notFound("no operation " + eventId);
