@@ -10,18 +10,23 @@ import org.slf4j.Marker;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
- * Drops two warnings of the Kafka client that every clean first start and stop prints and that ask nothing of
- * anyone, while the rest of that logger's warnings (an unreachable broker, say) still show:
+ * Drops three warnings of Kafka that a clean first start and stop prints and that ask nothing of anyone, while
+ * the rest of those loggers' warnings (an unreachable broker, say) still show:
  * <ul>
  *   <li>a Streams consumer's metadata naming its own repartition topics unknown, in the moment between
  *       subscribing to them and the group leader creating them;</li>
- *   <li>the embedded broker closing its controller registration client twice on shutdown.</li>
+ *   <li>the embedded broker closing its controller registration client twice on shutdown;</li>
+ *   <li>the broker's two first lookups of a transaction or group coordinator both creating the internal topic
+ *       behind it, where the second finds it made.</li>
  * </ul>
  * Installed from {@code logback.xml}. The client formats its messages before logging them, so this reads the text.
  */
 public final class KafkaNoticeFilter extends TurboFilter {
     static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
     static final String CLOSED_TWICE = "Attempting to close NetworkClient that has already been closed.";
+    static final String TOPIC_CREATION = "kafka.server.DefaultAutoTopicCreationManager";
+    private static final Pattern INTERNAL_TOPIC_MADE_ALREADY = Pattern.compile(
+            "Auto topic creation failed for (__transaction_state|__consumer_offsets) with error 'TOPIC_ALREADY_EXISTS'.*");
     private static final Pattern METADATA_ISSUE = Pattern.compile(
             "The metadata response from the cluster reported a recoverable issue with correlation id \\d+ : \\{(.+)}$");
     private static final Pattern REPARTITION_TOPIC_NOT_CREATED =
@@ -30,11 +35,15 @@ public final class KafkaNoticeFilter extends TurboFilter {
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
                               Throwable t) {
-        if (level != Level.WARN || format == null || !NETWORK_CLIENT.equals(logger.getName())) {
+        if (level != Level.WARN || format == null
+                || !(NETWORK_CLIENT.equals(logger.getName()) || TOPIC_CREATION.equals(logger.getName()))) {
             return FilterReply.NEUTRAL;
         }
         final String message = params == null || params.length == 0
                 ? format : MessageFormatter.arrayFormat(format, params).getMessage();
+        if (TOPIC_CREATION.equals(logger.getName())) {
+            return INTERNAL_TOPIC_MADE_ALREADY.matcher(message).matches() ? FilterReply.DENY : FilterReply.NEUTRAL;
+        }
         if (message.endsWith(CLOSED_TWICE)) {
             return FilterReply.DENY;
         }

@@ -97,6 +97,30 @@ class KafkaNoticeFilterTest {
     }
 
     @Test
+    void shouldDropOnlyTheNoticeOfAnInternalTopicThatAnotherLookupCreatedFirst() {
+        // given the filter installed, and the broker's topic-creation logger
+        final Logger topicCreation = context.getLogger(KafkaNoticeFilter.TOPIC_CREATION);
+        final Level before = topicCreation.getLevel();
+        topicCreation.setLevel(Level.WARN);
+        final ListAppender<ILoggingEvent> created = new ListAppender<>();
+        created.start();
+        topicCreation.addAppender(created);
+        try {
+            // when two lookups raced to create the transaction state, and another topic failed for a real reason
+            topicCreation.warn("Auto topic creation failed for __transaction_state with error 'TOPIC_ALREADY_EXISTS':"
+                    + " Topic '__transaction_state' already exists.");
+            topicCreation.warn("Auto topic creation failed for __consumer_offsets with error 'POLICY_VIOLATION': no");
+
+            // then only the real failure shows
+            assertThat(created.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("POLICY_VIOLATION");
+        } finally {
+            topicCreation.detachAppender(created);
+            topicCreation.setLevel(before);
+        }
+    }
+
+    @Test
     void shouldKeepOtherWarningsOfTheNetworkClient() {
         // given the filter installed
         // when the client cannot reach a broker
