@@ -1,5 +1,6 @@
 package io.eventline.notify;
 
+import io.eventline.streams.WindowLookups;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -16,7 +17,6 @@ import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Folds every delivery's state changes into statuses for {@code GET /api/v1/notifications/{id}}: one record per
@@ -26,7 +26,6 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * their window after the retention instead of piling up.
  */
 public final class StatusKeeper implements Processor<String, DeliveryStatusChanged, Void, Void> {
-    private static final Instant FAR_FUTURE = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
     private static final Set<DeliveryState> FINAL = EnumSet.of(DeliveryState.SENT, DeliveryState.FAILED,
             DeliveryState.SKIPPED, DeliveryState.NOT_CONFIGURED);
     /** Between an eventId and a user ID in a key; user IDs never contain it, so a key names one recipient. */
@@ -50,13 +49,13 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
     public static KeyValue<Long, NotificationStatus> find(ReadOnlyWindowStore<String, NotificationStatus> store,
                                                           String eventId) {
         final List<KeyValue<Long, NotificationStatus>> parts = new ArrayList<>();
-        final KeyValue<Long, NotificationStatus> unsplit = latest(store, eventId);
+        final KeyValue<Long, NotificationStatus> unsplit = WindowLookups.latest(store, eventId);
         if (unsplit != null) {
             parts.add(unsplit);
         }
         final Map<String, KeyValue<Long, NotificationStatus>> byKey = new LinkedHashMap<>();
-        try (KeyValueIterator<Windowed<String>, NotificationStatus> found = store.fetch(
-                key(eventId, ""), key(eventId, String.valueOf(Character.MAX_VALUE)), Instant.EPOCH, FAR_FUTURE)) {
+        try (KeyValueIterator<Windowed<String>, NotificationStatus> found = store.fetch(key(eventId, ""),
+                key(eventId, String.valueOf(Character.MAX_VALUE)), Instant.EPOCH, WindowLookups.farFuture())) {
             while (found.hasNext()) {
                 final KeyValue<Windowed<String>, NotificationStatus> next = found.next();
                 // a longer eventId that starts with this one and the separator falls in the range too
@@ -67,17 +66,6 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
         }
         parts.addAll(byKey.values());
         return combined(eventId, parts);
-    }
-
-    private static KeyValue<Long, NotificationStatus> latest(ReadOnlyWindowStore<String, NotificationStatus> store,
-                                                             String key) {
-        try (WindowStoreIterator<NotificationStatus> found = store.fetch(key, Instant.EPOCH, FAR_FUTURE)) {
-            KeyValue<Long, NotificationStatus> latest = null;
-            while (found.hasNext()) {
-                latest = found.next();
-            }
-            return latest;
-        }
     }
 
     private static KeyValue<Long, NotificationStatus> combined(String eventId,
@@ -115,7 +103,7 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
             return;
         }
         final String key = key(change.getEventId(), change.getUserId());
-        final KeyValue<Long, NotificationStatus> stored = latest(statuses, key);
+        final KeyValue<Long, NotificationStatus> stored = WindowLookups.latest(statuses, key);
         final long filedAt = stored != null ? stored.key : record.timestamp();
         final NotificationStatus status = stored != null ? stored.value : NotificationStatus.newBuilder()
                 .setEventId(change.getEventId()).setDeliveries(new ArrayList<>()).build();

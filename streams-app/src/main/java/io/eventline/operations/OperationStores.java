@@ -1,10 +1,9 @@
 package io.eventline.operations;
 
+import io.eventline.streams.WindowLookups;
 import java.time.Duration;
-import java.time.Instant;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /** Names of the operation stores, and how they are read. */
 public final class OperationStores {
@@ -15,7 +14,6 @@ public final class OperationStores {
     public static final String OUTCOMES = "operations-by-time-store";
     /** As long as {@code operations.outcomes.v1} keeps an outcome. */
     public static final Duration RETENTION = Duration.ofDays(7);
-    private static final Instant FAR_FUTURE = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
 
     private OperationStores() {
     }
@@ -23,12 +21,6 @@ public final class OperationStores {
     /** The outcome kept for {@code eventId} and the time it is filed under, or null. */
     public static KeyValue<Long, OperationOutcome> outcome(ReadOnlyWindowStore<String, OperationOutcome> store,
                                                            String eventId) {
-        try (WindowStoreIterator<OperationOutcome> found = store.fetch(eventId, Instant.EPOCH, FAR_FUTURE)) {
-            KeyValue<Long, OperationOutcome> latest = null;
-            while (found.hasNext()) {
-                latest = found.next();
-            }
-            return latest;
-        }
+        return WindowLookups.latest(store, eventId);
     }
 }

@@ -1,12 +1,12 @@
 package io.eventline.shorturl;
 
+import io.eventline.streams.WindowLookups;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import java.time.Instant;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Runs on the requesting user's partition: picks the code a request will claim. A custom alias is claimed as
@@ -42,7 +42,8 @@ final class CodeAssigner implements Processor<String, ShortUrlRequested, String,
             return;
         }
         final String eventId = request.getEventId();
-        final String earlier = assignedTo(eventId);
+        final KeyValue<Long, String> assignment = WindowLookups.latest(assigned, eventId);
+        final String earlier = assignment == null ? null : assignment.value;
         final boolean custom = request.getCustomCode() != null && request.getRejectedCode() == null;
         final String code;
         if (request.getRejectedCode() != null) {
@@ -60,17 +61,6 @@ final class CodeAssigner implements Processor<String, ShortUrlRequested, String,
                 .setEventId(eventId).setTimestamp(request.getTimestamp()).setUserId(request.getUserId())
                 .setUrl(request.getUrl()).setRedirect(request.getRedirect()).setCode(code).setCustom(custom)
                 .build()));
-    }
-
-    private String assignedTo(String eventId) {
-        String latest = null;
-        try (WindowStoreIterator<String> found = assigned.fetch(eventId, Instant.EPOCH,
-                Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
-            while (found.hasNext()) {
-                latest = found.next().value;
-            }
-        }
-        return latest;
     }
 
     private String freshCode(ShortUrlRequested request) {
