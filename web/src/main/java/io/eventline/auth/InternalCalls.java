@@ -96,7 +96,7 @@ public final class InternalCalls {
         }
         final byte[] nonceBytes = new byte[16];
         random.nextBytes(nonceBytes);
-        final Signed signed = new Signed(method, pathAndQuery(uri.getRawPath(), uri.getRawQuery()), digest(body),
+        final Signed signed = new Signed(method, pathAndQuery(uri.getRawPath(), uri.getRawQuery()), HexFormat.of().formatHex(Digests.sha256(body)),
                 Long.toString(clock.millis()), NONCES.encodeToString(nonceBytes),
                 caller.principal() == null ? "" : caller.principal().userId(),
                 caller.principal() == null ? "" : String.join(",", new TreeSet<>(caller.principal().roles())),
@@ -118,7 +118,7 @@ public final class InternalCalls {
             throw unauthorized("internal routes are for Eventline instances only");
         }
         final Signed signed = new Signed(ctx.method().name(), pathAndQuery(ctx.path(), ctx.queryString()),
-                digest(ctx.bodyAsBytes()), header(ctx, TIME_HEADER), header(ctx, NONCE_HEADER),
+                HexFormat.of().formatHex(Digests.sha256(ctx.bodyAsBytes())), header(ctx, TIME_HEADER), header(ctx, NONCE_HEADER),
                 header(ctx, USER_HEADER), header(ctx, ROLES_HEADER), header(ctx, CLIENT_HEADER),
                 header(ctx, STALE_HEADER));
         if (!MessageDigest.isEqual(sign(signed).getBytes(StandardCharsets.US_ASCII),
@@ -204,14 +204,6 @@ public final class InternalCalls {
     private static String header(Context ctx, String name) {
         final String value = ctx.header(name);
         return value == null ? "" : value;
-    }
-
-    private static String digest(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 
     private static byte[] hmac(SecretKeySpec key, byte[] message) {

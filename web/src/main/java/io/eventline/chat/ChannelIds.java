@@ -1,9 +1,7 @@
 package io.eventline.chat;
 
+import io.eventline.auth.Digests;
 import io.eventline.ids.SnowflakeIdGenerator;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
@@ -25,7 +23,7 @@ final class ChannelIds {
     static String direct(String a, String b) {
         final String first = a.compareTo(b) <= 0 ? a : b;
         final String second = first.equals(a) ? b : a;
-        final byte[] digest = sha256(first + '\u0000' + second);
+        final byte[] digest = Digests.sha256(first + '\u0000' + second);
         return DIRECT_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(digest)
                 .substring(0, DIRECT_HASH_CHARS);
     }
@@ -37,13 +35,5 @@ final class ChannelIds {
     /** Whether {@code id} could name a channel; any other is answered 404 without a lookup. */
     static boolean isValid(String id) {
         return id != null && VALID.matcher(id).matches();
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

@@ -1,13 +1,11 @@
 package io.eventline.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eventline.auth.Digests;
 import io.eventline.auth.Users;
-import io.eventline.http.ProblemException;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException.FieldError;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.eventline.http.ProblemException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -155,12 +153,7 @@ final class ChatRequests {
      * client that never names its device keeps one sync cursor per sign-in, not one per connection.
      */
     static String unnamedDevice(String token) {
-        try {
-            final byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return "web-" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return "web-" + HexFormat.of().formatHex(Digests.sha256(token), 0, 8);
     }
 
     /** A device name: 1-64 of letters, digits, dot, underscore and dash. */

@@ -1,11 +1,10 @@
 package io.eventline.ops;
 
+import io.eventline.auth.Digests;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.Principal;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 /**
@@ -21,7 +20,7 @@ public final class MetricsAccess {
 
     private MetricsAccess(JwtAuth auth, Optional<String> metricsToken, boolean open) {
         this.auth = auth;
-        this.metricsTokenDigest = metricsToken.map(MetricsAccess::digest);
+        this.metricsTokenDigest = metricsToken.map(Digests::sha256);
         this.open = open;
     }
 
@@ -54,14 +53,6 @@ public final class MetricsAccess {
             return false;
         }
         // digests of equal length, compared in constant time: the answer's timing tells nothing of the token
-        return MessageDigest.isEqual(digest(header.substring(7).trim()), metricsTokenDigest.get());
-    }
-
-    private static byte[] digest(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return MessageDigest.isEqual(Digests.sha256(header.substring(7).trim()), metricsTokenDigest.get());
     }
 }

@@ -1,8 +1,8 @@
 package io.eventline.registry;
 
+import io.eventline.auth.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -15,7 +15,7 @@ final class RegistryCredentials {
     private final byte[] expected;
 
     RegistryCredentials(String userInfo) {
-        this.expected = sha256(userInfo.getBytes(StandardCharsets.UTF_8));
+        this.expected = Digests.sha256(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Whether an {@code Authorization} header value, possibly null, carries the expected credentials. */
@@ -34,14 +34,6 @@ final class RegistryCredentials {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(expected, sha256(given));
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return MessageDigest.isEqual(expected, Digests.sha256(given));
     }
 }
