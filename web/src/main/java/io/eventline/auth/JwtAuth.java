@@ -84,6 +84,16 @@ public final class JwtAuth {
         return principal(ctx);
     }
 
+    /**
+     * The token that {@link #authenticate(Context, String)} accepted for this request: the bearer header's, or
+     * else the query parameter's.
+     */
+    public static String presentedToken(Context ctx, String parameter) {
+        final String header = ctx.header("Authorization");
+        return header != null && !header.isBlank() ? header.substring("Bearer ".length()).trim()
+                : ctx.queryParam(parameter).trim();
+    }
+
     /** The authenticated caller of this request. */
     public static Principal principal(Context ctx) {
         final Principal principal = ctx.attribute(PRINCIPAL_ATTRIBUTE);

@@ -116,13 +116,7 @@ public final class ChatSocketEndpoint {
         ctx.attribute(PRINCIPAL, principal);
         ctx.attribute(CALLER, reader.callerOf(ctx));
         ctx.attribute(DEVICE, device == null || device.isEmpty()
-                ? ChatRequests.unnamedDevice(bearerToken(ctx)) : ChatRequests.device(device, "/device"));
-    }
-
-    private static String bearerToken(Context ctx) {
-        final String header = ctx.header("Authorization");
-        return header != null && !header.isBlank() ? header.substring("Bearer ".length()).trim()
-                : ctx.queryParam(TOKEN_PARAMETER).trim();
+                ? ChatRequests.unnamedDevice(JwtAuth.presentedToken(ctx, TOKEN_PARAMETER)) : ChatRequests.device(device, "/device"));
     }
 
     private void configure(WsConfig ws) {
