@@ -3,6 +3,7 @@ package io.eventline.notify;
 import io.eventline.streams.WindowLookups;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,11 +49,7 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
      */
     public static KeyValue<Long, NotificationStatus> find(ReadOnlyWindowStore<String, NotificationStatus> store,
                                                           String eventId) {
-        final List<KeyValue<Long, NotificationStatus>> parts = new ArrayList<>();
         final KeyValue<Long, NotificationStatus> unsplit = WindowLookups.latest(store, eventId);
-        if (unsplit != null) {
-            parts.add(unsplit);
-        }
         final Map<String, KeyValue<Long, NotificationStatus>> byKey = new LinkedHashMap<>();
         try (KeyValueIterator<Windowed<String>, NotificationStatus> found = store.fetch(key(eventId, ""),
                 key(eventId, String.valueOf(Character.MAX_VALUE)), Instant.EPOCH, WindowLookups.farFuture())) {
@@ -64,18 +61,25 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
                 }
             }
         }
-        parts.addAll(byKey.values());
-        return combined(eventId, parts);
+        return combined(eventId, unsplit, byKey.values());
     }
 
+    /**
+     * One status of the recipients' records, and of the record filed before statuses were split, if any. Each
+     * recipient's record holds only that recipient's deliveries, so they are simply put together; only those of
+     * the unsplit record can repeat one of them, and are folded in.
+     */
     private static KeyValue<Long, NotificationStatus> combined(String eventId,
-                                                               List<KeyValue<Long, NotificationStatus>> parts) {
-        if (parts.isEmpty()) {
-            return null;
+                                                               KeyValue<Long, NotificationStatus> unsplit,
+                                                               Collection<KeyValue<Long, NotificationStatus>> split) {
+        final List<KeyValue<Long, NotificationStatus>> parts = new ArrayList<>(split);
+        if (unsplit != null) {
+            parts.add(unsplit);
         }
         long filedAt = Long.MAX_VALUE;
         final NotificationStatus status = NotificationStatus.newBuilder().setEventId(eventId)
                 .setDeliveries(new ArrayList<>()).build();
+        List<DeliveryStatusChanged> deliveries = new ArrayList<>();
         for (KeyValue<Long, NotificationStatus> part : parts) {
             filedAt = Math.min(filedAt, part.key);
             if (status.getRequestedBy() == null) {
@@ -84,15 +88,18 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
             if (status.getTemplate() == null) {
                 status.setTemplate(part.value.getTemplate());
             }
-            List<DeliveryStatusChanged> deliveries = status.getDeliveries();
-            for (DeliveryStatusChanged delivery : part.value.getDeliveries()) {
-                deliveries = merged(deliveries, delivery);
+            if (part == unsplit) {
+                for (DeliveryStatusChanged delivery : part.value.getDeliveries()) {
+                    deliveries = merged(deliveries, delivery);
+                }
+            } else {
+                deliveries.addAll(part.value.getDeliveries());
             }
-            status.setDeliveries(deliveries);
         }
-        if (status.getDeliveries().isEmpty()) {
+        if (deliveries.isEmpty()) {
             return null;
         }
+        status.setDeliveries(deliveries);
         return KeyValue.pair(filedAt, status);
     }
 
