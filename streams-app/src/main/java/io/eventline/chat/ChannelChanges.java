@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -55,9 +56,12 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
         if (existing != null) {
             // a direct channel's ID is the pair's, so opening it again finds it; a group's is new every time,
             // so finding it means this very request was processed before
-            if (existing.getMembers().contains(actor) || existing.getCreatedBy().equals(actor)) {
-                accepted(record, change.getEventId(), actor, existing.getType() == ChannelType.DIRECT ? 200 : 201,
-                        ChatJson.channel(existing).toString());
+            final int status = existing.getType() == ChannelType.DIRECT ? 200 : 201;
+            if (existing.getMembers().contains(actor)) {
+                // told again: an actor refused at their channel limit before gets the channel once they have room
+                tellAndAnswer(record, existing, List.of(), actor, change, status);
+            } else if (existing.getCreatedBy().equals(actor)) {
+                accepted(record, change.getEventId(), actor, status, ChatJson.channel(existing).toString());
             } else {
                 notMember(record, change.getEventId(), actor, existing.getChannelId());
             }
@@ -84,8 +88,7 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
                 .setCreatedAt(Instant.ofEpochMilli(record.timestamp())).setMembers(new ArrayList<>(members))
                 .setLastMessageId(0).build();
         channels.put(channel.getChannelId(), channel);
-        tell(record, channel, channel.getMembers(), false, change.getEventId());
-        accepted(record, change.getEventId(), actor, 201, ChatJson.channel(channel).toString());
+        tellAndAnswer(record, channel, others(channel.getMembers(), actor), actor, change, 201);
     }
 
     private void add(Record<String, ChannelChangeRequested> record, ChannelChangeRequested change, Channel channel) {
@@ -110,8 +113,7 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
         members.add(member);
         channel.setMembers(members);
         channels.put(channel.getChannelId(), channel);
-        tell(record, channel, members, false, change.getEventId());
-        accepted(record, change.getEventId(), actor, 200, ChatJson.channel(channel).toString());
+        tellAndAnswer(record, channel, others(members, member), member, change, 200);
     }
 
     private void remove(Record<String, ChannelChangeRequested> record, ChannelChangeRequested change,
@@ -162,6 +164,23 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
     private void tell(Record<?, ?> record, Channel channel, List<String> users, boolean removed, String eventId) {
         fanout.channel(users, fanout.viewOf(channel, Instant.ofEpochMilli(record.timestamp())), removed, eventId,
                 out -> emit(record, out.key, out.value));
+    }
+
+    /**
+     * Tells {@code others} of the channel, and {@code admitted} with the answer to the change: that user's
+     * partition keeps their channel count, so it answers once it has taken them in, or refuses at their limit.
+     */
+    private void tellAndAnswer(Record<?, ?> record, Channel channel, List<String> others, String admitted,
+                               ChannelChangeRequested change, int status) {
+        final ChannelView view = fanout.viewOf(channel, Instant.ofEpochMilli(record.timestamp()));
+        fanout.channel(others, view, false, change.getEventId(), out -> emit(record, out.key, out.value));
+        final KeyValue<String, ChatFanout> admission = fanout.admission(admitted, view, change.getEventId(),
+                new ChatAnswer(change.getActorId(), status, ChatJson.channel(channel).toString()));
+        emit(record, admission.key, admission.value);
+    }
+
+    private static List<String> others(List<String> members, String except) {
+        return members.stream().filter(member -> !member.equals(except)).toList();
     }
 
     private void groupFull(Record<?, ?> record, ChannelChangeRequested change, int wouldBe) {

@@ -104,6 +104,7 @@ public final class ChatTopology {
         TypedSinks.sink(split, prefix, "user-event", ChatUserEvent.class, ChatTopics.USER_EVENTS, serdes);
         TypedSinks.sink(split, prefix, "presence", PresenceStatus.class, ChatTopics.PRESENCE_STATUS, serdes);
         TypedSinks.sink(split, prefix, "push", NotificationRequested.class, NotifyTopics.REQUESTS, serdes);
+        TypedSinks.sink(split, prefix, "change", ChannelChangeRequested.class, ChatTopics.CHANNEL_CHANGES, serdes);
         split.noDefaultBranch();
     }
 

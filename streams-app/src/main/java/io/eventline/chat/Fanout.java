@@ -34,6 +34,12 @@ final class Fanout {
         }
     }
 
+    /** The channel for one user, with the answer that user's partition gives once it has taken them in. */
+    KeyValue<String, ChatFanout> admission(String userId, ChannelView view, String eventId, ChatAnswer answer) {
+        return KeyValue.pair(userId, ChatFanout.newBuilder().setUserIds(List.of(userId)).setChannel(view)
+                .setEventId(eventId).setAnswer(answer).build());
+    }
+
     /**
      * The channel as each member sees it, without the per-user fields. Members are listed while the channel is
      * small enough that its members hear each other's presence changes.

@@ -73,7 +73,7 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
             if (fanout.getMessage() != null) {
                 deliver(record, userId, fanout.getMessage());
             } else if (fanout.getChannel() != null) {
-                membership(record, userId, fanout.getChannel(), fanout.getRemoved());
+                membership(record, userId, fanout);
             }
         }
     }
@@ -117,17 +117,29 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
         }
     }
 
-    private void membership(Record<?, ?> record, String userId, ChannelView change, boolean removed) {
+    private void membership(Record<?, ?> record, String userId, ChatFanout fanout) {
+        final ChannelView change = fanout.getChannel();
         final String key = ChatKeys.membership(userId, change.getChannelId());
         final ChannelView existing = memberships.get(key);
-        if (removed) {
+        if (fanout.getRemoved()) {
             if (existing == null) {
                 return;
             }
+            countChannels(userId, -1);
             memberships.delete(key);
             UnreadIndex.clear(unread, userId, change.getChannelId(), Long.MAX_VALUE);
             emit(record, userId, ChatUserEvent.newBuilder().setUserId(userId).setChannel(change).setRemoved(true)
                     .build());
+            return;
+        }
+        final ChatAnswer answer = fanout.getAnswer();
+        if (existing != null && answer != null) {
+            // a channel opened again by a member who has its view: nothing changes but the answer
+            accepted(record, fanout.getEventId(), answer.getActorId(), answer.getStatus(), answer.getBody());
+            return;
+        }
+        if (existing == null && !countChannels(userId, 1)) {
+            refuse(record, userId, fanout);
             return;
         }
         final ChannelView view = ChannelView.newBuilder(change).build();
@@ -142,6 +154,54 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
         }
         memberships.put(key, view);
         emit(record, userId, ChatUserEvent.newBuilder().setUserId(userId).setChannel(view).build());
+        if (answer != null) {
+            accepted(record, fanout.getEventId(), answer.getActorId(), answer.getStatus(), answer.getBody());
+        }
+    }
+
+    /**
+     * Moves the user's channel count by {@code delta}; false, changing nothing, when adding would pass the
+     * limit. A count not kept yet is counted once from the user's views.
+     */
+    private boolean countChannels(String userId, int delta) {
+        final ChatUser user = userOf(users, userId);
+        final int count = user.getChannelCount() != null ? user.getChannelCount() : viewCount(userId);
+        if (delta > 0 && count + delta > settings.maxChannelsPerUser()) {
+            return false;
+        }
+        user.setChannelCount(Math.max(0, count + delta));
+        users.put(userId, user);
+        return true;
+    }
+
+    private int viewCount(String userId) {
+        int count = 0;
+        try (KeyValueIterator<String, ChannelView> it = memberships.range(ChatKeys.from(userId), ChatKeys.to(userId))) {
+            for (; it.hasNext(); it.next()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * A user at their channel limit is not taken in: whoever awaits the change hears 409, and a group drops the
+     * user again, so its members see who is really in it. A direct channel keeps its pair; the refused user gets
+     * its view once they open it again with room to spare.
+     */
+    private void refuse(Record<?, ?> record, String userId, ChatFanout fanout) {
+        final ChannelView change = fanout.getChannel();
+        final ChatAnswer answer = fanout.getAnswer();
+        if (answer != null) {
+            rejected(record, fanout.getEventId(), answer.getActorId(), 409, "channel-limit", "Channel limit",
+                    (userId.equals(answer.getActorId()) ? "you are" : "'" + userId + "' is") + " in "
+                            + settings.maxChannelsPerUser() + " channels, the most one user may be in");
+        }
+        if (change.getType() == ChannelType.GROUP) {
+            emit(record, change.getChannelId(), ChannelChangeRequested.newBuilder().setEventId(null)
+                    .setChannelId(change.getChannelId()).setKind(ChannelChangeKind.REMOVE_MEMBER).setActorId(userId)
+                    .setMemberId(userId).setRequestedAt(Instant.ofEpochMilli(record.timestamp())).build());
+        }
     }
 
     /** The user's queue head and cursors; an empty one before the first entry. */

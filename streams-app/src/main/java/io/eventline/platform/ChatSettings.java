@@ -17,11 +17,13 @@ import java.time.Duration;
  * @param socketOutboxBytes  frames waiting to be sent to one socket may hold this much memory (two bytes a
  *                           character); a socket whose client reads slower is closed and catches up on reconnect
  * @param maxDevices         sync cursors kept per user; a new device beyond them replaces the one furthest behind
+ * @param maxChannelsPerUser channels (groups and direct) one user may be in; anyone can add anyone, so without it
+ *                           a stranger could grow another user's channel list without end
  */
 public record ChatSettings(int maxGroupMembers, int maxMessageChars, Duration historyRetention,
                            Duration syncRetention, Duration dedupeRetention, Duration heartbeatInterval,
                            Duration offlineAfter, int presencePushMaxGroup, long socketOutboxBytes,
-                           int maxDevices) {
+                           int maxDevices, int maxChannelsPerUser) {
     /** The smallest outbox cap: room for the largest frame a socket may be sent, a full message, twice over. */
     public static final long MIN_SOCKET_OUTBOX_BYTES = 2L * 1024 * 1024;
 
@@ -38,6 +40,6 @@ public record ChatSettings(int maxGroupMembers, int maxMessageChars, Duration hi
     /** The defaults, as documented. */
     public static ChatSettings defaults() {
         return new ChatSettings(100, 100_000, Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 20, 4L * 1024 * 1024, 20);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 20, 4L * 1024 * 1024, 20, 1_000);
     }
 }

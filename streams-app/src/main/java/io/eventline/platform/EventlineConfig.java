@@ -107,6 +107,7 @@ public record EventlineConfig(
         d.put("EVENTLINE_PRESENCE_PUSH_MAX_GROUP", "20");
         d.put("EVENTLINE_CHAT_MAX_DEVICES", String.valueOf(ChatSettings.defaults().maxDevices()));
         d.put("EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", String.valueOf(ChatSettings.defaults().socketOutboxBytes()));
+        d.put("EVENTLINE_CHAT_MAX_CHANNELS_PER_USER", String.valueOf(ChatSettings.defaults().maxChannelsPerUser()));
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -203,7 +204,8 @@ public record EventlineConfig(
                         duration(v, "EVENTLINE_PRESENCE_OFFLINE_AFTER"),
                         intIn(v, "EVENTLINE_PRESENCE_PUSH_MAX_GROUP", 0, 10_000),
                         longAtLeast(v, "EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", ChatSettings.MIN_SOCKET_OUTBOX_BYTES),
-                        intIn(v, "EVENTLINE_CHAT_MAX_DEVICES", 1, 1_000)),
+                        intIn(v, "EVENTLINE_CHAT_MAX_DEVICES", 1, 1_000),
+                        intIn(v, "EVENTLINE_CHAT_MAX_CHANNELS_PER_USER", 1, 100_000)),
                 new RegistrySettings(
                         // loopback while the broker is embedded too: a single instance serves only its own host
                         Optional.ofNullable(v.get("EVENTLINE_REGISTRY_HOST"))

@@ -60,6 +60,7 @@ class ChatTopologyTest {
     /** Groups of up to three members hear each other's presence; the tests' large group has four. */
     private static final int PRESENCE_PUSH_MAX_GROUP = 3;
     private static final int MAX_DEVICES = 3;
+    private static final int MAX_CHANNELS_PER_USER = 1_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Deserializer<String> STRINGS = Serdes.String().deserializer();
 
@@ -114,9 +115,13 @@ class ChatTopologyTest {
     }
 
     private static ChatSettings settings(Duration historyRetention, Duration syncRetention) {
+        return settings(historyRetention, syncRetention, MAX_CHANNELS_PER_USER);
+    }
+
+    private static ChatSettings settings(Duration historyRetention, Duration syncRetention, int maxChannelsPerUser) {
         return new ChatSettings(100, 1_000, historyRetention, syncRetention, Duration.ofDays(1),
                 Duration.ofSeconds(5), OFFLINE_AFTER, PRESENCE_PUSH_MAX_GROUP,
-                ChatSettings.MIN_SOCKET_OUTBOX_BYTES, MAX_DEVICES);
+                ChatSettings.MIN_SOCKET_OUTBOX_BYTES, MAX_DEVICES, maxChannelsPerUser);
     }
 
     /** A generator on the test's clock, shifted by {@code offsetMillis}. */
@@ -674,6 +679,48 @@ class ChatTopologyTest {
         assertAccepted(add("g-100", "alice", "u100"), 200);
         assertThat(channel("g-100").getMembers()).hasSize(100).contains("u100").doesNotContain("u099");
         assertThat(channelsOf("u100")).extracting(ChannelView::getMemberCount).containsExactly(100);
+    }
+
+    @Test
+    void shouldHoldEachUserToTheirChannelLimitWhoeverAddsThem() {
+        // Given: bob in two channels, his limit
+        reopen(settings(Duration.ofDays(365), Duration.ofDays(30), 2));
+        assertAccepted(group("g-1", "alice", "bob"), 201);
+        assertAccepted(group("g-2", "carol", "bob"), 201);
+        assertAccepted(group("g-3", "dave", "erin"), 201);
+        drain();
+
+        // When / Then: adding him to a third is 409 naming the limit, and the group does not keep him
+        final OperationOutcome added = add("g-3", "dave", "bob");
+        assertRejected(added, 409, "channel-limit");
+        assertThat(added.getUserId()).isEqualTo("dave");
+        assertThat(added.getProblem().getDetail()).contains("'bob'").contains("2 channels");
+        assertThat(channel("g-3").getMembers()).containsExactly("dave", "erin");
+        assertThat(channelsOf("bob")).extracting(ChannelView::getChannelId).containsExactly("g-1", "g-2");
+        assertThat(userEvents.readValuesToList()).extracting(ChatUserEvent::getUserId).doesNotContain("bob");
+
+        // and a new group naming him is created without him
+        assertAccepted(group("g-4", "erin", "bob", "dave"), 201);
+        assertThat(channel("g-4").getMembers()).containsExactly("erin", "dave");
+        assertThat(channelsOf("bob")).hasSize(2);
+
+        // and he cannot create a third himself
+        assertRejected(group("g-5", "bob", "alice"), 409, "channel-limit");
+        assertThat(channel("g-5").getMembers()).doesNotContain("bob");
+
+        // When he leaves one, there is room again
+        assertAccepted(remove("g-1", "bob", "bob"), 204);
+        assertAccepted(add("g-3", "dave", "bob"), 200);
+        assertThat(channelsOf("bob")).extracting(ChannelView::getChannelId).containsExactly("g-2", "g-3");
+        assertThat(channel("g-3").getMembers()).containsExactly("dave", "erin", "bob");
+
+        // A direct channel opened with him at his limit reaches him once he opens it himself with room
+        assertAccepted(create("d-bob-frank", "frank", ChannelType.DIRECT, null, "bob"), 201);
+        assertThat(channelsOf("bob")).extracting(ChannelView::getChannelId).doesNotContain("d-bob-frank");
+        assertRejected(create("d-bob-frank", "bob", ChannelType.DIRECT, null, "frank"), 409, "channel-limit");
+        assertAccepted(remove("g-2", "bob", "bob"), 204);
+        assertAccepted(create("d-bob-frank", "bob", ChannelType.DIRECT, null, "frank"), 200);
+        assertThat(channelsOf("bob")).extracting(ChannelView::getChannelId).containsExactly("d-bob-frank", "g-3");
     }
 
     @Test

@@ -64,6 +64,8 @@ class ChatApiTest {
     private static final Path NODE_DIR = Path.of("src", "test", "node");
     /** The domain this instance's routes are limited under; no rules until a test puts some. */
     private static final String LIMITS = "chat-limits-" + UUID.randomUUID().toString().substring(0, 8);
+    /** No other test puts one user in this many channels. */
+    private static final int MAX_CHANNELS_PER_USER = 5;
     private static PlatformFixture platform;
     private static KafkaCluster cluster;
 
@@ -72,7 +74,8 @@ class ChatApiTest {
         cluster = kafka;
         // writes are asserted on their final answers: a busy machine must not turn them into 202s
         platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of("EVENTLINE_AWAIT_TIMEOUT_MS", "20000",
-                "EVENTLINE_RATELIMIT_DOMAIN", LIMITS));
+                "EVENTLINE_RATELIMIT_DOMAIN", LIMITS,
+                "EVENTLINE_CHAT_MAX_CHANNELS_PER_USER", String.valueOf(MAX_CHANNELS_PER_USER)));
     }
 
     @AfterAll
@@ -147,6 +150,33 @@ class ChatApiTest {
                 .isEqualTo("/name");
         assertThat(pointer(platform.post("/api/v1/channels", token(owner),
                 "{\"type\":\"direct\",\"members\":[\"a\\u0001b\"]}"))).isEqualTo("/members/0");
+    }
+
+    @Test
+    void shouldRefuseToPutAUserInMoreChannelsThanTheirLimit() throws Exception {
+        // Given a user whom strangers put in as many groups as a user may be in
+        final String target = user("popular");
+        for (int i = 0; i < MAX_CHANNELS_PER_USER; i++) {
+            final HttpResponse<String> created = createGroup(user("stranger"), "Group " + i, List.of(target));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        }
+        final String stranger = user("stranger");
+        final String groupId = channelIdOf(createGroup(stranger, "One more", List.of()));
+
+        // When one more adds them
+        final HttpResponse<String> added = platform.put("/api/v1/channels/" + groupId + "/members/" + target,
+                token(stranger), null);
+
+        // Then it is a conflict naming the limit, and the group does not keep them
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(409);
+        assertThat(added.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(JSON.readTree(added.body()).get("type").asText()).endsWith("/channel-limit");
+        assertThat(JSON.readTree(added.body()).get("detail").asText()).contains(MAX_CHANNELS_PER_USER + " channels");
+        platform.awaitJson("/api/v1/channels/" + groupId, token(stranger),
+                group -> group.get("memberCount").asInt() == 1, WAIT);
+        final JsonNode channels = JSON.readTree(platform.get("/api/v1/me/channels", token(target)).body());
+        assertThat(channels.get("channels")).hasSize(MAX_CHANNELS_PER_USER);
+        assertThat(channels.get("channels").findValuesAsText("channelId")).doesNotContain(groupId);
     }
 
     @Test

@@ -45,7 +45,7 @@ class ChatSocketTest {
     void shouldForwardAThirdOfTheOfflineTimeoutButNotMoreOftenThanClientsSend() {
         assertThat(ChatSettings.defaults().heartbeatForwardInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(new ChatSettings(100, 100, Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(12), 20, ChatSettings.MIN_SOCKET_OUTBOX_BYTES, 20).heartbeatForwardInterval())
+                Duration.ofSeconds(5), Duration.ofSeconds(12), 20, ChatSettings.MIN_SOCKET_OUTBOX_BYTES, 20, 1_000).heartbeatForwardInterval())
                 .isEqualTo(Duration.ofSeconds(5));
     }
 }
