@@ -158,7 +158,8 @@ public final class InternalCalls {
                 .filter(route -> route.method() == HandlerType.GET && !socketPaths.contains(route.path()))
                 .filter(route -> route.path().startsWith("/api/") || route.path().startsWith("/{"))
                 .map(route -> new ApiRoute(HandlerType.GET, PREFIX + route.path(), route.tag(), route.summary(),
-                        route.authenticated(), route.handler(), ApiRoute.LimitedBy.NONE, route.maxBodyBytes()))
+                        route.authenticated(), route.handler(), ApiRoute.LimitedBy.NONE, route.maxBodyBytes(),
+                        route.contract()))
                 .toList();
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.Principal;
 import io.eventline.http.ApiRoute;
+import io.eventline.http.JsonSchema;
 import io.eventline.http.EventlineWeb;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
@@ -73,32 +74,50 @@ public final class ChatRoutes {
         return List.of(
                 ApiRoute.api(HandlerType.POST, CHANNELS_PATH, TAG,
                         "Open the direct channel with a user (201 new, 200 existing) or create a group (201)",
-                        this::create),
-                ApiRoute.api(HandlerType.GET, CHANNEL, TAG, "A channel (its members only)", this::channel),
+                        this::create).body(ChatSchemas.NEW_CHANNEL)
+                        .answers(201, "The new channel", ChatSchemas.CHANNEL)
+                        .answers(200, "The existing direct channel", ChatSchemas.CHANNEL).mayPend(),
+                ApiRoute.api(HandlerType.GET, CHANNEL, TAG, "A channel (its members only)", this::channel)
+                        .answers(200, "The channel", ChatSchemas.CHANNEL),
                 ApiRoute.api(HandlerType.PUT, CHANNEL + "/members/{userId}", TAG,
-                        "Add a member to a group (its members may)", ctx -> changeMember(ctx, true)),
+                        "Add a member to a group (its members may)", ctx -> changeMember(ctx, true))
+                        .answers(200, "The group", ChatSchemas.CHANNEL).mayPend(),
                 ApiRoute.api(HandlerType.DELETE, CHANNEL + "/members/{userId}", TAG,
                         "Remove a member (the creator may) or leave (anyone may remove themselves); 204",
-                        ctx -> changeMember(ctx, false)),
+                        ctx -> changeMember(ctx, false)).answersEmpty(204, "Removed").mayPend(),
                 ApiRoute.api(HandlerType.GET, "/api/v1/me/channels", TAG,
-                        "The caller's channels with their unread counts", this::myChannels),
+                        "The caller's channels with their unread counts", this::myChannels)
+                        .answers(200, "The channels", ChatSchemas.CHANNELS),
                 ApiRoute.api(HandlerType.POST, CHANNEL + "/messages", TAG,
                         "Send a message {text, clientMessageId} (201; a resend with the same clientMessageId 200)",
-                        this::send).withMaxBodyBytes(EventlineWeb.MAX_BODY_BYTES),
+                        this::send).withMaxBodyBytes(EventlineWeb.MAX_BODY_BYTES).body(ChatSchemas.NEW_MESSAGE)
+                        .answers(201, "The stored message", ChatSchemas.MESSAGE)
+                        .answers(200, "The message stored before under this clientMessageId", ChatSchemas.MESSAGE)
+                        .mayPend(),
                 ApiRoute.api(HandlerType.GET, CHANNEL + "/messages", TAG,
-                        "A channel's messages, newest first (?before=<messageId>&limit=)", this::history),
+                        "A channel's messages, newest first (?before=<messageId>&limit=)", this::history)
+                        .query("before", "A messageId: older messages only", JsonSchema.string(20))
+                        .query("limit", "1-200 (50)", JsonSchema.integer(1, ChatRequests.MAX_HISTORY_LIMIT))
+                        .answers(200, "A page of history", ChatSchemas.HISTORY),
                 ApiRoute.api(HandlerType.POST, CHANNEL + "/read", TAG,
-                        "Move the caller's read marker {messageId}", this::read),
+                        "Move the caller's read marker {messageId}", this::read).body(ChatSchemas.READ)
+                        .answers(200, "The read marker", ChatSchemas.READ_MARKER).mayPend(),
                 ApiRoute.api(HandlerType.GET, CHANNEL + "/presence", TAG, "Presence of a channel's members",
-                        this::presence),
+                        this::presence).answers(200, "Each member's presence", ChatSchemas.PRESENCE),
                 ApiRoute.api(HandlerType.GET, SYNC_PATH, TAG,
-                        "A device's sync queue after its cursor or ?after=<seq> (?device=&limit=)", this::sync),
+                        "A device's sync queue after its cursor or ?after=<seq> (?device=&limit=)", this::sync)
+                        .query("device", "The device's name", JsonSchema.string(64))
+                        .query("after", "A seq: entries after it", JsonSchema.integer(0, Long.MAX_VALUE))
+                        .query("limit", "1-500 (100)", JsonSchema.integer(1, ChatRequests.MAX_SYNC_LIMIT))
+                        .answers(200, "Entries of the queue", ChatSchemas.SYNC),
                 ApiRoute.api(HandlerType.POST, SYNC_PATH + "/ack", TAG,
-                        "Acknowledge a device's sync queue up to {device, seq}", this::ack),
+                        "Acknowledge a device's sync queue up to {device, seq}", this::ack).body(ChatSchemas.ACK)
+                        .answers(200, "The device's cursor", ChatSchemas.ACKED).mayPend(),
                 ApiRoute.api(HandlerType.POST, "/api/v1/me/heartbeat", TAG, "Report the caller online (204)",
-                        this::heartbeat),
+                        this::heartbeat).answersEmpty(204, "Online"),
                 ApiRoute.api(HandlerType.GET, "/api/v1/chat/endpoint", TAG,
-                        "Where to open the caller's chat socket, and how often to send heartbeats", this::endpoint));
+                        "Where to open the caller's chat socket, and how often to send heartbeats", this::endpoint)
+                        .answers(200, "The socket's URL", ChatSchemas.ENDPOINT));
     }
 
     private void create(Context ctx) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.Principal;
 import io.eventline.http.ApiRoute;
+import io.eventline.http.JsonSchema;
 import io.eventline.http.EventlineWeb;
 import io.eventline.http.ProblemException;
 import io.eventline.http.Problems;
@@ -98,7 +99,10 @@ public final class ChatSocketEndpoint {
     public ApiRoute route() {
         return ApiRoute.api(HandlerType.GET, PATH, "chat",
                 "Open the chat socket (WebSocket; ?access_token= when no header can be sent, ?device=)",
-                this::upgrade).limitedPerIp();
+                this::upgrade).limitedPerIp()
+                .query("access_token", "The bearer token, where no header can be sent", JsonSchema.string(8192))
+                .query("device", "The device's name", JsonSchema.string(64))
+                .answersEmpty(101, "Switching protocols: the socket is open");
     }
 
     public SocketRoute socket() {

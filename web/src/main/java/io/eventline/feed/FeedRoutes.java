@@ -8,6 +8,7 @@ import io.eventline.auth.JwtAuth;
 import io.eventline.auth.Principal;
 import io.eventline.auth.Users;
 import io.eventline.http.ApiRoute;
+import io.eventline.http.JsonSchema;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
@@ -65,31 +66,45 @@ public final class FeedRoutes {
     public List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.api(HandlerType.PUT, "/api/v1/me/profile", TAG, "Set the caller's display name",
-                        this::updateProfile),
+                        this::updateProfile).body(FeedSchemas.PROFILE_UPDATE)
+                        .answers(200, "The profile", FeedSchemas.PROFILE)
+                        .mayPend(),
                 ApiRoute.api(HandlerType.GET, FeedReads.USERS_PATH, TAG,
                         "Profiles of up to 100 users (?ids=a,b); users without a profile are left out",
-                        this::profiles),
+                        this::profiles).query(BatchLookup.IDS_PARAMETER, "User IDs, comma-separated",
+                                JsonSchema.string(8192)).answers(200, "The profiles found", FeedSchemas.PROFILES),
                 ApiRoute.api(HandlerType.GET, "/api/v1/users/{id}", TAG, "A user's profile and counts",
-                        this::profile),
+                        this::profile).answers(200, "The profile", FeedSchemas.PROFILE),
                 ApiRoute.api(HandlerType.GET, "/api/v1/users/{id}/followers", TAG, "Who follows a user, in pages",
-                        ctx -> followList(ctx, FeedStores.FOLLOWERS)),
+                        ctx -> followList(ctx, FeedStores.FOLLOWERS)).paged()
+                        .answers(200, "A page of users", JsonSchema.page(FeedSchemas.USER)),
                 ApiRoute.api(HandlerType.GET, "/api/v1/users/{id}/following", TAG, "Whom a user follows, in pages",
-                        ctx -> followList(ctx, FeedStores.FOLLOWING)),
+                        ctx -> followList(ctx, FeedStores.FOLLOWING)).paged()
+                        .answers(200, "A page of users", JsonSchema.page(FeedSchemas.USER)),
                 ApiRoute.api(HandlerType.GET, "/api/v1/users/{id}/posts", TAG, "A user's posts, newest first",
-                        this::authorPosts),
+                        this::authorPosts).paged()
+                        .answers(200, "A page of posts", JsonSchema.page(FeedSchemas.POST)),
                 ApiRoute.api(HandlerType.PUT, "/api/v1/me/following/{userId}", TAG,
-                        "Follow a user (204; idempotent)", ctx -> changeFollow(ctx, true)),
+                        "Follow a user (204; idempotent)", ctx -> changeFollow(ctx, true))
+                        .answersEmpty(204, "Following").mayPend(),
                 ApiRoute.api(HandlerType.DELETE, "/api/v1/me/following/{userId}", TAG,
-                        "Unfollow a user (204; idempotent)", ctx -> changeFollow(ctx, false)),
+                        "Unfollow a user (204; idempotent)", ctx -> changeFollow(ctx, false))
+                        .answersEmpty(204, "Not following").mayPend(),
                 ApiRoute.api(HandlerType.POST, FeedReads.POSTS_PATH, TAG, "Publish a text post (201)",
-                        this::publish),
+                        this::publish).body(FeedSchemas.NEW_POST).answers(201, "The post", FeedSchemas.POST)
+                        .mayPend(),
                 ApiRoute.api(HandlerType.GET, FeedReads.POSTS_PATH, TAG,
-                        "Posts of up to 100 IDs (?ids=1,2); missing or deleted ones are left out", this::posts),
-                ApiRoute.api(HandlerType.GET, "/api/v1/posts/{id}", TAG, "One post", this::post),
+                        "Posts of up to 100 IDs (?ids=1,2); missing or deleted ones are left out", this::posts)
+                        .query(BatchLookup.IDS_PARAMETER, "Post IDs, comma-separated", JsonSchema.string(8192))
+                        .answers(200, "The posts found", FeedSchemas.POSTS),
+                ApiRoute.api(HandlerType.GET, "/api/v1/posts/{id}", TAG, "One post", this::post)
+                        .answers(200, "The post", FeedSchemas.POST),
                 ApiRoute.api(HandlerType.DELETE, "/api/v1/posts/{id}", TAG, "Delete a post (its author only)",
-                        this::deletePost),
+                        this::deletePost).answersEmpty(204, "Deleted")
+                        .mayPend(),
                 ApiRoute.api(HandlerType.GET, "/api/v1/me/feed", TAG,
-                        "The caller's feed: posts of followed users and their own, newest first", this::feed));
+                        "The caller's feed: posts of followed users and their own, newest first", this::feed)
+                        .paged().answers(200, "A page of posts", JsonSchema.page(FeedSchemas.POST)));
     }
 
     private void updateProfile(Context ctx) {

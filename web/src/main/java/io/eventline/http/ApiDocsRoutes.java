@@ -18,8 +18,10 @@ public final class ApiDocsRoutes {
     public static List<ApiRoute> describe(List<ApiRoute> routes, String serverUrl, String version, ObjectMapper json) {
         final ApiDocsRoutes docs = new ApiDocsRoutes();
         final List<ApiRoute> own = List.of(
-                ApiRoute.open(HandlerType.GET, "/openapi.json", "docs", "This OpenAPI document", docs::openApi),
-                ApiRoute.open(HandlerType.GET, "/docs", "docs", "The API reference, rendered", ApiDocsRoutes::page));
+                ApiRoute.open(HandlerType.GET, "/openapi.json", "docs", "This OpenAPI document", docs::openApi)
+                        .answers(200, "OpenAPI 3.1", JsonSchema.object().required("openapi", JsonSchema.string())),
+                ApiRoute.open(HandlerType.GET, "/docs", "docs", "The API reference, rendered", ApiDocsRoutes::page)
+                        .answersMedia(200, "An HTML page", "text/html"));
         final List<ApiRoute> all = new ArrayList<>(routes);
         all.addAll(own);
         docs.document = OpenApiDocument.of(all, serverUrl, version, json).toString();

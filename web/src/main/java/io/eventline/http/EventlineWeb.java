@@ -95,6 +95,9 @@ public final class EventlineWeb {
                     factory.setIdleTimeout(socket.idleTimeout());
                 });
             }
+            final ProblemErrorHandler serverErrors = new ProblemErrorHandler(problems);
+            config.jetty.modifyServer(server -> server.setErrorHandler(serverErrors));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(serverErrors));
             config.routes.exception(ProblemException.class, problems::write);
             config.routes.exception(HttpResponseException.class, problems::write);
             config.routes.exception(Exception.class, problems::writeUnexpected);

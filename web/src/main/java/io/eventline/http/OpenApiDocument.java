@@ -12,12 +12,20 @@ import java.util.regex.Pattern;
 public final class OpenApiDocument {
     private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
+    /** RFC 9457 problem details, the body of every 4xx and 5xx answer. */
+    public static final JsonSchema PROBLEM = JsonSchema.object()
+            .required("type", JsonSchema.string()).required("title", JsonSchema.string())
+            .required("status", JsonSchema.integer(400, 599)).optional("detail", JsonSchema.string())
+            .optional("instance", JsonSchema.string())
+            .optional("errors", JsonSchema.arrayOf(JsonSchema.object().required("pointer", JsonSchema.string())
+                    .required("detail", JsonSchema.string())));
+
     private OpenApiDocument() {
     }
 
     public static ObjectNode of(List<ApiRoute> routes, String serverUrl, String version, ObjectMapper json) {
         final ObjectNode doc = json.createObjectNode();
-        doc.put("openapi", "3.0.3");
+        doc.put("openapi", "3.1.0");
         final ObjectNode info = doc.putObject("info");
         info.put("title", "Eventline API");
         info.put("version", version);
@@ -33,19 +41,7 @@ public final class OpenApiDocument {
         final ObjectNode components = doc.putObject("components");
         components.putObject("securitySchemes").putObject("bearerAuth")
                 .put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT");
-        final ObjectNode problem = components.putObject("schemas").putObject("Problem");
-        problem.put("type", "object");
-        final ObjectNode props = problem.putObject("properties");
-        for (String field : List.of("type", "title", "detail", "instance")) {
-            props.putObject(field).put("type", "string");
-        }
-        props.putObject("status").put("type", "integer");
-        final ObjectNode errors = props.putObject("errors");
-        errors.put("type", "array");
-        final ObjectNode item = errors.putObject("items");
-        item.put("type", "object");
-        item.putObject("properties").putObject("pointer").put("type", "string");
-        ((ObjectNode) item.get("properties")).putObject("detail").put("type", "string");
+        components.putObject("schemas").set("Problem", PROBLEM.toJson());
         return doc;
     }
 
@@ -64,14 +60,36 @@ public final class OpenApiDocument {
             param.put("required", true);
             param.putObject("schema").put("type", "string");
         }
-        if (!parameters.isEmpty()) {
-            op.set("parameters", parameters);
-        }
         if (route.authenticated()) {
             op.putArray("security").addObject().putArray("bearerAuth");
         }
+        final ApiContract contract = route.contract();
+        route.contract().queryNames().forEach(name -> {
+            final ApiContract.Parameter query = contract.query().get(name);
+            final ObjectNode param = parameters.addObject();
+            param.put("name", name).put("in", "query").put("required", false).put("description", query.description());
+            param.set("schema", query.schema().toJson());
+        });
+        if (!parameters.isEmpty()) {
+            op.set("parameters", parameters);
+        }
+        if (contract.body() != null) {
+            final ObjectNode body = op.putObject("requestBody");
+            body.put("required", true);
+            body.putObject("content").putObject(ApiContract.JSON).set("schema", contract.body().toJson());
+        }
         final ObjectNode responses = op.putObject("responses");
-        responses.putObject("200").put("description", "OK");
+        contract.responses().keySet().stream().sorted().forEach(status -> {
+            final ApiContract.Response response = contract.responses().get(status);
+            final ObjectNode answer = responses.putObject(String.valueOf(status));
+            answer.put("description", response.description());
+            if (response.mediaType() != null) {
+                final ObjectNode media = answer.putObject("content").putObject(response.mediaType());
+                if (response.schema() != null) {
+                    media.set("schema", response.schema().toJson());
+                }
+            }
+        });
         if (route.limitedBy() != ApiRoute.LimitedBy.NONE) {
             final ObjectNode limited = responses.putObject("429");
             limited.put("description", "Over a rate limit counted per "

@@ -35,7 +35,9 @@ public final class Problems {
         if (problem.getMessage() != null) {
             body.put("detail", problem.getMessage());
         }
-        body.put("instance", instance);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         if (!problem.errors().isEmpty()) {
             final ArrayNode errors = body.putArray("errors");
             problem.errors().forEach(e -> errors.addObject().put("pointer", e.pointer()).put("detail", e.detail()));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.Principal;
 import io.eventline.http.ApiRoute;
+import io.eventline.http.JsonSchema;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
@@ -70,40 +71,53 @@ public final class NotifyRoutes {
         return List.of(
                 // services are trusted callers; the recipients' caps and settings limit what reaches people
                 ApiRoute.api(HandlerType.POST, NOTIFICATIONS_PATH, TAG,
-                        "Request a notification (service or admin token; 202)", this::request).unlimited(),
+                        "Request a notification (service or admin token; 202)", this::request).unlimited()
+                        .body(NotifySchemas.REQUEST).answers(202, "Accepted: Location is its status",
+                                NotifySchemas.REQUEST_ACCEPTED),
                 ApiRoute.api(HandlerType.GET, NOTIFICATIONS_PATH + "/{eventId}", TAG,
                         "A notification's state per channel and device (its recipient, requester or an admin)",
-                        this::status),
-                ApiRoute.api(HandlerType.GET, "/api/v1/me/devices", TAG, "The caller's push devices", this::devices),
+                        this::status).answers(200, "Each delivery's state", NotifySchemas.STATUS),
+                ApiRoute.api(HandlerType.GET, "/api/v1/me/devices", TAG, "The caller's push devices", this::devices)
+                        .answers(200, "The devices", NotifySchemas.DEVICES),
                 ApiRoute.api(HandlerType.PUT, "/api/v1/me/devices/{deviceId}", TAG,
-                        "Register or replace a push device {platform: ios|android, token}", this::putDevice),
+                        "Register or replace a push device {platform: ios|android, token}", this::putDevice)
+                        .body(NotifySchemas.DEVICE_UPDATE).answers(200, "The device", NotifySchemas.DEVICE).mayPend(),
                 ApiRoute.api(HandlerType.DELETE, "/api/v1/me/devices/{deviceId}", TAG, "Remove a push device (204)",
-                        this::deleteDevice),
+                        this::deleteDevice).answersEmpty(204, "Removed").mayPend(),
                 ApiRoute.api(HandlerType.GET, "/api/v1/me/contact", TAG, "The caller's e-mail and phone",
-                        this::contact),
+                        this::contact).answers(200, "The contact points", NotifySchemas.CONTACT),
                 ApiRoute.api(HandlerType.PUT, "/api/v1/me/contact", TAG, "Set the caller's e-mail and phone",
-                        this::putContact),
+                        this::putContact).body(NotifySchemas.CONTACT_UPDATE)
+                        .answers(200, "The contact points", NotifySchemas.CONTACT).mayPend(),
                 ApiRoute.api(HandlerType.GET, "/api/v1/me/notification-settings", TAG,
-                        "The caller's notification settings", this::settings),
+                        "The caller's notification settings", this::settings)
+                        .answers(200, "The settings", NotifySchemas.SETTINGS),
                 ApiRoute.api(HandlerType.PUT, "/api/v1/me/notification-settings", TAG,
                         "Replace the caller's settings: channels, per-template channels, per-template caps",
-                        this::putSettings),
+                        this::putSettings).body(NotifySchemas.SETTINGS)
+                        .answers(200, "The settings", NotifySchemas.SETTINGS).mayPend(),
                 ApiRoute.api(HandlerType.GET, "/api/v1/me/notifications", TAG,
-                        "The caller's in-app notifications, newest first, with the unread count", this::inbox),
+                        "The caller's in-app notifications, newest first, with the unread count", this::inbox)
+                        .paged().answers(200, "A page of the inbox", NotifySchemas.INBOX),
                 ApiRoute.api(HandlerType.POST, "/api/v1/me/notifications/{id}/read", TAG,
-                        "Mark an in-app notification read (204)", this::markRead),
+                        "Mark an in-app notification read (204)", this::markRead)
+                        .answersEmpty(204, "Read").mayPend(),
                 ApiRoute.api(HandlerType.GET, "/api/v1/admin/templates", TAG, "Every notification template (admin)",
-                        this::allTemplates),
+                        this::allTemplates).answers(200, "The templates", NotifySchemas.TEMPLATES),
                 ApiRoute.api(HandlerType.GET, "/api/v1/admin/templates/{name}", TAG, "One template (admin)",
-                        this::template),
+                        this::template).answers(200, "The template", NotifySchemas.TEMPLATE),
                 ApiRoute.api(HandlerType.PUT, "/api/v1/admin/templates/{name}", TAG,
                         "Create or replace a template; answers once this instance uses the new version (admin)",
-                        this::putTemplate),
+                        this::putTemplate).body(NotifySchemas.TEMPLATE_UPDATE)
+                        .answers(201, "Created", NotifySchemas.TEMPLATE).answers(200, "Replaced", NotifySchemas.TEMPLATE),
                 ApiRoute.open(HandlerType.GET, UnsubscribeLinks.PATH, TAG,
-                        "The page an e-mail's unsubscribe link opens", this::unsubscribePage).limitedPerIp(),
+                        "The page an e-mail's unsubscribe link opens", this::unsubscribePage).limitedPerIp()
+                        .query("token", "The link's signed token", JsonSchema.string(2048))
+                        .answersMedia(200, "A page with one button", "text/html"),
                 ApiRoute.open(HandlerType.POST, UnsubscribeLinks.PATH, TAG,
                         "One-click unsubscribe (RFC 8058): stops e-mail of the link's template", this::unsubscribe)
-                        .limitedPerIp());
+                        .limitedPerIp().query("token", "The link's signed token", JsonSchema.string(2048))
+                        .answers(200, "The settings now", NotifySchemas.SETTINGS).mayPend());
     }
 
     private void request(Context ctx) {

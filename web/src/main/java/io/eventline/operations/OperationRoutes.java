@@ -23,7 +23,8 @@ public final class OperationRoutes {
 
     public List<ApiRoute> routes() {
         return List.of(ApiRoute.api(HandlerType.GET, "/api/v1/operations/{eventId}", "operations",
-                "Status of an accepted write that was still pending when its request returned 202", this::get));
+                "Status of an accepted write that was still pending when its request returned 202", this::get)
+                .answers(200, "The operation's state", OperationSchemas.OPERATION));
     }
 
     private void get(Context ctx) throws Exception {

@@ -1,6 +1,7 @@
 package io.eventline.ops;
 
 import io.eventline.http.ApiRoute;
+import io.eventline.http.JsonSchema;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -8,6 +9,8 @@ import java.util.List;
 
 /** Liveness, readiness and Prometheus metrics for operators and orchestrators; see {@link MetricsAccess}. */
 public final class OpsRoutes {
+    private static final JsonSchema READINESS = JsonSchema.object()
+            .required("status", JsonSchema.oneOf("READY", "NOT_READY")).required("streams", JsonSchema.string());
     private static final String METRICS_SUMMARY = "Prometheus metrics (JVM, Kafka Streams, HTTP)";
     private final Readiness readiness;
     private final PrometheusMeterRegistry metrics;
@@ -21,13 +24,16 @@ public final class OpsRoutes {
 
     public List<ApiRoute> routes() {
         return List.of(
-                ApiRoute.open(HandlerType.GET, "/health", "ops", "Liveness: the process is serving HTTP", this::health),
+                ApiRoute.open(HandlerType.GET, "/health", "ops", "Liveness: the process is serving HTTP", this::health)
+                        .answers(200, "Up", JsonSchema.object().required("status", JsonSchema.oneOf("UP"))),
                 ApiRoute.open(HandlerType.GET, "/ready", "ops",
-                        "Readiness: streams RUNNING and stores queryable (503 otherwise)", this::ready),
-                metricsAccess.isOpen()
+                        "Readiness: streams RUNNING and stores queryable (503 otherwise)", this::ready)
+                        .answers(200, "Ready", READINESS).answers(503, "Not ready", READINESS),
+                (metricsAccess.isOpen()
                         ? ApiRoute.open(HandlerType.GET, "/metrics", "ops", METRICS_SUMMARY, this::metrics)
                         : ApiRoute.api(HandlerType.GET, "/metrics", "ops", METRICS_SUMMARY
-                                + "; an admin token or the metrics token (EVENTLINE_METRICS_TOKEN)", this::metrics));
+                                + "; an admin token or the metrics token (EVENTLINE_METRICS_TOKEN)", this::metrics))
+                        .answersMedia(200, "Prometheus text format", "text/plain"));
     }
 
     private void health(Context ctx) {

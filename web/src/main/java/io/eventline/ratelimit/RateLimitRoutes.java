@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.Principal;
 import io.eventline.http.ApiRoute;
+import io.eventline.http.JsonSchema;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
@@ -55,19 +56,24 @@ public final class RateLimitRoutes {
     public List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.api(HandlerType.GET, RULES_PATH, TAG, "Every domain's rate-limit rules (admin)",
-                        this::listRules),
+                        this::listRules).answers(200, "Every domain's rules", RateLimitSchemas.ALL_RULES),
                 ApiRoute.api(HandlerType.GET, RULES_PATH + "/{domain}", TAG, "One domain's rate-limit rules (admin)",
-                        this::getRules),
+                        this::getRules).answers(200, "The domain's rules", RateLimitSchemas.RULES),
                 ApiRoute.api(HandlerType.PUT, RULES_PATH + "/{domain}", TAG,
                         "Replace one domain's rate-limit rules (admin); in force on every instance within seconds",
-                        this::putRules),
+                        this::putRules).body(RateLimitSchemas.RULES_UPDATE)
+                        .answers(200, "The rules now in force", RateLimitSchemas.RULES),
                 ApiRoute.api(HandlerType.POST, "/api/v1/ratelimit/check", TAG,
                         "Count hits against the limits of descriptors and say whether they are within them "
                                 + "(service or admin; always 200 with overallCode OK or OVER_LIMIT)",
-                        this::check).unlimited(),
+                        this::check).unlimited().body(RateLimitSchemas.CHECK)
+                        .answers(200, "Each descriptor's status", RateLimitSchemas.CHECK_RESULT),
                 ApiRoute.api(HandlerType.GET, "/api/v1/admin/ratelimit/status", TAG,
                         "The current window of one counter (?domain=&descriptor=key=value,...) (admin)",
-                        this::status));
+                        this::status)
+                        .query("domain", "The rules' domain", JsonSchema.string(64))
+                        .query("descriptor", "key=value,... or a JSON array of {key, value}", JsonSchema.string(4096))
+                        .answers(200, "The counter's rule and window", RateLimitSchemas.STATUS));
     }
 
     private void listRules(Context ctx) {

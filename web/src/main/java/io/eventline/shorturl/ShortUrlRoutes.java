@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.Principal;
 import io.eventline.http.ApiRoute;
+import io.eventline.http.JsonSchema;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
@@ -63,13 +64,19 @@ public final class ShortUrlRoutes {
         return List.of(
                 ApiRoute.api(HandlerType.POST, "/api/v1/urls", "shorturl",
                         "Shorten a URL (201 new, 200 same link again, 409 alias taken, 202 still pending)",
-                        this::create),
+                        this::create).body(ShortUrlSchemas.NEW_LINK)
+                        .answers(201, "The new link", ShortUrlSchemas.LINK)
+                        .answers(200, "The caller's link to the same URL", ShortUrlSchemas.LINK)
+                        .mayPend(),
                 ApiRoute.api(HandlerType.GET, "/api/v1/urls", "shorturl", "List the caller's links, newest first",
-                        this::list),
+                        this::list).paged().answers(200, "A page of links", JsonSchema.page(ShortUrlSchemas.LINK)),
                 ApiRoute.api(HandlerType.GET, "/api/v1/urls/{code}/stats", "shorturl",
-                        "Click counts of a link (owner or admin)", this::stats),
+                        "Click counts of a link (owner or admin)", this::stats)
+                        .answers(200, "Click counts", ShortUrlSchemas.STATS),
                 ApiRoute.open(HandlerType.GET, "/{code}", "shorturl", "Follow a short link (301 or 302 to the URL)",
-                        this::follow).limitedPerIp());
+                        this::follow).limitedPerIp()
+                        .answersEmpty(301, "Moved permanently: Location is the URL")
+                        .answersEmpty(302, "Found: Location is the URL"));
     }
 
     private void create(Context ctx) {

@@ -3,6 +3,9 @@ package io.eventline.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.kafka.KafkaCluster;
@@ -79,6 +82,39 @@ class PlatformApiTest {
         }
         assertThat(paths.path("/api/v1/urls").path("post").has("security")).isTrue();
         assertThat(paths.path("/{code}").path("get").has("security")).isFalse();
+    }
+
+    @Test
+    void shouldPublishAValidOpenApiDocumentWithTheBodiesOfEveryOperation() throws Exception {
+        // Given
+        final String document = platform.get("/openapi.json", null).body();
+
+        // When a well-kept OpenAPI parser reads it
+        final ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        final SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(document, null, options);
+
+        // Then it finds nothing wrong, and every operation declares what it answers on success
+        assertThat(parsed.getMessages()).as("parser messages").isEmpty();
+        assertThat(parsed.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
+        parsed.getOpenAPI().getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
+            final String name = method + " " + path;
+            assertThat(op.getResponses().keySet()).as("%s declares a success", name)
+                    .anyMatch(status -> status.matches("[123]\\d\\d"));
+            op.getResponses().forEach((status, response) -> {
+                if (response.getContent() != null && response.getContent().containsKey("application/json")) {
+                    assertThat(response.getContent().get("application/json").getSchema())
+                            .as("%s %s has a schema", name, status).isNotNull();
+                }
+            });
+        }));
+        final JsonNode paths = JSON.readTree(document).get("paths");
+        for (String write : List.of("/api/v1/urls post", "/api/v1/posts post", "/api/v1/channels post",
+                "/api/v1/notifications post", "/api/v1/ratelimit/check post", "/api/v1/me/profile put")) {
+            final String[] parts = write.split(" ");
+            assertThat(paths.path(parts[0]).path(parts[1]).at("/requestBody/content/application~1json/schema/type")
+                    .asText()).as("%s takes a JSON object", write).isEqualTo("object");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.eventline.platform;
 
 import io.eventline.auth.JwtAuth;
+import io.eventline.http.OpenApiContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -38,6 +40,8 @@ public final class PlatformFixture implements AutoCloseable {
     private final JwtAuth auth = new JwtAuth(JWT_SECRET, Clock.systemUTC());
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private volatile OpenApiContract contract;
 
     private PlatformFixture(Platform platform, int port, Path dataDir) {
         this.platform = platform;
@@ -102,12 +106,35 @@ public final class PlatformFixture implements AutoCloseable {
         return auth.issue(user, Set.of(roles), Duration.ofHours(1));
     }
 
+    /** A token signed with the instance's secret that expired a minute ago. */
+    public String expiredToken(String user) {
+        return auth.issue(user, Set.of(), Duration.ofMinutes(-1));
+    }
+
     public HttpResponse<String> get(String path, String token) throws Exception {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return checked(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** The OpenAPI document this instance serves, which every answer of this fixture is checked against. */
+    public OpenApiContract contract() throws Exception {
+        if (contract == null) {
+            contract = new OpenApiContract(http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/openapi.json"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+        }
+        return contract;
+    }
+
+    private HttpResponse<String> checked(HttpResponse<String> response) throws Exception {
+        final List<String> violations = contract().violations(response.request().method(), response.uri(),
+                response.statusCode(), response.headers().firstValue("Content-Type").orElse(null), response.body());
+        if (!violations.isEmpty()) {
+            throw new AssertionError("The answer breaks the API's OpenAPI document: " + violations);
+        }
+        return response;
     }
 
     /** {@code GET /metrics} as an admin: the instance listens on every interface, so it asks for credentials. */
@@ -145,7 +172,7 @@ public final class PlatformFixture implements AutoCloseable {
             request.header("Authorization", "Bearer " + token);
         }
         headers.forEach(request::header);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return checked(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     /**
