@@ -66,6 +66,7 @@ public final class EventlineWeb {
                         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
             });
             // open routes under /api (an e-mail's unsubscribe link) are fixed paths, so an exact match suffices
+            config.routes.before(QueryStrings::requireDecodable);
             final java.util.Set<String> open = routes.stream().filter(route -> !route.authenticated())
                     .map(ApiRoute::endpoint).collect(java.util.stream.Collectors.toSet());
             config.routes.before("/api/*", ctx -> {

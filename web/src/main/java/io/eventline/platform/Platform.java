@@ -259,7 +259,8 @@ public final class Platform implements AutoCloseable {
         routes.addAll(new FeedRoutes(writes, router, new BatchLookup(router, json), producer, ids, json, config.feed(),
                 clock).routes());
         routes.addAll(new NotifyRoutes(writes, exactlyOnceRouter, new GlobalView<>(exactlyOnce.streams(),
-                NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders).routes());
+                NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders, NotifyRoutes.TEMPLATE_APPLY_WAIT)
+                .routes());
         routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, config.chat(),
                 new SocketLocator(exactlyOnce.streams(), self, advertised), config.instanceId(), json, clock, responders)
                 .routes());

@@ -10,6 +10,7 @@ import io.eventline.http.ApiRoute;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.operations.WriteGateway;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
@@ -100,9 +101,12 @@ public final class RateLimitRoutes {
             throw ProblemException.badRequest(e.getMessage(), e.violations().stream()
                     .map(v -> new ProblemException.FieldError(v.pointer(), v.detail())).toList());
         }
-        producer.send(replacement).get(APPLY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        WriteGateway.requireStored(producer.send(replacement), APPLY_WAIT);
         // this instance's copy holds the new rules before the answer, so the next request here is judged by them
-        rules.awaitVersion(domain, version, APPLY_WAIT);
+        if (!rules.awaitVersion(domain, version, APPLY_WAIT)) {
+            // stored, so they come into force: 202 says they are not yet, and where to see when they are
+            ctx.status(202).header("Location", RULES_PATH + "/" + domain);
+        }
         ctx.contentType("application/json").result(RuleConfigs.render(replacement, json).toString());
     }
 

@@ -161,6 +161,44 @@ class PlatformApiTest {
         assertThat(after.statusCode()).isEqualTo(201);
     }
 
+    @Test
+    void shouldAnswer400NamingTheParameterForACursorThatCannotBeDecodedOnEveryPagedRoute() throws Exception {
+        // Given every paged route, with the query parameter that carries its position
+        final String carol = platform.token("carol");
+        final Map<String, String> pagedRoutes = new java.util.LinkedHashMap<>();
+        pagedRoutes.put("/api/v1/urls", "cursor");
+        pagedRoutes.put("/api/v1/users/carol/followers", "cursor");
+        pagedRoutes.put("/api/v1/users/carol/following", "cursor");
+        pagedRoutes.put("/api/v1/users/carol/posts", "cursor");
+        pagedRoutes.put("/api/v1/me/feed", "cursor");
+        pagedRoutes.put("/api/v1/me/notifications", "cursor");
+        pagedRoutes.put("/api/v1/me/channels", "cursor");
+        pagedRoutes.put("/api/v1/channels/g_1/messages", "before");
+        pagedRoutes.put("/api/v1/me/sync?device=phone", "after");
+
+        for (Map.Entry<String, String> route : pagedRoutes.entrySet()) {
+            final String separator = route.getKey().contains("?") ? "&" : "?";
+            // When the position is not validly percent-encoded, or decodes to nothing this API returned
+            final List<String> positions = route.getValue().equals("cursor")
+                    ? List.of("%%%", "%zz", "!!!", "bm90LWEtY3Vyc29y") : List.of("%%%", "abc", "-5");
+            for (String position : positions) {
+                if (route.getKey().equals("/api/v1/me/channels") && !position.startsWith("%")) {
+                    continue; // the channel list takes no cursor yet; only a broken encoding is refused there
+                }
+                final HttpResponse<String> response = platform.get(route.getKey() + separator + route.getValue()
+                        + "=" + position, carol);
+
+                // Then a 400 problem points at the parameter
+                final String what = route.getKey() + " " + route.getValue() + "=" + position;
+                assertThat(response.statusCode()).as(what).isEqualTo(400);
+                assertThat(response.headers().firstValue("Content-Type")).as(what)
+                        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+                assertThat(JSON.readTree(response.body()).at("/errors/0/pointer").asText()).as(what)
+                        .isEqualTo("/" + route.getValue());
+            }
+        }
+    }
+
     private static ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {
         final Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
