@@ -277,7 +277,8 @@ public final class Platform implements AutoCloseable {
         final ChatSocketEndpoint chatSockets = chatSockets(bootstrap, registry, auth, chatWrites, producer, ids,
                 problems, json, meters, instances, exactlyOnceRouter, limiter);
         routes.add(chatSockets.route());
-        routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders).routes());
+        routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders,
+                RateLimitRoutes.APPLY_WAIT).routes());
         final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
                 config.rateLimit().domain(), clients, ids, decisionTimeout).apply(routes));
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));

@@ -26,8 +26,8 @@ import java.util.concurrent.Executor;
 public final class RateLimitRoutes {
     private static final String TAG = "ratelimit";
     public static final String RULES_PATH = "/api/v1/admin/ratelimit/rules";
-    /** How long a rules change waits to be visible in this instance's copy before it answers. */
-    private static final Duration APPLY_WAIT = Duration.ofSeconds(10);
+    /** How long a rules change waits to be stored, and then to be visible in this instance's copy. */
+    public static final Duration APPLY_WAIT = Duration.ofSeconds(10);
 
     private final RateLimiter limiter;
     private final RulesView rules;
@@ -38,10 +38,13 @@ public final class RateLimitRoutes {
     private final ObjectMapper json;
     private final Clock clock;
     private final Executor responders;
+    private final Duration applyWait;
 
     /** @param responders where check answers are written, not on the thread that receives decisions */
+    /** @param applyWait how long a rules change waits to be stored, and then to be in force here */
     public RateLimitRoutes(RateLimiter limiter, RulesView rules, EventProducer producer, QueryRouter router,
-                           SnowflakeIdGenerator ids, ObjectMapper json, Clock clock, Executor responders) {
+                           SnowflakeIdGenerator ids, ObjectMapper json, Clock clock, Executor responders,
+                           Duration applyWait) {
         this.limiter = limiter;
         this.rules = rules;
         this.producer = producer;
@@ -51,6 +54,7 @@ public final class RateLimitRoutes {
         this.json = json;
         this.clock = clock;
         this.responders = responders;
+        this.applyWait = applyWait;
     }
 
     public List<ApiRoute> routes() {
@@ -101,9 +105,9 @@ public final class RateLimitRoutes {
             throw ProblemException.badRequest(e.getMessage(), e.violations().stream()
                     .map(v -> new ProblemException.FieldError(v.pointer(), v.detail())).toList());
         }
-        WriteGateway.requireStored(producer.send(replacement), APPLY_WAIT);
+        WriteGateway.requireStored(producer.send(replacement), applyWait);
         // this instance's copy holds the new rules before the answer, so the next request here is judged by them
-        if (!rules.awaitVersion(domain, version, APPLY_WAIT)) {
+        if (!rules.awaitVersion(domain, version, applyWait)) {
             // stored, so they come into force: 202 says they are not yet, and where to see when they are
             ctx.status(202).header("Location", RULES_PATH + "/" + domain);
         }

@@ -8,6 +8,7 @@ import io.eventline.auth.JwtAuth;
 import io.eventline.http.EventlineWeb;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.platform.Json;
+import io.eventline.producers.AcknowledgingProducer;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.GlobalView;
 import io.eventline.query.NotStartedStreams;
@@ -88,10 +89,30 @@ class NotifyRoutesTest {
         });
     }
 
+    @Test
+    void shouldAnswer202WithTheTemplatesLocationWhenItIsStoredButNotYetInForceHere() {
+        // Given a template that is stored, and a copy of the templates that does not hold it within the wait
+        JavalinTest.test(app(AcknowledgingProducer.create()), (server, unused) -> {
+            // When
+            final HttpResponse<String> response = send(server, "PUT", "/api/v1/admin/templates/shipped",
+                    auth.issue("ops", Set.of("admin"), Duration.ofMinutes(5)),
+                    "{\"inapp\":{\"title\":\"Shipped\",\"body\":\"Your order shipped\"}}");
+
+            // Then
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            assertThat(response.headers().firstValue("Location")).contains("/api/v1/admin/templates/shipped");
+            assertThat(JSON.readTree(response.body()).path("version").asLong()).isEqualTo(1);
+        });
+    }
+
     private Javalin app() {
+        return app(brokenProducer);
+    }
+
+    private Javalin app(EventProducer producer) {
         streams = NotStartedStreams.create(stateDir);
         final NotifyRoutes routes = new NotifyRoutes(null, null, new GlobalView<>(streams, NotifyStores.TEMPLATES),
-                brokenProducer, new SnowflakeIdGenerator(1, 1), new UnsubscribeLinks("http://localhost", SECRET),
+                producer, new SnowflakeIdGenerator(1, 1), new UnsubscribeLinks("http://localhost", SECRET),
                 JSON, Clock.systemUTC(), responders, Duration.ofSeconds(1));
         return EventlineWeb.create(routes.routes(), List.of(), List.of(), auth,
                 new InternalCalls(SECRET, Clock.systemUTC(), InternalCalls.DEFAULT_MAX_SKEW), JSON,

@@ -8,9 +8,11 @@ import io.eventline.auth.JwtAuth;
 import io.eventline.http.EventlineWeb;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.platform.Json;
+import io.eventline.producers.AcknowledgingProducer;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.NotStartedStreams;
 import io.eventline.registry.client.InMemorySchemaRegistry;
+import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -37,6 +39,32 @@ class RateLimitRoutesTest {
     Path stateDir;
 
     @Test
+    void shouldAnswer202WithTheRulesLocationWhenTheyAreStoredButNotYetInForceHere() throws Exception {
+        // Given rules that are stored, and a copy of the rules that does not hold them within the wait
+        final JwtAuth auth = new JwtAuth(SECRET, Clock.systemUTC());
+        final ExecutorService responders = Executors.newSingleThreadExecutor();
+        final KafkaStreams streams = NotStartedStreams.create(stateDir);
+        final RateLimitRoutes routes = new RateLimitRoutes(null, new RulesView(streams),
+                AcknowledgingProducer.create(), null, new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(),
+                responders, Duration.ofSeconds(1));
+        try {
+            JavalinTest.test(app(routes, auth), (server, unused) -> {
+                // When
+                final HttpResponse<String> response = putRules(server, auth);
+
+                // Then
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+                assertThat(response.headers().firstValue("Location"))
+                        .contains(RateLimitRoutes.RULES_PATH + "/shop");
+                assertThat(JSON.readTree(response.body()).path("domain").asText()).isEqualTo("shop");
+            });
+        } finally {
+            responders.shutdownNow();
+            streams.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void shouldAnswer503WithRetryAfterWhenRulesCannotBeStored() throws Exception {
         // Given a producer that fails every send, as one whose broker is gone does after its timeout
         final JwtAuth auth = new JwtAuth(SECRET, Clock.systemUTC());
@@ -45,19 +73,12 @@ class RateLimitRoutesTest {
         final ExecutorService responders = Executors.newSingleThreadExecutor();
         final KafkaStreams streams = NotStartedStreams.create(stateDir);
         final RateLimitRoutes routes = new RateLimitRoutes(null, new RulesView(streams), broken, null,
-                new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(), responders);
+                new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(), responders, Duration.ofSeconds(1));
         try {
-            JavalinTest.test(EventlineWeb.create(routes.routes(), List.of(), List.of(), auth,
-                    new InternalCalls(SECRET, Clock.systemUTC(), InternalCalls.DEFAULT_MAX_SKEW), JSON,
-                    new SimpleMeterRegistry()), (server, unused) -> {
+            JavalinTest.test(app(routes, auth), (server, unused) -> {
                 // When
                 final long started = System.nanoTime();
-                final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                URI.create("http://localhost:" + server.port() + RateLimitRoutes.RULES_PATH + "/shop"))
-                        .header("Authorization", "Bearer " + auth.issue("ops", Set.of("admin"), Duration.ofMinutes(5)))
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"descriptors\":[{\"key\":\"user\",\"name\":"
-                                + "\"per-user\",\"rate_limit\":{\"unit\":\"second\",\"requests_per_unit\":2}}]}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                final HttpResponse<String> response = putRules(server, auth);
 
                 // Then at once, without waiting out the acknowledgement's deadline
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
@@ -70,5 +91,20 @@ class RateLimitRoutesTest {
             responders.shutdownNow();
             streams.close(Duration.ofSeconds(5));
         }
+    }
+
+    private static Javalin app(RateLimitRoutes routes, JwtAuth auth) {
+        return EventlineWeb.create(routes.routes(), List.of(), List.of(), auth,
+                new InternalCalls(SECRET, Clock.systemUTC(), InternalCalls.DEFAULT_MAX_SKEW), JSON,
+                new SimpleMeterRegistry());
+    }
+
+    private static HttpResponse<String> putRules(Javalin server, JwtAuth auth) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + server.port() + RateLimitRoutes.RULES_PATH + "/shop"))
+                .header("Authorization", "Bearer " + auth.issue("ops", Set.of("admin"), Duration.ofMinutes(5)))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"descriptors\":[{\"key\":\"user\",\"name\":"
+                        + "\"per-user\",\"rate_limit\":{\"unit\":\"second\",\"requests_per_unit\":2}}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 }
