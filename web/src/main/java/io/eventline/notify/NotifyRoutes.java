@@ -104,8 +104,8 @@ public final class NotifyRoutes {
                 ApiRoute.api(HandlerType.GET, TEMPLATES_PATH + "/{name}", TAG, "One template (admin)",
                         this::template),
                 ApiRoute.api(HandlerType.PUT, TEMPLATES_PATH + "/{name}", TAG,
-                        "Create or replace a template; answers once this instance uses the new version, or 202 when it is "
-                                + "stored but not in force here within 10 s (admin)",
+                        "Create or replace a template; answers once this instance uses the new version, or 202 "
+                                + "when it is stored but not in force here within 10 s (admin)",
                         this::putTemplate),
                 ApiRoute.open(HandlerType.GET, UnsubscribeLinks.PATH, TAG,
                         "The page an e-mail's unsubscribe link opens", this::unsubscribePage).limitedPerIp(),

@@ -23,7 +23,8 @@ public final class OpsRoutes {
         return List.of(
                 ApiRoute.open(HandlerType.GET, "/health", "ops", "Liveness: the process is serving HTTP", this::health),
                 ApiRoute.open(HandlerType.GET, "/ready", "ops",
-                        "Readiness: streams RUNNING, stores queryable and the worker lease held (503 otherwise)", this::ready),
+                        "Readiness: streams RUNNING, stores queryable and the worker lease held (503 otherwise)",
+                        this::ready),
                 metricsAccess.isOpen()
                         ? ApiRoute.open(HandlerType.GET, "/metrics", "ops", METRICS_SUMMARY, this::metrics)
                         : ApiRoute.api(HandlerType.GET, "/metrics", "ops", METRICS_SUMMARY

@@ -64,7 +64,8 @@ public final class RateLimitRoutes {
                 ApiRoute.api(HandlerType.GET, RULES_PATH + "/{domain}", TAG, "One domain's rate-limit rules (admin)",
                         this::getRules),
                 ApiRoute.api(HandlerType.PUT, RULES_PATH + "/{domain}", TAG,
-                        "Replace one domain's rate-limit rules (admin); in force on every instance within seconds",
+                        "Replace one domain's rate-limit rules (admin); in force on every instance within seconds, 202 "
+                                + "when stored but not in force here within 10 s",
                         this::putRules),
                 ApiRoute.api(HandlerType.POST, "/api/v1/ratelimit/check", TAG,
                         "Count hits against the limits of descriptors and say whether they are within them "
