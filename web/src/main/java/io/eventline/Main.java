@@ -77,7 +77,8 @@ public final class Main {
         @Option(names = "--service", description = "grant the service role")
         boolean service;
 
-        @Option(names = "--ttl", defaultValue = "24h", description = "lifetime, e.g. 90s, 30m, 24h, 7d (default 24h)")
+        @Option(names = "--ttl", defaultValue = "24h",
+                description = "lifetime, e.g. 90s, 30m, 24h, 7d (default 24h, at most 30d)")
         String ttl;
 
         @CommandLine.Spec
@@ -85,11 +86,12 @@ public final class Main {
 
         @Override
         public Integer call() {
+            final Duration lifetime = parseTtl(ttl);
             final EventlineConfig config = EventlineConfig.fromEnvironment();
             final Set<String> roles = admin && service ? Set.of(Principal.ADMIN, Principal.SERVICE)
                     : admin ? Set.of(Principal.ADMIN) : service ? Set.of(Principal.SERVICE) : Set.of();
             final JwtAuth auth = new JwtAuth(JwtSecrets.resolve(config), Clock.systemUTC());
-            spec.commandLine().getOut().println(auth.issue(user, roles, parseTtl(ttl)));
+            spec.commandLine().getOut().println(auth.issue(user, roles, lifetime));
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -100,13 +102,31 @@ public final class Main {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--ttl must look like 90s, 30m, 24h or 7d, got '" + text + "'");
             }
-            final long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
+            final Duration lifetime;
+            try {
+                final long amount = Long.parseLong(m.group(1));
+                lifetime = switch (m.group(2)) {
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw tooLong(text);
+            }
+            if (lifetime.compareTo(JwtAuth.MAX_TTL) > 0) {
+                throw tooLong(text);
+            }
+            if (lifetime.isZero()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--ttl must be longer than 0");
+            }
+            return lifetime;
+        }
+
+        private CommandLine.ParameterException tooLong(String text) {
+            return new CommandLine.ParameterException(spec.commandLine(), "--ttl is at most "
+                    + JwtAuth.MAX_TTL.toDays() + "d: a token cannot be revoked, so it must expire; got '" + text
+                    + "'");
         }
     }
 }

@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -59,6 +60,7 @@ public final class SnowflakeIdGenerator {
     private final long nodeBits;
     private final InstantSource clock;
     private final long maxBackwardWaitMillis;
+    private final BooleanSupplier mayIssue;
 
     /** The last issued (timestamp &lt;&lt; SEQUENCE_BITS | sequence); one word so a single CAS claims an ID. */
     private final AtomicLong last = new AtomicLong(Long.MIN_VALUE);
@@ -81,6 +83,16 @@ public final class SnowflakeIdGenerator {
      * @throws IllegalArgumentException if an ID is out of range or the bound is negative
      */
     public SnowflakeIdGenerator(int datacenterId, int workerId, InstantSource clock, Duration maxBackwardWait) {
+        this(datacenterId, workerId, clock, maxBackwardWait, () -> true);
+    }
+
+    /**
+     * As {@link #SnowflakeIdGenerator(int, int, InstantSource, Duration)}, issuing IDs only while {@code mayIssue}
+     * says so, e.g. while the instance holds the lease on its worker ID; otherwise {@link #nextId()} throws
+     * {@link IdsUnavailableException}.
+     */
+    public SnowflakeIdGenerator(int datacenterId, int workerId, InstantSource clock, Duration maxBackwardWait,
+                                BooleanSupplier mayIssue) {
         if (datacenterId < 0 || datacenterId > MAX_DATACENTER_ID) {
             throw new IllegalArgumentException("datacenterId must be 0.." + MAX_DATACENTER_ID + ", got "
                     + datacenterId);
@@ -96,6 +108,7 @@ public final class SnowflakeIdGenerator {
         this.nodeBits = ((long) datacenterId << DATACENTER_SHIFT) | ((long) workerId << WORKER_SHIFT);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxBackwardWaitMillis = maxBackwardWait.toMillis();
+        this.mayIssue = Objects.requireNonNull(mayIssue, "mayIssue");
     }
 
     /**
@@ -105,8 +118,13 @@ public final class SnowflakeIdGenerator {
      *                                      configured bound
      * @throws IllegalStateException        if the clock is before {@link #EPOCH} or past the 41-bit range, or the
      *                                      thread is interrupted while waiting for the clock
+     * @throws IdsUnavailableException      if this generator may not issue IDs now
      */
     public long nextId() {
+        if (!mayIssue.getAsBoolean()) {
+            throw new IdsUnavailableException("worker " + workerId + " of datacenter " + datacenterId
+                    + " issues no IDs while its instance does not hold the worker's lease");
+        }
         while (true) {
             final long previous = last.get();
             // Read after the state: a clock value read by the thread that wrote 'previous' is then never newer

@@ -96,6 +96,24 @@ class SnowflakeIdGeneratorTest {
     }
 
     @Test
+    void shouldIssueNoIdWhileItMayNotAndResumeAboveTheLastOneAfter() {
+        // Given a generator whose instance holds its worker's lease, then loses it
+        final java.util.concurrent.atomic.AtomicBoolean leased = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final SnowflakeIdGenerator ids = new SnowflakeIdGenerator(1, 2, InstantSource.system(),
+                SnowflakeIdGenerator.DEFAULT_MAX_BACKWARD_WAIT, leased::get);
+        final long before = ids.nextId();
+        leased.set(false);
+
+        // When / Then it refuses
+        assertThatThrownBy(ids::nextId).isInstanceOf(IdsUnavailableException.class)
+                .hasMessageContaining("lease");
+
+        // and issues again, above the last, once the lease is back
+        leased.set(true);
+        assertThat(ids.nextId()).isGreaterThan(before);
+    }
+
+    @Test
     void shouldIssueStrictlyIncreasingIdsFromOneGenerator() {
         // Given
         final SnowflakeIdGenerator generator = new SnowflakeIdGenerator(1, 2);

@@ -183,6 +183,8 @@ public final class WorkerLease implements AutoCloseable {
 
     /**
      * Takes the lease, creating the lease topic if needed, and starts renewing it. Returns at once if already held.
+     * After a {@linkplain #onLost(Runnable) loss} it may be called again: it takes the lease once it is free or
+     * expired.
      *
      * @return when the lease expires unless renewed
      * @throws WorkerIdConflictException if another live instance holds the pair or took it at the same time
@@ -322,7 +324,12 @@ public final class WorkerLease implements AutoCloseable {
     }
 
     private void refuseIfHeldByOther(Instant now) {
-        if (latest == null || latest.isTombstone() || instanceId.equals(latest.holder())) {
+        if (latest == null || latest.isTombstone() || incarnation.equals(latest.incarnation())) {
+            return;
+        }
+        // a restart after a crash may take its own instance's lease at once; a lease lost to another process
+        // under the same instance ID waits for it to end like any other, or the two would take it in turns
+        if (state == State.NEW && instanceId.equals(latest.holder())) {
             return;
         }
         if (latest.expiresAt() != null && !now.isBefore(latest.expiresAt())) {

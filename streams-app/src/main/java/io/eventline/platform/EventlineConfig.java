@@ -350,4 +350,10 @@ public record EventlineConfig(
             super(message);
         }
     }
+
+    /** Every setting, with the secrets among them redacted: a record's own {@code toString} would print them. */
+    @Override
+    public String toString() {
+        return Redaction.of(this);
+    }
 }

@@ -53,4 +53,10 @@ public record NotifySettings(Duration dedupeRetention, int inboxLimit, int maxDe
     public String provider(String name) {
         return providers.get(name);
     }
+
+    /** Every setting, with the secrets among them redacted: a record's own {@code toString} would print them. */
+    @Override
+    public String toString() {
+        return Redaction.of(this);
+    }
 }

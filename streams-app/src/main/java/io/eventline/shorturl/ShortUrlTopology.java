@@ -2,6 +2,7 @@ package io.eventline.shorturl;
 
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
+import io.eventline.platform.Redaction;
 import io.eventline.serde.EventSerdes;
 import java.time.Duration;
 import java.util.Map;
@@ -31,6 +32,10 @@ public final class ShortUrlTopology {
      * @param publicUrl  the base of every {@code shortUrl}, e.g. {@code https://sho.rt}
      */
     public record Settings(int partitions, String codeSecret, String publicUrl) {
+        @Override
+        public String toString() {
+            return Redaction.of(this);
+        }
     }
 
     private ShortUrlTopology() {

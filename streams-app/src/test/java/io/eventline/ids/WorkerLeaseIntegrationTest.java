@@ -105,6 +105,29 @@ class WorkerLeaseIntegrationTest {
     }
 
     @Test
+    void shouldTakeALostLeaseBackOnlyOnceItsNewHolderLetsItGo() {
+        // Given a lease lost to another process under the same instance ID
+        final WorkerLease older = lease("instance-a");
+        older.acquire();
+        final WorkerLease newer = lease("instance-a");
+        newer.acquire();
+        final AtomicBoolean lost = new AtomicBoolean();
+        older.onLost(() -> lost.set(true));
+        older.renewNow();
+        assertThat(lost).isTrue();
+
+        // When the older one asks for it again, it is refused while the newer one holds it
+        assertThatThrownBy(older::acquire).isInstanceOf(WorkerIdConflictException.class);
+        assertThat(older.isHeld()).isFalse();
+        assertThat(newer.isHeld()).isTrue();
+
+        // Then it takes it back once the newer one released it
+        newer.close();
+        older.acquire();
+        assertThat(older.isHeld()).isTrue();
+    }
+
+    @Test
     void shouldLetAnotherInstanceAcquireAfterClose() {
         // Given
         final WorkerLease first = lease("instance-a");

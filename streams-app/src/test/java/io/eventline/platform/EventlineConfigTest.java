@@ -153,6 +153,31 @@ class EventlineConfigTest {
     }
 
     @Test
+    void shouldPrintEverySettingButNoSecret() {
+        // Given every secret a configuration can hold
+        final Map<String, String> secrets = Map.of(
+                "EVENTLINE_JWT_SECRET", "jwt-secret-value-0123456789abcdef0123",
+                "EVENTLINE_METRICS_TOKEN", "metrics-token-value-0123456789abcdef",
+                "EVENTLINE_REGISTRY_USER_INFO", "writer:registry-password-value",
+                "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "reader:client-password-value",
+                "SCHEMA_REGISTRY_URL", "https://urluser:url-password-value@registry.example.com",
+                "EVENTLINE_SMTP_PASSWORD", "smtp-password-value",
+                "EVENTLINE_SMS_AUTH_TOKEN", "sms-auth-token-value");
+
+        // When
+        final EventlineConfig config = EventlineConfig.load(secrets);
+        final String printed = config.toString();
+
+        // Then the settings show, their secrets do not
+        assertThat(printed).contains("httpPort=8080", "jwtSecret=(redacted)", "metricsToken=(redacted)",
+                "registry.example.com", "EVENTLINE_SMTP_PASSWORD=(redacted)");
+        assertThat(printed).doesNotContain("jwt-secret-value", "metrics-token-value", "registry-password-value",
+                "client-password-value", "urluser", "url-password-value", "smtp-password-value",
+                "sms-auth-token-value");
+        assertThat(config.notifications().provider("EVENTLINE_SMTP_PASSWORD")).isEqualTo("smtp-password-value");
+    }
+
+    @Test
     void shouldRejectRegistryCredentialsWithoutUserOrPasswordWithoutEchoingThem() {
         for (String name : new String[] {"EVENTLINE_REGISTRY_USER_INFO", "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"}) {
             for (String malformed : new String[] {"only-a-secret", ":hunter2", "alice:"}) {

@@ -20,6 +20,8 @@ public final class JwtAuth {
     public static final String ISSUER = "eventline";
     static final String PRINCIPAL_ATTRIBUTE = "eventline.principal";
     private static final String CHALLENGE = "Bearer realm=\"eventline\"";
+    /** The longest lifetime a token is issued with: a leaked token stops working within it. */
+    public static final Duration MAX_TTL = Duration.ofDays(30);
 
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
@@ -31,11 +33,20 @@ public final class JwtAuth {
         }
         this.algorithm = Algorithm.HMAC256(secret);
         this.clock = clock;
-        this.verifier = JWT.require(algorithm).withIssuer(ISSUER).acceptLeeway(5).build();
+        // a token without an expiry would be accepted forever
+        this.verifier = JWT.require(algorithm).withIssuer(ISSUER).withClaimPresence("exp").acceptLeeway(5).build();
     }
 
-    /** A signed token for {@code userId} with {@code roles}, valid for {@code ttl}. */
+    /**
+     * A signed token for {@code userId} with {@code roles}, valid for {@code ttl}.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is not positive or longer than {@link #MAX_TTL}
+     */
     public String issue(String userId, Set<String> roles, Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+            throw new IllegalArgumentException("a token's lifetime must be positive and at most " + MAX_TTL.toDays()
+                    + " days, not " + ttl);
+        }
         final Instant now = clock.instant();
         return JWT.create().withIssuer(ISSUER).withSubject(userId).withIssuedAt(now).withExpiresAt(now.plus(ttl))
                 .withClaim("roles", List.copyOf(roles)).sign(algorithm);

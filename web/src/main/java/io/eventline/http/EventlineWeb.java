@@ -3,6 +3,7 @@ package io.eventline.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
+import io.eventline.ids.IdsUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -35,6 +36,8 @@ public final class EventlineWeb {
      * route refuses bodies over its own limit, {@link ApiRoute#DEFAULT_MAX_BODY_BYTES} unless it declares one.
      */
     public static final long MAX_BODY_BYTES = 1024 * 1024;
+    /** The Retry-After of a request refused while the instance cannot issue IDs: it asks for its lease this often. */
+    private static final int ID_RETRY_SECONDS = 5;
 
     private EventlineWeb() {
     }
@@ -66,6 +69,7 @@ public final class EventlineWeb {
                         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
             });
             // open routes under /api (an e-mail's unsubscribe link) are fixed paths, so an exact match suffices
+            config.routes.before(QueryStrings::requireDecodable);
             final java.util.Set<String> open = routes.stream().filter(route -> !route.authenticated())
                     .map(ApiRoute::endpoint).collect(java.util.stream.Collectors.toSet());
             config.routes.before("/api/*", ctx -> {
@@ -99,6 +103,9 @@ public final class EventlineWeb {
             config.jetty.modifyServer(server -> server.setErrorHandler(serverErrors));
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(serverErrors));
             config.routes.exception(ProblemException.class, problems::write);
+            config.routes.exception(IdsUnavailableException.class, (error, ctx) -> problems.write(
+                    ProblemException.unavailable("this instance issues no IDs while it does not hold its worker "
+                            + "lease; retry, on it later or on another instance", ID_RETRY_SECONDS), ctx));
             config.routes.exception(HttpResponseException.class, problems::write);
             config.routes.exception(Exception.class, problems::writeUnexpected);
         });

@@ -43,15 +43,7 @@ final class NotifyRequests {
         }
         final Map<String, String> params = params(body.get("params"), errors);
         final List<String> channels = channels(body.get("channels"), errors);
-        Instant createdAt = now;
-        final JsonNode created = body.get("createdAt");
-        if (created != null && !created.isNull()) {
-            try {
-                createdAt = Instant.parse(created.asText());
-            } catch (java.time.format.DateTimeParseException e) {
-                errors.add(new FieldError("/createdAt", "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z"));
-            }
-        }
+        final Instant createdAt = JsonBodies.optionalInstant(body, "createdAt", now, errors);
         requireNone(errors);
         return NotificationRequested.newBuilder().setEventId(eventId).setUserId(userId).setTemplate(template)
                 .setParams(params).setChannels(channels).setCreatedAt(createdAt).setRequestedBy(requestedBy).build();

@@ -24,11 +24,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The notification API: services request notifications and read their status; users register devices and contact
@@ -37,7 +38,10 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 public final class NotifyRoutes {
     public static final String NOTIFICATIONS_PATH = "/api/v1/notifications";
     private static final String TAG = "notifications";
-    private static final Duration TEMPLATE_APPLY_WAIT = Duration.ofSeconds(10);
+    private static final String TEMPLATES_PATH = "/api/v1/admin/templates";
+    /** How long a template write waits for its acknowledgement, and then for this instance's copy to hold it. */
+    public static final Duration TEMPLATE_APPLY_WAIT = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(NotifyRoutes.class);
     private static final Base64.Encoder CURSOR_ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder CURSOR_DECODER = Base64.getUrlDecoder();
 
@@ -51,10 +55,12 @@ public final class NotifyRoutes {
     private final ObjectMapper json;
     private final Clock clock;
     private final Executor responders;
+    private final Duration applyWait;
 
+    /** @param applyWait how long a template write waits to be stored, and then to be in force here */
     public NotifyRoutes(WriteGateway writes, QueryRouter router, GlobalView<NotificationTemplate> templates,
                         EventProducer producer, SnowflakeIdGenerator ids, UnsubscribeLinks unsubscribe,
-                        ObjectMapper json, Clock clock, Executor responders) {
+                        ObjectMapper json, Clock clock, Executor responders, Duration applyWait) {
         this.writes = writes;
         this.router = router;
         this.templates = templates;
@@ -65,6 +71,7 @@ public final class NotifyRoutes {
         this.json = json;
         this.clock = clock;
         this.responders = responders;
+        this.applyWait = applyWait;
     }
 
     public List<ApiRoute> routes() {
@@ -102,14 +109,16 @@ public final class NotifyRoutes {
                 ApiRoute.api(HandlerType.POST, "/api/v1/me/notifications/{id}/read", TAG,
                         "Mark an in-app notification read (204)", this::markRead)
                         .answersEmpty(204, "Read").mayPend(),
-                ApiRoute.api(HandlerType.GET, "/api/v1/admin/templates", TAG, "Every notification template (admin)",
+                ApiRoute.api(HandlerType.GET, TEMPLATES_PATH, TAG, "Every notification template (admin)",
                         this::allTemplates).answers(200, "The templates", NotifySchemas.TEMPLATES),
-                ApiRoute.api(HandlerType.GET, "/api/v1/admin/templates/{name}", TAG, "One template (admin)",
+                ApiRoute.api(HandlerType.GET, TEMPLATES_PATH + "/{name}", TAG, "One template (admin)",
                         this::template).answers(200, "The template", NotifySchemas.TEMPLATE),
-                ApiRoute.api(HandlerType.PUT, "/api/v1/admin/templates/{name}", TAG,
-                        "Create or replace a template; answers once this instance uses the new version (admin)",
+                ApiRoute.api(HandlerType.PUT, TEMPLATES_PATH + "/{name}", TAG,
+                        "Create or replace a template; answers once this instance uses the new version, or 202 "
+                                + "when it is stored but not in force here within 10 s (admin)",
                         this::putTemplate).body(NotifySchemas.TEMPLATE_UPDATE)
-                        .answers(201, "Created", NotifySchemas.TEMPLATE).answers(200, "Replaced", NotifySchemas.TEMPLATE),
+                        .answers(201, "Created", NotifySchemas.TEMPLATE).answers(200, "Replaced", NotifySchemas.TEMPLATE)
+                        .answers(202, "Stored, not yet in force here: Location shows it", NotifySchemas.TEMPLATE),
                 ApiRoute.open(HandlerType.GET, UnsubscribeLinks.PATH, TAG,
                         "The page an e-mail's unsubscribe link opens", this::unsubscribePage).limitedPerIp()
                         .query("token", "The link's signed token", JsonSchema.string(2048))
@@ -124,11 +133,16 @@ public final class NotifyRoutes {
         final Principal caller = JwtAuth.requireServiceOrAdmin(ctx, "requesting notifications");
         final NotificationRequested request = NotifyRequests.notification(bodies.object(ctx), caller.userId(),
                 clock.instant());
-        ctx.future(() -> producer.send(request).thenAcceptAsync(acked -> {
+        ctx.future(() -> producer.send(request).handleAsync((acked, error) -> {
+            if (error != null) {
+                LOG.warn("Notification request {} was not stored", request.getEventId(), error);
+                throw ProblemException.unavailable("the request could not be stored; nothing was sent, retry it", 1);
+            }
             final ObjectNode body = json.createObjectNode().put("eventId", request.getEventId())
                     .put("userId", request.getUserId()).put("status", "accepted");
             ctx.status(202).header("Location", statusPath(request.getEventId())).contentType("application/json")
                     .result(body.toString());
+            return null;
         }, responders));
     }
 
@@ -283,11 +297,16 @@ public final class NotifyRoutes {
         final long version = current == null ? 1 : current.getVersion() + 1;
         final NotificationTemplate replacement = TemplateRequests.parse(name, bodies.object(ctx), version,
                 clock.instant(), caller.userId());
-        producer.send(replacement).get(TEMPLATE_APPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        WriteGateway.requireStored(producer.send(replacement), applyWait);
         // this instance's copy holds the new version before the answer, so the next request here renders with it
-        templates.await(name, seen -> seen.getVersion() >= version, TEMPLATE_APPLY_WAIT);
-        ctx.status(current == null ? 201 : 200).contentType("application/json")
-                .result(TemplateRequests.render(replacement, json).toString());
+        final boolean applied = templates.await(name, seen -> seen.getVersion() >= version, applyWait);
+        if (!applied) {
+            // stored, so it comes into force: 202 says it is not yet, and where to see when it is
+            ctx.status(202).header("Location", TEMPLATES_PATH + "/" + name);
+        } else {
+            ctx.status(current == null ? 201 : 200);
+        }
+        ctx.contentType("application/json").result(TemplateRequests.render(replacement, json).toString());
     }
 
 

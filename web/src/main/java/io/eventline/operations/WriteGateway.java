@@ -7,8 +7,10 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +88,19 @@ public final class WriteGateway {
                         outcomes.forget(eventId);
                     }
                 });
+    }
+
+    /**
+     * Waits up to {@code wait} for the broker to acknowledge {@code sent}, for a write answered in the request
+     * thread; when it fails or is not acknowledged in time, a 503 with {@code Retry-After} asks the client to retry.
+     */
+    public static void requireStored(CompletableFuture<?> sent, Duration wait) throws InterruptedException {
+        try {
+            sent.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("A write was not acknowledged as stored within {}", wait, e);
+            throw ProblemException.unavailable("the change could not be confirmed as stored; retry it", 1);
+        }
     }
 
     /** The problem a rejected outcome reports. */

@@ -27,8 +27,8 @@ public final class OpsRoutes {
                 ApiRoute.open(HandlerType.GET, "/health", "ops", "Liveness: the process is serving HTTP", this::health)
                         .answers(200, "Up", JsonSchema.object().required("status", JsonSchema.oneOf("UP"))),
                 ApiRoute.open(HandlerType.GET, "/ready", "ops",
-                        "Readiness: streams RUNNING and stores queryable (503 otherwise)", this::ready)
-                        .answers(200, "Ready", READINESS).answers(503, "Not ready", READINESS),
+                        "Readiness: streams RUNNING, stores queryable and the worker lease held (503 otherwise)",
+                        this::ready).answers(200, "Ready", READINESS).answers(503, "Not ready", READINESS),
                 (metricsAccess.isOpen()
                         ? ApiRoute.open(HandlerType.GET, "/metrics", "ops", METRICS_SUMMARY, this::metrics)
                         : ApiRoute.api(HandlerType.GET, "/metrics", "ops", METRICS_SUMMARY

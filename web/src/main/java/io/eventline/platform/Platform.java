@@ -18,6 +18,7 @@ import io.eventline.http.ApiDocsRoutes;
 import io.eventline.http.ApiRoute;
 import io.eventline.http.EventlineWeb;
 import io.eventline.http.Problems;
+import io.eventline.ids.LeaseKeeper;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.ids.WorkerLease;
 import io.eventline.kafka.EmbeddedKafkaBroker;
@@ -85,6 +86,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +124,8 @@ public final class Platform implements AutoCloseable {
     private static final Duration CLICK_LINGER = Duration.ofMillis(20);
     /** How soon metrics that Kafka Streams registers after start (per task, per sensor) reach /metrics. */
     private static final Duration STREAMS_METRICS_REFRESH = Duration.ofSeconds(10);
+    /** How often a lost worker lease is asked for again; also the Retry-After of the writes refused meanwhile. */
+    private static final Duration LEASE_RETRY = Duration.ofSeconds(5);
 
     private final EventlineConfig config;
     private final Clock clock;
@@ -158,11 +162,13 @@ public final class Platform implements AutoCloseable {
         registryUrl = config.schemaRegistryUrl().orElseGet(() -> startRegistry(bootstrap, registryUserInfo.get()));
         final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl, registryUserInfo);
 
-        final WorkerLease lease = new WorkerLease(bootstrap, config.instanceId(), config.datacenterId(),
-                config.workerId(), WorkerLease.DEFAULT_TTL, clock);
-        lease.acquire();
+        final LeaseKeeper lease = new LeaseKeeper(new WorkerLease(bootstrap, config.instanceId(),
+                config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL, clock), LEASE_RETRY);
         started.add(lease);
-        final SnowflakeIdGenerator ids = new SnowflakeIdGenerator(config.datacenterId(), config.workerId());
+        lease.start();
+        // without the lease another instance may issue the same IDs: this one issues none until it holds it again
+        final SnowflakeIdGenerator ids = new SnowflakeIdGenerator(config.datacenterId(), config.workerId(),
+                InstantSource.system(), SnowflakeIdGenerator.DEFAULT_MAX_BACKWARD_WAIT, lease::isHeld);
 
         final EventProducer producer = new EventProducer(bootstrap, "eventline-web-" + config.instanceId(), registry);
         started.add(producer);
@@ -229,7 +235,7 @@ public final class Platform implements AutoCloseable {
                 RetryPolicy.of(notifySettings.maxAttempts(), tiers.get(0), tiers.toArray(Duration[]::new)), meters,
                 clock);
         started.add(senders);
-        readiness = new Readiness(List.of(main, exactlyOnce), senders::isRunning);
+        readiness = new Readiness(List.of(main, exactlyOnce), senders::isRunning, lease::isHeld);
 
         final ObjectMapper json = Json.mapper();
         final URI advertised = URI.create(config.advertisedUrl());
@@ -259,7 +265,8 @@ public final class Platform implements AutoCloseable {
         routes.addAll(new FeedRoutes(writes, router, new BatchLookup(router, json), producer, ids, json, config.feed(),
                 clock).routes());
         routes.addAll(new NotifyRoutes(writes, exactlyOnceRouter, new GlobalView<>(exactlyOnce.streams(),
-                NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders).routes());
+                NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders, NotifyRoutes.TEMPLATE_APPLY_WAIT)
+                .routes());
         routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, config.chat(),
                 new SocketLocator(exactlyOnce.streams(), self, advertised), config.instanceId(), json, clock, responders)
                 .routes());
@@ -270,7 +277,8 @@ public final class Platform implements AutoCloseable {
         final ChatSocketEndpoint chatSockets = chatSockets(bootstrap, registry, auth, chatWrites, producer, ids,
                 problems, json, meters, instances, exactlyOnceRouter, limiter);
         routes.add(chatSockets.route());
-        routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders).routes());
+        routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders,
+                RateLimitRoutes.APPLY_WAIT).routes());
         final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
                 config.rateLimit().domain(), clients, ids, decisionTimeout).apply(routes));
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));
@@ -416,6 +424,11 @@ public final class Platform implements AutoCloseable {
 
     public int httpPort() {
         return web.port();
+    }
+
+    /** The settings this instance runs with. */
+    EventlineConfig config() {
+        return config;
     }
 
     /** The running web app, for checks of its routes. */

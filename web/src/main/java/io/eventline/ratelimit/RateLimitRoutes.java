@@ -11,6 +11,7 @@ import io.eventline.http.JsonSchema;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.operations.WriteGateway;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
@@ -26,8 +27,8 @@ import java.util.concurrent.Executor;
 public final class RateLimitRoutes {
     private static final String TAG = "ratelimit";
     public static final String RULES_PATH = "/api/v1/admin/ratelimit/rules";
-    /** How long a rules change waits to be visible in this instance's copy before it answers. */
-    private static final Duration APPLY_WAIT = Duration.ofSeconds(10);
+    /** How long a rules change waits to be stored, and then to be visible in this instance's copy. */
+    public static final Duration APPLY_WAIT = Duration.ofSeconds(10);
 
     private final RateLimiter limiter;
     private final RulesView rules;
@@ -38,10 +39,13 @@ public final class RateLimitRoutes {
     private final ObjectMapper json;
     private final Clock clock;
     private final Executor responders;
+    private final Duration applyWait;
 
     /** @param responders where check answers are written, not on the thread that receives decisions */
+    /** @param applyWait how long a rules change waits to be stored, and then to be in force here */
     public RateLimitRoutes(RateLimiter limiter, RulesView rules, EventProducer producer, QueryRouter router,
-                           SnowflakeIdGenerator ids, ObjectMapper json, Clock clock, Executor responders) {
+                           SnowflakeIdGenerator ids, ObjectMapper json, Clock clock, Executor responders,
+                           Duration applyWait) {
         this.limiter = limiter;
         this.rules = rules;
         this.producer = producer;
@@ -51,6 +55,7 @@ public final class RateLimitRoutes {
         this.json = json;
         this.clock = clock;
         this.responders = responders;
+        this.applyWait = applyWait;
     }
 
     public List<ApiRoute> routes() {
@@ -60,9 +65,11 @@ public final class RateLimitRoutes {
                 ApiRoute.api(HandlerType.GET, RULES_PATH + "/{domain}", TAG, "One domain's rate-limit rules (admin)",
                         this::getRules).answers(200, "The domain's rules", RateLimitSchemas.RULES),
                 ApiRoute.api(HandlerType.PUT, RULES_PATH + "/{domain}", TAG,
-                        "Replace one domain's rate-limit rules (admin); in force on every instance within seconds",
+                        "Replace one domain's rate-limit rules (admin); in force on every instance within seconds, 202 "
+                                + "when stored but not in force here within 10 s",
                         this::putRules).body(RateLimitSchemas.RULES_UPDATE)
-                        .answers(200, "The rules now in force", RateLimitSchemas.RULES),
+                        .answers(200, "The rules now in force", RateLimitSchemas.RULES)
+                        .answers(202, "Stored, not yet in force here: Location shows them", RateLimitSchemas.RULES),
                 ApiRoute.api(HandlerType.POST, "/api/v1/ratelimit/check", TAG,
                         "Count hits against the limits of descriptors and say whether they are within them "
                                 + "(service or admin; always 200 with overallCode OK or OVER_LIMIT)",
@@ -106,9 +113,12 @@ public final class RateLimitRoutes {
             throw ProblemException.badRequest(e.getMessage(), e.violations().stream()
                     .map(v -> new ProblemException.FieldError(v.pointer(), v.detail())).toList());
         }
-        producer.send(replacement).get(APPLY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        WriteGateway.requireStored(producer.send(replacement), applyWait);
         // this instance's copy holds the new rules before the answer, so the next request here is judged by them
-        rules.awaitVersion(domain, version, APPLY_WAIT);
+        if (!rules.awaitVersion(domain, version, applyWait)) {
+            // stored, so they come into force: 202 says they are not yet, and where to see when they are
+            ctx.status(202).header("Location", RULES_PATH + "/" + domain);
+        }
         ctx.contentType("application/json").result(RuleConfigs.render(replacement, json).toString());
     }
 

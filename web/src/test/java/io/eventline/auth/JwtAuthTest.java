@@ -3,6 +3,8 @@ package io.eventline.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import io.eventline.http.ProblemException;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +38,28 @@ class JwtAuthTest {
         assertThatThrownBy(() -> auth.verify(foreign)).isInstanceOf(ProblemException.class)
                 .satisfies(e -> assertThat(((ProblemException) e).headers().get("WWW-Authenticate"))
                         .startsWith("Bearer").contains("invalid_token"));
+    }
+
+    @Test
+    void shouldRefuseAValidlySignedTokenWithoutExpiry() {
+        // Given a token signed with the right secret and issuer, but no exp
+        final String forever = JWT.create().withIssuer(JwtAuth.ISSUER).withSubject("alice")
+                .withIssuedAt(Instant.now()).sign(Algorithm.HMAC256(SECRET));
+
+        // When / Then
+        assertThatThrownBy(() -> auth.verify(forever)).isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).status()).isEqualTo(401))
+                .satisfies(e -> assertThat(((ProblemException) e).headers().get("WWW-Authenticate"))
+                        .contains("invalid_token"));
+    }
+
+    @Test
+    void shouldIssueTokensOfAtMostThirtyDays() {
+        assertThat(auth.verify(auth.issue("alice", Set.of(), Duration.ofDays(30))).userId()).isEqualTo("alice");
+        assertThatThrownBy(() -> auth.issue("alice", Set.of(), Duration.ofDays(30).plusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("30 days");
+        assertThatThrownBy(() -> auth.issue("alice", Set.of(), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -238,6 +238,22 @@ class NotifyApiTest {
     }
 
     @Test
+    void shouldRefuseACreationTimeInTheYearOneBillionWith400AtTheField() throws Exception {
+        // Given a time that overflows an event's milliseconds
+        final String body = "{\"eventId\":\"" + unique("far") + "\",\"userId\":\"" + unique("u")
+                + "\",\"template\":\"new-follower\",\"createdAt\":\"+1000000000-01-01T00:00:00Z\"}";
+
+        // When
+        final HttpResponse<String> response = platform.post("/api/v1/notifications", service(), body);
+
+        // Then
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(response.body()).at("/errors/0/pointer").asText()).isEqualTo("/createdAt");
+    }
+
+    @Test
     void shouldVersionTemplatesAndRejectInvalidOnesWithEveryViolation() throws Exception {
         final String name = unique("promo");
         putTemplate(name, "{\"sms\":{\"text\":\"v1 {{code}}\"}}", 201);

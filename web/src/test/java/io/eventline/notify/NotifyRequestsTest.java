@@ -49,6 +49,27 @@ class NotifyRequestsTest {
     }
 
     @Test
+    void shouldRefuseACreationTimeOutsideTheYears1970To9999() throws Exception {
+        // Given times an event cannot hold as milliseconds, or that are no plausible date
+        final List<String> outside = List.of("+1000000000-01-01T00:00:00Z", "+10000-01-01T00:00:00Z",
+                "1969-12-31T23:59:59Z", "-292275055-05-16T16:47:04.192Z");
+
+        for (String createdAt : outside) {
+            // When
+            final JsonNode request = body("{\"eventId\":\"e\",\"userId\":\"u\",\"template\":\"t\","
+                    + "\"createdAt\":\"" + createdAt + "\"}");
+
+            // Then
+            assertThat(pointers(() -> NotifyRequests.notification(request, "svc", NOW))).as(createdAt)
+                    .containsExactly("/createdAt");
+        }
+        final JsonNode last = body("{\"eventId\":\"e\",\"userId\":\"u\",\"template\":\"t\","
+                + "\"createdAt\":\"9999-12-31T23:59:59Z\"}");
+        assertThat(NotifyRequests.notification(last, "svc", NOW).getCreatedAt())
+                .isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+    }
+
+    @Test
     void shouldAcceptAnEventIdOf128CharactersAndRefuse129() throws Exception {
         final String ok = "{\"eventId\":\"" + "e".repeat(128) + "\",\"userId\":\"u\",\"template\":\"t\"}";
         assertThat(NotifyRequests.notification(body(ok), "svc", NOW).getEventId()).hasSize(128);

@@ -111,7 +111,7 @@ class OpsRoutesTest {
     }
 
     private Javalin app(MetricsAccess access) {
-        final OpsRoutes ops = new OpsRoutes(new Readiness(List.of(), () -> true), meters, access);
+        final OpsRoutes ops = new OpsRoutes(new Readiness(List.of(), () -> true, () -> true), meters, access);
         return EventlineWeb.create(ops.routes(), List.of(), List.of(), auth,
                 new InternalCalls(SECRET, Clock.systemUTC(), InternalCalls.DEFAULT_MAX_SKEW), JSON, meters);
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.http.HeadlessChromium;
+import io.eventline.ids.WorkerLease;
 import io.eventline.kafka.KafkaClusterExtension;
 import io.eventline.shorturl.ShortUrlTopics;
 import io.eventline.streams.StreamsSettings;
@@ -195,6 +196,113 @@ class PlatformApiTest {
         final HttpResponse<String> after = platform.post("/api/v1/urls", platform.token("dave"),
                 "{\"url\":\"https://example.com/after-poison/" + UUID.randomUUID() + "\"}");
         assertThat(after.statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void shouldAnswer400NamingTheParameterForACursorThatCannotBeDecodedOnEveryPagedRoute() throws Exception {
+        // Given every paged route, with the query parameter that carries its position
+        final String carol = platform.token("carol");
+        final Map<String, String> pagedRoutes = new java.util.LinkedHashMap<>();
+        pagedRoutes.put("/api/v1/urls", "cursor");
+        pagedRoutes.put("/api/v1/users/carol/followers", "cursor");
+        pagedRoutes.put("/api/v1/users/carol/following", "cursor");
+        pagedRoutes.put("/api/v1/users/carol/posts", "cursor");
+        pagedRoutes.put("/api/v1/me/feed", "cursor");
+        pagedRoutes.put("/api/v1/me/notifications", "cursor");
+        pagedRoutes.put("/api/v1/me/channels", "cursor");
+        pagedRoutes.put("/api/v1/channels/g_1/messages", "before");
+        pagedRoutes.put("/api/v1/me/sync?device=phone", "after");
+
+        for (Map.Entry<String, String> route : pagedRoutes.entrySet()) {
+            final String separator = route.getKey().contains("?") ? "&" : "?";
+            // When the position is not validly percent-encoded, not base64url, or decodes to nothing this API
+            // returned (a control character: no user ID, post ID or link key)
+            final List<String> positions = route.getValue().equals("cursor")
+                    ? List.of("%%%", "%zz", "!!!", "AQ") : List.of("%%%", "abc", "-5");
+            for (String position : positions) {
+                if (route.getKey().equals("/api/v1/me/channels") && !position.startsWith("%")) {
+                    continue; // the channel list takes no cursor yet; only a broken encoding is refused there
+                }
+                final String response = rawGet(route.getKey() + separator + route.getValue() + "=" + position,
+                        carol);
+
+                // Then a 400 problem points at the parameter
+                final String what = route.getKey() + " " + route.getValue() + "=" + position;
+                assertThat(response).as(what).startsWith("HTTP/1.1 400 ")
+                        .containsIgnoringCase("Content-Type: application/problem+json")
+                        .contains("\"pointer\":\"/" + route.getValue() + "\"");
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseWritesAndTurnNotReadyWhileAnotherInstanceHoldsTheWorkerLease() throws Exception {
+        // Given a ready instance that takes writes
+        final String alice = platform.token("alice");
+        assertThat(shorten(alice).statusCode()).isEqualTo(201);
+        final EventlineConfig config = platform.platform().config();
+
+        // When another instance takes its worker ID, its clock far enough ahead to see the lease as expired
+        final long skew = WorkerLease.DEFAULT_TTL.plusSeconds(5).toMillis();
+        final Map<String, Object> client = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        final WorkerLease intruder = new WorkerLease(client, WorkerLease.TOPIC, "intruder-" + UUID.randomUUID(),
+                config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL,
+                () -> java.time.Instant.now().plusMillis(skew));
+        try {
+            intruder.acquire();
+
+            // Then the instance notices at its next renewal (every 10 s): not ready, and writes get 503
+            final HttpResponse<String> refused = await(() -> {
+                final HttpResponse<String> write = shorten(alice);
+                return write.statusCode() == 503 ? write : null;
+            });
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            final HttpResponse<String> ready = platform.get("/ready", null);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("WORKER_LEASE_LOST");
+        } finally {
+            // When the other instance lets the worker ID go
+            intruder.close();
+        }
+
+        // Then the instance takes its lease back (it asks every 5 s), is ready, and takes writes again
+        await(() -> platform.get("/ready", null).statusCode() == 200 ? true : null);
+        assertThat(shorten(alice).statusCode()).isEqualTo(201);
+    }
+
+    private static HttpResponse<String> shorten(String token) throws Exception {
+        return platform.post("/api/v1/urls", token,
+                "{\"url\":\"https://example.com/lease/" + UUID.randomUUID() + "\"}");
+    }
+
+    private static <T> T await(java.util.concurrent.Callable<T> probe) throws Exception {
+        final Duration within = Duration.ofSeconds(25);
+        final long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            final T seen = probe.call();
+            if (seen != null) {
+                return seen;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("not seen within " + within);
+    }
+
+    /**
+     * The whole answer to a GET sent as typed: the HTTP client would refuse a broken percent-encoding before
+     * sending it, as curl does not.
+     */
+    private static String rawGet(String target, String token) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost",
+                java.net.URI.create(platform.baseUrl()).getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + token + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {
