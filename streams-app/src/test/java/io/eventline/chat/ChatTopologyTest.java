@@ -637,14 +637,32 @@ class ChatTopologyTest {
     // ---- membership ----
 
     @Test
+    void shouldAnswerANonMemberExactlyAsForAChannelThatDoesNotExist() {
+        // Given a group that exists
+        group("g-1", "alice", "bob");
+        drain();
+
+        // When a stranger sends to it and to a channel that does not exist
+        final OperationOutcome member = send("g-1", "mallory", "c-1", "let me in");
+        final OperationOutcome absent = send("g-404", "mallory", "c-2", "anyone?");
+
+        // Then the two answers differ in the channel's ID only
+        assertThat(member.getHttpStatus()).isEqualTo(absent.getHttpStatus()).isEqualTo(404);
+        assertThat(member.getProblem().getType()).isEqualTo(absent.getProblem().getType());
+        assertThat(member.getProblem().getTitle()).isEqualTo(absent.getProblem().getTitle());
+        assertThat(member.getProblem().getDetail().replace("g-1", "{id}"))
+                .isEqualTo(absent.getProblem().getDetail().replace("g-404", "{id}"));
+    }
+
+    @Test
     void shouldRefuseMessagesToUnknownChannelsAndFromNonMembers() {
         group("g-1", "alice", "bob");
         drain();
 
         assertRejected(send("g-404", "alice", "c-1", "anyone?"), 404, "channel-not-found");
-        assertRejected(send("g-1", "mallory", "c-2", "let me in"), 403, "not-a-member");
+        assertRejected(send("g-1", "mallory", "c-2", "let me in"), 404, "channel-not-found");
         assertRejected(add("g-404", "alice", "carol"), 404, "channel-not-found");
-        assertRejected(add("g-1", "mallory", "carol"), 403, "not-a-member");
+        assertRejected(add("g-1", "mallory", "carol"), 404, "channel-not-found");
         assertRejected(send("g-1", "alice", "c-3", ""), 400, "invalid-message");
         assertRejected(send("g-1", "alice", "c-4", "x".repeat(1_001)), 413, "invalid-message");
 
@@ -740,7 +758,7 @@ class ChatTopologyTest {
         assertThat(userEvents.isEmpty()).as("nobody is told twice").isTrue();
 
         // and its members are fixed
-        assertRejected(create("d-alice-bob", "carol", ChannelType.DIRECT, null, "alice"), 403, "not-a-member");
+        assertRejected(create("d-alice-bob", "carol", ChannelType.DIRECT, null, "alice"), 404, "channel-not-found");
         assertRejected(add("d-alice-bob", "alice", "carol"), 409, "direct-channel");
         assertRejected(remove("d-alice-bob", "alice", "bob"), 409, "direct-channel");
         assertRejected(create("d-three", "alice", ChannelType.DIRECT, null, "bob", "carol"), 400, "invalid-request");
@@ -787,7 +805,7 @@ class ChatTopologyTest {
         assertThat(queueOf("carol")).isEmpty();
         assertThat(queueOf("dave")).isEmpty();
         assertThat(pushes.readValuesToList()).extracting(NotificationRequested::getUserId).containsExactly("bob");
-        assertRejected(send("g-1", "carol", "c-late", "still here?"), 403, "not-a-member");
+        assertRejected(send("g-1", "carol", "c-late", "still here?"), 404, "channel-not-found");
     }
 
     // ---- message IDs ----
@@ -865,7 +883,7 @@ class ChatTopologyTest {
         assertThat(unreadIndex("carol", "g-1")).isEmpty();
 
         // and only members have markers
-        assertRejected(read("dave", "g-1", m3), 403, "not-a-member");
+        assertRejected(read("dave", "g-1", m3), 404, "channel-not-found");
         assertThat(channelsOf("dave")).isEmpty();
     }
 

@@ -250,15 +250,11 @@ public final class ChatRoutes {
                 .put("heartbeatIntervalSeconds", settings.heartbeatInterval().toSeconds()).toString());
     }
 
-    /** The channel, which the caller must be a member of. */
+    /** The channel, which the caller must be a member of; to anyone else it does not exist. */
     private static Channel memberChannel(LocalStores stores, String channelId, Principal caller) {
-        final Channel channel = ChatQuery.channel(stores.<String, Channel>keyValue(ChatStores.CHANNELS), channelId)
+        return ChatQuery.channel(stores.<String, Channel>keyValue(ChatStores.CHANNELS), channelId)
+                .filter(channel -> channel.getMembers().contains(caller.userId()))
                 .orElseThrow(() -> channelNotFound(channelId));
-        if (!channel.getMembers().contains(caller.userId())) {
-            throw new ProblemException(403, "not-a-member", "Forbidden",
-                    "only members of channel " + channelId + " may do this");
-        }
-        return channel;
     }
 
     private static String channelId(Context ctx) {
@@ -269,7 +265,8 @@ public final class ChatRoutes {
         return channelId;
     }
 
-    private static ProblemException channelNotFound(String channelId) {
-        return new ProblemException(404, "channel-not-found", "Not found", "no channel " + channelId);
+    static ProblemException channelNotFound(String channelId) {
+        return new ProblemException(ChannelNotFound.STATUS, ChannelNotFound.SLUG, ChannelNotFound.TITLE,
+                ChannelNotFound.detail(channelId));
     }
 }

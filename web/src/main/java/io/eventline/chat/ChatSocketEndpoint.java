@@ -178,7 +178,7 @@ public final class ChatSocketEndpoint {
         final String channelId = textOf(frame, "channelId");
         final ChatRequests.NewMessage message = ChatRequests.message(frame, settings.maxMessageChars());
         if (!ChannelIds.isValid(channelId)) {
-            throw new ProblemException(404, "channel-not-found", "Not found", "no channel " + channelId);
+            throw ChatRoutes.channelNotFound(channelId);
         }
         final Optional<ProblemException> overLimit = socket.sendAllowance().take();
         if (overLimit.isPresent()) {

@@ -103,17 +103,66 @@ class ChatApiTest {
         assertThat(first.headers().firstValue("Location")).contains("/api/v1/channels/" + channelId);
         assertThat(second.headers().firstValue("Location")).contains("/api/v1/channels/" + channelId);
 
-        // And members read it, others are refused, and an unknown channel is not found
+        // And members read it
         final HttpResponse<String> read = platform.get("/api/v1/channels/" + channelId, token(bob));
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         final JsonNode channel = JSON.readTree(read.body());
         assertThat(channel.get("type").asText()).isEqualTo("direct");
         assertThat(names(channel.get("members"))).containsExactlyInAnyOrder(alice, bob);
-        final HttpResponse<String> stranger = platform.get("/api/v1/channels/" + channelId, token(user("eve")));
-        assertThat(stranger.statusCode()).isEqualTo(403);
-        assertThat(stranger.headers().firstValue("Content-Type")).contains("application/problem+json");
-        assertThat(platform.get("/api/v1/channels/d_AAAAAAAAAAAAAAAAAAAAAA", token(alice)).statusCode())
-                .isEqualTo(404);
+    }
+
+    @Test
+    void shouldAnswerAStrangerAsIfTheChannelDidNotExist() throws Exception {
+        // Given a direct channel and a group that exist, and a channel ID that names nothing
+        final String alice = user("alice");
+        final String bob = user("bob");
+        final String eve = user("eve");
+        final String direct = channelIdOf(createDirect(alice, bob));
+        final String group = channelIdOf(createGroup(alice, "Private", List.of(bob)));
+        final String missing = "g_1";
+
+        // When a stranger reads, writes, marks read, looks at presence, adds herself and leaves, on each
+        for (String channelId : List.of(direct, group)) {
+            final Map<String, HttpResponse<String>> existing = strangerRequests(channelId, eve);
+            final Map<String, HttpResponse<String>> absent = strangerRequests(missing, eve);
+
+            // Then every answer is the one for a channel that does not exist
+            existing.forEach((request, response) -> {
+                assertThat(response.statusCode()).as(request + " " + response.body()).isEqualTo(404);
+                assertThat(response.headers().firstValue("Content-Type")).as(request)
+                        .contains("application/problem+json");
+                assertThat(problemShape(response, channelId)).as(request)
+                        .isEqualTo(problemShape(absent.get(request), missing));
+            });
+        }
+        assertThat(JSON.readTree(platform.get("/api/v1/channels/" + direct, token(eve)).body()).get("type")
+                .asText()).endsWith("/channel-not-found");
+    }
+
+    /** Every request on a channel a stranger may try, by name. */
+    private static Map<String, HttpResponse<String>> strangerRequests(String channelId, String stranger)
+            throws Exception {
+        final String path = "/api/v1/channels/" + channelId;
+        final Map<String, HttpResponse<String>> answers = new java.util.LinkedHashMap<>();
+        answers.put("GET channel", platform.get(path, token(stranger)));
+        answers.put("GET messages", platform.get(path + "/messages", token(stranger)));
+        answers.put("POST message", platform.post(path + "/messages", token(stranger), message("hi?", "c1")));
+        answers.put("POST read", platform.post(path + "/read", token(stranger), "{\"messageId\":\"1\"}"));
+        answers.put("GET presence", platform.get(path + "/presence", token(stranger)));
+        answers.put("PUT member", platform.put(path + "/members/" + stranger, token(stranger), null));
+        answers.put("DELETE member", platform.delete(path + "/members/" + stranger, token(stranger)));
+        return answers;
+    }
+
+    /** A problem with the channel's ID taken out of it: what a stranger could compare between two answers. */
+    private static JsonNode problemShape(HttpResponse<String> response, String channelId) {
+        try {
+            final ObjectNode problem = (ObjectNode) JSON.readTree(response.body().replace(channelId, "{id}"));
+            problem.remove("instance");
+            return problem;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -194,8 +243,8 @@ class ChatApiTest {
                 platform.get(path + "/presence", token(carol)),
                 platform.put(path + "/members/" + carol, token(carol), null));
 
-        // Then each is refused as not a member
-        refused.forEach(response -> assertThat(response.statusCode()).as(response.body()).isEqualTo(403));
+        // Then each is answered as if the channel did not exist
+        refused.forEach(response -> assertThat(response.statusCode()).as(response.body()).isEqualTo(404));
 
         // When bob adds carol, and carol leaves again; bob may not remove alice, the creator may remove bob
         final HttpResponse<String> added = platform.put(path + "/members/" + carol, token(bob), null);
@@ -411,11 +460,16 @@ class ChatApiTest {
             assertThat(aliceSocket.await(f -> "c-huge".equals(f.path("clientMessageId").asText()), WAIT)
                     .at("/problem/status").asInt()).isEqualTo(413);
 
-            // And a non-member's send is refused on the socket
-            aliceSocket.send(send(ChannelIds.direct(bob, user("zed")), "sneaky", "c-2"));
+            // And a non-member's send is refused on the socket exactly as one to a channel that does not exist
+            final String othersChannel = channelIdOf(createDirect(bob, user("zed")));
+            aliceSocket.send(send(othersChannel, "sneaky", "c-2"));
             final JsonNode refused = aliceSocket.await(f -> "c-2".equals(f.path("clientMessageId").asText()), WAIT);
+            aliceSocket.send(send("g_1", "sneaky", "c-3"));
+            final JsonNode absent = aliceSocket.await(f -> "c-3".equals(f.path("clientMessageId").asText()), WAIT);
             assertThat(refused.get("type").asText()).isEqualTo("error");
-            assertThat(refused.at("/problem/status").asInt()).isIn(403, 404);
+            assertThat(refused.at("/problem/status").asInt()).isEqualTo(404);
+            assertThat(JSON.readTree(refused.get("problem").toString().replace(othersChannel, "{id}")))
+                    .isEqualTo(JSON.readTree(absent.get("problem").toString().replace("g_1", "{id}")));
         }
         final String metrics = platform.metrics().body();
         assertThat(metrics).contains("eventline_chat_sockets", "eventline_chat_delivery_seconds_bucket",
