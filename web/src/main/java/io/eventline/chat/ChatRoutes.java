@@ -40,6 +40,7 @@ public final class ChatRoutes {
     private final QueryRouter router;
     private final EventProducer producer;
     private final SnowflakeIdGenerator ids;
+    private final ChannelIds channelIds;
     private final ChatSettings settings;
     private final SocketLocator sockets;
     private final String instanceId;
@@ -51,15 +52,17 @@ public final class ChatRoutes {
     /**
      * @param writes     awaits outcomes as a read_committed consumer sees them: chat's are transactional
      * @param router     routes reads to the owners in the chat application
+     * @param channelIds derives direct channels' IDs with this deployment's key
      * @param instanceId this instance, named in presence signals
      */
     public ChatRoutes(WriteGateway writes, QueryRouter router, EventProducer producer, SnowflakeIdGenerator ids,
-                      ChatSettings settings, SocketLocator sockets, String instanceId, ObjectMapper json,
+                      ChannelIds channelIds, ChatSettings settings, SocketLocator sockets, String instanceId, ObjectMapper json,
                       Clock clock, Executor responders) {
         this.writes = writes;
         this.router = router;
         this.producer = producer;
         this.ids = ids;
+        this.channelIds = channelIds;
         this.settings = settings;
         this.sockets = sockets;
         this.instanceId = instanceId;
@@ -106,7 +109,7 @@ public final class ChatRoutes {
         final ChatRequests.NewChannel channel = ChatRequests.channel(bodies.object(ctx), caller.userId(),
                 settings.maxGroupMembers());
         final String channelId = channel.type() == ChannelType.DIRECT
-                ? ChannelIds.direct(caller.userId(), channel.members().get(0)) : ChannelIds.group(ids);
+                ? channelIds.direct(caller.userId(), channel.members().get(0)) : ChannelIds.group(ids);
         final String eventId = ids.nextIdString();
         writes.submitForResource(ctx, eventId, caller.userId(),
                 ChatEvents.create(eventId, channelId, caller.userId(), channel, clock.instant()),

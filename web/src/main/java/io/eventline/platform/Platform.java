@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.JwtSecrets;
+import io.eventline.chat.ChannelIds;
 import io.eventline.chat.ChatHub;
 import io.eventline.chat.ChatMetrics;
 import io.eventline.chat.ChatRoutes;
@@ -260,7 +261,7 @@ public final class Platform implements AutoCloseable {
                 clock).routes());
         routes.addAll(new NotifyRoutes(writes, exactlyOnceRouter, new GlobalView<>(exactlyOnce.streams(),
                 NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders).routes());
-        routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, config.chat(),
+        routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, new ChannelIds(jwtSecret), config.chat(),
                 new SocketLocator(exactlyOnce.streams(), self, advertised), config.instanceId(), json, clock, responders)
                 .routes());
         final RulesView rules = new RulesView(streams);
