@@ -84,7 +84,7 @@ public final class ChatRoutes {
                         "Remove a member (the creator may) or leave (anyone may remove themselves); 204",
                         ctx -> changeMember(ctx, false)),
                 ApiRoute.api(HandlerType.GET, "/api/v1/me/channels", TAG,
-                        "The caller's channels with their unread counts", this::myChannels),
+                        "The caller's channels with their unread counts, in pages (?limit=&cursor=)", this::myChannels),
                 ApiRoute.api(HandlerType.POST, CHANNEL + "/messages", TAG,
                         "Send a message {text, clientMessageId} (201; a resend with the same clientMessageId 200)",
                         this::send).withMaxBodyBytes(EventlineWeb.MAX_BODY_BYTES),
@@ -139,11 +139,16 @@ public final class ChatRoutes {
 
     private void myChannels(Context ctx) throws Exception {
         final String userId = JwtAuth.principal(ctx).userId();
+        final int limit = JsonBodies.limit(ctx);
+        final String after = ChatRequests.channelAfter(ctx.queryParam("cursor"));
         router.answer(ctx, ChatStores.MEMBERSHIPS, userId, (c, stores) -> {
+            final ChatQuery.ChannelsPage page = ChatQuery.channels(
+                    stores.<String, ChannelView>keyValue(ChatStores.MEMBERSHIPS), userId, after, limit);
             final ObjectNode body = json.createObjectNode();
             final ArrayNode channels = body.putArray("channels");
-            ChatQuery.channels(stores.<String, ChannelView>keyValue(ChatStores.MEMBERSHIPS), userId)
-                    .forEach(view -> channels.add(ChatJson.view(view)));
+            page.channels().forEach(view -> channels.add(ChatJson.view(view)));
+            body.put("nextCursor", page.more() ? ChatRequests.channelCursor(
+                    page.channels().get(page.channels().size() - 1).getChannelId()) : null);
             c.contentType("application/json").result(body.toString());
         });
     }

@@ -166,6 +166,48 @@ class ChatApiTest {
     }
 
     @Test
+    void shouldListTheCallersChannelsInPagesWithACursor() throws Exception {
+        // Given a user in as many direct channels as a user may have
+        final String target = user("target");
+        final List<String> created = new ArrayList<>();
+        for (int i = 0; i < MAX_CHANNELS_PER_USER; i++) {
+            created.add(channelIdOf(createDirect(target, user("peer" + i))));
+        }
+        platform.awaitJson("/api/v1/me/channels?limit=100", token(target),
+                list -> list.get("channels").size() == MAX_CHANNELS_PER_USER, WAIT);
+
+        // When the channels are read two at a time, following nextCursor
+        final List<String> listed = new ArrayList<>();
+        final List<Integer> sizes = new ArrayList<>();
+        String path = "/api/v1/me/channels?limit=2";
+        JsonNode page;
+        do {
+            final HttpResponse<String> response = platform.get(path, token(target));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            page = JSON.readTree(response.body());
+            sizes.add(page.get("channels").size());
+            listed.addAll(page.get("channels").findValuesAsText("channelId"));
+            assertThat(page.has("nextCursor")).isTrue();
+            path = "/api/v1/me/channels?limit=2&cursor=" + page.get("nextCursor").asText();
+        } while (!page.get("nextCursor").isNull());
+
+        // Then each channel is listed once, in pages of at most two, and the last page has no cursor
+        assertThat(sizes).containsExactly(2, 2, 1);
+        assertThat(listed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(created);
+        final JsonNode all = JSON.readTree(platform.get("/api/v1/me/channels", token(target)).body());
+        assertThat(all.get("channels").findValuesAsText("channelId")).isEqualTo(listed);
+        assertThat(all.get("nextCursor").isNull()).isTrue();
+
+        // And a cursor this API did not return, or a limit out of range, is a 400 problem
+        for (String bad : List.of("cursor=%25%25%25", "cursor=bm90LWEtY2hhbm5lbA", "limit=0", "limit=101",
+                "limit=x")) {
+            final HttpResponse<String> refused = platform.get("/api/v1/me/channels?" + bad, token(target));
+            assertThat(refused.statusCode()).as(bad + " " + refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).as(bad).contains("application/problem+json");
+        }
+    }
+
+    @Test
     void shouldRefuseA101stGroupMemberWith409AndInvalidChannelsWith400() throws Exception {
         // Given a group of 100: its creator and 99 others
         final String owner = user("owner");
