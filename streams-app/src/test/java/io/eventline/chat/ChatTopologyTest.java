@@ -84,6 +84,9 @@ class ChatTopologyTest {
     private TestInputTopic<String, ChatMessageSent> messages;
     private TestInputTopic<String, ChatCursorMoved> cursors;
     private TestInputTopic<String, PresenceSignal> signals;
+    private TestInputTopic<String, KnownUser> knownUsers;
+    /** Users reported known to the running driver. */
+    private final Set<String> known = new HashSet<>();
     private TestOutputTopic<String, OperationOutcome> outcomes;
     private TestOutputTopic<String, ChatUserEvent> userEvents;
     private TestOutputTopic<String, ChatFanout> fanout;
@@ -144,6 +147,9 @@ class ChatTopologyTest {
                 serdes.of(ChatCursorMoved.class).serializer());
         signals = driver.createInputTopic(ChatTopics.PRESENCE.name(), Serdes.String().serializer(),
                 serdes.of(PresenceSignal.class).serializer());
+        knownUsers = driver.createInputTopic(ChatTopics.KNOWN_USERS.name(), Serdes.String().serializer(),
+                serdes.of(KnownUser.class).serializer());
+        known.clear();
         outcomes = driver.createOutputTopic(OperationTopics.OUTCOMES.name(), STRINGS,
                 serdes.of(OperationOutcome.class).deserializer());
         userEvents = driver.createOutputTopic(ChatTopics.USER_EVENTS.name(), STRINGS,
@@ -269,7 +275,19 @@ class ChatTopologyTest {
         return outcome(value.getEventId());
     }
 
+    /** Reports users as having presented a token, as the web layer does on their first request. */
+    private void known(String... users) {
+        for (String user : users) {
+            if (known.add(user)) {
+                knownUsers.pipeInput(user, KnownUser.newBuilder().setUserId(user).setSeenAt(now()).build(), now());
+            }
+        }
+    }
+
+    /** Creates a channel whose members are all known users; see {@link #change} for others. */
     private OperationOutcome create(String channelId, String actor, ChannelType type, String name, String... members) {
+        known(actor);
+        known(members);
         return change(ChannelChangeRequested.newBuilder().setChannelId(channelId).setKind(ChannelChangeKind.CREATE)
                 .setActorId(actor).setType(type).setName(name).setMembers(Arrays.asList(members)));
     }
@@ -278,7 +296,9 @@ class ChatTopologyTest {
         return create(channelId, actor, ChannelType.GROUP, "Team " + channelId, members);
     }
 
+    /** Adds a known user; see {@link #change} for others. */
     private OperationOutcome add(String channelId, String actor, String member) {
+        known(member);
         return change(ChannelChangeRequested.newBuilder().setChannelId(channelId)
                 .setKind(ChannelChangeKind.ADD_MEMBER).setActorId(actor).setMemberId(member));
     }
@@ -652,6 +672,53 @@ class ChatTopologyTest {
         assertThat(member.getProblem().getTitle()).isEqualTo(absent.getProblem().getTitle());
         assertThat(member.getProblem().getDetail().replace("g-1", "{id}"))
                 .isEqualTo(absent.getProblem().getDetail().replace("g-404", "{id}"));
+    }
+
+    @Test
+    void shouldRefuseToAddAUserWhoNeverSignedInUntilTheyDo() {
+        // Given a group of known users
+        group("g-1", "alice", "bob");
+        drain();
+
+        // When alice adds a user nobody has seen
+        final OperationOutcome refused = change(ChannelChangeRequested.newBuilder().setChannelId("g-1")
+                .setKind(ChannelChangeKind.ADD_MEMBER).setActorId("alice").setMemberId("ghost"));
+
+        // Then it is refused as no such user, and the group is unchanged
+        assertRejected(refused, 404, "user-not-found");
+        assertThat(refused.getProblem().getDetail()).contains("ghost");
+        assertThat(channel("g-1").getMembers()).containsExactly("alice", "bob");
+        assertThat(fanout.isEmpty()).isTrue();
+
+        // When the user signs in once, and alice adds them again
+        known("ghost");
+        final OperationOutcome added = add("g-1", "alice", "ghost");
+
+        // Then they are in
+        assertAccepted(added, 200);
+        assertThat(channel("g-1").getMembers()).containsExactly("alice", "bob", "ghost");
+    }
+
+    @Test
+    void shouldRefuseAGroupNamingAUserWhoNeverSignedIn() {
+        // Given known alice and bob, and carol whom nobody has seen
+        known("alice", "bob");
+
+        // When alice creates a group with both others
+        final OperationOutcome refused = change(ChannelChangeRequested.newBuilder().setChannelId("g-1")
+                .setKind(ChannelChangeKind.CREATE).setActorId("alice").setType(ChannelType.GROUP).setName("Team")
+                .setMembers(List.of("bob", "carol")));
+
+        // Then no group is made, and the answer names carol only
+        assertRejected(refused, 404, "user-not-found");
+        assertThat(refused.getProblem().getDetail()).contains("carol").doesNotContain("bob");
+        assertThat(channel("g-1")).isNull();
+        assertThat(fanout.isEmpty()).isTrue();
+
+        // And a direct channel needs no such check: its ID is only computable by its members' requests
+        assertAccepted(change(ChannelChangeRequested.newBuilder().setChannelId("d-alice-dan")
+                .setKind(ChannelChangeKind.CREATE).setActorId("alice").setType(ChannelType.DIRECT)
+                .setMembers(List.of("dan"))), 201);
     }
 
     @Test

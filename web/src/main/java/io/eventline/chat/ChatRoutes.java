@@ -79,7 +79,7 @@ public final class ChatRoutes {
                         this::create),
                 ApiRoute.api(HandlerType.GET, CHANNEL, TAG, "A channel (its members only)", this::channel),
                 ApiRoute.api(HandlerType.PUT, CHANNEL + "/members/{userId}", TAG,
-                        "Add a member to a group (its members may)", ctx -> changeMember(ctx, true)),
+                        "Add a member to a group (its members may; 404 user-not-found for a user who never signed in)", ctx -> changeMember(ctx, true)),
                 ApiRoute.api(HandlerType.DELETE, CHANNEL + "/members/{userId}", TAG,
                         "Remove a member (the creator may) or leave (anyone may remove themselves); 204",
                         ctx -> changeMember(ctx, false)),
@@ -130,7 +130,8 @@ public final class ChatRoutes {
         final String channelId = channelId(ctx);
         final String memberId = ctx.pathParam("userId");
         if (!ChatRequests.isUserId(memberId)) {
-            throw new ProblemException(404, "member-not-found", "Not found", "no user " + memberId);
+            throw add ? new ProblemException(404, "user-not-found", "User not found", "no user " + memberId)
+                    : new ProblemException(404, "member-not-found", "Not found", "no user " + memberId);
         }
         final String eventId = ids.nextIdString();
         writes.submit(ctx, eventId, caller.userId(),

@@ -10,6 +10,7 @@ import io.eventline.chat.ChatMetrics;
 import io.eventline.chat.ChatRoutes;
 import io.eventline.chat.ChatSocketEndpoint;
 import io.eventline.chat.ChatTopics;
+import io.eventline.chat.KnownUserReporter;
 import io.eventline.chat.LocalSockets;
 import io.eventline.chat.SocketLocator;
 import io.eventline.chat.SyncReader;
@@ -250,7 +251,7 @@ public final class Platform implements AutoCloseable {
                 Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
         final WriteGateway chatWrites = new WriteGateway(producer, chatOutcomes, problems,
                 Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
-        final JwtAuth auth = new JwtAuth(jwtSecret, clock);
+        final JwtAuth auth = new JwtAuth(jwtSecret, clock, new KnownUserReporter(producer, clock)::seen);
         final List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new OpsRoutes(readiness, meters, config.httpLoopbackOnly() ? MetricsAccess.open()
                 : MetricsAccess.guarded(auth, config.metricsToken())).routes());

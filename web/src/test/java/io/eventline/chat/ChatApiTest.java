@@ -244,6 +244,39 @@ class ChatApiTest {
     }
 
     @Test
+    void shouldAddOnlyUsersWhoHavePresentedATokenToGroups() throws Exception {
+        // Given a group, and a user who has never made a request
+        final String alice = user("alice");
+        final String ghost = user("ghost");
+        final String groupId = channelIdOf(createGroup(alice, "Known only", List.of()));
+        final String members = "/api/v1/channels/" + groupId + "/members/";
+
+        // When alice adds the never-seen user, or creates a group naming them
+        final HttpResponse<String> added = platform.put(members + ghost, token(alice), null);
+        final HttpResponse<String> created = createGroupOfAnyone(alice, "With a ghost", List.of(ghost));
+
+        // Then both are 404 user-not-found problems, and the group is unchanged
+        for (HttpResponse<String> refused : List.of(added, created)) {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
+            assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(JSON.readTree(refused.body()).get("type").asText()).endsWith("/user-not-found");
+            assertThat(JSON.readTree(refused.body()).get("detail").asText()).contains(ghost);
+        }
+        assertThat(names(JSON.readTree(platform.get("/api/v1/channels/" + groupId, token(alice)).body())
+                .get("members"))).containsExactly(alice);
+
+        // When the user presents a token once, on any authenticated request
+        assertThat(platform.get("/api/v1/me/channels", token(ghost)).statusCode()).isEqualTo(200);
+
+        // Then they can be added (once the report has reached the instance deciding), and named in a new group
+        final HttpResponse<String> addedLater = untilKnown(() -> platform.put(members + ghost, token(alice), null));
+        assertThat(addedLater.statusCode()).as(addedLater.body()).isEqualTo(200);
+        assertThat(names(JSON.readTree(addedLater.body()).get("members"))).containsExactly(alice, ghost);
+        final HttpResponse<String> createdLater = createGroupOfAnyone(alice, "With a friend", List.of(ghost));
+        assertThat(createdLater.statusCode()).as(createdLater.body()).isEqualTo(201);
+    }
+
+    @Test
     void shouldRefuseToPutAUserInMoreChannelsThanTheirLimit() throws Exception {
         // Given a user whom strangers put in as many groups as a user may be in
         final String target = user("popular");
@@ -289,7 +322,8 @@ class ChatApiTest {
         refused.forEach(response -> assertThat(response.statusCode()).as(response.body()).isEqualTo(404));
 
         // When bob adds carol, and carol leaves again; bob may not remove alice, the creator may remove bob
-        final HttpResponse<String> added = platform.put(path + "/members/" + carol, token(bob), null);
+        final HttpResponse<String> added = untilKnown(() -> platform.put(path + "/members/" + carol, token(bob),
+                null));
         final HttpResponse<String> left = platform.delete(path + "/members/" + carol, token(carol));
         final HttpResponse<String> notAllowed = platform.delete(path + "/members/" + alice, token(bob));
         final HttpResponse<String> removed = platform.delete(path + "/members/" + bob, token(alice));
@@ -770,12 +804,44 @@ class ChatApiTest {
                 .<ObjectNode>set("members", JSON.createArrayNode().add(other)).toString());
     }
 
+    /** Creates a group of users who have each signed in before, as people one adds to a group have. */
     private static HttpResponse<String> createGroup(String caller, String name, List<String> members)
+            throws Exception {
+        signIn(members);
+        return untilKnown(() -> createGroupOfAnyone(caller, name, members));
+    }
+
+    private static HttpResponse<String> createGroupOfAnyone(String caller, String name, List<String> members)
             throws Exception {
         final ObjectNode body = JSON.createObjectNode().put("type", "group").put("name", name);
         final ArrayNode array = body.putArray("members");
         members.forEach(array::add);
         return platform.post("/api/v1/channels", token(caller), body.toString());
+    }
+
+    /** One authenticated request of each user, which makes them known, a moment later, to every instance. */
+    private static void signIn(List<String> users) throws Exception {
+        for (String user : users) {
+            final HttpResponse<String> response = platform.get("/api/v1/chat/endpoint", token(user));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        }
+    }
+
+    /** The answer to {@code request}, asked again while it names a user whose sign-in is still on its way. */
+    private static HttpResponse<String> untilKnown(java.util.concurrent.Callable<HttpResponse<String>> request)
+            throws Exception {
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        HttpResponse<String> response = request.call();
+        while (isUserNotFound(response) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            response = request.call();
+        }
+        return response;
+    }
+
+    private static boolean isUserNotFound(HttpResponse<String> response) throws IOException {
+        return response.statusCode() == 404
+                && JSON.readTree(response.body()).path("type").asText().endsWith("/user-not-found");
     }
 
     private static String channelIdOf(HttpResponse<String> created) throws IOException {
