@@ -105,6 +105,11 @@ public final class JwtAuth {
                 : ctx.queryParam(parameter).trim();
     }
 
+    /** When a token that was verified already expires; empty when it carries no expiry. */
+    public static java.util.Optional<Instant> expiresAt(String verifiedToken) {
+        return java.util.Optional.ofNullable(JWT.decode(verifiedToken).getExpiresAtAsInstant());
+    }
+
     /** The authenticated caller of this request. */
     public static Principal principal(Context ctx) {
         final Principal principal = ctx.attribute(PRINCIPAL_ATTRIBUTE);

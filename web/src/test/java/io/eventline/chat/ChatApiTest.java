@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventline.auth.JwtAuth;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
 import io.eventline.notify.NotificationRequested;
@@ -25,12 +26,16 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -550,6 +555,34 @@ class ChatApiTest {
         final String metrics = platform.metrics().body();
         assertThat(metrics).contains("eventline_chat_sockets", "eventline_chat_delivery_seconds_bucket",
                 "eventline_chat_frames_total{direction=\"out\",type=\"message\"}");
+    }
+
+    @Test
+    void shouldCloseASocketWith4401WhenItsTokenExpires() throws Exception {
+        // Given bob's socket, opened with a token that expires in 3 s, and a channel with alice
+        final String alice = user("alice");
+        final String bob = user("bob");
+        final String channelId = channelIdOf(createDirect(alice, bob));
+        final Instant expiresAt = Instant.now().plusSeconds(3);
+        final String shortLived = new JwtAuth(PlatformFixture.JWT_SECRET, Clock.systemUTC())
+                .issue(bob, Set.of(), Duration.between(Instant.now(), expiresAt));
+        try (ChatSocketClient socket = ChatSocketClient.connect(platform.baseUrl(), shortLived, "phone")) {
+            socket.await("hello", WAIT);
+            assertThat(platform.post("/api/v1/channels/" + channelId + "/messages", token(alice),
+                    message("while valid", "c-1")).statusCode()).isEqualTo(201);
+            assertThat(socket.await("message", WAIT).get("text").asText()).isEqualTo("while valid");
+
+            // When the token expires
+            final int code = socket.awaitClose(Duration.ofSeconds(15));
+
+            // Then the server closes the socket with 4401, not before the expiry, and sends nothing after it
+            assertThat(code).isEqualTo(ChatSocketEndpoint.TOKEN_EXPIRED);
+            assertThat(Instant.now()).isAfterOrEqualTo(expiresAt.truncatedTo(ChronoUnit.SECONDS));
+            final int framesAtClose = socket.seen().size();
+            platform.post("/api/v1/channels/" + channelId + "/messages", token(alice), message("too late", "c-2"));
+            Thread.sleep(500);
+            assertThat(socket.seen()).hasSize(framesAtClose);
+        }
     }
 
     @Test
