@@ -86,7 +86,7 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
             groupFull(record, change, members.size());
             return;
         }
-        // the creator presented a token to ask, which reports them, perhaps not yet as far as this store
+        // not the creator: their request reported them, though perhaps not yet as far as this store
         final List<String> unknown = type == ChannelType.GROUP
                 ? others(new ArrayList<>(members), actor).stream().filter(member -> !isKnown(member)).toList()
                 : List.of();

@@ -63,7 +63,8 @@ public final class JwtAuth {
             throw unauthorized("invalid_token", "the token has no usable subject");
         }
         final List<String> roles = jwt.getClaim("roles").isNull() ? List.of() : jwt.getClaim("roles").asList(String.class);
-        final Principal principal = new Principal(subject, Set.copyOf(new LinkedHashSet<>(roles == null ? List.of() : roles)));
+        final Principal principal = new Principal(subject,
+                Set.copyOf(new LinkedHashSet<>(roles == null ? List.of() : roles)));
         onVerified.accept(principal);
         return principal;
     }

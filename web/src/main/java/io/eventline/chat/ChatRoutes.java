@@ -56,8 +56,8 @@ public final class ChatRoutes {
      * @param instanceId this instance, named in presence signals
      */
     public ChatRoutes(WriteGateway writes, QueryRouter router, EventProducer producer, SnowflakeIdGenerator ids,
-                      ChannelIds channelIds, ChatSettings settings, SocketLocator sockets, String instanceId, ObjectMapper json,
-                      Clock clock, Executor responders) {
+                      ChannelIds channelIds, ChatSettings settings, SocketLocator sockets, String instanceId,
+                      ObjectMapper json, Clock clock, Executor responders) {
         this.writes = writes;
         this.router = router;
         this.producer = producer;
@@ -79,7 +79,8 @@ public final class ChatRoutes {
                         this::create),
                 ApiRoute.api(HandlerType.GET, CHANNEL, TAG, "A channel (its members only)", this::channel),
                 ApiRoute.api(HandlerType.PUT, CHANNEL + "/members/{userId}", TAG,
-                        "Add a member to a group (its members may; 404 user-not-found for a user who never signed in)", ctx -> changeMember(ctx, true)),
+                        "Add a member to a group (its members may; 404 user-not-found for a user who never signed in)",
+                        ctx -> changeMember(ctx, true)),
                 ApiRoute.api(HandlerType.DELETE, CHANNEL + "/members/{userId}", TAG,
                         "Remove a member (the creator may) or leave (anyone may remove themselves); 204",
                         ctx -> changeMember(ctx, false)),

@@ -262,9 +262,9 @@ public final class Platform implements AutoCloseable {
                 clock).routes());
         routes.addAll(new NotifyRoutes(writes, exactlyOnceRouter, new GlobalView<>(exactlyOnce.streams(),
                 NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders).routes());
-        routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, new ChannelIds(jwtSecret), config.chat(),
-                new SocketLocator(exactlyOnce.streams(), self, advertised), config.instanceId(), json, clock, responders)
-                .routes());
+        routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, new ChannelIds(jwtSecret),
+                config.chat(), new SocketLocator(exactlyOnce.streams(), self, advertised), config.instanceId(), json,
+                clock, responders).routes());
         final RulesView rules = new RulesView(streams);
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
         final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,

@@ -559,11 +559,11 @@ class ChatApiTest {
 
     @Test
     void shouldCloseASocketWith4401WhenItsTokenExpires() throws Exception {
-        // Given bob's socket, opened with a token that expires in 3 s, and a channel with alice
+        // Given bob's socket, opened with a token that expires in 6 s, and a channel with alice
         final String alice = user("alice");
         final String bob = user("bob");
         final String channelId = channelIdOf(createDirect(alice, bob));
-        final Instant expiresAt = Instant.now().plusSeconds(3);
+        final Instant expiresAt = Instant.now().plusSeconds(6);
         final String shortLived = new JwtAuth(PlatformFixture.JWT_SECRET, Clock.systemUTC())
                 .issue(bob, Set.of(), Duration.between(Instant.now(), expiresAt));
         try (ChatSocketClient socket = ChatSocketClient.connect(platform.baseUrl(), shortLived, "phone")) {
