@@ -4,6 +4,7 @@ import io.eventline.chat.ChannelChangeRequested;
 import io.eventline.chat.ChatCursorMoved;
 import io.eventline.chat.ChatMessageSent;
 import io.eventline.chat.ChatTopics;
+import io.eventline.chat.KnownUser;
 import io.eventline.chat.PresenceSignal;
 import io.eventline.feed.FeedTopics;
 import io.eventline.feed.FollowRequested;
@@ -64,7 +65,8 @@ public final class EventRoutes {
                     new EventRoute<>(ChatTopics.CHANNEL_CHANGES, ChannelChangeRequested::getChannelId)),
             route(ChatMessageSent.class, new EventRoute<>(ChatTopics.MESSAGES, ChatMessageSent::getChannelId)),
             route(PresenceSignal.class, new EventRoute<>(ChatTopics.PRESENCE, PresenceSignal::getUserId)),
-            route(ChatCursorMoved.class, new EventRoute<>(ChatTopics.CURSORS, ChatCursorMoved::getUserId)));
+            route(ChatCursorMoved.class, new EventRoute<>(ChatTopics.CURSORS, ChatCursorMoved::getUserId)),
+            route(KnownUser.class, new EventRoute<>(ChatTopics.KNOWN_USERS, KnownUser::getUserId)));
 
     private EventRoutes() {
     }

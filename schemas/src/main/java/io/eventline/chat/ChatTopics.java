@@ -27,8 +27,12 @@ public final class ChatTopics {
     public static final Topic<PresenceStatus> PRESENCE_STATUS =
             Topic.table("chat.presence-status.v1", "userId", PresenceStatus.class);
 
+    /** The users who may be added to a group, keyed by userId; every instance holds all of it. */
+    public static final Topic<KnownUser> KNOWN_USERS =
+            Topic.table("chat.known-users.v1", "userId", KnownUser.class);
+
     public static final List<Topic<?>> ALL = List.of(CHANNEL_CHANGES, MESSAGES, PRESENCE, CURSORS, FANOUT,
-            USER_EVENTS, PRESENCE_STATUS);
+            USER_EVENTS, PRESENCE_STATUS, KNOWN_USERS);
 
     private ChatTopics() {
     }

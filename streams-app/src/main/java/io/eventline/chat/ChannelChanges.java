@@ -16,6 +16,8 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
     private final ChatSettings settings;
     private final Fanout fanout;
     private KeyValueStore<String, Channel> channels;
+    /** Global: values are timestamped, and only presence matters. */
+    private KeyValueStore<String, ?> knownUsers;
 
     ChannelChanges(ChatSettings settings, Fanout fanout) {
         this.settings = settings;
@@ -26,6 +28,7 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
     public void init(ProcessorContext<String, Object> context) {
         super.init(context);
         channels = context.getStateStore(ChatStores.CHANNELS);
+        knownUsers = context.getStateStore(ChatStores.KNOWN_USERS);
     }
 
     @Override
@@ -83,6 +86,14 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
             groupFull(record, change, members.size());
             return;
         }
+        // not the creator: their request reported them, though perhaps not yet as far as this store
+        final List<String> unknown = type == ChannelType.GROUP
+                ? others(new ArrayList<>(members), actor).stream().filter(member -> !isKnown(member)).toList()
+                : List.of();
+        if (!unknown.isEmpty()) {
+            userNotFound(record, change, unknown);
+            return;
+        }
         final Channel channel = Channel.newBuilder().setChannelId(change.getChannelId()).setType(type)
                 .setName(type == ChannelType.GROUP ? change.getName() : null).setCreatedBy(actor)
                 .setCreatedAt(Instant.ofEpochMilli(record.timestamp())).setMembers(new ArrayList<>(members))
@@ -107,6 +118,10 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
         }
         if (channel.getMembers().size() >= settings.maxGroupMembers()) {
             groupFull(record, change, channel.getMembers().size() + 1);
+            return;
+        }
+        if (!isKnown(member)) {
+            userNotFound(record, change, List.of(member));
             return;
         }
         final List<String> members = new ArrayList<>(channel.getMembers());
@@ -181,6 +196,16 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
 
     private static List<String> others(List<String> members, String except) {
         return members.stream().filter(member -> !member.equals(except)).toList();
+    }
+
+    /** Whether {@code userId} presented a valid token or has a profile: nobody can add a made-up user. */
+    private boolean isKnown(String userId) {
+        return knownUsers.get(userId) != null;
+    }
+
+    private void userNotFound(Record<?, ?> record, ChannelChangeRequested change, List<String> unknown) {
+        rejected(record, change.getEventId(), change.getActorId(), 404, "user-not-found", "User not found",
+                "no user " + String.join(", ", unknown) + ": only users who have signed in can be added to a group");
     }
 
     private void groupFull(Record<?, ?> record, ChannelChangeRequested change, int wouldBe) {

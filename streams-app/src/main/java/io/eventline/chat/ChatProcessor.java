@@ -68,13 +68,13 @@ abstract class ChatProcessor<V> implements Processor<String, V, String, Object> 
         }
     }
 
+    /** Answered exactly as a channel that does not exist: a stranger learns nothing from it. */
     final void notMember(Record<?, ?> cause, String eventId, String userId, String channelId) {
-        rejected(cause, eventId, userId, 403, "not-a-member", "Not a member",
-                "only members of channel '" + channelId + "' may do this");
+        channelNotFound(cause, eventId, userId, channelId);
     }
 
     final void channelNotFound(Record<?, ?> cause, String eventId, String userId, String channelId) {
-        rejected(cause, eventId, userId, 404, "channel-not-found", "No such channel",
-                "there is no channel '" + channelId + "'");
+        rejected(cause, eventId, userId, ChannelNotFound.STATUS, ChannelNotFound.SLUG, ChannelNotFound.TITLE,
+                ChannelNotFound.detail(channelId));
     }
 }

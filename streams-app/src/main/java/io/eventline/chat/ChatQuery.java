@@ -13,6 +13,10 @@ public final class ChatQuery {
     public record SyncPage(List<SyncEntry> entries, long lastSeq, boolean more, long oldestSeq) {
     }
 
+    /** A page of a user's channels, in channel ID order; {@code more} when channels follow the last. */
+    public record ChannelsPage(List<ChannelView> channels, boolean more) {
+    }
+
     /** A page of a channel's history: newest first. */
     public record HistoryPage(List<ChatMessage> messages, boolean more) {
     }
@@ -51,6 +55,26 @@ public final class ChatQuery {
             it.forEachRemaining(entry -> views.add(entry.value));
         }
         return views;
+    }
+
+    /**
+     * On the user's partition: up to {@code limit} of the user's channels whose IDs sort after {@code after}
+     * (from the first when null), in channel ID order.
+     */
+    public static ChannelsPage channels(ReadOnlyKeyValueStore<String, ChannelView> memberships, String userId,
+                                        String after, int limit) {
+        final String from = after == null ? ChatKeys.from(userId) : ChatKeys.from(userId, after);
+        final List<ChannelView> page = new ArrayList<>();
+        try (KeyValueIterator<String, ChannelView> it = memberships.range(from, ChatKeys.to(userId))) {
+            while (it.hasNext()) {
+                final ChannelView view = it.next().value;
+                if (page.size() == limit) {
+                    return new ChannelsPage(page, true);
+                }
+                page.add(view);
+            }
+        }
+        return new ChannelsPage(page, false);
     }
 
     /** On the user's partition: up to {@code limit} entries of the user's sync queue after {@code after}. */

@@ -24,6 +24,8 @@ public final class ChatStores {
     public static final String ONLINE = "chat-online-store";
     /** Global, userId → {@link PresenceStatus}: every user's presence on every instance. */
     public static final String PRESENCE_STATUS = "chat-presence-status-store";
+    /** Global, userId → {@link KnownUser}: the users who may be added to a group, on every instance. */
+    public static final String KNOWN_USERS = "chat-known-users-store";
 
     private ChatStores() {
     }

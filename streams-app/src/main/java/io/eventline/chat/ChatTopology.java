@@ -84,6 +84,11 @@ public final class ChatTopology {
                 Consumed.with(Serdes.String(), serdes.of(PresenceStatus.class)).withName("chat-presence-status"),
                 Materialized.<String, PresenceStatus, KeyValueStore<Bytes, byte[]>>as(ChatStores.PRESENCE_STATUS)
                         .withKeySerde(Serdes.String()).withValueSerde(serdes.of(PresenceStatus.class)));
+        // global, so a channel's partition checks every member it is asked to add without a hop to theirs
+        builder.globalTable(ChatTopics.KNOWN_USERS.name(),
+                Consumed.with(Serdes.String(), serdes.of(KnownUser.class)).withName("chat-known-users"),
+                Materialized.<String, KnownUser, KeyValueStore<Bytes, byte[]>>as(ChatStores.KNOWN_USERS)
+                        .withKeySerde(Serdes.String()).withValueSerde(serdes.of(KnownUser.class)));
     }
 
     private static <V> ProcessorSupplier<String, V, String, Object> supplier(

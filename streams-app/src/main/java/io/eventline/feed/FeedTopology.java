@@ -1,5 +1,7 @@
 package io.eventline.feed;
 
+import io.eventline.chat.ChatTopics;
+import io.eventline.chat.KnownUser;
 import io.eventline.kafka.Partitions;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
@@ -98,6 +100,7 @@ public final class FeedTopology {
         TypedSinks.sink(split, prefix, "outcome", OperationOutcome.class, OperationTopics.OUTCOMES, serdes);
         TypedSinks.sink(split, prefix, "delivery", FeedDelivery.class, FeedTopics.DELIVERIES, serdes);
         TypedSinks.sink(split, prefix, "graph", GraphChange.class, FeedTopics.GRAPH_CHANGES, serdes);
+        TypedSinks.sink(split, prefix, "known-user", KnownUser.class, ChatTopics.KNOWN_USERS, serdes);
         split.branch((key, value) -> value instanceof PostChange change && change.getKind() == PostChangeKind.STORED,
                 Branched.withConsumer(stream -> stream.mapValues(value -> (PostChange) value)
                         .to(FeedTopics.STORED_POSTS.name(),

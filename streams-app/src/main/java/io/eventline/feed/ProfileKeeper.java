@@ -1,7 +1,9 @@
 package io.eventline.feed;
 
+import io.eventline.chat.KnownUser;
 import io.eventline.kafka.Partitions;
 import io.eventline.platform.FeedSettings;
+import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Record;
 
 /** Sets a user's display name, on the user's partition. */
@@ -37,5 +39,8 @@ final class ProfileKeeper extends FeedProcessor<ProfileUpdated> {
         state.users.put(user.getUserId(), user);
         resumeFanOut(record, user.getUserId(), missedSince);
         accepted(record, update.getEventId(), user.getUserId(), 200, FeedJson.profile(user).toString());
+        // a user with a profile may be added to chat groups, even one whose profile was produced straight to Kafka
+        emit(record, user.getUserId(), KnownUser.newBuilder().setUserId(user.getUserId())
+                .setSeenAt(Instant.ofEpochMilli(record.timestamp())).build());
     }
 }

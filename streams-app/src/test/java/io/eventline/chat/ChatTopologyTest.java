@@ -84,6 +84,9 @@ class ChatTopologyTest {
     private TestInputTopic<String, ChatMessageSent> messages;
     private TestInputTopic<String, ChatCursorMoved> cursors;
     private TestInputTopic<String, PresenceSignal> signals;
+    private TestInputTopic<String, KnownUser> knownUsers;
+    /** Users reported known to the running driver. */
+    private final Set<String> known = new HashSet<>();
     private TestOutputTopic<String, OperationOutcome> outcomes;
     private TestOutputTopic<String, ChatUserEvent> userEvents;
     private TestOutputTopic<String, ChatFanout> fanout;
@@ -144,6 +147,9 @@ class ChatTopologyTest {
                 serdes.of(ChatCursorMoved.class).serializer());
         signals = driver.createInputTopic(ChatTopics.PRESENCE.name(), Serdes.String().serializer(),
                 serdes.of(PresenceSignal.class).serializer());
+        knownUsers = driver.createInputTopic(ChatTopics.KNOWN_USERS.name(), Serdes.String().serializer(),
+                serdes.of(KnownUser.class).serializer());
+        known.clear();
         outcomes = driver.createOutputTopic(OperationTopics.OUTCOMES.name(), STRINGS,
                 serdes.of(OperationOutcome.class).deserializer());
         userEvents = driver.createOutputTopic(ChatTopics.USER_EVENTS.name(), STRINGS,
@@ -269,7 +275,19 @@ class ChatTopologyTest {
         return outcome(value.getEventId());
     }
 
+    /** Reports users as having presented a token, as the web layer does on their first request. */
+    private void known(String... users) {
+        for (String user : users) {
+            if (known.add(user)) {
+                knownUsers.pipeInput(user, KnownUser.newBuilder().setUserId(user).setSeenAt(now()).build(), now());
+            }
+        }
+    }
+
+    /** Creates a channel whose members are all known users; see {@link #change} for others. */
     private OperationOutcome create(String channelId, String actor, ChannelType type, String name, String... members) {
+        known(actor);
+        known(members);
         return change(ChannelChangeRequested.newBuilder().setChannelId(channelId).setKind(ChannelChangeKind.CREATE)
                 .setActorId(actor).setType(type).setName(name).setMembers(Arrays.asList(members)));
     }
@@ -278,7 +296,9 @@ class ChatTopologyTest {
         return create(channelId, actor, ChannelType.GROUP, "Team " + channelId, members);
     }
 
+    /** Adds a known user; see {@link #change} for others. */
     private OperationOutcome add(String channelId, String actor, String member) {
+        known(member);
         return change(ChannelChangeRequested.newBuilder().setChannelId(channelId)
                 .setKind(ChannelChangeKind.ADD_MEMBER).setActorId(actor).setMemberId(member));
     }
@@ -637,14 +657,79 @@ class ChatTopologyTest {
     // ---- membership ----
 
     @Test
+    void shouldAnswerANonMemberExactlyAsForAChannelThatDoesNotExist() {
+        // Given a group that exists
+        group("g-1", "alice", "bob");
+        drain();
+
+        // When a stranger sends to it and to a channel that does not exist
+        final OperationOutcome member = send("g-1", "mallory", "c-1", "let me in");
+        final OperationOutcome absent = send("g-404", "mallory", "c-2", "anyone?");
+
+        // Then the two answers differ in the channel's ID only
+        assertThat(member.getHttpStatus()).isEqualTo(absent.getHttpStatus()).isEqualTo(404);
+        assertThat(member.getProblem().getType()).isEqualTo(absent.getProblem().getType());
+        assertThat(member.getProblem().getTitle()).isEqualTo(absent.getProblem().getTitle());
+        assertThat(member.getProblem().getDetail().replace("g-1", "{id}"))
+                .isEqualTo(absent.getProblem().getDetail().replace("g-404", "{id}"));
+    }
+
+    @Test
+    void shouldRefuseToAddAUserWhoNeverSignedInUntilTheyDo() {
+        // Given a group of known users
+        group("g-1", "alice", "bob");
+        drain();
+
+        // When alice adds a user nobody has seen
+        final OperationOutcome refused = change(ChannelChangeRequested.newBuilder().setChannelId("g-1")
+                .setKind(ChannelChangeKind.ADD_MEMBER).setActorId("alice").setMemberId("ghost"));
+
+        // Then it is refused as no such user, and the group is unchanged
+        assertRejected(refused, 404, "user-not-found");
+        assertThat(refused.getProblem().getDetail()).contains("ghost");
+        assertThat(channel("g-1").getMembers()).containsExactly("alice", "bob");
+        assertThat(fanout.isEmpty()).isTrue();
+
+        // When the user signs in once, and alice adds them again
+        known("ghost");
+        final OperationOutcome added = add("g-1", "alice", "ghost");
+
+        // Then they are in
+        assertAccepted(added, 200);
+        assertThat(channel("g-1").getMembers()).containsExactly("alice", "bob", "ghost");
+    }
+
+    @Test
+    void shouldRefuseAGroupNamingAUserWhoNeverSignedIn() {
+        // Given known alice and bob, and carol whom nobody has seen
+        known("alice", "bob");
+
+        // When alice creates a group with both others
+        final OperationOutcome refused = change(ChannelChangeRequested.newBuilder().setChannelId("g-1")
+                .setKind(ChannelChangeKind.CREATE).setActorId("alice").setType(ChannelType.GROUP).setName("Team")
+                .setMembers(List.of("bob", "carol")));
+
+        // Then no group is made, and the answer names carol only
+        assertRejected(refused, 404, "user-not-found");
+        assertThat(refused.getProblem().getDetail()).contains("carol").doesNotContain("bob");
+        assertThat(channel("g-1")).isNull();
+        assertThat(fanout.isEmpty()).isTrue();
+
+        // And a direct channel needs no such check: its ID is only computable by its members' requests
+        assertAccepted(change(ChannelChangeRequested.newBuilder().setChannelId("d-alice-dan")
+                .setKind(ChannelChangeKind.CREATE).setActorId("alice").setType(ChannelType.DIRECT)
+                .setMembers(List.of("dan"))), 201);
+    }
+
+    @Test
     void shouldRefuseMessagesToUnknownChannelsAndFromNonMembers() {
         group("g-1", "alice", "bob");
         drain();
 
         assertRejected(send("g-404", "alice", "c-1", "anyone?"), 404, "channel-not-found");
-        assertRejected(send("g-1", "mallory", "c-2", "let me in"), 403, "not-a-member");
+        assertRejected(send("g-1", "mallory", "c-2", "let me in"), 404, "channel-not-found");
         assertRejected(add("g-404", "alice", "carol"), 404, "channel-not-found");
-        assertRejected(add("g-1", "mallory", "carol"), 403, "not-a-member");
+        assertRejected(add("g-1", "mallory", "carol"), 404, "channel-not-found");
         assertRejected(send("g-1", "alice", "c-3", ""), 400, "invalid-message");
         assertRejected(send("g-1", "alice", "c-4", "x".repeat(1_001)), 413, "invalid-message");
 
@@ -740,7 +825,7 @@ class ChatTopologyTest {
         assertThat(userEvents.isEmpty()).as("nobody is told twice").isTrue();
 
         // and its members are fixed
-        assertRejected(create("d-alice-bob", "carol", ChannelType.DIRECT, null, "alice"), 403, "not-a-member");
+        assertRejected(create("d-alice-bob", "carol", ChannelType.DIRECT, null, "alice"), 404, "channel-not-found");
         assertRejected(add("d-alice-bob", "alice", "carol"), 409, "direct-channel");
         assertRejected(remove("d-alice-bob", "alice", "bob"), 409, "direct-channel");
         assertRejected(create("d-three", "alice", ChannelType.DIRECT, null, "bob", "carol"), 400, "invalid-request");
@@ -787,7 +872,7 @@ class ChatTopologyTest {
         assertThat(queueOf("carol")).isEmpty();
         assertThat(queueOf("dave")).isEmpty();
         assertThat(pushes.readValuesToList()).extracting(NotificationRequested::getUserId).containsExactly("bob");
-        assertRejected(send("g-1", "carol", "c-late", "still here?"), 403, "not-a-member");
+        assertRejected(send("g-1", "carol", "c-late", "still here?"), 404, "channel-not-found");
     }
 
     // ---- message IDs ----
@@ -865,7 +950,7 @@ class ChatTopologyTest {
         assertThat(unreadIndex("carol", "g-1")).isEmpty();
 
         // and only members have markers
-        assertRejected(read("dave", "g-1", m3), 403, "not-a-member");
+        assertRejected(read("dave", "g-1", m3), 404, "channel-not-found");
         assertThat(channelsOf("dave")).isEmpty();
     }
 

@@ -3,6 +3,9 @@ package io.eventline.feed;
 import io.eventline.kafka.Partitions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventline.chat.ChatTopics;
+import io.eventline.chat.KnownUser;
+
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
@@ -164,6 +167,22 @@ class FeedTopologyTest {
     }
 
     // ---- tests ----
+
+    @Test
+    void shouldReportAUserWithAProfileAsKnownToChat() {
+        startDefaults();
+        final TestOutputTopic<String, KnownUser> known = driver.createOutputTopic(ChatTopics.KNOWN_USERS.name(),
+                Serdes.String().deserializer(), serdes.of(KnownUser.class).deserializer());
+
+        // When alice's profile is stored, and an invalid one of bob's is refused
+        assertThat(profile("alice").getStatus()).isEqualTo(OperationStatus.ACCEPTED);
+        profiles.pipeInput("bob", ProfileUpdated.newBuilder().setEventId(eventId()).setTimestamp(now)
+                .setUserId("bob").setDisplayName(" ").build(), now);
+
+        // Then alice, and only alice, may now be added to chat groups
+        assertThat(known.readKeyValuesToList()).extracting(kv -> kv.key, kv -> kv.value.getUserId())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", "alice"));
+    }
 
     @Test
     void shouldFanOutAPostToEveryFollowerAndTheAuthorOnePartitionRecordAtATime() {

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** HS256 bearer tokens: issues them for the CLI and checks them on every {@code /api/} request. */
 public final class JwtAuth {
@@ -26,13 +27,21 @@ public final class JwtAuth {
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
     private final Clock clock;
+    private final Consumer<Principal> onVerified;
 
     public JwtAuth(String secret, Clock clock) {
+        this(secret, clock, principal -> {
+        });
+    }
+
+    /** @param onVerified told of the holder of every token that passes verification, on the request's thread */
+    public JwtAuth(String secret, Clock clock, Consumer<Principal> onVerified) {
         if (secret == null || secret.length() < 32) {
             throw new IllegalArgumentException("the JWT secret must be at least 32 characters");
         }
         this.algorithm = Algorithm.HMAC256(secret);
         this.clock = clock;
+        this.onVerified = onVerified;
         // a token without an expiry would be accepted forever
         this.verifier = JWT.require(algorithm).withIssuer(ISSUER).withClaimPresence("exp").acceptLeeway(5).build();
     }
@@ -65,7 +74,10 @@ public final class JwtAuth {
             throw unauthorized("invalid_token", "the token has no usable subject");
         }
         final List<String> roles = jwt.getClaim("roles").isNull() ? List.of() : jwt.getClaim("roles").asList(String.class);
-        return new Principal(subject, Set.copyOf(new LinkedHashSet<>(roles == null ? List.of() : roles)));
+        final Principal principal = new Principal(subject,
+                Set.copyOf(new LinkedHashSet<>(roles == null ? List.of() : roles)));
+        onVerified.accept(principal);
+        return principal;
     }
 
     /** Before-handler for {@code /api/*}: authenticates the request or answers 401. */
@@ -103,6 +115,11 @@ public final class JwtAuth {
         final String header = ctx.header("Authorization");
         return header != null && !header.isBlank() ? header.substring("Bearer ".length()).trim()
                 : ctx.queryParam(parameter).trim();
+    }
+
+    /** When a token that was verified already expires; empty when it carries no expiry. */
+    public static java.util.Optional<Instant> expiresAt(String verifiedToken) {
+        return java.util.Optional.ofNullable(JWT.decode(verifiedToken).getExpiresAtAsInstant());
     }
 
     /** The authenticated caller of this request. */

@@ -6,7 +6,9 @@ import io.eventline.auth.Users;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException.FieldError;
 import io.eventline.http.ProblemException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -238,5 +240,28 @@ final class ChatRequests {
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest("the request is invalid", errors);
         }
+    }
+
+    /** The opaque {@code ?cursor=} of the caller's channel list: the last channel ID of the previous page. */
+    static String channelCursor(String channelId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(channelId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The channel ID a cursor of {@link #channelCursor} names; null without one, a 400 for any other. */
+    static String channelAfter(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return null;
+        }
+        String channelId = null;
+        try {
+            channelId = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        if (!ChannelIds.isValid(channelId)) {
+            throw ProblemException.badRequest("cursor is not one this API returned",
+                    List.of(new FieldError("/cursor", "unknown cursor")));
+        }
+        return channelId;
     }
 }

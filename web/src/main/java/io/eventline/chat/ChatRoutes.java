@@ -41,6 +41,7 @@ public final class ChatRoutes {
     private final QueryRouter router;
     private final EventProducer producer;
     private final SnowflakeIdGenerator ids;
+    private final ChannelIds channelIds;
     private final ChatSettings settings;
     private final SocketLocator sockets;
     private final String instanceId;
@@ -52,15 +53,17 @@ public final class ChatRoutes {
     /**
      * @param writes     awaits outcomes as a read_committed consumer sees them: chat's are transactional
      * @param router     routes reads to the owners in the chat application
+     * @param channelIds derives direct channels' IDs with this deployment's key
      * @param instanceId this instance, named in presence signals
      */
     public ChatRoutes(WriteGateway writes, QueryRouter router, EventProducer producer, SnowflakeIdGenerator ids,
-                      ChatSettings settings, SocketLocator sockets, String instanceId, ObjectMapper json,
-                      Clock clock, Executor responders) {
+                      ChannelIds channelIds, ChatSettings settings, SocketLocator sockets, String instanceId,
+                      ObjectMapper json, Clock clock, Executor responders) {
         this.writes = writes;
         this.router = router;
         this.producer = producer;
         this.ids = ids;
+        this.channelIds = channelIds;
         this.settings = settings;
         this.sockets = sockets;
         this.instanceId = instanceId;
@@ -80,14 +83,14 @@ public final class ChatRoutes {
                 ApiRoute.api(HandlerType.GET, CHANNEL, TAG, "A channel (its members only)", this::channel)
                         .answers(200, "The channel", ChatSchemas.CHANNEL),
                 ApiRoute.api(HandlerType.PUT, CHANNEL + "/members/{userId}", TAG,
-                        "Add a member to a group (its members may)", ctx -> changeMember(ctx, true))
-                        .answers(200, "The group", ChatSchemas.CHANNEL).mayPend(),
+                        "Add a member to a group (its members may; 404 user-not-found for a user who never signed in)",
+                        ctx -> changeMember(ctx, true)).answers(200, "The group", ChatSchemas.CHANNEL).mayPend(),
                 ApiRoute.api(HandlerType.DELETE, CHANNEL + "/members/{userId}", TAG,
                         "Remove a member (the creator may) or leave (anyone may remove themselves); 204",
                         ctx -> changeMember(ctx, false)).answersEmpty(204, "Removed").mayPend(),
                 ApiRoute.api(HandlerType.GET, "/api/v1/me/channels", TAG,
-                        "The caller's channels with their unread counts", this::myChannels)
-                        .answers(200, "The channels", ChatSchemas.CHANNELS),
+                        "The caller's channels with their unread counts, in pages (?limit=&cursor=)", this::myChannels)
+                        .paged().answers(200, "A page of channels", ChatSchemas.CHANNELS),
                 ApiRoute.api(HandlerType.POST, CHANNEL + "/messages", TAG,
                         "Send a message {text, clientMessageId} (201; a resend with the same clientMessageId 200)",
                         this::send).withMaxBodyBytes(EventlineWeb.MAX_BODY_BYTES).body(ChatSchemas.NEW_MESSAGE)
@@ -125,7 +128,7 @@ public final class ChatRoutes {
         final ChatRequests.NewChannel channel = ChatRequests.channel(bodies.object(ctx), caller.userId(),
                 settings.maxGroupMembers());
         final String channelId = channel.type() == ChannelType.DIRECT
-                ? ChannelIds.direct(caller.userId(), channel.members().get(0)) : ChannelIds.group(ids);
+                ? channelIds.direct(caller.userId(), channel.members().get(0)) : ChannelIds.group(ids);
         final String eventId = ids.nextIdString();
         writes.submitForResource(ctx, eventId, caller.userId(),
                 ChatEvents.create(eventId, channelId, caller.userId(), channel, clock.instant()),
@@ -146,7 +149,8 @@ public final class ChatRoutes {
         final String channelId = channelId(ctx);
         final String memberId = ctx.pathParam("userId");
         if (!ChatRequests.isUserId(memberId)) {
-            throw new ProblemException(404, "member-not-found", "Not found", "no user " + memberId);
+            throw add ? new ProblemException(404, "user-not-found", "User not found", "no user " + memberId)
+                    : new ProblemException(404, "member-not-found", "Not found", "no user " + memberId);
         }
         final String eventId = ids.nextIdString();
         writes.submit(ctx, eventId, caller.userId(),
@@ -155,11 +159,16 @@ public final class ChatRoutes {
 
     private void myChannels(Context ctx) throws Exception {
         final String userId = JwtAuth.principal(ctx).userId();
+        final int limit = JsonBodies.limit(ctx);
+        final String after = ChatRequests.channelAfter(ctx.queryParam("cursor"));
         router.answer(ctx, ChatStores.MEMBERSHIPS, userId, (c, stores) -> {
+            final ChatQuery.ChannelsPage page = ChatQuery.channels(
+                    stores.<String, ChannelView>keyValue(ChatStores.MEMBERSHIPS), userId, after, limit);
             final ObjectNode body = json.createObjectNode();
             final ArrayNode channels = body.putArray("channels");
-            ChatQuery.channels(stores.<String, ChannelView>keyValue(ChatStores.MEMBERSHIPS), userId)
-                    .forEach(view -> channels.add(ChatJson.view(view)));
+            page.channels().forEach(view -> channels.add(ChatJson.view(view)));
+            body.put("nextCursor", page.more() ? ChatRequests.channelCursor(
+                    page.channels().get(page.channels().size() - 1).getChannelId()) : null);
             c.contentType("application/json").result(body.toString());
         });
     }
@@ -269,15 +278,11 @@ public final class ChatRoutes {
                 .put("heartbeatIntervalSeconds", settings.heartbeatInterval().toSeconds()).toString());
     }
 
-    /** The channel, which the caller must be a member of. */
+    /** The channel, which the caller must be a member of; to anyone else it does not exist. */
     private static Channel memberChannel(LocalStores stores, String channelId, Principal caller) {
-        final Channel channel = ChatQuery.channel(stores.<String, Channel>keyValue(ChatStores.CHANNELS), channelId)
+        return ChatQuery.channel(stores.<String, Channel>keyValue(ChatStores.CHANNELS), channelId)
+                .filter(channel -> channel.getMembers().contains(caller.userId()))
                 .orElseThrow(() -> channelNotFound(channelId));
-        if (!channel.getMembers().contains(caller.userId())) {
-            throw new ProblemException(403, "not-a-member", "Forbidden",
-                    "only members of channel " + channelId + " may do this");
-        }
-        return channel;
     }
 
     private static String channelId(Context ctx) {
@@ -288,7 +293,8 @@ public final class ChatRoutes {
         return channelId;
     }
 
-    private static ProblemException channelNotFound(String channelId) {
-        return new ProblemException(404, "channel-not-found", "Not found", "no channel " + channelId);
+    static ProblemException channelNotFound(String channelId) {
+        return new ProblemException(ChannelNotFound.STATUS, ChannelNotFound.SLUG, ChannelNotFound.TITLE,
+                ChannelNotFound.detail(channelId));
     }
 }

@@ -26,7 +26,7 @@ final class ChatSchemas {
             .required("readMessageId", string().nullable()).required("unread", integer());
 
     static final JsonSchema CHANNELS = object().required("channels", arrayOf(VIEW))
-            .optional("nextCursor", string().nullable());
+            .required("nextCursor", string().nullable());
 
     static final JsonSchema NEW_MESSAGE = object().required("text", string(100_000).example("hello"))
             .required("clientMessageId", string(ChatRequests.MAX_CLIENT_MESSAGE_ID_CHARS).example("c-1"));

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -56,10 +57,13 @@ public final class ChatSocketEndpoint {
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** How long a device's acknowledgement waits for later ones before it is stored. */
     static final Duration ACK_LINGER = Duration.ofSeconds(2);
+    /** The close code of a socket whose token expired: 4000 and up are the application's, 4401 reads as 401. */
+    public static final int TOKEN_EXPIRED = 4401;
     private static final Logger LOG = LoggerFactory.getLogger(ChatSocketEndpoint.class);
     private static final String PRINCIPAL = "eventline.chat.principal";
     private static final String DEVICE = "eventline.chat.device";
     private static final String CALLER = "eventline.chat.caller";
+    private static final String EXPIRES_AT = "eventline.chat.expires-at";
 
     private final JwtAuth auth;
     private final WriteGateway writes;
@@ -75,6 +79,7 @@ public final class ChatSocketEndpoint {
     private final Clock clock;
     private final Function<String, LocalAllowance> sendAllowance;
     private final Map<String, ChatSocket> bySession = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
 
     public ChatSocketEndpoint(JwtAuth auth, WriteGateway writes, EventProducer producer, SnowflakeIdGenerator ids,
                               ChatSettings settings, LocalSockets local, SyncReader reader,
@@ -118,9 +123,11 @@ public final class ChatSocketEndpoint {
         final Principal principal = auth.authenticate(ctx, TOKEN_PARAMETER);
         final String device = ctx.queryParam("device");
         ctx.attribute(PRINCIPAL, principal);
+        final String token = JwtAuth.presentedToken(ctx, TOKEN_PARAMETER);
         ctx.attribute(CALLER, reader.callerOf(ctx));
         ctx.attribute(DEVICE, device == null || device.isEmpty()
-                ? ChatRequests.unnamedDevice(JwtAuth.presentedToken(ctx, TOKEN_PARAMETER)) : ChatRequests.device(device, "/device"));
+                ? ChatRequests.unnamedDevice(token) : ChatRequests.device(device, "/device"));
+        JwtAuth.expiresAt(token).ifPresent(expiry -> ctx.attribute(EXPIRES_AT, expiry));
     }
 
     private void configure(WsConfig ws) {
@@ -138,6 +145,13 @@ public final class ChatSocketEndpoint {
                 settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval(),
                 sendAllowance.apply(principal.userId()));
         bySession.put(ctx.sessionId(), socket);
+        final Instant expiresAt = ctx.attribute(EXPIRES_AT);
+        if (expiresAt != null) {
+            // the token authenticated the upgrade only; the socket may not outlive it
+            expiries.put(ctx.sessionId(), scheduler.schedule(
+                    () -> socket.close(TOKEN_EXPIRED, "the token expired; reconnect with a new one"),
+                    Math.max(0, Duration.between(clock.instant(), expiresAt).toMillis()), TimeUnit.MILLISECONDS));
+        }
         // registered before the first read of the queue, so no entry falls between that read and the live ones
         local.add(socket);
         final Instant now = clock.instant();
@@ -182,7 +196,7 @@ public final class ChatSocketEndpoint {
         final String channelId = textOf(frame, "channelId");
         final ChatRequests.NewMessage message = ChatRequests.message(frame, settings.maxMessageChars());
         if (!ChannelIds.isValid(channelId)) {
-            throw new ProblemException(404, "channel-not-found", "Not found", "no channel " + channelId);
+            throw ChatRoutes.channelNotFound(channelId);
         }
         final Optional<ProblemException> overLimit = socket.sendAllowance().take();
         if (overLimit.isPresent()) {
@@ -253,6 +267,10 @@ public final class ChatSocketEndpoint {
     }
 
     private void release(WsContext ctx) {
+        final ScheduledFuture<?> expiry = expiries.remove(ctx.sessionId());
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
         final ChatSocket socket = bySession.remove(ctx.sessionId());
         if (socket == null) {
             return;

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.JwtSecrets;
+import io.eventline.chat.ChannelIds;
 import io.eventline.chat.ChatHub;
 import io.eventline.chat.ChatMetrics;
 import io.eventline.chat.ChatRoutes;
 import io.eventline.chat.ChatSocketEndpoint;
 import io.eventline.chat.ChatTopics;
+import io.eventline.chat.KnownUserReporter;
 import io.eventline.chat.LocalSockets;
 import io.eventline.chat.SocketLocator;
 import io.eventline.chat.SyncReader;
@@ -255,7 +257,7 @@ public final class Platform implements AutoCloseable {
                 Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
         final WriteGateway chatWrites = new WriteGateway(producer, chatOutcomes, problems,
                 Duration.ofMillis(config.awaitTimeoutMs()), clock, responders);
-        final JwtAuth auth = new JwtAuth(jwtSecret, clock);
+        final JwtAuth auth = new JwtAuth(jwtSecret, clock, new KnownUserReporter(producer, clock)::seen);
         final List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(new OpsRoutes(readiness, meters, config.httpLoopbackOnly() ? MetricsAccess.open()
                 : MetricsAccess.guarded(auth, config.metricsToken())).routes());
@@ -267,9 +269,9 @@ public final class Platform implements AutoCloseable {
         routes.addAll(new NotifyRoutes(writes, exactlyOnceRouter, new GlobalView<>(exactlyOnce.streams(),
                 NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders, NotifyRoutes.TEMPLATE_APPLY_WAIT)
                 .routes());
-        routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, config.chat(),
-                new SocketLocator(exactlyOnce.streams(), self, advertised), config.instanceId(), json, clock, responders)
-                .routes());
+        routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, new ChannelIds(jwtSecret),
+                config.chat(), new SocketLocator(exactlyOnce.streams(), self, advertised), config.instanceId(), json,
+                clock, responders).routes());
         final RulesView rules = new RulesView(streams);
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
         final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,

@@ -66,4 +66,29 @@ class JwtAuthTest {
     void shouldRefuseShortSecrets() {
         assertThatThrownBy(() -> new JwtAuth("short", Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldTellOfTheHolderOfEveryVerifiedTokenAndOfNoOther() {
+        // Given an authenticator that is told of verified tokens
+        final java.util.List<String> told = new java.util.ArrayList<>();
+        final JwtAuth telling = new JwtAuth(SECRET, Clock.systemUTC(), principal -> told.add(principal.userId()));
+        final String foreign = new JwtAuth("another-secret-of-at-least-thirty-two-chars", Clock.systemUTC())
+                .issue("mallory", Set.of(), Duration.ofMinutes(5));
+
+        // When a valid and a foreign token are presented
+        telling.verify(auth.issue("alice", Set.of(), Duration.ofMinutes(5)));
+        assertThatThrownBy(() -> telling.verify(foreign)).isInstanceOf(ProblemException.class);
+
+        // Then only the valid one's holder is told of
+        assertThat(told).containsExactly("alice");
+    }
+
+    @Test
+    void shouldReadWhenAVerifiedTokenExpires() {
+        final Instant now = Instant.parse("2026-03-01T10:00:00Z");
+        final String token = new JwtAuth(SECRET, Clock.fixed(now, ZoneOffset.UTC))
+                .issue("alice", Set.of(), Duration.ofMinutes(5));
+
+        assertThat(JwtAuth.expiresAt(token)).contains(now.plus(Duration.ofMinutes(5)));
+    }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventline.auth.JwtAuth;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
 import io.eventline.notify.NotificationRequested;
@@ -25,12 +26,16 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -103,17 +108,108 @@ class ChatApiTest {
         assertThat(first.headers().firstValue("Location")).contains("/api/v1/channels/" + channelId);
         assertThat(second.headers().firstValue("Location")).contains("/api/v1/channels/" + channelId);
 
-        // And members read it, others are refused, and an unknown channel is not found
+        // And members read it
         final HttpResponse<String> read = platform.get("/api/v1/channels/" + channelId, token(bob));
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         final JsonNode channel = JSON.readTree(read.body());
         assertThat(channel.get("type").asText()).isEqualTo("direct");
         assertThat(names(channel.get("members"))).containsExactlyInAnyOrder(alice, bob);
-        final HttpResponse<String> stranger = platform.get("/api/v1/channels/" + channelId, token(user("eve")));
-        assertThat(stranger.statusCode()).isEqualTo(403);
-        assertThat(stranger.headers().firstValue("Content-Type")).contains("application/problem+json");
-        assertThat(platform.get("/api/v1/channels/d_AAAAAAAAAAAAAAAAAAAAAA", token(alice)).statusCode())
-                .isEqualTo(404);
+    }
+
+    @Test
+    void shouldAnswerAStrangerAsIfTheChannelDidNotExist() throws Exception {
+        // Given a direct channel and a group that exist, and a channel ID that names nothing
+        final String alice = user("alice");
+        final String bob = user("bob");
+        final String eve = user("eve");
+        final String direct = channelIdOf(createDirect(alice, bob));
+        final String group = channelIdOf(createGroup(alice, "Private", List.of(bob)));
+        final String missing = "g_1";
+
+        // When a stranger reads, writes, marks read, looks at presence, adds herself and leaves, on each
+        for (String channelId : List.of(direct, group)) {
+            final Map<String, HttpResponse<String>> existing = strangerRequests(channelId, eve);
+            final Map<String, HttpResponse<String>> absent = strangerRequests(missing, eve);
+
+            // Then every answer is the one for a channel that does not exist
+            existing.forEach((request, response) -> {
+                assertThat(response.statusCode()).as(request + " " + response.body()).isEqualTo(404);
+                assertThat(response.headers().firstValue("Content-Type")).as(request)
+                        .contains("application/problem+json");
+                assertThat(problemShape(response, channelId)).as(request)
+                        .isEqualTo(problemShape(absent.get(request), missing));
+            });
+        }
+        assertThat(JSON.readTree(platform.get("/api/v1/channels/" + direct, token(eve)).body()).get("type")
+                .asText()).endsWith("/channel-not-found");
+    }
+
+    /** Every request on a channel a stranger may try, by name. */
+    private static Map<String, HttpResponse<String>> strangerRequests(String channelId, String stranger)
+            throws Exception {
+        final String path = "/api/v1/channels/" + channelId;
+        final Map<String, HttpResponse<String>> answers = new java.util.LinkedHashMap<>();
+        answers.put("GET channel", platform.get(path, token(stranger)));
+        answers.put("GET messages", platform.get(path + "/messages", token(stranger)));
+        answers.put("POST message", platform.post(path + "/messages", token(stranger), message("hi?", "c1")));
+        answers.put("POST read", platform.post(path + "/read", token(stranger), "{\"messageId\":\"1\"}"));
+        answers.put("GET presence", platform.get(path + "/presence", token(stranger)));
+        answers.put("PUT member", platform.put(path + "/members/" + stranger, token(stranger), null));
+        answers.put("DELETE member", platform.delete(path + "/members/" + stranger, token(stranger)));
+        return answers;
+    }
+
+    /** A problem with the channel's ID taken out of it: what a stranger could compare between two answers. */
+    private static JsonNode problemShape(HttpResponse<String> response, String channelId) {
+        try {
+            final ObjectNode problem = (ObjectNode) JSON.readTree(response.body().replace(channelId, "{id}"));
+            problem.remove("instance");
+            return problem;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void shouldListTheCallersChannelsInPagesWithACursor() throws Exception {
+        // Given a user in as many direct channels as a user may have
+        final String target = user("target");
+        final List<String> created = new ArrayList<>();
+        for (int i = 0; i < MAX_CHANNELS_PER_USER; i++) {
+            created.add(channelIdOf(createDirect(target, user("peer" + i))));
+        }
+        platform.awaitJson("/api/v1/me/channels?limit=100", token(target),
+                list -> list.get("channels").size() == MAX_CHANNELS_PER_USER, WAIT);
+
+        // When the channels are read two at a time, following nextCursor
+        final List<String> listed = new ArrayList<>();
+        final List<Integer> sizes = new ArrayList<>();
+        String path = "/api/v1/me/channels?limit=2";
+        JsonNode page;
+        do {
+            final HttpResponse<String> response = platform.get(path, token(target));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            page = JSON.readTree(response.body());
+            sizes.add(page.get("channels").size());
+            listed.addAll(page.get("channels").findValuesAsText("channelId"));
+            assertThat(page.has("nextCursor")).isTrue();
+            path = "/api/v1/me/channels?limit=2&cursor=" + page.get("nextCursor").asText();
+        } while (!page.get("nextCursor").isNull());
+
+        // Then each channel is listed once, in pages of at most two, and the last page has no cursor
+        assertThat(sizes).containsExactly(2, 2, 1);
+        assertThat(listed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(created);
+        final JsonNode all = JSON.readTree(platform.get("/api/v1/me/channels", token(target)).body());
+        assertThat(all.get("channels").findValuesAsText("channelId")).isEqualTo(listed);
+        assertThat(all.get("nextCursor").isNull()).isTrue();
+
+        // And a cursor this API did not return, or a limit out of range, is a 400 problem
+        for (String bad : List.of("cursor=%25%25%25", "cursor=bm90LWEtY2hhbm5lbA", "limit=0", "limit=101",
+                "limit=x")) {
+            final HttpResponse<String> refused = platform.get("/api/v1/me/channels?" + bad, token(target));
+            assertThat(refused.statusCode()).as(bad + " " + refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).as(bad).contains("application/problem+json");
+        }
     }
 
     @Test
@@ -150,6 +246,39 @@ class ChatApiTest {
                 .isEqualTo("/name");
         assertThat(pointer(platform.post("/api/v1/channels", token(owner),
                 "{\"type\":\"direct\",\"members\":[\"a\\u0001b\"]}"))).isEqualTo("/members/0");
+    }
+
+    @Test
+    void shouldAddOnlyUsersWhoHavePresentedATokenToGroups() throws Exception {
+        // Given a group, and a user who has never made a request
+        final String alice = user("alice");
+        final String ghost = user("ghost");
+        final String groupId = channelIdOf(createGroup(alice, "Known only", List.of()));
+        final String members = "/api/v1/channels/" + groupId + "/members/";
+
+        // When alice adds the never-seen user, or creates a group naming them
+        final HttpResponse<String> added = platform.put(members + ghost, token(alice), null);
+        final HttpResponse<String> created = createGroupOfAnyone(alice, "With a ghost", List.of(ghost));
+
+        // Then both are 404 user-not-found problems, and the group is unchanged
+        for (HttpResponse<String> refused : List.of(added, created)) {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
+            assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(JSON.readTree(refused.body()).get("type").asText()).endsWith("/user-not-found");
+            assertThat(JSON.readTree(refused.body()).get("detail").asText()).contains(ghost);
+        }
+        assertThat(names(JSON.readTree(platform.get("/api/v1/channels/" + groupId, token(alice)).body())
+                .get("members"))).containsExactly(alice);
+
+        // When the user presents a token once, on any authenticated request
+        assertThat(platform.get("/api/v1/me/channels", token(ghost)).statusCode()).isEqualTo(200);
+
+        // Then they can be added (once the report has reached the instance deciding), and named in a new group
+        final HttpResponse<String> addedLater = untilKnown(() -> platform.put(members + ghost, token(alice), null));
+        assertThat(addedLater.statusCode()).as(addedLater.body()).isEqualTo(200);
+        assertThat(names(JSON.readTree(addedLater.body()).get("members"))).containsExactly(alice, ghost);
+        final HttpResponse<String> createdLater = createGroupOfAnyone(alice, "With a friend", List.of(ghost));
+        assertThat(createdLater.statusCode()).as(createdLater.body()).isEqualTo(201);
     }
 
     @Test
@@ -194,11 +323,12 @@ class ChatApiTest {
                 platform.get(path + "/presence", token(carol)),
                 platform.put(path + "/members/" + carol, token(carol), null));
 
-        // Then each is refused as not a member
-        refused.forEach(response -> assertThat(response.statusCode()).as(response.body()).isEqualTo(403));
+        // Then each is answered as if the channel did not exist
+        refused.forEach(response -> assertThat(response.statusCode()).as(response.body()).isEqualTo(404));
 
         // When bob adds carol, and carol leaves again; bob may not remove alice, the creator may remove bob
-        final HttpResponse<String> added = platform.put(path + "/members/" + carol, token(bob), null);
+        final HttpResponse<String> added = untilKnown(() -> platform.put(path + "/members/" + carol, token(bob),
+                null));
         final HttpResponse<String> left = platform.delete(path + "/members/" + carol, token(carol));
         final HttpResponse<String> notAllowed = platform.delete(path + "/members/" + alice, token(bob));
         final HttpResponse<String> removed = platform.delete(path + "/members/" + bob, token(alice));
@@ -411,15 +541,48 @@ class ChatApiTest {
             assertThat(aliceSocket.await(f -> "c-huge".equals(f.path("clientMessageId").asText()), WAIT)
                     .at("/problem/status").asInt()).isEqualTo(413);
 
-            // And a non-member's send is refused on the socket
-            aliceSocket.send(send(ChannelIds.direct(bob, user("zed")), "sneaky", "c-2"));
+            // And a non-member's send is refused on the socket exactly as one to a channel that does not exist
+            final String othersChannel = channelIdOf(createDirect(bob, user("zed")));
+            aliceSocket.send(send(othersChannel, "sneaky", "c-2"));
             final JsonNode refused = aliceSocket.await(f -> "c-2".equals(f.path("clientMessageId").asText()), WAIT);
+            aliceSocket.send(send("g_1", "sneaky", "c-3"));
+            final JsonNode absent = aliceSocket.await(f -> "c-3".equals(f.path("clientMessageId").asText()), WAIT);
             assertThat(refused.get("type").asText()).isEqualTo("error");
-            assertThat(refused.at("/problem/status").asInt()).isIn(403, 404);
+            assertThat(refused.at("/problem/status").asInt()).isEqualTo(404);
+            assertThat(JSON.readTree(refused.get("problem").toString().replace(othersChannel, "{id}")))
+                    .isEqualTo(JSON.readTree(absent.get("problem").toString().replace("g_1", "{id}")));
         }
         final String metrics = platform.metrics().body();
         assertThat(metrics).contains("eventline_chat_sockets", "eventline_chat_delivery_seconds_bucket",
                 "eventline_chat_frames_total{direction=\"out\",type=\"message\"}");
+    }
+
+    @Test
+    void shouldCloseASocketWith4401WhenItsTokenExpires() throws Exception {
+        // Given bob's socket, opened with a token that expires in 6 s, and a channel with alice
+        final String alice = user("alice");
+        final String bob = user("bob");
+        final String channelId = channelIdOf(createDirect(alice, bob));
+        final Instant expiresAt = Instant.now().plusSeconds(6);
+        final String shortLived = new JwtAuth(PlatformFixture.JWT_SECRET, Clock.systemUTC())
+                .issue(bob, Set.of(), Duration.between(Instant.now(), expiresAt));
+        try (ChatSocketClient socket = ChatSocketClient.connect(platform.baseUrl(), shortLived, "phone")) {
+            socket.await("hello", WAIT);
+            assertThat(platform.post("/api/v1/channels/" + channelId + "/messages", token(alice),
+                    message("while valid", "c-1")).statusCode()).isEqualTo(201);
+            assertThat(socket.await("message", WAIT).get("text").asText()).isEqualTo("while valid");
+
+            // When the token expires
+            final int code = socket.awaitClose(Duration.ofSeconds(15));
+
+            // Then the server closes the socket with 4401, not before the expiry, and sends nothing after it
+            assertThat(code).isEqualTo(ChatSocketEndpoint.TOKEN_EXPIRED);
+            assertThat(Instant.now()).isAfterOrEqualTo(expiresAt.truncatedTo(ChronoUnit.SECONDS));
+            final int framesAtClose = socket.seen().size();
+            platform.post("/api/v1/channels/" + channelId + "/messages", token(alice), message("too late", "c-2"));
+            Thread.sleep(500);
+            assertThat(socket.seen()).hasSize(framesAtClose);
+        }
     }
 
     @Test
@@ -674,12 +837,44 @@ class ChatApiTest {
                 .<ObjectNode>set("members", JSON.createArrayNode().add(other)).toString());
     }
 
+    /** Creates a group of users who have each signed in before, as people one adds to a group have. */
     private static HttpResponse<String> createGroup(String caller, String name, List<String> members)
+            throws Exception {
+        signIn(members);
+        return untilKnown(() -> createGroupOfAnyone(caller, name, members));
+    }
+
+    private static HttpResponse<String> createGroupOfAnyone(String caller, String name, List<String> members)
             throws Exception {
         final ObjectNode body = JSON.createObjectNode().put("type", "group").put("name", name);
         final ArrayNode array = body.putArray("members");
         members.forEach(array::add);
         return platform.post("/api/v1/channels", token(caller), body.toString());
+    }
+
+    /** One authenticated request of each user, which makes them known, a moment later, to every instance. */
+    private static void signIn(List<String> users) throws Exception {
+        for (String user : users) {
+            final HttpResponse<String> response = platform.get("/api/v1/chat/endpoint", token(user));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        }
+    }
+
+    /** The answer to {@code request}, asked again while it names a user whose sign-in is still on its way. */
+    private static HttpResponse<String> untilKnown(java.util.concurrent.Callable<HttpResponse<String>> request)
+            throws Exception {
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        HttpResponse<String> response = request.call();
+        while (isUserNotFound(response) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            response = request.call();
+        }
+        return response;
+    }
+
+    private static boolean isUserNotFound(HttpResponse<String> response) throws IOException {
+        return response.statusCode() == 404
+                && JSON.readTree(response.body()).path("type").asText().endsWith("/user-not-found");
     }
 
     private static String channelIdOf(HttpResponse<String> created) throws IOException {

@@ -35,6 +35,29 @@ class ChatRequestsTest {
     }
 
     @Test
+    void shouldReadBackTheChannelOfACursorAndRefuseCursorsItDidNotMake() {
+        // Given the cursor after a direct and after a group channel
+        final String direct = "d_AAAAAAAAAAAAAAAAAAAAAA";
+        final String group = "g_123";
+
+        // Then each names its channel, none names the first page, and anything else is a 400 on /cursor
+        assertThat(ChatRequests.channelAfter(ChatRequests.channelCursor(direct))).isEqualTo(direct);
+        assertThat(ChatRequests.channelAfter(ChatRequests.channelCursor(group))).isEqualTo(group);
+        assertThat(ChatRequests.channelAfter(null)).isNull();
+        assertThat(ChatRequests.channelAfter("")).isNull();
+        for (String bad : List.of("%%%", "not base64!", ChatRequests.channelCursor("x_1"),
+                ChatRequests.channelCursor("g_1\u0000"))) {
+            try {
+                ChatRequests.channelAfter(bad);
+                throw new AssertionError("accepted " + bad);
+            } catch (ProblemException e) {
+                assertThat(e.status()).as(bad).isEqualTo(400);
+                assertThat(e.errors()).extracting(ProblemException.FieldError::pointer).containsExactly("/cursor");
+            }
+        }
+    }
+
+    @Test
     void shouldNameAnUnnamedDeviceTheSameForOneTokenAndDifferentlyForAnother() {
         final String once = ChatRequests.unnamedDevice("token-a");
         final String again = ChatRequests.unnamedDevice("token-a");

@@ -89,6 +89,11 @@ public final class ChatSocketClient implements AutoCloseable {
         return closed.isDone();
     }
 
+    /** The close code the server sent, once it closes the socket within {@code timeout}; -1 on an error. */
+    public int awaitClose(Duration timeout) throws Exception {
+        return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() throws Exception {
         if (socket != null && !socket.isOutputClosed()) {

@@ -108,7 +108,8 @@ public final class PlatformFixture implements AutoCloseable {
 
     /** A token signed with the instance's secret that expired a minute ago. */
     public String expiredToken(String user) {
-        return auth.issue(user, Set.of(), Duration.ofMinutes(-1));
+        return new JwtAuth(JWT_SECRET, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-61)))
+                .issue(user, Set.of(), Duration.ofHours(1));
     }
 
     public HttpResponse<String> get(String path, String token) throws Exception {

@@ -111,6 +111,42 @@ final class ChatChannels {
         return new Created(result, counts, (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * One authenticated request of each of {@code users}, at most {@code concurrency} at a time: only users who
+     * presented a token once may be added to a group. The number of users whose request failed.
+     */
+    static long signIn(HttpClient client, URI base, JwtTokens tokens, List<String> users, int concurrency,
+                       Duration timeout) throws InterruptedException {
+        final LongAdder failed = new LongAdder();
+        final ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            final Thread thread = new Thread(r, "chat-sign-in");
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (String user : users) {
+            final HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/chat/endpoint"))
+                    .timeout(timeout).header("User-Agent", "eventline-load")
+                    .header("Authorization", "Bearer " + tokens.issue(user)).GET().build();
+            pool.execute(() -> {
+                try {
+                    if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                        failed.increment();
+                    }
+                } catch (IOException e) {
+                    failed.increment();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failed.increment();
+                }
+            });
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination((timeout.toSeconds() + 1L) * users.size(), TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+        }
+        return failed.sum();
+    }
+
     private static String createOne(HttpClient client, HttpRequest request, AtomicReferenceArray<String> ids,
                                     int channel) {
         String outcome = "none";
@@ -120,6 +156,11 @@ final class ChatChannels {
                 outcome = Integer.toString(response.statusCode());
                 if (response.statusCode() == 429 || response.statusCode() == 503) {
                     Thread.sleep(retryAfterMillis(response.headers().firstValueAsLong("Retry-After")));
+                    continue;
+                }
+                if (response.statusCode() == 404 && response.body().contains("/user-not-found")) {
+                    // a member's sign-in has not reached the instance deciding yet
+                    Thread.sleep(retryAfterMillis(OptionalLong.empty()));
                     continue;
                 }
                 final String id = response.statusCode() / 100 == 2 ? channelId(response.body()) : null;

@@ -194,6 +194,13 @@ final class ChatLoadCommand implements Callable<Integer> {
         for (int c = 0; c < channelCount; c++) {
             channelMembers.add(users.subList(c * size, (c + 1) * size));
         }
+        if (mode == Mode.groups) {
+            final long notSignedIn = ChatChannels.signIn(client, base, tokens, users, 8, timeout);
+            if (notSignedIn > 0) {
+                out.printf(Locale.ROOT, "%-12s %d users could not sign in; nothing sent%n", "failed", notSignedIn);
+                return 1;
+            }
+        }
         final ChatChannels.Created created = ChatChannels.create(client, base, tokens, channelMembers,
                 mode == Mode.groups ? prefix() + "-group" : null, 8, timeout);
         out.printf(Locale.ROOT, "%-12s %s %s channels created in %.1f s (%s)%n", "channels",

@@ -44,6 +44,8 @@ final class FakeChatServer implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     private final Map<String, List<String>> channels = new ConcurrentHashMap<>();
+    /** Users who made an authenticated request: only they may be named in a group, as on a real instance. */
+    private final java.util.Set<String> signedIn = ConcurrentHashMap.newKeySet();
     private final Map<String, List<Client>> sockets = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
     private final Map<String, Long> ackedSeqs = new ConcurrentHashMap<>();
@@ -114,6 +116,16 @@ final class FakeChatServer implements AutoCloseable {
                 if (parts[0].equals("GET") && path.equals("/ws")) {
                     socket(in, out, query(target), headers);
                     return;
+                } else if (parts[0].equals("GET") && path.equals("/api/v1/chat/endpoint")) {
+                    final String authorization = headers.get("authorization");
+                    final String user = authorization == null ? null
+                            : userOf(authorization.substring("Bearer ".length()));
+                    if (user == null) {
+                        respond(out, 401, "application/problem+json", "{\"status\":401,\"title\":\"Unauthorized\"}");
+                    } else {
+                        signedIn.add(user);
+                        respond(out, 200, "application/json", "{\"url\":\"/ws\",\"heartbeatIntervalSeconds\":5}");
+                    }
                 } else if (parts[0].equals("POST") && path.equals(ChatChannels.PATH)) {
                     createChannel(out, headers.get("authorization"), new String(body, StandardCharsets.UTF_8));
                 } else if (parts[0].equals("GET") && path.equals("/metrics")) {
@@ -153,6 +165,12 @@ final class FakeChatServer implements AutoCloseable {
         final List<String> members = new ArrayList<>();
         members.add(user);
         request.path("members").forEach(member -> members.add(member.asText()));
+        if ("group".equals(request.path("type").asText())
+                && !signedIn.containsAll(members.subList(1, members.size()))) {
+            respond(out, 404, "application/problem+json",
+                    "{\"type\":\"https://eventline.dev/problems/user-not-found\",\"status\":404}");
+            return;
+        }
         final String id = "ch-" + channelIds.incrementAndGet();
         channels.put(id, members);
         respond(out, 201, "application/json", "{\"channelId\":\"" + id + "\",\"type\":\""
