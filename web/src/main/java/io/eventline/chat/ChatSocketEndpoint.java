@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.auth.JwtAuth;
 import io.eventline.auth.Principal;
 import io.eventline.http.ApiRoute;
+import io.eventline.ids.IdsUnavailableException;
 import io.eventline.http.JsonSchema;
 import io.eventline.http.EventlineWeb;
 import io.eventline.http.ProblemException;
@@ -189,6 +190,9 @@ public final class ChatSocketEndpoint {
             }
         } catch (ProblemException problem) {
             error(socket, problem, textOf(frame, "clientMessageId"));
+        } catch (IdsUnavailableException noIds) {
+            error(socket, ProblemException.unavailable("this instance issues no IDs while it does not hold its "
+                    + "worker lease; resend it with the same clientMessageId", 5), textOf(frame, "clientMessageId"));
         }
     }
 
