@@ -96,6 +96,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -105,6 +106,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -161,7 +163,7 @@ public final class Platform implements AutoCloseable {
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "eventline-admin-" + config.instanceId());
         final Admin admin = Admin.create(adminConfig);
         started.add(admin);
-        final TopicDurability durability = topicDurability(admin);
+        final TopicDurability durability = topicDurability(admin, bootstrap);
         try (TopicProvisioner topics = new TopicProvisioner(admin)) {
             topics.ensureTopics(topicSpecs(durability));
         }
@@ -366,9 +368,20 @@ public final class Platform implements AutoCloseable {
      * How Eventline's topics and Kafka Streams' internal ones are replicated and flushed on this cluster; the
      * embedded broker flushes every topic itself when asked to ({@link io.eventline.kafka.Durability}).
      */
-    private TopicDurability topicDurability(Admin admin) throws Exception {
-        final int brokers = admin.describeCluster().nodes().get(TopicProvisioner.DEFAULT_TIMEOUT.toSeconds(),
-                java.util.concurrent.TimeUnit.SECONDS).size();
+    private TopicDurability topicDurability(Admin admin, String bootstrap) throws Exception {
+        final int brokers;
+        try {
+            brokers = admin.describeCluster().nodes().get(TopicProvisioner.DEFAULT_TIMEOUT.toSeconds(),
+                    java.util.concurrent.TimeUnit.SECONDS).size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException) {
+                throw new IllegalStateException("Kafka at " + bootstrap + " refused Eventline's credentials; check "
+                        + "the SASL/SSL settings in EVENTLINE_KAFKA_PROPERTIES_FILE: " + e.getCause().getMessage(),
+                        e.getCause());
+            }
+            throw new IllegalStateException("Cannot reach Kafka at " + bootstrap + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        }
         final TopicDurability durability = TopicDurability.decide(config.topicReplicationFactor(), brokers,
                 config.durability() == Durability.FSYNC && !config.embeddedKafka());
         LOG.info("Kafka has {} broker(s): topics get {} replica(s){} (durability {})", brokers,
