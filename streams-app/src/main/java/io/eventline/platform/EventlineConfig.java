@@ -238,7 +238,7 @@ public record EventlineConfig(
     }
 
     /** The client config of every Kafka client this instance builds: the client properties and the cluster. */
-    public java.util.Map<String, Object> kafkaClientConfig(String bootstrapServers) {
+    public Map<String, Object> kafkaClientConfig(String bootstrapServers) {
         return kafkaClientProperties.forCluster(bootstrapServers);
     }
 

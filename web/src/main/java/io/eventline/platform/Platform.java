@@ -101,6 +101,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -372,7 +373,7 @@ public final class Platform implements AutoCloseable {
         final int brokers;
         try {
             brokers = admin.describeCluster().nodes().get(TopicProvisioner.DEFAULT_TIMEOUT.toSeconds(),
-                    java.util.concurrent.TimeUnit.SECONDS).size();
+                    TimeUnit.SECONDS).size();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuthenticationException) {
                 throw new IllegalStateException("Kafka at " + bootstrap + " refused Eventline's credentials; check "

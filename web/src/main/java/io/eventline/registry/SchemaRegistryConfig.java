@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How a {@link SchemaRegistryServer} runs: its Kafka log, its HTTP listener, who may write, and what it keeps.
@@ -134,6 +135,6 @@ public record SchemaRegistryConfig(String bootstrapServers, String topic, int re
                 + ", operationTimeout=" + operationTimeout + ", startupTimeout=" + startupTimeout
                 + ", protectedSubjects=" + protectedSubjects.size() + ", maxSubjects=" + maxSubjects
                 + ", maxVersionsPerSubject=" + maxVersionsPerSubject
-                + ", kafkaClientProperties=" + new java.util.TreeSet<>(kafkaClientProperties.keySet()) + "]";
+                + ", kafkaClientProperties=" + new TreeSet<>(kafkaClientProperties.keySet()) + "]";
     }
 }

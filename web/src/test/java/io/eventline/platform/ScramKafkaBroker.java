@@ -114,6 +114,11 @@ final class ScramKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** An admin client authenticated as the super user; the caller closes it. */
+    Admin admin() {
+        return Admin.create(adminConfig());
+    }
+
     /** The broker's output, for a failure message. */
     String log() {
         try {

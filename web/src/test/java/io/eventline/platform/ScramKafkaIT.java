@@ -10,13 +10,21 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.shorturl.ShortUrlTopics;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * An instance joins an external Kafka cluster that requires SASL/SCRAM and ACLs, with the credentials in the
- * file named by {@code EVENTLINE_KAFKA_PROPERTIES_FILE}.
+ * An instance joins an external single-broker Kafka cluster that requires SASL/SCRAM and ACLs, with the
+ * credentials in the file named by {@code EVENTLINE_KAFKA_PROPERTIES_FILE} and {@code EVENTLINE_DURABILITY=fsync}.
  */
 @Tag("integration")
 class ScramKafkaIT {
@@ -39,15 +47,29 @@ class ScramKafkaIT {
     static Path dir;
 
     private static ScramKafkaBroker broker;
+    private static PlatformFixture platform;
+    /** Everything logged while the instance started, Kafka's client configurations included. */
+    private static final ListAppender<ILoggingEvent> STARTUP_LOGS = new ListAppender<>();
 
     @BeforeAll
-    static void startBroker() throws Exception {
+    static void startBrokerAndInstance() throws Exception {
         broker = ScramKafkaBroker.start(dir, Map.of(USER, PASSWORD));
         broker.allowApplication(USER);
+        captureLogs();
+        try {
+            platform = PlatformFixture.start(broker.bootstrapServers(), Map.of(
+                    "EVENTLINE_KAFKA_PROPERTIES_FILE", propertiesFile("kafka.properties", PASSWORD).toString(),
+                    "EVENTLINE_DURABILITY", "fsync"));
+        } finally {
+            releaseLogs();
+        }
     }
 
     @AfterAll
-    static void stopBroker() {
+    static void stop() throws Exception {
+        if (platform != null) {
+            platform.close();
+        }
         if (broker != null) {
             broker.close();
         }
@@ -55,29 +77,54 @@ class ScramKafkaIT {
 
     @Test
     void shouldServeAWriteAndARead() throws Exception {
-        // given Kafka's own loggers at INFO, where clients print their whole configuration
-        final ListAppender<ILoggingEvent> logs = captureLogs();
-        final Path properties = propertiesFile("kafka.properties", PASSWORD);
+        // when
+        final HttpResponse<String> created = platform.post("/api/v1/urls", platform.token("alice"),
+                "{\"url\":\"https://example.com/scram/" + UUID.randomUUID() + "\"}");
+        final JsonNode link = JSON.readTree(created.body());
+        final HttpResponse<String> redirect = platform.get("/" + link.path("code").asText(), null);
 
-        // when an instance starts with the broker's address and the properties file
-        try (PlatformFixture platform = PlatformFixture.start(broker.bootstrapServers(),
-                Map.of("EVENTLINE_KAFKA_PROPERTIES_FILE", properties.toString()))) {
-            final HttpResponse<String> created = platform.post("/api/v1/urls", platform.token("alice"),
-                    "{\"url\":\"https://example.com/scram/" + UUID.randomUUID() + "\"}");
-            final JsonNode link = JSON.readTree(created.body());
-            final HttpResponse<String> redirect = platform.get("/" + link.path("code").asText(), null);
+        // then
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        assertThat(redirect.headers().firstValue("Location")).contains(link.get("url").asText());
+    }
 
-            // then it was ready, took the write and serves it back
-            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-            assertThat(redirect.statusCode()).isEqualTo(302);
-            assertThat(redirect.headers().firstValue("Location")).contains(link.get("url").asText());
-        } finally {
-            releaseLogs(logs);
+    @Test
+    void shouldNeverLogThePassword() {
+        // given what the instance logged while it started, with Kafka's loggers at INFO
+        final String logged = STARTUP_LOGS.list.stream().map(ScramKafkaIT::render)
+                .collect(Collectors.joining("\n"));
+
+        // then Kafka printed its client configurations, with the JAAS configuration hidden
+        assertThat(logged).contains("sasl.jaas.config = [hidden]").doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void shouldGiveTopicsOneReplicaAndNoInSyncMinimumOnOneBrokerAndFlushEachRecord() throws Exception {
+        // given
+        final String topic = ShortUrlTopics.REQUESTS.name();
+        try (Admin admin = broker.admin()) {
+            final String changelog = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(name -> name.endsWith("-changelog")).findFirst().orElseThrow();
+
+            // when
+            final TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(topic);
+            final Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
+                    new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                    new ConfigResource(ConfigResource.Type.TOPIC, changelog))).all().get(30, TimeUnit.SECONDS);
+
+            // then
+            assertThat(description.partitions()).allSatisfy(partition ->
+                    assertThat(partition.replicas()).hasSize(1));
+            for (Config config : configs.values()) {
+                assertThat(config.get("min.insync.replicas").source())
+                        .isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+                assertThat(config.get("flush.messages").value()).isEqualTo("1");
+                assertThat(config.get("flush.messages").source())
+                        .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            }
         }
-        // and no log line shows the password
-        assertThat(logs.list).as("log lines captured").isNotEmpty();
-        final String logged = logs.list.stream().map(ScramKafkaIT::render).collect(Collectors.joining("\n"));
-        assertThat(logged).contains("sasl.jaas.config").doesNotContain(PASSWORD);
     }
 
     @Test
@@ -104,19 +151,16 @@ class ScramKafkaIT {
         return file;
     }
 
-    private static ListAppender<ILoggingEvent> captureLogs() {
-        final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(appender);
+    private static void captureLogs() {
+        STARTUP_LOGS.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(STARTUP_LOGS);
         ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.INFO);
-        return appender;
     }
 
-    private static void releaseLogs(ListAppender<ILoggingEvent> appender) {
+    private static void releaseLogs() {
         ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
-        appender.stop();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(STARTUP_LOGS);
+        STARTUP_LOGS.stop();
     }
 
     private static String render(ILoggingEvent event) {
