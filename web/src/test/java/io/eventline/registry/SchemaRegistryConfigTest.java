@@ -76,4 +76,15 @@ class SchemaRegistryConfigTest {
                 .contains("broker:9092")
                 .doesNotContain("s3cret");
     }
+
+    @Test
+    void shouldNameTheKafkaClientPropertiesOfItsLogButNeverShowTheirValues() {
+        // given
+        final SchemaRegistryConfig config = SchemaRegistryConfig.defaults("broker:9092", USER_INFO)
+                .withKafkaClientProperties(Map.of("sasl.jaas.config", "ScramLoginModule password=\"kafka-pw\";"));
+
+        // then
+        assertThat(config.kafkaClientProperties()).containsKey("sasl.jaas.config");
+        assertThat(config.toString()).contains("sasl.jaas.config").doesNotContain("kafka-pw");
+    }
 }
