@@ -382,6 +382,9 @@ public final class Platform implements AutoCloseable {
             }
             throw new IllegalStateException("Cannot reach Kafka at " + bootstrap + ": " + e.getCause().getMessage(),
                     e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within "
+                    + TopicProvisioner.DEFAULT_TIMEOUT.toSeconds() + " s", e);
         }
         final TopicDurability durability = TopicDurability.decide(config.topicReplicationFactor(), brokers,
                 config.durability() == Durability.FSYNC && !config.embeddedKafka());
