@@ -22,12 +22,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * complete the future exceptionally.
  */
 public final class EventProducer implements AutoCloseable {
+    /** How long a send waits for others to share its batch unless told otherwise. */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(1);
+
     private final Producer<String, byte[]> producer;
     private final SchemaRegistryClient registry;
     private final Map<Class<?>, AvroSerde<?>> serdes = new ConcurrentHashMap<>();
 
     public EventProducer(String bootstrapServers, String clientId, SchemaRegistryClient registry) {
-        this(bootstrapServers, clientId, registry, Duration.ofMillis(1));
+        this(bootstrapServers, clientId, registry, DEFAULT_LINGER);
     }
 
     /**
@@ -35,7 +38,16 @@ public final class EventProducer implements AutoCloseable {
      * broker requests, which suits events nobody waits for (clicks, analytics).
      */
     public EventProducer(String bootstrapServers, String clientId, SchemaRegistryClient registry, Duration linger) {
-        this(new KafkaProducer<>(properties(bootstrapServers, clientId, linger), new StringSerializer(),
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), clientId, registry, linger);
+    }
+
+    /**
+     * @param clientConfig the Kafka client settings every client starts from (bootstrap servers, security); the
+     *                     producer's own settings below are applied over them
+     */
+    public EventProducer(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry,
+                         Duration linger) {
+        this(new KafkaProducer<>(properties(clientConfig, clientId, linger), new StringSerializer(),
                 new ByteArraySerializer()), registry);
     }
 
@@ -46,12 +58,16 @@ public final class EventProducer implements AutoCloseable {
 
     /** Producer settings: nothing acknowledged may be lost, and no retry may duplicate. */
     public static Properties properties(String bootstrapServers, String clientId) {
-        return properties(bootstrapServers, clientId, Duration.ofMillis(1));
+        return properties(bootstrapServers, clientId, DEFAULT_LINGER);
     }
 
     static Properties properties(String bootstrapServers, String clientId, Duration linger) {
+        return properties(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), clientId, linger);
+    }
+
+    static Properties properties(Map<String, ?> clientConfig, String clientId, Duration linger) {
         final Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(clientConfig);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

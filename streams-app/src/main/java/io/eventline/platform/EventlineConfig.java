@@ -1,5 +1,7 @@
 package io.eventline.platform;
 
+import io.eventline.kafka.Durability;
+import io.eventline.kafka.KafkaClientProperties;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -32,7 +34,7 @@ public record EventlineConfig(
         Optional<String> jwtSecret,
         Optional<String> metricsToken,
         int topicPartitions,
-        short topicReplicationFactor,
+        Optional<Short> topicReplicationFactor,
         int standbyReplicas,
         long awaitTimeoutMs,
         Optional<String> kafkaBootstrapServers,
@@ -46,7 +48,9 @@ public record EventlineConfig(
         RateLimitSettings rateLimit,
         NotifySettings notifications,
         ChatSettings chat,
-        RegistrySettings registry) {
+        RegistrySettings registry,
+        Durability durability,
+        KafkaClientProperties kafkaClientProperties) {
 
     /** A shorter metrics token could be guessed by anyone who can reach {@code /metrics}. */
     static final int MIN_METRICS_TOKEN_CHARS = 32;
@@ -72,7 +76,9 @@ public record EventlineConfig(
         d.put("EVENTLINE_JWT_SECRET", null);
         d.put("EVENTLINE_METRICS_TOKEN", null);
         d.put("EVENTLINE_TOPIC_PARTITIONS", "6");
-        d.put("EVENTLINE_TOPIC_REPLICATION_FACTOR", "1");
+        d.put("EVENTLINE_TOPIC_REPLICATION_FACTOR", null);
+        d.put("EVENTLINE_DURABILITY", Durability.PAGE_CACHE.setting());
+        d.put("EVENTLINE_KAFKA_PROPERTIES_FILE", null);
         d.put("EVENTLINE_STANDBY_REPLICAS", "0");
         d.put("EVENTLINE_AWAIT_TIMEOUT_MS", "5000");
         d.put("KAFKA_BOOTSTRAP_SERVERS", null);
@@ -165,7 +171,8 @@ public record EventlineConfig(
                 Optional.ofNullable(v.get("EVENTLINE_JWT_SECRET")),
                 Optional.ofNullable(v.get("EVENTLINE_METRICS_TOKEN")),
                 intIn(v, "EVENTLINE_TOPIC_PARTITIONS", 1, 10_000),
-                (short) intIn(v, "EVENTLINE_TOPIC_REPLICATION_FACTOR", 1, 32),
+                Optional.ofNullable(v.get("EVENTLINE_TOPIC_REPLICATION_FACTOR"))
+                        .map(raw -> (short) intIn(v, "EVENTLINE_TOPIC_REPLICATION_FACTOR", 1, 32)),
                 intIn(v, "EVENTLINE_STANDBY_REPLICAS", 0, 10),
                 intIn(v, "EVENTLINE_AWAIT_TIMEOUT_MS", 0, 600_000),
                 Optional.ofNullable(v.get("KAFKA_BOOTSTRAP_SERVERS")),
@@ -211,7 +218,9 @@ public record EventlineConfig(
                         Optional.ofNullable(v.get("EVENTLINE_REGISTRY_HOST"))
                                 .orElse(v.get("KAFKA_BOOTSTRAP_SERVERS") == null ? "127.0.0.1" : "0.0.0.0"),
                         userInfo(v, "EVENTLINE_REGISTRY_USER_INFO"),
-                        userInfo(v, "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO")));
+                        userInfo(v, "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO")),
+                durability(v),
+                kafkaClientProperties(v));
         if (!config.rateLimit().domain().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_RATELIMIT_DOMAIN must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.rateLimit().domain() + "'");
@@ -226,6 +235,11 @@ public record EventlineConfig(
                     + config.instanceId() + "'");
         }
         return config;
+    }
+
+    /** The client config of every Kafka client this instance builds: the client properties and the cluster. */
+    public Map<String, Object> kafkaClientConfig(String bootstrapServers) {
+        return kafkaClientProperties.forCluster(bootstrapServers);
     }
 
     /** True when this process runs its own broker. */
@@ -300,6 +314,32 @@ public record EventlineConfig(
             return value;
         } catch (DateTimeParseException e) {
             throw new ConfigException(name + " must be an ISO-8601 duration such as P30D or PT12H, got '" + raw + "'");
+        }
+    }
+
+    private static Durability durability(Map<String, String> v) {
+        try {
+            return Durability.parse(v.get("EVENTLINE_DURABILITY"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("EVENTLINE_DURABILITY " + e.getMessage());
+        }
+    }
+
+    private static KafkaClientProperties kafkaClientProperties(Map<String, String> v) {
+        final String file = v.get("EVENTLINE_KAFKA_PROPERTIES_FILE");
+        if (file == null) {
+            return KafkaClientProperties.none();
+        }
+        if (v.get("KAFKA_BOOTSTRAP_SERVERS") == null) {
+            throw new ConfigException("EVENTLINE_KAFKA_PROPERTIES_FILE is for an external cluster: set "
+                    + "KAFKA_BOOTSTRAP_SERVERS too (the embedded broker takes plain connections only)");
+        }
+        try {
+            return KafkaClientProperties.load(Path.of(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read EVENTLINE_KAFKA_PROPERTIES_FILE " + file + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("EVENTLINE_KAFKA_PROPERTIES_FILE " + file + ": " + e.getMessage());
         }
     }
 

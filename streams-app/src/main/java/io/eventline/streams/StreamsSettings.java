@@ -1,7 +1,9 @@
 package io.eventline.streams;
 
+import io.eventline.kafka.TopicDurability;
 import io.eventline.platform.EventlineConfig;
 import java.net.URI;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,15 +21,26 @@ public final class StreamsSettings {
     private StreamsSettings() {
     }
 
+    /** {@link #of(EventlineConfig, Map, TopicDurability)} on a plain cluster with the configured replication. */
     public static Properties of(EventlineConfig config, String bootstrapServers) {
+        return of(config, config.kafkaClientConfig(bootstrapServers), plainTopics(config));
+    }
+
+    /**
+     * @param clientConfig the Kafka client settings every client starts from (bootstrap servers, security)
+     * @param topics       how internal topics (changelogs, repartition topics) are replicated and flushed
+     */
+    public static Properties of(EventlineConfig config, Map<String, Object> clientConfig, TopicDurability topics) {
         final Properties props = new Properties();
+        // unprefixed, so that Kafka Streams passes them to its producers, consumers and admin client alike
+        props.putAll(clientConfig);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.CLIENT_ID_CONFIG, config.applicationId() + "-" + config.instanceId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         final URI advertised = URI.create(config.advertisedUrl());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.getHost() + ":" + effectivePort(advertised));
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.streamsStateDir().toAbsolutePath().normalize().toString());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
+        topics.topicConfig().forEach((name, value) -> props.put(StreamsConfig.topicPrefix(name), value));
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         // at-least-once: outcomes are visible at once, and processors fix IDs and outcomes by event ID
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
@@ -70,7 +83,13 @@ public final class StreamsSettings {
      * ({@code EVENTLINE_EXACTLY_ONCE_COMMIT_INTERVAL}, {@code EVENTLINE_EXACTLY_ONCE_THREADS}).
      */
     public static Properties notifications(EventlineConfig config, String bootstrapServers) {
-        final Properties props = of(config, bootstrapServers);
+        return notifications(config, config.kafkaClientConfig(bootstrapServers), plainTopics(config));
+    }
+
+    /** See {@link #notifications(EventlineConfig, String)} and {@link #of(EventlineConfig, Map, TopicDurability)}. */
+    public static Properties notifications(EventlineConfig config, Map<String, Object> clientConfig,
+                                           TopicDurability topics) {
+        final Properties props = of(config, clientConfig, topics);
         final String applicationId = config.applicationId() + NOTIFY_SUFFIX;
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId + "-" + config.instanceId());
@@ -80,6 +99,10 @@ public final class StreamsSettings {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.exactlyOnceCommitInterval().toMillis());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.exactlyOnceThreads());
         return props;
+    }
+
+    private static TopicDurability plainTopics(EventlineConfig config) {
+        return new TopicDurability(config.topicReplicationFactor().orElse((short) 1), Map.of());
     }
 
     /** The exactly-once application's ID is the main one's with this suffix. */

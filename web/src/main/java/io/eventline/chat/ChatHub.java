@@ -7,6 +7,7 @@ import io.eventline.serde.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +39,12 @@ public final class ChatHub implements AutoCloseable {
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final Thread thread;
 
-    public ChatHub(String bootstrapServers, String clientId, SchemaRegistryClient registry, LocalSockets sockets) {
+    /**
+     * @param clientConfig the Kafka client settings every client starts from (bootstrap servers, security)
+     */
+    public ChatHub(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, LocalSockets sockets) {
         final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(clientConfig);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

@@ -45,9 +45,9 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
     private final Thread thread;
 
     /** Awaits the outcomes of writes; a pending marker is not final. */
-    public static ReplyListener<OperationOutcome> outcomes(String bootstrapServers, String clientId,
+    public static ReplyListener<OperationOutcome> outcomes(Map<String, ?> clientConfig, String clientId,
                                                            SchemaRegistryClient registry) {
-        return new ReplyListener<>(bootstrapServers, clientId, registry, OperationTopics.OUTCOMES,
+        return new ReplyListener<>(clientConfig, clientId, registry, OperationTopics.OUTCOMES,
                 Outcomes::isTerminal);
     }
 
@@ -55,31 +55,31 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
      * Awaits the outcomes of writes as a {@code read_committed} consumer sees them: an exactly-once application's
      * outcome only once its transaction committed, so an answer never reports what an abort undid.
      */
-    public static ReplyListener<OperationOutcome> committedOutcomes(String bootstrapServers, String clientId,
+    public static ReplyListener<OperationOutcome> committedOutcomes(Map<String, ?> clientConfig, String clientId,
                                                                     SchemaRegistryClient registry) {
-        return new ReplyListener<>(bootstrapServers, clientId, registry, OperationTopics.OUTCOMES,
+        return new ReplyListener<>(clientConfig, clientId, registry, OperationTopics.OUTCOMES,
                 Outcomes::isTerminal, true);
     }
 
     /**
      * @param isFinal whether a reply ends the wait; others (progress markers) are skipped
      */
-    public ReplyListener(String bootstrapServers, String clientId, SchemaRegistryClient registry, Topic<V> topic,
+    public ReplyListener(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, Topic<V> topic,
                          Predicate<V> isFinal) {
-        this(bootstrapServers, clientId, registry, topic, isFinal, false);
+        this(clientConfig, clientId, registry, topic, isFinal, false);
     }
 
     /**
      * @param isFinal       whether a reply ends the wait; others (progress markers) are skipped
      * @param readCommitted whether to skip transactional replies until their transaction commits
      */
-    public ReplyListener(String bootstrapServers, String clientId, SchemaRegistryClient registry, Topic<V> topic,
+    public ReplyListener(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, Topic<V> topic,
                          Predicate<V> isFinal, boolean readCommitted) {
         final Properties props = new Properties();
+        props.putAll(clientConfig);
         if (readCommitted) {
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

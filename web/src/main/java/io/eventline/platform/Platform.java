@@ -23,15 +23,18 @@ import io.eventline.http.Problems;
 import io.eventline.ids.LeaseKeeper;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.ids.WorkerLease;
+import io.eventline.kafka.Durability;
 import io.eventline.kafka.EmbeddedKafkaBroker;
 import io.eventline.kafka.TopicProvisioner;
 import io.eventline.kafka.TopicSpec;
 import io.eventline.kafka.TopicContents;
+import io.eventline.kafka.TopicDurability;
 import io.eventline.notify.DefaultTemplates;
 import io.eventline.notify.DeliveryProvider;
 import io.eventline.notify.delivery.ProviderClients;
 import io.eventline.notify.sending.NotificationSenders;
 import io.eventline.notify.sending.RetryPolicy;
+import io.eventline.notify.sending.SenderConfig;
 import io.eventline.notify.NotificationTemplate;
 import io.eventline.notify.NotifyRoutes;
 import io.eventline.notify.NotifyStores;
@@ -90,21 +93,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -158,13 +165,20 @@ public final class Platform implements AutoCloseable {
         final String jwtSecret = JwtSecrets.resolve(config);
         final Optional<String> registryUserInfo = RegistryUserInfo.forClient(config);
         final String bootstrap = config.kafkaBootstrapServers().orElseGet(this::startBroker);
-        try (TopicProvisioner topics = TopicProvisioner.connect(bootstrap)) {
-            topics.ensureTopics(topicSpecs());
+        final Map<String, Object> kafka = config.kafkaClientConfig(bootstrap);
+        final Map<String, Object> adminConfig = new HashMap<>(kafka);
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "eventline-admin-" + config.instanceId());
+        final Admin admin = Admin.create(adminConfig);
+        started.add(admin);
+        final TopicDurability durability = topicDurability(admin, bootstrap);
+        try (TopicProvisioner topics = new TopicProvisioner(admin)) {
+            topics.ensureTopics(topicSpecs(durability));
         }
-        registryUrl = config.schemaRegistryUrl().orElseGet(() -> startRegistry(bootstrap, registryUserInfo.get()));
+        registryUrl = config.schemaRegistryUrl()
+                .orElseGet(() -> startRegistry(kafka, durability, registryUserInfo.get()));
         final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl, registryUserInfo);
 
-        final LeaseKeeper lease = new LeaseKeeper(new WorkerLease(bootstrap, config.instanceId(),
+        final LeaseKeeper lease = new LeaseKeeper(new WorkerLease(kafka, WorkerLease.TOPIC, config.instanceId(),
                 config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL, clock), LEASE_RETRY);
         started.add(lease);
         lease.start();
@@ -172,43 +186,41 @@ public final class Platform implements AutoCloseable {
         final SnowflakeIdGenerator ids = new SnowflakeIdGenerator(config.datacenterId(), config.workerId(),
                 InstantSource.system(), SnowflakeIdGenerator.DEFAULT_MAX_BACKWARD_WAIT, lease::isHeld);
 
-        final EventProducer producer = new EventProducer(bootstrap, "eventline-web-" + config.instanceId(), registry);
+        final EventProducer producer = new EventProducer(kafka, "eventline-web-" + config.instanceId(), registry,
+                EventProducer.DEFAULT_LINGER);
         started.add(producer);
-        final EventProducer clickProducer = new EventProducer(bootstrap, "eventline-clicks-" + config.instanceId(),
+        final EventProducer clickProducer = new EventProducer(kafka, "eventline-clicks-" + config.instanceId(),
                 registry, CLICK_LINGER);
         started.add(clickProducer);
 
-        final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "eventline-admin-" + config.instanceId()));
-        started.add(admin);
         // before the streams start, so their global copy of the rules holds the seed from the first request on
         final RulesSeeder seeder = new RulesSeeder(admin, producer, clock);
         seeder.seedIfEmpty(seeder.rulesToSeed(config.rateLimit().rulesFile()));
 
         seedTemplates(admin, producer);
 
-        final Properties streamsProps = StreamsSettings.of(config, bootstrap);
+        final Properties streamsProps = StreamsSettings.of(config, kafka, durability);
         final EventSerdes serdes = new EventSerdes(registry);
         final Readiness.App main = startStreams(EventlineTopology.build(new ShortUrlTopology.Settings(
                 config.topicPartitions(), jwtSecret, config.publicUrl()), config.feed(), config.rateLimit(), serdes,
                 streamsProps), streamsProps, admin);
         streams = main.streams();
         final UnsubscribeLinks unsubscribe = new UnsubscribeLinks(config.publicUrl(), jwtSecret);
-        final Properties exactlyOnceProps = StreamsSettings.notifications(config, bootstrap);
+        final Properties exactlyOnceProps = StreamsSettings.notifications(config, kafka, durability);
         final Readiness.App exactlyOnce = startStreams(ExactlyOnceTopology.build(config.notifications(), unsubscribe,
                 config.chat(), config.topicPartitions(), ids, serdes, exactlyOnceProps), exactlyOnceProps, admin);
 
-        final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(bootstrap,
+        final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(kafka,
                 "eventline-outcomes-" + config.instanceId(),
                 registry);
         outcomes.start(Duration.ofSeconds(60));
         started.add(outcomes);
-        final ReplyListener<RateLimitDecision> decisions = new ReplyListener<>(bootstrap,
+        final ReplyListener<RateLimitDecision> decisions = new ReplyListener<>(kafka,
                 "eventline-decisions-" + config.instanceId(), registry, RateLimitTopics.DECISIONS, decision -> true);
         decisions.start(Duration.ofSeconds(60));
         started.add(decisions);
         // chat is exactly-once: an answer must never report what an aborted transaction undid
-        final ReplyListener<OperationOutcome> chatOutcomes = ReplyListener.committedOutcomes(bootstrap,
+        final ReplyListener<OperationOutcome> chatOutcomes = ReplyListener.committedOutcomes(kafka,
                 "eventline-chat-outcomes-" + config.instanceId(), registry);
         chatOutcomes.start(Duration.ofSeconds(60));
         started.add(chatOutcomes);
@@ -232,10 +244,10 @@ public final class Platform implements AutoCloseable {
         final List<Duration> tiers = notifySettings.retryDelays();
         final NotificationSenders senders = new NotificationSenders(Map.of(DeliveryProvider.APNS, providers.apns(),
                 DeliveryProvider.FCM, providers.fcm(), DeliveryProvider.SMS, providers.sms(),
-                DeliveryProvider.SMTP, providers.email()), bootstrap, registry,
+                DeliveryProvider.SMTP, providers.email()), SenderConfig.of(kafka,
                 config.applicationId() + StreamsSettings.NOTIFY_SUFFIX, config.instanceId(),
-                RetryPolicy.of(notifySettings.maxAttempts(), tiers.get(0), tiers.toArray(Duration[]::new)), meters,
-                clock);
+                RetryPolicy.of(notifySettings.maxAttempts(), tiers.get(0), tiers.toArray(Duration[]::new))), registry,
+                meters, clock);
         started.add(senders);
         readiness = new Readiness(List.of(main, exactlyOnce), senders::isRunning, lease::isHeld);
 
@@ -276,7 +288,7 @@ public final class Platform implements AutoCloseable {
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
         final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,
                 clock);
-        final ChatSocketEndpoint chatSockets = chatSockets(bootstrap, registry, auth, chatWrites, producer, ids,
+        final ChatSocketEndpoint chatSockets = chatSockets(kafka, registry, auth, chatWrites, producer, ids,
                 problems, json, meters, instances, exactlyOnceRouter, limiter);
         routes.add(chatSockets.route());
         routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders,
@@ -294,14 +306,14 @@ public final class Platform implements AutoCloseable {
      * The chat socket endpoint, with the hub that feeds its sockets: started here, before the web server, and so
      * closed after it and before the streams.
      */
-    private ChatSocketEndpoint chatSockets(String bootstrap, HttpSchemaRegistryClient registry, JwtAuth auth,
+    private ChatSocketEndpoint chatSockets(Map<String, Object> kafka, HttpSchemaRegistryClient registry, JwtAuth auth,
                                            WriteGateway chatWrites, EventProducer producer, SnowflakeIdGenerator ids,
                                            Problems problems, ObjectMapper json, PrometheusMeterRegistry meters,
                                            InstanceClient instances, QueryRouter exactlyOnceRouter,
                                            RateLimiter limiter)
             throws InterruptedException {
         final LocalSockets sockets = new LocalSockets();
-        final ChatHub hub = new ChatHub(bootstrap, "eventline-chat-hub-" + config.instanceId(), registry, sockets);
+        final ChatHub hub = new ChatHub(kafka, "eventline-chat-hub-" + config.instanceId(), registry, sockets);
         hub.start(Duration.ofSeconds(60));
         started.add(hub);
         final ScheduledExecutorService socketReads = Executors.newScheduledThreadPool(2, daemonThreads("chat-reads"));
@@ -357,17 +369,47 @@ public final class Platform implements AutoCloseable {
 
     private String startBroker() {
         final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(config.dataDir().resolve("kafka"),
-                config.kafkaPort());
+                config.kafkaPort(), EmbeddedKafkaBroker.DEFAULT_HOST, config.durability().brokerConfig());
         started.add(broker);
         broker.start();
         return broker.bootstrapServers();
     }
 
-    private String startRegistry(String bootstrap, String userInfo) {
+    /**
+     * How Eventline's topics and Kafka Streams' internal ones are replicated and flushed on this cluster; the
+     * embedded broker flushes every topic itself when asked to ({@link io.eventline.kafka.Durability}).
+     */
+    private TopicDurability topicDurability(Admin admin, String bootstrap) throws Exception {
+        final int brokers;
+        try {
+            brokers = admin.describeCluster().nodes().get(TopicProvisioner.DEFAULT_TIMEOUT.toSeconds(),
+                    TimeUnit.SECONDS).size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException) {
+                throw new IllegalStateException("Kafka at " + bootstrap + " refused Eventline's credentials; check "
+                        + "the SASL/SSL settings in EVENTLINE_KAFKA_PROPERTIES_FILE: " + e.getCause().getMessage(),
+                        e.getCause());
+            }
+            throw new IllegalStateException("Cannot reach Kafka at " + bootstrap + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within "
+                    + TopicProvisioner.DEFAULT_TIMEOUT.toSeconds() + " s", e);
+        }
+        final TopicDurability durability = TopicDurability.decide(config.topicReplicationFactor(), brokers,
+                config.durability() == Durability.FSYNC && !config.embeddedKafka());
+        LOG.info("Kafka has {} broker(s): topics get {} replica(s){} (durability {})", brokers,
+                durability.replicationFactor(), durability.topicConfig().isEmpty() ? ""
+                        : " and " + durability.topicConfig(), config.durability().setting());
+        return durability;
+    }
+
+    private String startRegistry(Map<String, Object> kafka, TopicDurability durability, String userInfo) {
         final SchemaRegistryServer registry = new SchemaRegistryServer(SchemaRegistryConfig
-                .defaults(bootstrap, userInfo)
+                .defaults((String) kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), userInfo)
+                .withKafkaClientProperties(kafka)
                 .withTopic(SCHEMAS_TOPIC)
-                .withReplicationFactor(config.topicReplicationFactor())
+                .withReplicationFactor(durability.replicationFactor())
                 .withListener(config.registry().host(), config.registryPort())
                 .withProtectedSubjects(topicSubjects()));
         started.add(registry);
@@ -387,19 +429,14 @@ public final class Platform implements AutoCloseable {
                 AvroSerde.subject(topic.name(), false))).collect(Collectors.toUnmodifiableSet());
     }
 
-    private List<TopicSpec> topicSpecs() {
+    private List<TopicSpec> topicSpecs(TopicDurability durability) {
         final List<TopicSpec> specs = new ArrayList<>();
-        domainTopics().forEach(topic -> specs.add(spec(topic)));
-        specs.add(new TopicSpec(StreamsSettings.DEAD_LETTER_TOPIC, config.topicPartitions(),
-                config.topicReplicationFactor(), java.util.Map.of()));
-        specs.add(TopicSpec.of(SCHEMAS_TOPIC, 1).compacted().withReplicationFactor(config.topicReplicationFactor()));
-        specs.add(WorkerLease.topicSpec(WorkerLease.TOPIC).withReplicationFactor(config.topicReplicationFactor()));
-        return specs;
-    }
-
-    private TopicSpec spec(Topic<?> topic) {
-        return new TopicSpec(topic.name(), config.topicPartitions(), config.topicReplicationFactor(),
-                topic.topicConfig());
+        domainTopics().forEach(topic -> specs.add(new TopicSpec(topic.name(), config.topicPartitions(),
+                TopicSpec.BROKER_DEFAULT_REPLICATION, topic.topicConfig())));
+        specs.add(TopicSpec.of(StreamsSettings.DEAD_LETTER_TOPIC, config.topicPartitions()));
+        specs.add(TopicSpec.of(SCHEMAS_TOPIC, 1).compacted());
+        specs.add(WorkerLease.topicSpec(WorkerLease.TOPIC));
+        return specs.stream().map(durability::apply).toList();
     }
 
     /** {@code host:port} of this service, which short links may not point back to. */

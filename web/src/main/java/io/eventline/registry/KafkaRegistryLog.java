@@ -314,15 +314,21 @@ final class KafkaRegistryLog implements RegistryLog {
         return new IllegalStateException("gave up " + action + " schema log topic " + config.topic(), e);
     }
 
-    private Properties adminProperties() {
+    private Properties kafkaClientProperties() {
         final Properties properties = new Properties();
+        properties.putAll(config.kafkaClientProperties());
+        return properties;
+    }
+
+    private Properties adminProperties() {
+        final Properties properties = kafkaClientProperties();
         properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         properties.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId + "-admin");
         return properties;
     }
 
     private Properties producerProperties() {
-        final Properties properties = new Properties();
+        final Properties properties = kafkaClientProperties();
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -335,7 +341,7 @@ final class KafkaRegistryLog implements RegistryLog {
     }
 
     private Properties consumerProperties() {
-        final Properties properties = new Properties();
+        final Properties properties = kafkaClientProperties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-reader");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -1,8 +1,10 @@
 package io.eventline.registry;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How a {@link SchemaRegistryServer} runs: its Kafka log, its HTTP listener, who may write, and what it keeps.
@@ -18,10 +20,13 @@ import java.util.Set;
  * @param protectedSubjects     subjects that cannot be deleted nor left without backward compatibility
  * @param maxSubjects           how many subjects the registry holds, soft-deleted ones included
  * @param maxVersionsPerSubject how many versions one subject holds, soft-deleted ones included
+ * @param kafkaClientProperties Kafka client settings (security) the log's clients start from, besides the
+ *                              bootstrap servers
  */
 public record SchemaRegistryConfig(String bootstrapServers, String topic, int replicationFactor, String host,
                                    int port, Duration operationTimeout, Duration startupTimeout, String userInfo,
-                                   Set<String> protectedSubjects, int maxSubjects, int maxVersionsPerSubject) {
+                                   Set<String> protectedSubjects, int maxSubjects, int maxVersionsPerSubject,
+                                   Map<String, Object> kafkaClientProperties) {
     /**
      * The log topic's default name, the one Confluent's registry uses; the record formats differ, so a cluster
      * that also runs Confluent's registry needs another name here.
@@ -40,6 +45,7 @@ public record SchemaRegistryConfig(String bootstrapServers, String topic, int re
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         Objects.requireNonNull(userInfo, "userInfo");
         protectedSubjects = Set.copyOf(protectedSubjects);
+        kafkaClientProperties = Map.copyOf(kafkaClientProperties);
         if (topic.isBlank()) {
             throw new IllegalArgumentException("topic must not be blank");
         }
@@ -70,40 +76,50 @@ public record SchemaRegistryConfig(String bootstrapServers, String topic, int re
     public static SchemaRegistryConfig defaults(String bootstrapServers, String userInfo) {
         return new SchemaRegistryConfig(bootstrapServers, DEFAULT_TOPIC, 1, DEFAULT_HOST, DEFAULT_PORT,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), userInfo, Set.of(), DEFAULT_MAX_SUBJECTS,
-                DEFAULT_MAX_VERSIONS_PER_SUBJECT);
+                DEFAULT_MAX_VERSIONS_PER_SUBJECT, Map.of());
     }
 
     public SchemaRegistryConfig withTopic(String newTopic) {
         return new SchemaRegistryConfig(bootstrapServers, newTopic, replicationFactor, host, port,
-                operationTimeout, startupTimeout, userInfo, protectedSubjects, maxSubjects, maxVersionsPerSubject);
+                operationTimeout, startupTimeout, userInfo, protectedSubjects, maxSubjects, maxVersionsPerSubject,
+                kafkaClientProperties);
     }
 
     public SchemaRegistryConfig withReplicationFactor(int newReplicationFactor) {
         return new SchemaRegistryConfig(bootstrapServers, topic, newReplicationFactor, host, port,
-                operationTimeout, startupTimeout, userInfo, protectedSubjects, maxSubjects, maxVersionsPerSubject);
+                operationTimeout, startupTimeout, userInfo, protectedSubjects, maxSubjects, maxVersionsPerSubject,
+                kafkaClientProperties);
     }
 
     public SchemaRegistryConfig withListener(String newHost, int newPort) {
         return new SchemaRegistryConfig(bootstrapServers, topic, replicationFactor, newHost, newPort,
-                operationTimeout, startupTimeout, userInfo, protectedSubjects, maxSubjects, maxVersionsPerSubject);
+                operationTimeout, startupTimeout, userInfo, protectedSubjects, maxSubjects, maxVersionsPerSubject,
+                kafkaClientProperties);
     }
 
     public SchemaRegistryConfig withTimeouts(Duration newOperationTimeout, Duration newStartupTimeout) {
         return new SchemaRegistryConfig(bootstrapServers, topic, replicationFactor, host, port,
                 newOperationTimeout, newStartupTimeout, userInfo, protectedSubjects, maxSubjects,
-                maxVersionsPerSubject);
+                maxVersionsPerSubject, kafkaClientProperties);
     }
 
     public SchemaRegistryConfig withProtectedSubjects(Set<String> newProtectedSubjects) {
         return new SchemaRegistryConfig(bootstrapServers, topic, replicationFactor, host, port,
                 operationTimeout, startupTimeout, userInfo, newProtectedSubjects, maxSubjects,
-                maxVersionsPerSubject);
+                maxVersionsPerSubject, kafkaClientProperties);
     }
 
     public SchemaRegistryConfig withLimits(int newMaxSubjects, int newMaxVersionsPerSubject) {
         return new SchemaRegistryConfig(bootstrapServers, topic, replicationFactor, host, port,
                 operationTimeout, startupTimeout, userInfo, protectedSubjects, newMaxSubjects,
-                newMaxVersionsPerSubject);
+                newMaxVersionsPerSubject, kafkaClientProperties);
+    }
+
+    /** A copy whose Kafka clients start from {@code properties} (security settings, for instance). */
+    public SchemaRegistryConfig withKafkaClientProperties(Map<String, ?> properties) {
+        return new SchemaRegistryConfig(bootstrapServers, topic, replicationFactor, host, port,
+                operationTimeout, startupTimeout, userInfo, protectedSubjects, maxSubjects, maxVersionsPerSubject,
+                Map.copyOf(properties));
     }
 
     /** What the service enforces on subjects. */
@@ -118,6 +134,7 @@ public record SchemaRegistryConfig(String bootstrapServers, String topic, int re
                 + ", replicationFactor=" + replicationFactor + ", host=" + host + ", port=" + port
                 + ", operationTimeout=" + operationTimeout + ", startupTimeout=" + startupTimeout
                 + ", protectedSubjects=" + protectedSubjects.size() + ", maxSubjects=" + maxSubjects
-                + ", maxVersionsPerSubject=" + maxVersionsPerSubject + "]";
+                + ", maxVersionsPerSubject=" + maxVersionsPerSubject
+                + ", kafkaClientProperties=" + new TreeSet<>(kafkaClientProperties.keySet()) + "]";
     }
 }

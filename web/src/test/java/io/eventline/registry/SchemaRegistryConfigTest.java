@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,8 @@ class SchemaRegistryConfigTest {
 
         // Then
         assertThat(config).isEqualTo(new SchemaRegistryConfig("broker:9092", "registry.v1", 3, "0.0.0.0", 0,
-                Duration.ofSeconds(2), Duration.ofSeconds(3), USER_INFO, Set.of("feed.posts.v1-value"), 10, 5));
+                Duration.ofSeconds(2), Duration.ofSeconds(3), USER_INFO, Set.of("feed.posts.v1-value"), 10, 5,
+                Map.of()));
         assertThat(config.subjectRules()).isEqualTo(new SubjectRules(Set.of("feed.posts.v1-value"), 10, 5));
         assertThat(new SchemaRegistryServer("broker:9092", "registry.v1", 3, 0, "0.0.0.0", USER_INFO).config())
                 .isEqualTo(config.withTimeouts(SchemaRegistryConfig.defaults("x", USER_INFO).operationTimeout(),
@@ -73,5 +75,16 @@ class SchemaRegistryConfigTest {
         assertThat(SchemaRegistryConfig.defaults("broker:9092", USER_INFO).toString())
                 .contains("broker:9092")
                 .doesNotContain("s3cret");
+    }
+
+    @Test
+    void shouldNameTheKafkaClientPropertiesOfItsLogButNeverShowTheirValues() {
+        // given
+        final SchemaRegistryConfig config = SchemaRegistryConfig.defaults("broker:9092", USER_INFO)
+                .withKafkaClientProperties(Map.of("sasl.jaas.config", "ScramLoginModule password=\"kafka-pw\";"));
+
+        // then
+        assertThat(config.kafkaClientProperties()).containsKey("sasl.jaas.config");
+        assertThat(config.toString()).contains("sasl.jaas.config").doesNotContain("kafka-pw");
     }
 }

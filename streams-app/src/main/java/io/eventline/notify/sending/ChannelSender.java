@@ -84,10 +84,10 @@ public final class ChannelSender extends ConsumerLoop {
                           SchemaRegistryClient registry, MeterRegistry meterRegistry, Clock clock,
                           String transactionalId) {
         super(provider.name() + " sender",
-                KafkaClients.consumer(config.bootstrapServers(), groupId(config.groupPrefix(), provider),
+                KafkaClients.consumer(config.clientConfig(), groupId(config.groupPrefix(), provider),
                         transactionalId, config.maxPollRecords()),
                 new TransactionalBatches(
-                        () -> KafkaClients.transactionalProducer(config.bootstrapServers(), transactionalId)),
+                        () -> KafkaClients.transactionalProducer(config.clientConfig(), transactionalId)),
                 POLL_TIMEOUT, config.closeTimeout());
         this.provider = Objects.requireNonNull(provider, "provider");
         this.client = Objects.requireNonNull(client, "client");

@@ -19,10 +19,9 @@ final class KafkaClients {
     }
 
     /** A consumer that commits only through transactions and sees only committed records. */
-    static KafkaConsumer<String, byte[]> consumer(String bootstrapServers, String groupId, String clientId,
+    static KafkaConsumer<String, byte[]> consumer(Map<String, Object> clientConfig, String groupId, String clientId,
                                                   int maxPollRecords) {
-        final Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        final Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
@@ -34,9 +33,9 @@ final class KafkaClients {
     }
 
     /** An idempotent, transactional producer; {@code initTransactions} is left to the caller. */
-    static KafkaProducer<String, byte[]> transactionalProducer(String bootstrapServers, String transactionalId) {
-        final Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    static KafkaProducer<String, byte[]> transactionalProducer(Map<String, Object> clientConfig,
+                                                               String transactionalId) {
+        final Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

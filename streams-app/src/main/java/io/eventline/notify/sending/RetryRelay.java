@@ -42,10 +42,10 @@ public final class RetryRelay extends ConsumerLoop {
     /** A relay over {@code config}'s retry topics; nothing is read until {@link #run()}. */
     public RetryRelay(SenderConfig config, SchemaRegistryClient registry, Clock clock) {
         super("Retry relay",
-                KafkaClients.consumer(config.bootstrapServers(), groupId(config.groupPrefix()),
+                KafkaClients.consumer(config.clientConfig(), groupId(config.groupPrefix()),
                         transactionalId(config), config.maxPollRecords()),
                 new TransactionalBatches(
-                        () -> KafkaClients.transactionalProducer(config.bootstrapServers(), transactionalId(config))),
+                        () -> KafkaClients.transactionalProducer(config.clientConfig(), transactionalId(config))),
                 POLL_TIMEOUT, config.closeTimeout());
         this.topics = config.topics();
         this.clock = Objects.requireNonNull(clock, "clock");

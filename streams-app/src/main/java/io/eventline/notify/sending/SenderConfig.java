@@ -1,12 +1,14 @@
 package io.eventline.notify.sending;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
  * Where and how the senders and the retry relay run.
  *
- * @param bootstrapServers the Kafka cluster
+ * @param clientConfig     the Kafka client settings every client starts from (bootstrap servers, security)
  * @param groupPrefix      prefix of the consumer groups ({@code <prefix>-sender-<provider>},
  *                         {@code <prefix>-retry-relay}) and transactional ids
  * @param instanceId       this instance's id, unique among running instances and stable across restarts so a
@@ -17,11 +19,11 @@ import java.util.Objects;
  * @param maxPollRecords   deliveries per batch, i.e. per transaction
  * @param closeTimeout     how long {@code close()} lets a batch in flight finish
  */
-public record SenderConfig(String bootstrapServers, String groupPrefix, String instanceId, RetryPolicy retryPolicy,
+public record SenderConfig(Map<String, Object> clientConfig, String groupPrefix, String instanceId, RetryPolicy retryPolicy,
                            SenderTopics topics, int concurrency, int maxPollRecords, Duration closeTimeout) {
 
     public SenderConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        clientConfig = Map.copyOf(clientConfig);
         Objects.requireNonNull(groupPrefix, "groupPrefix");
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -33,16 +35,34 @@ public record SenderConfig(String bootstrapServers, String groupPrefix, String i
         }
     }
 
-    /** The default topics, 8 calls in flight, batches of 50 and 30 s to finish a batch on close. */
+    /** A config for a cluster reached with plain connections. */
+    public SenderConfig(String bootstrapServers, String groupPrefix, String instanceId, RetryPolicy retryPolicy,
+                        SenderTopics topics, int concurrency, int maxPollRecords, Duration closeTimeout) {
+        this(plain(bootstrapServers), groupPrefix, instanceId, retryPolicy, topics, concurrency, maxPollRecords,
+                closeTimeout);
+    }
+
+    /** {@link #of(Map, String, String, RetryPolicy)} for a cluster reached with plain connections. */
     public static SenderConfig of(String bootstrapServers, String groupPrefix, String instanceId,
                                   RetryPolicy retryPolicy) {
-        return new SenderConfig(bootstrapServers, groupPrefix, instanceId, retryPolicy, SenderTopics.DEFAULT, 8, 50,
+        return of(plain(bootstrapServers), groupPrefix, instanceId, retryPolicy);
+    }
+
+    /** The default topics, 8 calls in flight, batches of 50 and 30 s to finish a batch on close. */
+    public static SenderConfig of(Map<String, Object> clientConfig, String groupPrefix, String instanceId,
+                                  RetryPolicy retryPolicy) {
+        return new SenderConfig(clientConfig, groupPrefix, instanceId, retryPolicy, SenderTopics.DEFAULT, 8, 50,
                 Duration.ofSeconds(30));
+    }
+
+    private static Map<String, Object> plain(String bootstrapServers) {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                Objects.requireNonNull(bootstrapServers, "bootstrapServers"));
     }
 
     /** A copy reading and writing other topics. */
     public SenderConfig withTopics(SenderTopics other) {
-        return new SenderConfig(bootstrapServers, groupPrefix, instanceId, retryPolicy, other, concurrency,
+        return new SenderConfig(clientConfig, groupPrefix, instanceId, retryPolicy, other, concurrency,
                 maxPollRecords, closeTimeout);
     }
 }
