@@ -20,8 +20,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checks answers against the OpenAPI document the instance serves: a success status must be one the operation
- * declares, with a body that follows its schema; a 4xx or 5xx must be an RFC 9457 problem. Paths the document
+ * Checks answers against the OpenAPI document the instance serves: a status the operation declares must have a
+ * body that follows its schema; any other 4xx or 5xx must be an RFC 9457 problem, and any other status is a
+ * violation. Paths the document
  * does not describe (internal calls, assets, the registry) are not checked.
  */
 public final class OpenApiContract {
@@ -84,7 +85,7 @@ public final class OpenApiContract {
         final String name = operation.get().name();
         final JsonNode declared = operation.get().node().path("responses").path(String.valueOf(status));
         final String type = contentType == null ? "" : contentType.split(";", 2)[0].trim();
-        if (status >= 400) {
+        if (status >= 400 && declared.isMissingNode()) {
             if (!type.equals("application/problem+json")) {
                 problems.add(name + " answered " + status + " as '" + contentType + "', not a problem");
             } else {
