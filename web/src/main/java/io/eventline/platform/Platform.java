@@ -280,7 +280,7 @@ public final class Platform implements AutoCloseable {
                 problems, json, meters, instances, exactlyOnceRouter, limiter);
         routes.add(chatSockets.route());
         routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders,
-                RateLimitRoutes.APPLY_WAIT).routes());
+                RateLimitRoutes.APPLY_WAIT, config.rateLimit().domain()).routes());
         final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
                 config.rateLimit().domain(), clients, ids, decisionTimeout).apply(routes));
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));
