@@ -78,7 +78,8 @@ public final class RateLimitRoutes {
                         .answers(202, "Stored, not yet in force here: Location shows them", RateLimitSchemas.RULES),
                 ApiRoute.api(HandlerType.POST, "/api/v1/ratelimit/check", TAG,
                         "Count hits against the limits of descriptors and say whether they are within them "
-                                + "(service or admin; always 200 with overallCode OK or OVER_LIMIT)",
+                                + "(service or admin; 200 with overallCode OK or OVER_LIMIT; 403 for a domain the "
+                                + "token may not check: not in its domains claim, or Eventline's own)",
                         this::check).unlimited().body(RateLimitSchemas.CHECK)
                         .answers(200, "Each descriptor's status", RateLimitSchemas.CHECK_RESULT),
                 ApiRoute.api(HandlerType.GET, "/api/v1/admin/ratelimit/status", TAG,
