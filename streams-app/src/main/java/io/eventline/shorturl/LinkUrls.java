@@ -8,11 +8,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What a short link may point to, and the form it is kept in. A link must be an absolute http(s) URL of at most
@@ -58,10 +60,10 @@ public final class LinkUrls {
         this.ownHostPorts = ownHostPorts.stream().map(hostPort -> {
             final int colon = hostPort.lastIndexOf(':');
             return normalizedHost(hostPort.substring(0, colon)) + hostPort.substring(colon);
-        }).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }).collect(Collectors.toUnmodifiableSet());
         this.ownPorts = Set.copyOf(ownPorts);
         this.ownNames = ownNames.stream().map(LinkUrls::normalizedHost)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                .collect(Collectors.toUnmodifiableSet());
         this.ownAddresses = Set.copyOf(ownAddresses);
         this.resolver = resolver;
     }
@@ -263,8 +265,8 @@ public final class LinkUrls {
     private static Set<InetAddress> machineAddresses() {
         final Set<InetAddress> addresses = new HashSet<>();
         try {
-            for (NetworkInterface nic : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                addresses.addAll(java.util.Collections.list(nic.getInetAddresses()));
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                addresses.addAll(Collections.list(nic.getInetAddresses()));
             }
         } catch (SocketException e) {
             // without the list, loopback and unspecified addresses are still refused
