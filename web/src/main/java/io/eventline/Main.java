@@ -8,6 +8,9 @@ import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.Platform;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -67,6 +70,7 @@ public final class Main {
     @Command(name = "token", mixinStandardHelpOptions = true, description = "Print a bearer token for USER.")
     static final class Token implements Callable<Integer> {
         private static final Pattern TTL = Pattern.compile("(\\d+)([smhd])");
+        private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
         @Parameters(index = "0", paramLabel = "USER", description = "the user ID (the token's subject)")
         String user;
@@ -76,6 +80,11 @@ public final class Main {
 
         @Option(names = "--service", description = "grant the service role")
         boolean service;
+
+        @Option(names = "--domain", paramLabel = "DOMAIN",
+                description = "with --service: a rate-limit domain the service may check (repeatable); without any,"
+                        + " every domain but Eventline's own (EVENTLINE_RATELIMIT_DOMAIN)")
+        List<String> domains = new ArrayList<>();
 
         @Option(names = "--ttl", defaultValue = "24h",
                 description = "lifetime, e.g. 90s, 30m, 24h, 7d (default 24h, at most 30d)")
@@ -91,9 +100,25 @@ public final class Main {
             final Set<String> roles = admin && service ? Set.of(Principal.ADMIN, Principal.SERVICE)
                     : admin ? Set.of(Principal.ADMIN) : service ? Set.of(Principal.SERVICE) : Set.of();
             final JwtAuth auth = new JwtAuth(JwtSecrets.resolve(config), Clock.systemUTC());
-            spec.commandLine().getOut().println(auth.issue(user, roles, lifetime));
+            spec.commandLine().getOut().println(auth.issue(user, roles, checkedDomains(), lifetime));
             spec.commandLine().getOut().flush();
             return 0;
+        }
+
+        private Optional<Set<String>> checkedDomains() {
+            if (domains.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!service) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--domain needs --service");
+            }
+            for (String domain : domains) {
+                if (!DOMAIN.matcher(domain).matches()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--domain must be 1-64 of [A-Za-z0-9._-], got '" + domain + "'");
+                }
+            }
+            return Optional.of(Set.copyOf(domains));
         }
 
         private Duration parseTtl(String text) {

@@ -38,9 +38,18 @@ public final class InboxKeys {
         return userId + SEPARATOR + notificationId;
     }
 
-    /** The dedupe key of a request. */
+    /** The dedupe key of a request without a requester (and of every request before event IDs were scoped). */
     public static String dedupe(String eventId, String userId) {
         return eventId + SEPARATOR + userId;
+    }
+
+    /**
+     * The dedupe key of a request: event IDs are scoped by their requester. The requester comes first with its
+     * length, so no two (requester, eventId, userId) share a key.
+     */
+    public static String dedupe(String requestedBy, String eventId, String userId) {
+        return requestedBy == null ? dedupe(eventId, userId)
+                : "\u0001" + requestedBy.length() + ':' + requestedBy + SEPARATOR + eventId + SEPARATOR + userId;
     }
 
     /** The cap counter's key of a user and template. */

@@ -22,7 +22,8 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Turns a request, on the partition of its recipient, into deliveries: de-duplicated by (eventId, userId), checked
+ * Turns a request, on the partition of its recipient, into deliveries: de-duplicated by (requester, eventId,
+ * userId), since each service chooses its event IDs, checked
  * against the user's settings and frequency cap, rendered, and routed to one topic per provider. Each delivery's
  * state goes to {@code notify.status.v1}; what cannot be sent at all goes to {@code notify.dead-letters.v1} with the
  * reason. A request is remembered only once it produced its deliveries, so a dead-lettered one can be sent again
@@ -72,7 +73,7 @@ final class NotificationProcessor implements Processor<String, NotificationReque
             deadLetter(record, request, invalid.get());
             return;
         }
-        final String dedupeKey = InboxKeys.dedupe(request.getEventId(), request.getUserId());
+        final String dedupeKey = InboxKeys.dedupe(request.getRequestedBy(), request.getEventId(), request.getUserId());
         if (seen(dedupeKey, record.timestamp())) {
             metrics.record(NotifyMetrics.ALL, "duplicate");
             return;
@@ -125,7 +126,8 @@ final class NotificationProcessor implements Processor<String, NotificationReque
                        TemplateRenderer.Rendered text) {
         switch (channel) {
             case INAPP -> {
-                final InboxEntry entry = InboxEntry.newBuilder().setNotificationId(request.getEventId())
+                final InboxEntry entry = InboxEntry.newBuilder()
+                        .setNotificationId(NotificationIds.inboxId(request.getRequestedBy(), request.getEventId()))
                         .setUserId(request.getUserId()).setTemplate(request.getTemplate()).setTitle(text.title())
                         .setBody(text.body()).setCreatedAt(Instant.ofEpochMilli(record.timestamp())).build();
                 inbox.add(recipient, entry, inboxLimit);
@@ -167,7 +169,8 @@ final class NotificationProcessor implements Processor<String, NotificationReque
                          NotificationTemplate template, NotificationChannel channel, DeliveryProvider provider,
                          String deviceId, String address, TemplateRenderer.Rendered text) {
         final NotificationDelivery delivery = NotificationDelivery.newBuilder()
-                .setDeliveryId(DeliveryIds.of(request.getEventId(), request.getUserId(), channel, deviceId))
+                .setDeliveryId(DeliveryIds.of(request.getRequestedBy(), request.getEventId(), request.getUserId(),
+                        channel, deviceId))
                 .setEventId(request.getEventId()).setUserId(request.getUserId()).setTemplate(template.getName())
                 .setTemplateVersion(template.getVersion()).setChannel(channel).setProvider(provider)
                 .setDeviceId(deviceId).setAddress(address).setTitle(text.title()).setBody(text.body())
@@ -175,7 +178,8 @@ final class NotificationProcessor implements Processor<String, NotificationReque
                 .setUnsubscribeUrl(channel == NotificationChannel.EMAIL
                         ? unsubscribe.link(request.getUserId(), template.getName()) : null)
                 .setData(Map.of("eventId", request.getEventId(), "template", template.getName()))
-                .setAttempt(1).setNotBefore(0).setRequestedAt(request.getCreatedAt()).build();
+                .setAttempt(1).setNotBefore(0).setRequestedAt(request.getCreatedAt())
+                .setRequestedBy(request.getRequestedBy()).build();
         context.forward(record.withKey(request.getUserId()).withValue(delivery));
         status(record, request, channel, deviceId, DeliveryState.QUEUED, null);
         metrics.record(Channels.nameOf(channel), "queued");

@@ -6,7 +6,7 @@ public final class NotifyStores {
     public static final String TEMPLATES = "notify-templates-store";
     /** userId to {@link Recipient}: devices, contact points, settings, unread count. */
     public static final String RECIPIENTS = "notify-recipients-store";
-    /** Window store: {@code eventId NUL userId} to the time first seen, kept for the dedupe retention. */
+    /** Window store: {@link InboxKeys#dedupe(String, String, String)} to the time first seen, for the dedupe retention. */
     public static final String DEDUPE = "notify-dedupe-store";
     /** {@code userId NUL template} to the frequency cap's counter (the rate limiter's state bytes). */
     public static final String CAPS = "notify-caps-store";
@@ -14,7 +14,10 @@ public final class NotifyStores {
     public static final String INBOX = "notify-inbox-store";
     /** {@link InboxKeys#index} ({@code userId NUL notificationId}) to the entry's key. */
     public static final String INBOX_INDEX = "notify-inbox-index-store";
-    /** Window store: eventId to {@link NotificationStatus} (every delivery's state), kept for the dedupe retention. */
+    /**
+     * Window store: {@link StatusKeeper#key} (eventId, requester, recipient) to {@link NotificationStatus} (that
+     * recipient's deliveries), kept for the dedupe retention.
+     */
     public static final String STATUS = "notify-status-store";
 
     private NotifyStores() {

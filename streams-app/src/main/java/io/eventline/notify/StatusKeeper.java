@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Folds every delivery's state changes into statuses for {@code GET /api/v1/notifications/{id}}: one record per
- * eventId and recipient, so a fan-out to thousands of users is split across as many small records instead of
+ * eventId, requester and recipient (each service chooses its own event IDs, so two may use the same), so a fan-out to thousands of users is split across as many small records instead of
  * one that outgrows a Kafka record (a recipient's record holds their devices and contact points, which are
  * capped). Records are kept in a window store at the time their first change arrived, so statuses leave with
  * their window after the retention instead of piling up.
@@ -38,30 +38,94 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
         this.statuses = context.getStateStore(NotifyStores.STATUS);
     }
 
-    /** The key of one recipient's deliveries of {@code eventId}. */
-    static String key(String eventId, String userId) {
+    /**
+     * The key of one recipient's deliveries of {@code eventId} as {@code requestedBy} asked for them. The event ID
+     * and the requester come with their lengths first, so the keys of one (eventId, requester) share a prefix no
+     * other pair's keys start with; the record stays on the eventId's partition, as the topic is keyed.
+     */
+    static String key(String eventId, String requestedBy, String userId) {
+        return prefix(eventId, requestedBy) + userId;
+    }
+
+    private static String prefix(String eventId) {
+        return eventId.length() + ":" + eventId;
+    }
+
+    private static String prefix(String eventId, String requestedBy) {
+        final String requester = requestedBy == null ? "" : requestedBy;
+        return prefix(eventId) + requester.length() + ":" + requester + SEPARATOR;
+    }
+
+    /** The key recipients' records had before event IDs were scoped by their requester. */
+    private static String unscopedKey(String eventId, String userId) {
         return eventId + SEPARATOR + userId;
     }
 
     /**
-     * Every delivery of {@code eventId}, to all its recipients, with the time the first was filed under; null
-     * when none is known. Statuses filed under the eventId alone, before they were split, are read too.
+     * Every delivery of {@code eventId}, to all its recipients and from every requester, with the time the first
+     * was filed under; null when none is known.
      */
     public static KeyValue<Long, NotificationStatus> find(ReadOnlyWindowStore<String, NotificationStatus> store,
                                                           String eventId) {
-        final KeyValue<Long, NotificationStatus> unsplit = WindowLookups.latest(store, eventId);
-        final Map<String, KeyValue<Long, NotificationStatus>> byKey = new LinkedHashMap<>();
-        try (KeyValueIterator<Windowed<String>, NotificationStatus> found = store.fetch(key(eventId, ""),
-                key(eventId, String.valueOf(Character.MAX_VALUE)), Instant.EPOCH, WindowLookups.farFuture())) {
+        final Map<String, KeyValue<Long, NotificationStatus>> byRequester = byRequester(store, eventId);
+        if (byRequester.size() <= 1) {
+            return byRequester.values().stream().findFirst().orElse(null);
+        }
+        final List<KeyValue<Long, NotificationStatus>> parts = new ArrayList<>(byRequester.values());
+        final KeyValue<Long, NotificationStatus> all = combined(eventId, null, parts);
+        all.value.setRequestedBy(null);
+        return all;
+    }
+
+    /**
+     * The status of {@code eventId} per requester ({@link #NO_REQUESTER} for requests without one): each
+     * requester's own notification, with every recipient's deliveries and the time the first was filed under.
+     * Statuses filed before they were scoped (under the eventId alone, or eventId and recipient) are read too,
+     * under the requester they name.
+     */
+    public static Map<String, KeyValue<Long, NotificationStatus>> byRequester(
+            ReadOnlyWindowStore<String, NotificationStatus> store, String eventId) {
+        final Map<String, KeyValue<Long, NotificationStatus>> unsplit = new LinkedHashMap<>();
+        final KeyValue<Long, NotificationStatus> legacy = WindowLookups.latest(store, eventId);
+        if (legacy != null && eventId.equals(legacy.value.getEventId())) {
+            unsplit.put(requesterOf(legacy.value), legacy);
+        }
+        final Map<String, Map<String, KeyValue<Long, NotificationStatus>>> split = new LinkedHashMap<>();
+        collect(store, prefix(eventId), eventId, split);
+        collect(store, unscopedKey(eventId, ""), eventId, split);
+        final Map<String, KeyValue<Long, NotificationStatus>> statuses = new LinkedHashMap<>();
+        final java.util.Set<String> requesters = new java.util.LinkedHashSet<>(split.keySet());
+        requesters.addAll(unsplit.keySet());
+        for (String requester : requesters) {
+            final KeyValue<Long, NotificationStatus> status = combined(eventId, unsplit.get(requester),
+                    split.getOrDefault(requester, Map.of()).values());
+            if (status != null) {
+                statuses.put(requester, status);
+            }
+        }
+        return statuses;
+    }
+
+    /** What {@link #byRequester} files a request without a requester under. */
+    public static final String NO_REQUESTER = "";
+
+    private static String requesterOf(NotificationStatus status) {
+        return status.getRequestedBy() == null ? NO_REQUESTER : status.getRequestedBy();
+    }
+
+    private static void collect(ReadOnlyWindowStore<String, NotificationStatus> store, String prefix, String eventId,
+                                Map<String, Map<String, KeyValue<Long, NotificationStatus>>> into) {
+        try (KeyValueIterator<Windowed<String>, NotificationStatus> found = store.fetch(prefix,
+                prefix + Character.MAX_VALUE, Instant.EPOCH, WindowLookups.farFuture())) {
             while (found.hasNext()) {
                 final KeyValue<Windowed<String>, NotificationStatus> next = found.next();
-                // a longer eventId that starts with this one and the separator falls in the range too
+                // an older key of a longer eventId that starts with this one falls in the unscoped range too
                 if (eventId.equals(next.value.getEventId())) {
-                    byKey.put(next.key.key(), KeyValue.pair(next.key.window().start(), next.value));
+                    into.computeIfAbsent(requesterOf(next.value), requester -> new LinkedHashMap<>())
+                            .put(next.key.key(), KeyValue.pair(next.key.window().start(), next.value));
                 }
             }
         }
-        return combined(eventId, unsplit, byKey.values());
     }
 
     /**
@@ -109,14 +173,12 @@ public final class StatusKeeper implements Processor<String, DeliveryStatusChang
         if (change == null) {
             return;
         }
-        final String key = key(change.getEventId(), change.getUserId());
+        final String key = key(change.getEventId(), change.getRequestedBy(), change.getUserId());
         final KeyValue<Long, NotificationStatus> stored = WindowLookups.latest(statuses, key);
         final long filedAt = stored != null ? stored.key : record.timestamp();
         final NotificationStatus status = stored != null ? stored.value : NotificationStatus.newBuilder()
-                .setEventId(change.getEventId()).setDeliveries(new ArrayList<>()).build();
-        if (status.getRequestedBy() == null) {
-            status.setRequestedBy(change.getRequestedBy());
-        }
+                .setEventId(change.getEventId()).setRequestedBy(change.getRequestedBy())
+                .setDeliveries(new ArrayList<>()).build();
         if (status.getTemplate() == null) {
             status.setTemplate(change.getTemplate());
         }

@@ -4,7 +4,9 @@ import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.platform.Redaction;
 import io.eventline.serde.EventSerdes;
+import io.eventline.streams.StreamsSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -31,7 +33,12 @@ public final class ShortUrlTopology {
      * @param codeSecret the key of the code permutation; changing it only changes which codes come next
      * @param publicUrl  the base of every {@code shortUrl}, e.g. {@code https://sho.rt}
      */
-    public record Settings(int partitions, String codeSecret, String publicUrl) {
+    public record Settings(int partitions, String codeSecret, String publicUrl, LinkUrls links) {
+        /** Links are checked against {@code publicUrl} and this machine, without resolving names. */
+        public Settings(int partitions, String codeSecret, String publicUrl) {
+            this(partitions, codeSecret, publicUrl, LinkUrls.forService(List.of(publicUrl), 0, host -> List.of()));
+        }
+
         @Override
         public String toString() {
             return Redaction.of(this);
@@ -61,8 +68,24 @@ public final class ShortUrlTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ShortUrlStores.LINKS_BY_OWNER), strings, linkSerde).withCachingEnabled());
 
-        final KStream<String, SpecificRecord> decided = builder
+        final Map<String, KStream<String, Object>> checked = builder
                 .stream(ShortUrlTopics.REQUESTS.name(), Consumed.with(strings, requestSerde).withName("shorturl-requests"))
+                .process(() -> new LinkRequestChecker(settings.links()), Named.as("shorturl-check-request"))
+                .split(Named.as("shorturl-checked-"))
+                .branch((key, value) -> value instanceof ShortUrlRequested, Branched.as("valid"))
+                .branch((key, value) -> value instanceof OperationOutcome, Branched.as("outcome"))
+                .defaultBranch(Branched.as("refused"));
+        checked.get("shorturl-checked-outcome")
+                .mapValues(value -> (OperationOutcome) value, Named.as("shorturl-as-refusal"))
+                .to(OperationTopics.OUTCOMES.name(), Produced.with(strings, serdes.of(OperationOutcome.class))
+                        .withName("shorturl-refusals-sink"));
+        checked.get("shorturl-checked-refused")
+                .mapValues(value -> ((LinkRequestChecker.Refused) value).request(), Named.as("shorturl-as-dead-letter"))
+                .to(StreamsSettings.DEAD_LETTER_TOPIC, Produced.with(strings, requestSerde)
+                        .withName("shorturl-dead-letters-sink"));
+
+        final KStream<String, SpecificRecord> decided = checked.get("shorturl-checked-valid")
+                .mapValues(value -> (ShortUrlRequested) value, Named.as("shorturl-as-request"))
                 .process(() -> new CodeAssigner(cipher, settings.partitions()), Named.as("shorturl-assign-code"),
                         ShortUrlStores.ASSIGNED_CODES, ShortUrlStores.DEDUPE, ShortUrlStores.COUNTERS)
                 .repartition(Repartitioned.<String, CodeClaimed>as("shorturl-code-claims")

@@ -282,6 +282,38 @@ class NotifyTopologyTest {
     }
 
     @Test
+    void shouldKeepTwoServicesRequestsOfTheSameEventIdApart() {
+        // Given: two services that both call their event "e-1", for the same user
+        reachable("bob");
+        final NotificationRequested billing = NotificationRequested.newBuilder(digestFor("e-1", "bob"))
+                .setRequestedBy("billing").build();
+        final NotificationRequested shipping = NotificationRequested.newBuilder(digestFor("e-1", "bob"))
+                .setRequestedBy("shipping").build();
+
+        // When: each asks, and billing asks again
+        send(billing, T0);
+        send(shipping, T0.plusSeconds(1));
+        send(billing, T0.plusSeconds(2));
+
+        // Then: both are delivered, once each, under delivery IDs of their own
+        assertThat(email.readValuesToList()).extracting(NotificationDelivery::getDeliveryId)
+                .containsExactly("billing:e-1/bob/email", "shipping:e-1/bob/email");
+        // And: bob's inbox has two entries with distinct IDs
+        assertThat(inboxOf("bob")).extracting(InboxEntry::getNotificationId)
+                .containsExactlyInAnyOrder("billing:e-1", "shipping:e-1");
+        // And: each service's status holds only its own request's deliveries
+        final Map<String, KeyValue<Long, NotificationStatus>> byRequester = StatusKeeper.byRequester(
+                driver.getWindowStore(NotifyStores.STATUS), "e-1");
+        assertThat(byRequester).containsOnlyKeys("billing", "shipping");
+        for (String service : List.of("billing", "shipping")) {
+            final NotificationStatus status = byRequester.get(service).value;
+            assertThat(status.getRequestedBy()).isEqualTo(service);
+            assertThat(status.getDeliveries()).hasSize(5).allSatisfy(delivery ->
+                    assertThat(delivery.getRequestedBy()).isEqualTo(service));
+        }
+    }
+
+    @Test
     void shouldDeliverTheSameRequestAgainOnceTheDedupeRetentionHasPassed() {
         // Given: a request delivered at T0, and its repeat within the retention dropped
         contact("bob", "bob@example.com", null);
@@ -297,9 +329,9 @@ class NotifyTopologyTest {
 
         // Then: it is a new notification
         assertThat(email.readValuesToList()).extracting(NotificationDelivery::getDeliveryId)
-                .containsExactly("e-1/bob/email");
+                .containsExactly("tests:e-1/bob/email");
         final WindowStore<String, Long> dedupe = driver.getWindowStore(NotifyStores.DEDUPE);
-        try (WindowStoreIterator<Long> first = dedupe.fetch(InboxKeys.dedupe("e-1", "bob"), T0, T0)) {
+        try (WindowStoreIterator<Long> first = dedupe.fetch(InboxKeys.dedupe("tests", "e-1", "bob"), T0, T0)) {
             assertThat(first.hasNext()).as("the memory of T0 has expired").isFalse();
         }
     }
@@ -563,7 +595,7 @@ class NotifyTopologyTest {
             assertThat(status.getReason()).contains("follower");
         });
         assertThat(nothing).isEmpty();
-        assertThat(inboxOf("bob")).extracting(InboxEntry::getNotificationId).containsExactly("e-2");
+        assertThat(inboxOf("bob")).extracting(InboxEntry::getNotificationId).containsExactly("tests:e-2");
         // and the next one went out
         assertThat(email.readValuesToList()).extracting(NotificationDelivery::getEventId).containsExactly("e-2");
         assertThat(deadLetters.isEmpty()).isTrue();
@@ -623,7 +655,7 @@ class NotifyTopologyTest {
             assertThat(kv.key).isEqualTo("bob");
             assertThat(kv.value.getProvider()).isEqualTo(DeliveryProvider.APNS);
             assertThat(kv.value.getAddress()).isEqualTo("bob-apns-token");
-            assertThat(kv.value.getDeliveryId()).isEqualTo("e-1/bob/push/bob-iphone");
+            assertThat(kv.value.getDeliveryId()).isEqualTo("tests:e-1/bob/push/bob-iphone");
             assertThat(kv.value.getTitle()).isEqualTo("Digest");
             assertThat(kv.value.getBody()).isEqualTo("3 new");
             assertThat(kv.value.getTemplateVersion()).isEqualTo(3);
@@ -633,21 +665,21 @@ class NotifyTopologyTest {
         assertThat(fcm.readValuesToList()).singleElement().satisfies(delivery -> {
             assertThat(delivery.getProvider()).isEqualTo(DeliveryProvider.FCM);
             assertThat(delivery.getAddress()).isEqualTo("bob-fcm-token");
-            assertThat(delivery.getDeliveryId()).isEqualTo("e-1/bob/push/bob-pixel");
+            assertThat(delivery.getDeliveryId()).isEqualTo("tests:e-1/bob/push/bob-pixel");
         });
         assertThat(email.readValuesToList()).singleElement().satisfies(delivery -> {
             assertThat(delivery.getProvider()).isEqualTo(DeliveryProvider.SMTP);
-            assertThat(delivery.getDeliveryId()).isEqualTo("e-1/bob/email");
+            assertThat(delivery.getDeliveryId()).isEqualTo("tests:e-1/bob/email");
             assertThat(delivery.getSubject()).isEqualTo("3 new for Bob");
         });
         assertThat(sms.readValuesToList()).singleElement().satisfies(delivery -> {
             assertThat(delivery.getProvider()).isEqualTo(DeliveryProvider.SMS);
             assertThat(delivery.getAddress()).isEqualTo("+15550100");
-            assertThat(delivery.getDeliveryId()).isEqualTo("e-1/bob/sms");
+            assertThat(delivery.getDeliveryId()).isEqualTo("tests:e-1/bob/sms");
             assertThat(delivery.getBody()).isEqualTo("3 new");
         });
-        assertThat(DeliveryIds.of("e-1", "bob", NotificationChannel.PUSH, "bob-iphone"))
-                .as("the same ID on every attempt").isEqualTo("e-1/bob/push/bob-iphone");
+        assertThat(DeliveryIds.of("tests", "e-1", "bob", NotificationChannel.PUSH, "bob-iphone"))
+                .as("the same ID on every attempt").isEqualTo("tests:e-1/bob/push/bob-iphone");
     }
 
     @Test
@@ -699,9 +731,9 @@ class NotifyTopologyTest {
         send(follower("e-2", "bob", "carol"), T0.plusSeconds(10));
 
         assertThat(inapp.readKeyValuesToList()).extracting(kv -> kv.key + ":" + kv.value.getNotificationId())
-                .containsExactly("bob:e-1", "bob:e-2");
+                .containsExactly("bob:tests:e-1", "bob:tests:e-2");
         assertThat(inboxOf("bob")).as("newest first").extracting(InboxEntry::getNotificationId)
-                .containsExactly("e-2", "e-1");
+                .containsExactly("tests:e-2", "tests:e-1");
         assertThat(inboxOf("bob").get(0).getBody()).isEqualTo("carol started following you");
         assertThat(storedRecipient("bob").getUnread()).isEqualTo(2);
         assertThat(storedRecipient("bob").getInboxSize()).isEqualTo(2);
@@ -713,10 +745,10 @@ class NotifyTopologyTest {
         send(follower("e-1", "bob", "alice"), T0);
         send(follower("e-2", "bob", "carol"), T0.plusSeconds(10));
 
-        final OperationOutcome read = read("bob", "e-1");
-        final OperationOutcome again = read("bob", "e-1");
-        final OperationOutcome unknown = read("bob", "e-404");
-        final OperationOutcome someoneElses = read("carol", "e-2");
+        final OperationOutcome read = read("bob", "tests:e-1");
+        final OperationOutcome again = read("bob", "tests:e-1");
+        final OperationOutcome unknown = read("bob", "tests:e-404");
+        final OperationOutcome someoneElses = read("carol", "tests:e-2");
 
         assertThat(read.getStatus()).isEqualTo(OperationStatus.ACCEPTED);
         assertThat(read.getHttpStatus()).isEqualTo(204);
@@ -725,8 +757,8 @@ class NotifyTopologyTest {
         assertThat(unknown.getHttpStatus()).isEqualTo(404);
         assertThat(someoneElses.getHttpStatus()).isEqualTo(404);
         assertThat(inboxOf("bob")).extracting(InboxEntry::getNotificationId, InboxEntry::getRead)
-                .containsExactly(tuple("e-2", false),
-                        tuple("e-1", true));
+                .containsExactly(tuple("tests:e-2", false),
+                        tuple("tests:e-1", true));
         assertThat(storedRecipient("bob").getUnread()).as("counted down once").isEqualTo(1);
     }
 
@@ -737,7 +769,7 @@ class NotifyTopologyTest {
         send(follower("e-1", "bob", "a"), T0);
         send(follower("e-2", "bob", "b"), T0.plusSeconds(1));
         send(follower("e-3", "bob", "c"), T0.plusSeconds(2));
-        read("bob", "e-1");
+        read("bob", "tests:e-1");
         assertThat(storedRecipient("bob").getUnread()).isEqualTo(2);
 
         // When: two more arrive
@@ -746,10 +778,11 @@ class NotifyTopologyTest {
         send(follower("e-5", "bob", "e"), T0.plusSeconds(4));
 
         // Then: the oldest went, each time, and the unread count lost the unread one
-        assertThat(inboxOf("bob")).extracting(InboxEntry::getNotificationId).containsExactly("e-5", "e-4", "e-3");
+        assertThat(inboxOf("bob")).extracting(InboxEntry::getNotificationId)
+                .containsExactly("tests:e-5", "tests:e-4", "tests:e-3");
         assertThat(storedRecipient("bob").getUnread()).isEqualTo(3);
         assertThat(storedRecipient("bob").getInboxSize()).isEqualTo(3);
-        assertThat(read("bob", "e-2").getHttpStatus()).as("dropped from the index too").isEqualTo(404);
+        assertThat(read("bob", "tests:e-2").getHttpStatus()).as("dropped from the index too").isEqualTo(404);
         final KeyValueStore<String, String> index = driver.getKeyValueStore(NotifyStores.INBOX_INDEX);
         assertThat(index.approximateNumEntries()).isEqualTo(3);
     }
@@ -833,11 +866,11 @@ class NotifyTopologyTest {
                 serdes.of(DeliveryStatusChanged.class).serializer());
         final DeliveryStatusChanged sent = DeliveryStatusChanged.newBuilder().setEventId("e-1").setUserId("bob")
                 .setChannel(NotificationChannel.PUSH).setDeviceId("bob-iphone").setState(DeliveryState.SENT)
-                .setAttempts(1).setAt(T0.plusSeconds(1)).build();
+                .setAttempts(1).setRequestedBy("tests").setAt(T0.plusSeconds(1)).build();
         reports.pipeInput("e-1", sent, T0.plusSeconds(1));
         final DeliveryStatusChanged lateQueued = DeliveryStatusChanged.newBuilder().setEventId("e-1").setUserId("bob")
                 .setChannel(NotificationChannel.PUSH).setDeviceId("bob-iphone").setState(DeliveryState.QUEUED)
-                .setAttempts(0).setAt(T0).build();
+                .setAttempts(0).setRequestedBy("tests").setAt(T0).build();
         reports.pipeInput("e-1", lateQueued, T0.plusSeconds(2));
 
         final NotificationStatus status = StatusKeeper.find(driver.getWindowStore(NotifyStores.STATUS), "e-1").value;

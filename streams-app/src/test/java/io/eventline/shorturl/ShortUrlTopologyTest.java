@@ -8,7 +8,9 @@ import io.eventline.operations.OperationTopics;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
+import io.eventline.streams.DeadLetterHeaders;
 import io.eventline.streams.EventlineTopology;
+import io.eventline.streams.StreamsSettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
@@ -19,6 +21,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -34,10 +37,11 @@ class ShortUrlTopologyTest {
     private TestOutputTopic<String, OperationOutcome> outcomes;
     private TestInputTopic<String, LinkClicked> clicks;
     private long nextEventId = 1;
+    private EventSerdes serdes;
 
     @BeforeEach
     void setUp() {
-        final EventSerdes serdes = new EventSerdes(new InMemorySchemaRegistry());
+        serdes = new EventSerdes(new InMemorySchemaRegistry());
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "shorturl-test-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -205,6 +209,59 @@ class ShortUrlTopologyTest {
             windows.forEachRemaining(kv -> perMinute.add(kv.value));
             assertThat(perMinute).containsExactly(1L, 2L);
         }
+    }
+
+    @Test
+    void shouldDeadLetterALinkProducedStraightToKafkaThatLeadsBackToTheServiceAndAnswer400() {
+        // Given: a dead-letter topic to read, and requests produced straight to the requests topic
+        final TestOutputTopic<String, ShortUrlRequested> deadLetters = driver.createOutputTopic(
+                StreamsSettings.DEAD_LETTER_TOPIC, Serdes.String().deserializer(),
+                serdes.of(ShortUrlRequested.class).deserializer());
+        final ShortUrlRequested loopback = request("mallory", "http://127.0.0.1:8080/loop", null);
+        final ShortUrlRequested ftp = request("mallory", "ftp://example.com/file", null);
+        final ShortUrlRequested badRedirect = ShortUrlRequested.newBuilder(request("mallory", "https://example.com/",
+                null)).setRedirect(200).build();
+
+        // When: they are read by the stream
+        for (ShortUrlRequested request : List.of(loopback, ftp, badRedirect)) {
+            requests.pipeInput(request.getUserId(), request);
+        }
+
+        // Then: each is a dead letter with its reason and where it was read; no link exists
+        final List<TestRecord<String, ShortUrlRequested>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(TestRecord::getValue).containsExactly(loopback, ftp, badRedirect);
+        assertThat(dead).extracting(record -> header(record, DeadLetterHeaders.MESSAGE)).containsExactly(
+                "url must not point at this shortener (it would redirect to itself)",
+                "url must be an absolute http or https URL, not ftp:", "redirect must be 301 or 302");
+        assertThat(header(dead.get(0), DeadLetterHeaders.TOPIC)).isEqualTo(ShortUrlTopics.REQUESTS.name());
+        assertThat(links().approximateNumEntries()).isZero();
+        // And: whoever awaits the requests hears 400 with the reason
+        final List<OperationOutcome> all = outcomes.readValuesToList();
+        assertThat(all).extracting(OperationOutcome::getEventId).containsExactly(loopback.getEventId(),
+                ftp.getEventId(), badRedirect.getEventId());
+        assertThat(all).extracting(OperationOutcome::getHttpStatus).containsOnly(400);
+        assertThat(all.get(0).getProblem().getType()).endsWith("/invalid-link");
+        assertThat(all.get(0).getProblem().getDetail()).contains("this shortener");
+    }
+
+    @Test
+    void shouldKeepALinkProducedStraightToKafkaInItsAsciiForm() {
+        // Given: a link with a non-ASCII host, path and query, produced straight to the requests topic
+        final ShortUrlRequested request = request("alice", "https://b\u00fccher.example/caf\u00e9?q=\u00fc", null);
+
+        // When: the stream creates it
+        requests.pipeInput(request.getUserId(), request);
+
+        // Then: the link is kept, and answered, as its ASCII URI
+        final OperationOutcome outcome = outcomes.readValue();
+        assertThat(outcome.getHttpStatus()).isEqualTo(201);
+        final String ascii = "https://xn--bcher-kva.example/caf%C3%A9?q=%C3%BC";
+        assertThat(links().get(codeOf(outcome)).getUrl()).isEqualTo(ascii);
+        assertThat(outcome.getResultJson()).contains(ascii);
+    }
+
+    private static String header(TestRecord<String, ?> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private KeyValueStore<String, LinkCreated> links() {

@@ -3,22 +3,27 @@ package io.eventline.auth;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.eventline.http.ProblemException;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.TreeSet;
 
 /** HS256 bearer tokens: issues them for the CLI and checks them on every {@code /api/} request. */
 public final class JwtAuth {
     public static final String ISSUER = "eventline";
+    /** The rate-limit domains a service token may check; without it, every domain but Eventline's own. */
+    public static final String DOMAINS_CLAIM = "domains";
     static final String PRINCIPAL_ATTRIBUTE = "eventline.principal";
     private static final String CHALLENGE = "Bearer realm=\"eventline\"";
     /** The longest lifetime a token is issued with: a leaked token stops working within it. */
@@ -52,13 +57,23 @@ public final class JwtAuth {
      * @throws IllegalArgumentException if {@code ttl} is not positive or longer than {@link #MAX_TTL}
      */
     public String issue(String userId, Set<String> roles, Duration ttl) {
+        return issue(userId, roles, Optional.empty(), ttl);
+    }
+
+    /**
+     * As {@link #issue(String, Set, Duration)}, with a {@value #DOMAINS_CLAIM} claim when {@code domains} is
+     * present: the rate-limit domains a service may check.
+     */
+    public String issue(String userId, Set<String> roles, Optional<Set<String>> domains, Duration ttl) {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
             throw new IllegalArgumentException("a token's lifetime must be positive and at most " + MAX_TTL.toDays()
                     + " days, not " + ttl);
         }
         final Instant now = clock.instant();
-        return JWT.create().withIssuer(ISSUER).withSubject(userId).withIssuedAt(now).withExpiresAt(now.plus(ttl))
-                .withClaim("roles", List.copyOf(roles)).sign(algorithm);
+        final var token = JWT.create().withIssuer(ISSUER).withSubject(userId).withIssuedAt(now)
+                .withExpiresAt(now.plus(ttl)).withClaim("roles", List.copyOf(roles));
+        domains.ifPresent(names -> token.withClaim(DOMAINS_CLAIM, List.copyOf(new TreeSet<>(names))));
+        return token.sign(algorithm);
     }
 
     /** Verifies a token; any defect is a 401. */
@@ -73,11 +88,28 @@ public final class JwtAuth {
         if (subject == null || subject.isBlank() || !Users.isValidId(subject)) {
             throw unauthorized("invalid_token", "the token has no usable subject");
         }
-        final List<String> roles = jwt.getClaim("roles").isNull() ? List.of() : jwt.getClaim("roles").asList(String.class);
-        final Principal principal = new Principal(subject,
-                Set.copyOf(new LinkedHashSet<>(roles == null ? List.of() : roles)));
+        final Principal principal = new Principal(subject, Set.copyOf(strings(jwt, "roles").orElse(List.of())),
+                strings(jwt, DOMAINS_CLAIM).map(Set::copyOf));
         onVerified.accept(principal);
         return principal;
+    }
+
+    /** A claim that is a list of strings; absent when the token does not have it, a 401 when it is anything else. */
+    private static Optional<List<String>> strings(DecodedJWT jwt, String name) {
+        final Claim claim = jwt.getClaim(name);
+        if (claim.isMissing() || claim.isNull()) {
+            return Optional.empty();
+        }
+        final List<String> values;
+        try {
+            values = claim.asList(String.class);
+        } catch (JWTDecodeException e) {
+            throw unauthorized("invalid_token", "the token's " + name + " claim is not a list of strings");
+        }
+        if (values == null || values.contains(null)) {
+            throw unauthorized("invalid_token", "the token's " + name + " claim is not a list of strings");
+        }
+        return Optional.of(values);
     }
 
     /** Before-handler for {@code /api/*}: authenticates the request or answers 401. */

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -82,8 +83,12 @@ public final class NotifyRoutes {
                         .body(NotifySchemas.REQUEST).answers(202, "Accepted: Location is its status",
                                 NotifySchemas.REQUEST_ACCEPTED),
                 ApiRoute.api(HandlerType.GET, NOTIFICATIONS_PATH + "/{eventId}", TAG,
-                        "A notification's state per channel and device (its recipient, requester or an admin)",
-                        this::status).answers(200, "Each delivery's state", NotifySchemas.STATUS),
+                        "A notification's state per channel and device: the caller's own request of that eventId, or"
+                                + " the caller's deliveries as a recipient (?requestedBy= names the requester)",
+                        this::status)
+                        .query("requestedBy", "The requester whose notification of this eventId to read (event IDs "
+                                + "are scoped by their requester)", JsonSchema.string(128))
+                        .answers(200, "Each delivery's state", NotifySchemas.STATUS),
                 ApiRoute.api(HandlerType.GET, "/api/v1/me/devices", TAG, "The caller's push devices", this::devices)
                         .answers(200, "The devices", NotifySchemas.DEVICES),
                 ApiRoute.api(HandlerType.PUT, "/api/v1/me/devices/{deviceId}", TAG,
@@ -153,11 +158,11 @@ public final class NotifyRoutes {
     private void status(Context ctx) throws Exception {
         final Principal caller = JwtAuth.principal(ctx);
         final String eventId = ctx.pathParam("eventId");
+        final String requester = ctx.queryParam("requestedBy");
         router.answer(ctx, NotifyStores.STATUS, eventId, (c, stores) -> {
             final ReadOnlyWindowStore<String, NotificationStatus> store = stores.window(NotifyStores.STATUS);
-            final KeyValue<Long, NotificationStatus> filed = StatusKeeper.find(store, eventId);
-            final NotificationStatus status = filed == null ? null : filed.value;
-            final NotificationStatus visible = status == null ? null : visibleTo(caller, status);
+            final NotificationStatus visible = visibleTo(caller, requester,
+                    StatusKeeper.byRequester(store, eventId));
             if (visible == null) {
                 throw ProblemException.notFound("no notification " + eventId + " is known to you (yet)");
             }
@@ -165,17 +170,51 @@ public final class NotifyRoutes {
         });
     }
 
-    /** All of it for an admin or the requester; a recipient sees their own deliveries; others nothing. */
-    private static NotificationStatus visibleTo(Principal caller, NotificationStatus status) {
-        if (caller.isAdmin() || caller.userId().equals(status.getRequestedBy())) {
-            return status;
+    /**
+     * Event IDs are scoped by their requester: a service sees its own request's status whole, never another's
+     * recipients. An admin sees any requester's ({@code ?requestedBy=}), or every requester's together; a
+     * recipient sees their own deliveries, from every requester or the one named.
+     */
+    private static NotificationStatus visibleTo(Principal caller, String requester,
+                                                Map<String, KeyValue<Long, NotificationStatus>> byRequester) {
+        if (requester != null) {
+            final KeyValue<Long, NotificationStatus> asked = byRequester.get(requester);
+            if (asked == null) {
+                return null;
+            }
+            return caller.isAdmin() || caller.userId().equals(requester) ? asked.value
+                    : recipientsOwn(caller, List.of(asked.value));
         }
-        final List<DeliveryStatusChanged> own = status.getDeliveries().stream()
-                .filter(delivery -> delivery.getUserId().equals(caller.userId())).toList();
-        if (own.isEmpty()) {
+        final KeyValue<Long, NotificationStatus> own = byRequester.get(caller.userId());
+        if (own != null) {
+            return own.value;
+        }
+        final List<NotificationStatus> all = byRequester.values().stream().map(filed -> filed.value).toList();
+        if (caller.isAdmin()) {
+            return all.size() == 1 ? all.get(0) : togetherWithoutRequester(all);
+        }
+        return recipientsOwn(caller, all);
+    }
+
+    private static NotificationStatus togetherWithoutRequester(List<NotificationStatus> statuses) {
+        if (statuses.isEmpty()) {
             return null;
         }
-        return NotificationStatus.newBuilder(status).setDeliveries(new ArrayList<>(own)).build();
+        final List<DeliveryStatusChanged> deliveries = new ArrayList<>();
+        statuses.forEach(status -> deliveries.addAll(status.getDeliveries()));
+        return NotificationStatus.newBuilder(statuses.get(0)).setRequestedBy(null).setDeliveries(deliveries).build();
+    }
+
+    private static NotificationStatus recipientsOwn(Principal caller, List<NotificationStatus> statuses) {
+        final List<NotificationStatus> withOwn = new ArrayList<>();
+        for (NotificationStatus status : statuses) {
+            final List<DeliveryStatusChanged> own = status.getDeliveries().stream()
+                    .filter(delivery -> delivery.getUserId().equals(caller.userId())).toList();
+            if (!own.isEmpty()) {
+                withOwn.add(NotificationStatus.newBuilder(status).setDeliveries(new ArrayList<>(own)).build());
+            }
+        }
+        return withOwn.size() <= 1 ? withOwn.stream().findFirst().orElse(null) : togetherWithoutRequester(withOwn);
     }
 
     private void devices(Context ctx) throws Exception {

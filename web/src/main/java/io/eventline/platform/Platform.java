@@ -69,6 +69,8 @@ import io.eventline.registry.SchemaRegistryServer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.serde.AvroSerde;
 import io.eventline.serde.EventSerdes;
+import io.eventline.shorturl.BoundedResolver;
+import io.eventline.shorturl.LinkUrls;
 import io.eventline.shorturl.ShortUrlRoutes;
 import io.eventline.shorturl.ShortUrlTopics;
 import io.eventline.shorturl.ShortUrlTopology;
@@ -96,7 +98,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -135,6 +136,9 @@ public final class Platform implements AutoCloseable {
     private static final Duration STREAMS_METRICS_REFRESH = Duration.ofSeconds(10);
     /** How often a lost worker lease is asked for again; also the Retry-After of the writes refused meanwhile. */
     private static final Duration LEASE_RETRY = Duration.ofSeconds(5);
+    /** How long a short link's host may take to resolve before it is judged by its name alone. */
+    private static final Duration LINK_LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+    private static final int LINK_LOOKUP_THREADS = 4;
 
     private final EventlineConfig config;
     private final Clock clock;
@@ -201,8 +205,12 @@ public final class Platform implements AutoCloseable {
 
         final Properties streamsProps = StreamsSettings.of(config, kafka, durability);
         final EventSerdes serdes = new EventSerdes(registry);
+        final BoundedResolver resolver = new BoundedResolver(LINK_LOOKUP_TIMEOUT, LINK_LOOKUP_THREADS);
+        started.add(resolver);
+        final LinkUrls links = LinkUrls.forService(List.of(config.publicUrl(), config.advertisedUrl()),
+                config.httpPort(), resolver);
         final Readiness.App main = startStreams(EventlineTopology.build(new ShortUrlTopology.Settings(
-                config.topicPartitions(), jwtSecret, config.publicUrl()), config.feed(), config.rateLimit(), serdes,
+                config.topicPartitions(), jwtSecret, config.publicUrl(), links), config.feed(), config.rateLimit(), serdes,
                 streamsProps), streamsProps, admin);
         streams = main.streams();
         final UnsubscribeLinks unsubscribe = new UnsubscribeLinks(config.publicUrl(), jwtSecret);
@@ -274,7 +282,7 @@ public final class Platform implements AutoCloseable {
         routes.addAll(new OpsRoutes(readiness, meters, config.httpLoopbackOnly() ? MetricsAccess.open()
                 : MetricsAccess.guarded(auth, config.metricsToken())).routes());
         routes.addAll(new OperationRoutes(router, json).routes());
-        routes.addAll(new ShortUrlRoutes(writes, router, clickProducer, ids, json, config.publicUrl(), ownHosts(), clock)
+        routes.addAll(new ShortUrlRoutes(writes, router, clickProducer, ids, json, config.publicUrl(), links, clock)
                 .routes());
         routes.addAll(new FeedRoutes(writes, router, new BatchLookup(router, json), producer, ids, json, config.feed(),
                 clock).routes());
@@ -292,7 +300,7 @@ public final class Platform implements AutoCloseable {
                 problems, json, meters, instances, exactlyOnceRouter, limiter);
         routes.add(chatSockets.route());
         routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders,
-                RateLimitRoutes.APPLY_WAIT).routes());
+                RateLimitRoutes.APPLY_WAIT, config.rateLimit().domain()).routes());
         final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
                 config.rateLimit().domain(), clients, ids, decisionTimeout).apply(routes));
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));
@@ -437,16 +445,6 @@ public final class Platform implements AutoCloseable {
         specs.add(TopicSpec.of(SCHEMAS_TOPIC, 1).compacted());
         specs.add(WorkerLease.topicSpec(WorkerLease.TOPIC));
         return specs.stream().map(durability::apply).toList();
-    }
-
-    /** {@code host:port} of this service, which short links may not point back to. */
-    private Set<String> ownHosts() {
-        final Set<String> hosts = new java.util.HashSet<>();
-        for (String url : List.of(config.publicUrl(), config.advertisedUrl())) {
-            final URI uri = URI.create(url);
-            hosts.add(uri.getHost().toLowerCase(Locale.ROOT) + ":" + StreamsSettings.effectivePort(uri));
-        }
-        return Set.copyOf(hosts);
     }
 
     /** Waits until the streams run and their stores answer. */

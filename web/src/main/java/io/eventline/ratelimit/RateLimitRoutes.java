@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 
 /** The limiter's HTTP API: rules per domain (admin), the check service (services), a counter's status (admin). */
@@ -40,12 +41,17 @@ public final class RateLimitRoutes {
     private final Clock clock;
     private final Executor responders;
     private final Duration applyWait;
+    private final String ownDomain;
 
-    /** @param responders where check answers are written, not on the thread that receives decisions */
-    /** @param applyWait how long a rules change waits to be stored, and then to be in force here */
+    /**
+     * @param responders where check answers are written, not on the thread that receives decisions
+     * @param applyWait  how long a rules change waits to be stored, and then to be in force here
+     * @param ownDomain  the domain Eventline's own endpoints are limited under, which services may not spend
+     */
     public RateLimitRoutes(RateLimiter limiter, RulesView rules, EventProducer producer, QueryRouter router,
                            SnowflakeIdGenerator ids, ObjectMapper json, Clock clock, Executor responders,
-                           Duration applyWait) {
+                           Duration applyWait, String ownDomain) {
+        this.ownDomain = ownDomain;
         this.limiter = limiter;
         this.rules = rules;
         this.producer = producer;
@@ -72,7 +78,8 @@ public final class RateLimitRoutes {
                         .answers(202, "Stored, not yet in force here: Location shows them", RateLimitSchemas.RULES),
                 ApiRoute.api(HandlerType.POST, "/api/v1/ratelimit/check", TAG,
                         "Count hits against the limits of descriptors and say whether they are within them "
-                                + "(service or admin; always 200 with overallCode OK or OVER_LIMIT)",
+                                + "(service or admin; 200 with overallCode OK or OVER_LIMIT; 403 for a domain the "
+                                + "token may not check: not in its domains claim, or Eventline's own)",
                         this::check).unlimited().body(RateLimitSchemas.CHECK)
                         .answers(200, "Each descriptor's status", RateLimitSchemas.CHECK_RESULT),
                 ApiRoute.api(HandlerType.GET, "/api/v1/admin/ratelimit/status", TAG,
@@ -126,12 +133,30 @@ public final class RateLimitRoutes {
     private void check(Context ctx) {
         final Principal caller = JwtAuth.requireServiceOrAdmin(ctx, "the check API");
         final CheckRequests.Check check = CheckRequests.parse(bodies.object(ctx));
+        requireMayCheck(caller, check.domain());
         // a caller's own request ID makes its retries count once; it is scoped to the caller
         final String requestId = check.requestId() == null ? ids.nextIdString()
                 : caller.userId() + ":" + check.requestId();
         ctx.future(() -> limiter.check(requestId, check.domain(), check.descriptors(), check.hits())
                 .thenAcceptAsync(result -> ctx.contentType("application/json").result(checkAnswer(result).toString()),
                         responders));
+    }
+
+    /**
+     * A service checks the domains its token names, or without a {@code domains} claim every domain but Eventline's
+     * own, whose counters are users' allowances; an admin checks any.
+     */
+    private void requireMayCheck(Principal caller, String domain) {
+        if (caller.isAdmin()) {
+            return;
+        }
+        final boolean allowed = caller.domains().map(domains -> domains.contains(domain))
+                .orElse(!domain.equals(ownDomain));
+        if (!allowed) {
+            throw ProblemException.forbidden("this token may not check domain " + domain
+                    + (caller.domains().isPresent() ? "; it may check " + String.join(", ",
+                    new TreeSet<>(caller.domains().get())) : "; it is Eventline's own"));
+        }
     }
 
     private ObjectNode checkAnswer(CheckResult result) {

@@ -3,28 +3,24 @@ package io.eventline.shorturl;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventline.http.ProblemException;
 import io.eventline.http.ProblemException.FieldError;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Checks a {@code POST /api/v1/urls} body; every defect is reported at once with a JSON pointer. */
 final class LinkRequestValidator {
-    static final int MAX_URL_CODE_POINTS = 2048;
+    static final int MAX_URL_CODE_POINTS = LinkUrls.MAX_CODE_POINTS;
     private static final Pattern ALIAS = Pattern.compile("[0-9A-Za-z_-]{3,32}");
 
     /** A valid request. */
     record LinkRequest(String url, int redirect, String customCode) {
     }
 
-    private final Set<String> ownHosts;
+    private final LinkUrls links;
 
-    /** @param ownHosts {@code host:port} pairs of the service itself, which links may not point back to */
-    LinkRequestValidator(Set<String> ownHosts) {
-        this.ownHosts = ownHosts;
+    /** @param links what a link may point to, and its ASCII form */
+    LinkRequestValidator(LinkUrls links) {
+        this.links = links;
     }
 
     LinkRequest validate(JsonNode body) {
@@ -48,34 +44,12 @@ final class LinkRequestValidator {
             errors.add(new FieldError("/url", "url must be a string"));
             return null;
         }
-        final String url = node.asText().strip();
-        if (url.codePointCount(0, url.length()) > MAX_URL_CODE_POINTS) {
-            errors.add(new FieldError("/url", "url must be at most " + MAX_URL_CODE_POINTS + " characters"));
-            return null;
-        }
-        final URI uri;
         try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            errors.add(new FieldError("/url", "url is not a valid URI: " + e.getReason()));
+            return links.canonical(node.asText());
+        } catch (LinkUrls.InvalidLinkException e) {
+            errors.add(new FieldError("/url", e.getMessage()));
             return null;
         }
-        final String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            errors.add(new FieldError("/url", "url must be an absolute http or https URL"
-                    + (scheme.isEmpty() ? "" : ", not " + scheme + ":")));
-            return null;
-        }
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
-            errors.add(new FieldError("/url", "url must name a host"));
-            return null;
-        }
-        final int port = uri.getPort() > 0 ? uri.getPort() : (scheme.equals("https") ? 443 : 80);
-        if (ownHosts.contains(uri.getHost().toLowerCase(Locale.ROOT) + ":" + port)) {
-            errors.add(new FieldError("/url", "url must not point at this shortener (it would redirect to itself)"));
-            return null;
-        }
-        return url;
     }
 
     private static int redirect(JsonNode node, List<FieldError> errors) {

@@ -48,13 +48,13 @@ public final class ShortUrlRoutes {
     private final Clock clock;
 
     public ShortUrlRoutes(WriteGateway writes, QueryRouter router, EventProducer producer, SnowflakeIdGenerator ids,
-                          ObjectMapper json, String publicUrl, java.util.Set<String> ownHosts, Clock clock) {
+                          ObjectMapper json, String publicUrl, LinkUrls links, Clock clock) {
         this.writes = writes;
         this.router = router;
         this.producer = producer;
         this.ids = ids;
         this.bodies = new JsonBodies(json);
-        this.validator = new LinkRequestValidator(ownHosts);
+        this.validator = new LinkRequestValidator(links);
         this.json = json;
         this.publicUrl = publicUrl;
         this.clock = clock;

@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,31 @@ class JwtAuthTest {
         assertThat(principal.userId()).isEqualTo("alice");
         assertThat(principal.isAdmin()).isTrue();
         assertThat(principal.mayRead("bob")).isTrue();
+    }
+
+    @Test
+    void shouldCarryTheDomainsAServiceTokenNamesAndNoneWhenItHasNoClaim() {
+        // Given: a service token naming two domains, and one naming none
+        final String scoped = auth.issue("billing", Set.of("service"), Optional.of(Set.of("rewards", "accounts")),
+                Duration.ofMinutes(5));
+        final String unscoped = auth.issue("billing", Set.of("service"), Duration.ofMinutes(5));
+
+        // When / Then: the first carries exactly its domains, the second no domains claim at all
+        assertThat(auth.verify(scoped).domains()).contains(Set.of("rewards", "accounts"));
+        assertThat(auth.verify(unscoped).domains()).isEmpty();
+        assertThat(JWT.decode(unscoped).getClaim(JwtAuth.DOMAINS_CLAIM).isMissing()).isTrue();
+    }
+
+    @Test
+    void shouldRejectATokenWhoseDomainsClaimIsNotAListOfStrings() {
+        // Given: a validly signed token whose domains claim is a number
+        final String odd = JWT.create().withIssuer(JwtAuth.ISSUER).withSubject("billing")
+                .withExpiresAt(Instant.now().plusSeconds(60)).withClaim("roles", List.of("service"))
+                .withClaim(JwtAuth.DOMAINS_CLAIM, 42).sign(Algorithm.HMAC256(SECRET));
+
+        // When / Then: a 401, not a 500
+        assertThatThrownBy(() -> auth.verify(odd)).isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).status()).isEqualTo(401));
     }
 
     @Test

@@ -106,7 +106,7 @@ class NotifyApiTest {
                 answer -> answer.get("items").size() == 1, DEADLINE);
         assertThat(inbox.get("unread").asInt()).isEqualTo(1);
         assertThat(inbox.at("/items/0/body").asText()).isEqualTo("Order 42 is on its way, Alice");
-        assertThat(inbox.at("/items/0/id").asText()).isEqualTo(eventId);
+        assertThat(inbox.at("/items/0/id").asText()).isEqualTo("billing:" + eventId);
 
         // And: every step is counted in /metrics, the stream's per channel and the senders' per provider
         final java.util.regex.Pattern queued = java.util.regex.Pattern.compile(
@@ -146,6 +146,58 @@ class NotifyApiTest {
         assertThat(inbox.get("items").size()).isEqualTo(2);
         assertThat(inbox.get("unread").asInt()).isEqualTo(2);
         assertThat(inbox.at("/items/1/body").asText()).isEqualTo("n=0");
+    }
+
+    @Test
+    void shouldScopeEventIdsByTheRequestingService() throws Exception {
+        // Given: two services that pick the same eventId, for two users of whom only bob is in both requests
+        final String template = unique("scoped");
+        putTemplate(template, "{\"inapp\":{\"title\":\"T\",\"body\":\"from {{from}}\"}}", 201);
+        final String bob = unique("bob");
+        final String carol = unique("carol");
+        final String eventId = unique("shared");
+        final String billing = platform.token("billing", "service");
+        final String shipping = platform.token("shipping", "service");
+        final String body = "{\"eventId\":\"" + eventId + "\",\"template\":\"" + template + "\",\"userId\":\"%s\","
+                + "\"params\":{\"from\":\"%s\"}}";
+
+        // When: billing notifies bob and carol, shipping notifies bob under the same eventId
+        assertThat(platform.post("/api/v1/notifications", billing, body.formatted(bob, "billing")).statusCode())
+                .isEqualTo(202);
+        assertThat(platform.post("/api/v1/notifications", billing, body.formatted(carol, "billing")).statusCode())
+                .isEqualTo(202);
+        final HttpResponse<String> second = platform.post("/api/v1/notifications", shipping,
+                body.formatted(bob, "shipping"));
+        assertThat(second.statusCode()).isEqualTo(202);
+
+        // Then: each service reads its own request's status, with only its own recipients
+        final JsonNode billingStatus = platform.awaitJson(second.headers().firstValue("Location").orElseThrow(),
+                billing, answer -> answer.get("deliveries").size() == 2, DEADLINE);
+        final JsonNode shippingStatus = platform.awaitJson(second.headers().firstValue("Location").orElseThrow(),
+                shipping, answer -> answer.get("deliveries").size() == 1, DEADLINE);
+        assertThat(billingStatus.get("requestedBy").asText()).isEqualTo("billing");
+        assertThat(billingStatus.get("deliveries").findValuesAsText("userId")).containsExactlyInAnyOrder(bob, carol);
+        assertThat(shippingStatus.get("requestedBy").asText()).isEqualTo("shipping");
+        assertThat(shippingStatus.get("deliveries").findValuesAsText("userId")).containsExactly(bob);
+        assertThat(statuses(shippingStatus)).containsExactly("inapp:sent");
+        // And: a third service knows nothing of that eventId
+        assertThat(platform.get("/api/v1/notifications/" + eventId, platform.token("marketing", "service"))
+                .statusCode()).isEqualTo(404);
+
+        // And: bob got both, as two inbox entries with IDs of their own, and sees his deliveries of each
+        final JsonNode inbox = platform.awaitJson("/api/v1/me/notifications", platform.token(bob),
+                answer -> answer.get("items").size() == 2, DEADLINE);
+        assertThat(inbox.get("items").findValuesAsText("id"))
+                .containsExactlyInAnyOrder("billing:" + eventId, "shipping:" + eventId);
+        assertThat(inbox.get("items").findValuesAsText("body")).containsExactlyInAnyOrder("from billing",
+                "from shipping");
+        final JsonNode bobsView = JSON.readTree(platform.get("/api/v1/notifications/" + eventId, platform.token(bob))
+                .body());
+        assertThat(bobsView.get("deliveries").findValuesAsText("userId")).containsExactly(bob, bob);
+        final JsonNode bobsViewOfShipping = JSON.readTree(platform.get("/api/v1/notifications/" + eventId
+                + "?requestedBy=shipping", platform.token(bob)).body());
+        assertThat(bobsViewOfShipping.get("requestedBy").asText()).isEqualTo("shipping");
+        assertThat(bobsViewOfShipping.get("deliveries")).hasSize(1);
     }
 
     @Test
@@ -229,7 +281,8 @@ class NotifyApiTest {
         final String eventId = unique("note");
         notify(eventId, dave, template, "{}");
         platform.awaitJson("/api/v1/me/notifications", token, answer -> answer.get("unread").asInt() == 1, DEADLINE);
-        final HttpResponse<String> read = platform.post("/api/v1/me/notifications/" + eventId + "/read", token, null);
+        final HttpResponse<String> read = platform.post("/api/v1/me/notifications/billing:" + eventId + "/read", token,
+                null);
         assertThat(read.statusCode()).as(read.body()).isEqualTo(204);
         final JsonNode inbox = JSON.readTree(platform.get("/api/v1/me/notifications", token).body());
         assertThat(inbox.get("unread").asInt()).isZero();

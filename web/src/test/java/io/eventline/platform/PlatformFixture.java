@@ -112,6 +112,11 @@ public final class PlatformFixture implements AutoCloseable {
                 .issue(user, Set.of(), Duration.ofHours(1));
     }
 
+    /** A service token whose {@code domains} claim names {@code domains}. */
+    public String serviceToken(String service, Set<String> domains) {
+        return auth.issue(service, Set.of("service"), java.util.Optional.of(domains), Duration.ofHours(1));
+    }
+
     public HttpResponse<String> get(String path, String token) throws Exception {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET();
         if (token != null) {

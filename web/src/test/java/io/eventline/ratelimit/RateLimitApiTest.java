@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -206,6 +207,42 @@ class RateLimitApiTest {
         assertThat(bad.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(JSON.readTree(bad.body()).get("errors").findValuesAsText("pointer"))
                 .contains("/domain", "/descriptors/0/0", "/hits");
+    }
+
+    @Test
+    void shouldKeepServicesToTheDomainsTheirTokenNamesAndOffEventlinesOwn() throws Exception {
+        // Given: alice, whose posts the default rule allows two a second; a service token naming no domains, and
+        // one naming only rewards
+        final String aliceId = unique("alice");
+        final String spendAlicesPosts = "{\"domain\":\"eventline\",\"descriptors\":[[{\"key\":\"endpoint\","
+                + "\"value\":\"POST /api/v1/posts\"},{\"key\":\"user\",\"value\":\"" + aliceId + "\"}]],"
+                + "\"hits\":2}";
+        final String rewardsOnly = platform.serviceToken("loyalty", Set.of("rewards"));
+
+        // When: both services try to spend alice's allowance, and the scoped one checks a domain it does not name
+        // and one it does
+        final HttpResponse<String> unscoped = platform.post(CHECK, service(), spendAlicesPosts);
+        final HttpResponse<String> scoped = platform.post(CHECK, rewardsOnly, spendAlicesPosts);
+        final HttpResponse<String> otherDomain = platform.post(CHECK, rewardsOnly,
+                checkBody("accounts", "ip", "192.0.2.1"));
+        final HttpResponse<String> ownDomain = platform.post(CHECK, rewardsOnly,
+                checkBody("rewards", "device", unique("device")));
+
+        // Then: each refusal is a 403 problem naming the domain; the named domain is checked as before
+        for (HttpResponse<String> refused : List.of(unscoped, scoped, otherDomain)) {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
+        }
+        assertThat(JSON.readTree(unscoped.body()).get("detail").asText()).contains("eventline");
+        assertThat(JSON.readTree(scoped.body()).get("detail").asText()).contains("eventline");
+        assertThat(JSON.readTree(otherDomain.body()).get("detail").asText()).contains("accounts");
+        assertThat(ownDomain.statusCode()).as(ownDomain.body()).isEqualTo(200);
+        assertThat(JSON.readTree(ownDomain.body()).get("overallCode").asText()).isEqualTo("OK");
+
+        // And: nothing was spent of alice's allowance, so both her posts of this second are stored
+        final String alice = platform.token(aliceId);
+        assertThat(platform.post("/api/v1/posts", alice, "{\"text\":\"one\"}").statusCode()).isEqualTo(201);
+        assertThat(platform.post("/api/v1/posts", alice, "{\"text\":\"two\"}").statusCode()).isEqualTo(201);
     }
 
     @Test

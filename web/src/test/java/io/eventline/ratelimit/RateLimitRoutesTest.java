@@ -46,7 +46,7 @@ class RateLimitRoutesTest {
         final KafkaStreams streams = NotStartedStreams.create(stateDir);
         final RateLimitRoutes routes = new RateLimitRoutes(null, new RulesView(streams),
                 AcknowledgingProducer.create(), null, new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(),
-                responders, Duration.ofSeconds(1));
+                responders, Duration.ofSeconds(1), "eventline");
         try {
             JavalinTest.test(app(routes, auth), (server, unused) -> {
                 // When
@@ -73,7 +73,8 @@ class RateLimitRoutesTest {
         final ExecutorService responders = Executors.newSingleThreadExecutor();
         final KafkaStreams streams = NotStartedStreams.create(stateDir);
         final RateLimitRoutes routes = new RateLimitRoutes(null, new RulesView(streams), broken, null,
-                new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(), responders, Duration.ofSeconds(1));
+                new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(), responders, Duration.ofSeconds(1),
+                "eventline");
         try {
             JavalinTest.test(app(routes, auth), (server, unused) -> {
                 // When

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.http.ProblemException;
-import java.util.Set;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LinkRequestValidatorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final LinkRequestValidator validator = new LinkRequestValidator(Set.of("sho.rt:443"));
+    private final LinkRequestValidator validator = new LinkRequestValidator(
+            LinkUrls.forService(List.of("https://sho.rt"), 8080, host -> List.of()));
 
     @Test
     void shouldDefaultTo302AndNoAlias() throws Exception {
@@ -28,7 +29,9 @@ class LinkRequestValidatorTest {
         final String base = "https://example.com/";
         final String atLimit = base + emoji.repeat(LinkRequestValidator.MAX_URL_CODE_POINTS - base.length());
 
-        assertThat(validator.validate(JSON.createObjectNode().put("url", atLimit)).url()).isEqualTo(atLimit);
+        // the limit counts the characters as written; the link is kept percent-encoded
+        assertThat(validator.validate(JSON.createObjectNode().put("url", atLimit)).url())
+                .isEqualTo(base + "%F0%9F%98%80".repeat(LinkRequestValidator.MAX_URL_CODE_POINTS - base.length()));
         assertThatThrownBy(() -> validator.validate(JSON.createObjectNode().put("url", atLimit + "x")))
                 .isInstanceOf(ProblemException.class);
     }
@@ -38,6 +41,17 @@ class LinkRequestValidatorTest {
         assertThatThrownBy(() -> validator.validate(JSON.createObjectNode().put("url", "https://SHO.RT/abc")))
                 .isInstanceOf(ProblemException.class)
                 .satisfies(e -> assertThat(((ProblemException) e).errors().get(0).pointer()).isEqualTo("/url"));
+    }
+
+    @Test
+    void shouldRefuseLinksToThisMachinesLoopbackWhateverItIsCalled() {
+        for (String url : List.of("http://127.0.0.1:8080/x", "http://[::1]:8080/x", "http://localhost.:8080/x",
+                "http://0.0.0.0:8080/x")) {
+            assertThatThrownBy(() -> validator.validate(JSON.createObjectNode().put("url", url))).as(url)
+                    .isInstanceOf(ProblemException.class)
+                    .satisfies(e -> assertThat(((ProblemException) e).errors().get(0).detail())
+                            .contains("this shortener"));
+        }
     }
 
     @Test

@@ -91,11 +91,41 @@ class ShortUrlApiTest {
         assertThat(JSON.readTree(taken.body()).get("type").asText()).endsWith("/code-taken");
     }
 
+    private static int port() {
+        return java.net.URI.create(platform.baseUrl()).getPort();
+    }
+
+    @Test
+    void shouldKeepANonAsciiLinkPercentEncodedAndRedirectWithAnAsciiLocation() throws Exception {
+        // Given: a link with a non-ASCII host, path and query
+        final String alice = platform.token("alice");
+        final String unique = UUID.randomUUID().toString();
+        final String iri = "https://b\u00fccher.example/caf\u00e9/" + unique + "?q=\u65e5\u672c";
+        final String ascii = "https://xn--bcher-kva.example/caf%C3%A9/" + unique + "?q=%E6%97%A5%E6%9C%AC";
+
+        // When: it is shortened and followed
+        final HttpResponse<String> created = platform.post("/api/v1/urls", alice,
+                JSON.createObjectNode().put("url", iri).toString());
+        final JsonNode link = JSON.readTree(created.body());
+        final HttpResponse<String> redirect = platform.get("/" + link.get("code").asText(), null);
+
+        // Then: the link is kept and answered as its ASCII URI, and Location carries exactly that
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(link.get("url").asText()).isEqualTo(ascii);
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        assertThat(redirect.headers().firstValue("Location")).hasValue(ascii);
+        assertThat(redirect.headers().firstValue("Location").orElseThrow().chars().allMatch(c -> c > 0x20 && c < 0x7f))
+                .isTrue();
+    }
+
     @Test
     void shouldRejectBadLinksWith400AndAPointerToTheField() throws Exception {
         final String alice = platform.token("alice");
         final List<String> badUrls = List.of("javascript:alert(1)", "data:text/html,hi", "/relative/path",
-                "ftp://example.com/file", platform.baseUrl() + "/loop", "https://example.com/" + "x".repeat(2048));
+                "ftp://example.com/file", platform.baseUrl() + "/loop", "https://example.com/" + "x".repeat(2048),
+                "http://127.0.0.1:" + port() + "/loop", "http://[::1]:" + port() + "/loop",
+                "http://localhost.:" + port() + "/loop", "http://0.0.0.0:" + port() + "/loop",
+                "http://" + java.net.InetAddress.getLocalHost().getHostName() + ":" + port() + "/loop");
 
         for (String url : badUrls) {
             final HttpResponse<String> response = platform.post("/api/v1/urls", alice,

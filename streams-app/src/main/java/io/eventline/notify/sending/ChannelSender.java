@@ -294,7 +294,7 @@ public final class ChannelSender extends ConsumerLoop {
                 .setReason(reason)
                 .setAttempts(delivery.getAttempt())
                 .setLastError(lastError)
-                .setRequestedBy(null)
+                .setRequestedBy(delivery.getRequestedBy())
                 .setTemplate(delivery.getTemplate())
                 .setAt(now)
                 .build();
