@@ -755,7 +755,8 @@ class ChatApiTest {
             // Then the notification arrives on the socket
             assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
             final JsonNode notification = socket.await("notification", WAIT);
-            assertThat(notification.get("id").asText()).isEqualTo(eventId);
+            // an inbox item is named by its requester and the requester's event ID, unique per user
+            assertThat(notification.get("id").asText()).isEqualTo("svc:" + eventId);
             assertThat(notification.get("template").asText()).isEqualTo("new-follower");
             assertThat(notification.get("body").asText()).contains("dora");
         }
