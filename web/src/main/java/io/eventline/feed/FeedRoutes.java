@@ -28,21 +28,17 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The news feed's HTTP API: profiles, follows, posts, and each user's feed. */
 public final class FeedRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(FeedRoutes.class);
     /** A feed read tells the stream that its reader is active at most this often. */
-    private static final Duration ACTIVITY_REPORT_INTERVAL = Duration.ofHours(1);
     private static final String TAG = "feed";
 
     private final WriteGateway writes;
     private final QueryRouter router;
     private final BatchLookup batches;
     private final FeedReads reads;
-    private final EventProducer producer;
+    private final ActivityReports activity;
     private final SnowflakeIdGenerator ids;
     private final JsonBodies bodies;
     private final ObjectMapper json;
@@ -55,7 +51,7 @@ public final class FeedRoutes {
         this.router = router;
         this.batches = batches;
         this.reads = new FeedReads(batches);
-        this.producer = producer;
+        this.activity = new ActivityReports(producer, ids, clock);
         this.ids = ids;
         this.bodies = new JsonBodies(json);
         this.json = json;
@@ -238,27 +234,10 @@ public final class FeedRoutes {
         });
     }
 
-    /**
-     * Tells the stream that a user who was marked inactive, or not reported for a while, is reading again, so
-     * that posts are fanned out to them once more. Nothing waits for it; a lost report is repeated next read.
-     */
     private void reportActivity(LocalStores stores, String userId) {
-        final UserState user = stores.<String, UserState>keyValue(FeedStores.USERS).get(userId);
-        if (!isActivityReportDue(user, clock.millis())) {
-            return;
+        if (!activity.reportedLately(userId)) {
+            activity.reportIfDue(userId, stores.<String, UserState>keyValue(FeedStores.USERS).get(userId));
         }
-        final UserSeen seen = UserSeen.newBuilder().setEventId(ids.nextIdString()).setTimestamp(clock.instant())
-                .setUserId(userId).build();
-        producer.send(seen).exceptionally(error -> {
-            LOG.warn("The activity of {} was not recorded: {}", userId, error.toString());
-            return null;
-        });
-    }
-
-    /** True for a known user marked inactive or last seen active longer ago than the report interval. */
-    static boolean isActivityReportDue(UserState user, long nowMillis) {
-        return user != null && (user.getInactive()
-                || nowMillis - user.getLastActiveAt() >= ACTIVITY_REPORT_INTERVAL.toMillis());
     }
 
     private void post(Context ctx) throws Exception {
