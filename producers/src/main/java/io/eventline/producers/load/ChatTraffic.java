@@ -47,6 +47,8 @@ final class ChatTraffic implements ChatSocket.Frames {
     private final LongAdder closedDuringRun = new LongAdder();
     private final LongAdder seqAcks = new LongAdder();
     private final AtomicLong pending = new AtomicLong();
+    /** Messages sent that their sender has heard nothing about yet (no ack, no error, no failure). */
+    private final AtomicLong unanswered = new AtomicLong();
     private String[] channelIds;
     private ChatSockets sockets;
     private volatile boolean running;
@@ -140,7 +142,8 @@ final class ChatTraffic implements ChatSocket.Frames {
     }
 
     private void drain(long deadline) throws InterruptedException {
-        while (pending.get() > 0 && System.nanoTime() - deadline < 0) {
+        // a message may reach its recipients before its sender hears the ack: wait for both
+        while ((pending.get() > 0 || unanswered.get() > 0) && System.nanoTime() - deadline < 0) {
             Thread.sleep(20);
         }
     }
@@ -189,6 +192,7 @@ final class ChatTraffic implements ChatSocket.Frames {
     private void dispatch(Message message, long lagNanos) {
         messages.put(message.index, message);
         pending.incrementAndGet();
+        unanswered.incrementAndGet();
         delivered.sent(lagNanos);
         accepted.sent(lagNanos);
         final ChatSocket socket = sockets.get(message.sender);
@@ -289,6 +293,7 @@ final class ChatTraffic implements ChatSocket.Frames {
                 return;
             }
             message.acked = true;
+            answered(message);
         }
         accepted.completed(message.measured, "acked", now - message.intended, now);
     }
@@ -310,6 +315,7 @@ final class ChatTraffic implements ChatSocket.Frames {
                 return;
             }
             message.refused = true;
+            answered(message);
         }
         accepted.failed(message.measured, new RefusedMessage(problem), now);
     }
@@ -320,10 +326,19 @@ final class ChatTraffic implements ChatSocket.Frames {
                 return;
             }
             message.ended = true;
+            answered(message);
         }
         delivered.failed(message.measured, error, now);
         accepted.failed(message.measured, error, now);
         ended(message);
+    }
+
+    /** Called with {@code message} locked; counts its sender's first answer once. */
+    private void answered(Message message) {
+        if (!message.answered) {
+            message.answered = true;
+            unanswered.decrementAndGet();
+        }
     }
 
     private void ended(Message message) {
@@ -357,6 +372,7 @@ final class ChatTraffic implements ChatSocket.Frames {
         boolean acked;
         boolean ended;
         boolean refused;
+        boolean answered;
 
         Message(long index, long intended, boolean measured, int sender, int recipients, Lanes lanes) {
             this.index = index;
