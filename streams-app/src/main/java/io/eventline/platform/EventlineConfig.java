@@ -97,6 +97,7 @@ public record EventlineConfig(
         d.put("EVENTLINE_RATELIMIT_RULES", null);
         d.put("EVENTLINE_RATELIMIT_DECISION_TIMEOUT", "PT1S");
         d.put("EVENTLINE_RATELIMIT_DECISION_RETENTION", "PT10M");
+        d.put("EVENTLINE_RATELIMIT_MAX_UNLOGGED_HITS", "10000");
         d.put("EVENTLINE_TRUSTED_PROXIES", null);
         d.put("EVENTLINE_NOTIFY_DEDUPE_RETENTION", "P7D");
         d.put("EVENTLINE_NOTIFY_INBOX_LIMIT", "200");
@@ -193,7 +194,8 @@ public record EventlineConfig(
                         Optional.ofNullable(v.get("EVENTLINE_RATELIMIT_RULES")).map(Path::of),
                         duration(v, "EVENTLINE_RATELIMIT_DECISION_TIMEOUT"),
                         duration(v, "EVENTLINE_RATELIMIT_DECISION_RETENTION"),
-                        list(v.get("EVENTLINE_TRUSTED_PROXIES"))),
+                        list(v.get("EVENTLINE_TRUSTED_PROXIES")),
+                        intIn(v, "EVENTLINE_RATELIMIT_MAX_UNLOGGED_HITS", 0, 1_000_000)),
                 new NotifySettings(
                         duration(v, "EVENTLINE_NOTIFY_DEDUPE_RETENTION"),
                         intIn(v, "EVENTLINE_NOTIFY_INBOX_LIMIT", 1, 10_000),

@@ -13,7 +13,10 @@ import java.util.Optional;
  * @param decisionTimeout   how long a caller waits for a decision before applying the rule's failure mode
  * @param decisionRetention how long a decision is kept by request ID, so a replayed check gets the same answer
  * @param trustedProxies    addresses or CIDR blocks whose {@code X-Forwarded-For} names the client
+ * @param maxUnloggedHits   decisions per counter partition that may wait to be logged at once: the most a
+ *                          {@code kill -9} of the counter's owner can lose; at the bound, checks get their rule's
+ *                          failure mode until the log catches up
  */
 public record RateLimitSettings(String domain, Optional<Path> rulesFile, Duration decisionTimeout, Duration decisionRetention,
-                                List<String> trustedProxies) {
+                                List<String> trustedProxies, int maxUnloggedHits) {
 }

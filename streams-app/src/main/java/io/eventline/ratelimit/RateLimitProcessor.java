@@ -7,6 +7,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
@@ -15,10 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides checks on the partition that owns their counter. A decision is recorded by check ID before the counter
- * it changed, so a check processed again (a replay after a crash, a retried request) gets the recorded answer
- * and is not counted twice. Time is the check's own timestamp, so a replay decides exactly as the first run did.
- * Decisions leave as the bytes that were recorded (the topic's wire format), serialized once.
+ * Keeps the counters of the partition that owns them. Most checks arrive decided: the instance running this task
+ * decided them in memory ({@link CounterOwner}) and logged them with the rule it used and its verdict; they are
+ * applied to the window again, deterministically (same state, same time, same rule, same verdict), and each counter
+ * remembers the offset of the last check applied to it, so a check processed again after a crash counts once.
+ * A check that arrives undecided (produced by another client) is decided here and its decision sent to
+ * {@code ratelimit.decisions.v1}; such a decision is recorded by check ID before the counter it changed, so a
+ * repeated check gets the recorded answer. Decisions leave as the bytes that were recorded (the topic's wire
+ * format), serialized once.
  */
 final class RateLimitProcessor implements Processor<String, RateLimitCheckRequested, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitProcessor.class);
@@ -29,6 +34,8 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
 
     private final Duration decisionRetention;
     private final Serde<RateLimitDecision> decisions;
+    private final CounterPartitions partitions;
+    private CounterPartitions.Owned owned;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> state;
     private RuleCache rules;
@@ -39,9 +46,10 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
      */
     private long sweptTo;
 
-    RateLimitProcessor(Duration decisionRetention, Serde<RateLimitDecision> decisions) {
+    RateLimitProcessor(Duration decisionRetention, Serde<RateLimitDecision> decisions, CounterPartitions partitions) {
         this.decisionRetention = decisionRetention;
         this.decisions = decisions;
+        this.partitions = partitions;
     }
 
     @Override
@@ -52,6 +60,13 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
         this.rules = new RuleCache(domain -> ValueAndTimestamp.getValueOrNull(ruleStore.get(domain)));
         this.metrics = new RateLimitMetrics(context.metrics());
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        // init runs once the store is restored: from now on this process decides the partition's counters
+        this.owned = partitions.take(context.taskId().partition(), state::get);
+    }
+
+    @Override
+    public void close() {
+        partitions.withdraw(owned);
     }
 
     @Override
@@ -66,27 +81,51 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
             throw new IllegalArgumentException("check " + check.getCheckId() + " is keyed '" + record.key()
                     + "' but its counter key is '" + counterKey + "'");
         }
-        final String decisionEntry = RateLimitStores.decisionEntry(check.getCheckId());
-        final byte[] recorded = state.get(decisionEntry);
-        if (recorded != null) {
-            forward(record, check.getCheckId(), RateLimitStores.payloadOf(recorded));
-            return;
+        final long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+        if (!CounterOwner.isBarrier(check)) {
+            apply(record, check, counterKey, offset);
         }
-        final Optional<RateLimitRule> rule = rules.match(check.getDomain(), check.getDescriptor());
+        partitions.processed(owned, offset);
+    }
+
+    private void apply(Record<String, RateLimitCheckRequested> record, RateLimitCheckRequested check,
+                       String counterKey, long offset) {
+        final String decisionEntry = RateLimitStores.decisionEntry(check.getCheckId());
+        final boolean decidedByOwner = check.getRule() != null;
+        if (!decidedByOwner || check.getKeepDecision()) {
+            final byte[] recorded = state.get(decisionEntry);
+            if (recorded != null) {
+                if (!decidedByOwner) {
+                    forward(record, check.getCheckId(), RateLimitStores.payloadOf(recorded));
+                }
+                return;
+            }
+        }
+        final Optional<RateLimitRule> rule = decidedByOwner ? Optional.of(check.getRule())
+                : rules.match(check.getDomain(), check.getDescriptor());
         if (rule.isEmpty()) {
             forward(record, check.getCheckId(), decisions.serializer().serialize(TOPIC, unlimited(check)));
             return;
         }
-        decide(record, check, counterKey, decisionEntry, rule.get());
+        decide(record, check, counterKey, decisionEntry, rule.get(), offset);
     }
 
     private void decide(Record<String, RateLimitCheckRequested> record, RateLimitCheckRequested check,
-                        String counterKey, String decisionEntry, RateLimitRule rule) {
+                        String counterKey, String decisionEntry, RateLimitRule rule, long offset) {
+        final boolean decidedByOwner = check.getRule() != null;
         final long now = check.getTimestamp().toEpochMilli();
         final String counterEntry = RateLimitStores.counterEntry(counterKey);
         final byte[] stored = state.get(counterEntry);
-        final Verdict verdict = LimitAlgorithms.of(rule.getAlgorithm())
-                .decide(stored == null ? null : RateLimitStores.payloadOf(stored), now, check.getHits(), Limit.of(rule));
+        if (decidedByOwner && stored != null && RateLimitStores.appliedOffsetOf(stored) >= offset) {
+            return; // processed again after a crash: the counter holds it already
+        }
+        final Verdict decided = LimitAlgorithms.of(rule.getAlgorithm())
+                .decide(stored == null ? null : RateLimitStores.counterStateOf(stored), now, check.getHits(),
+                        Limit.of(rule));
+        // the owner's verdict stands: it answered the request; the same inputs give the same verdict here
+        final Verdict verdict = decidedByOwner && decided.allowed() && !check.getAdmitted()
+                ? new Verdict(false, decided.limit(), decided.remaining(), decided.resetMillis(), 1, 0, null, 0)
+                : decided;
         final boolean shadowLimited = !verdict.allowed() && rule.getShadow();
         final RateLimitDecision decision = RateLimitDecision.newBuilder()
                 .setCheckId(check.getCheckId()).setRequestId(check.getRequestId())
@@ -95,14 +134,21 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
                 .setRule(rule).setRemaining(verdict.remaining()).setResetMillis(verdict.resetMillis())
                 .setRetryAfterMillis(verdict.allowed() ? 0 : verdict.retryAfterMillis())
                 .setDelayMillis(verdict.delayMillis()).setShadowLimited(shadowLimited).build();
-        final byte[] sent = decisions.serializer().serialize(TOPIC, decision);
+        final boolean recorded = !decidedByOwner || check.getKeepDecision();
+        final byte[] sent = recorded ? decisions.serializer().serialize(TOPIC, decision) : null;
         // the decision first: the changelog keeps this order, so a restored counter always has its decision
-        put(decisionEntry, null, now + decisionRetention.toMillis(), sent);
+        if (recorded) {
+            put(decisionEntry, null, now + decisionRetention.toMillis(),
+                    RateLimitStores.withExpiry(now + decisionRetention.toMillis(), sent));
+        }
         if (verdict.allowed()) {
-            put(counterEntry, stored, verdict.expiresAt(), verdict.state());
+            put(counterEntry, stored, verdict.expiresAt(),
+                    RateLimitStores.counterValue(verdict.expiresAt(), offset, verdict.state()));
         }
         metrics.record(check.getDomain(), rule, decision);
-        forward(record, check.getCheckId(), sent);
+        if (!decidedByOwner) {
+            forward(record, check.getCheckId(), sent);
+        }
         if (!verdict.allowed()) {
             context.forward(record.withKey(check.getDomain()).withValue(RateLimitRejected.newBuilder()
                     .setRequestId(check.getRequestId()).setTimestamp(check.getTimestamp())
@@ -113,17 +159,17 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
     }
 
     /** Writes an entry and keeps exactly one index entry for it, moved only when its slot changes. */
-    private void put(String entry, byte[] previous, long expiresAt, byte[] payload) {
+    private void put(String entry, byte[] previous, long expiresAt, byte[] value) {
         final long slot = RateLimitStores.indexSlot(expiresAt);
         if (previous != null) {
             final long before = RateLimitStores.expiryOf(previous);
             if (RateLimitStores.indexSlot(before) == slot) {
-                state.put(entry, RateLimitStores.withExpiry(expiresAt, payload));
+                state.put(entry, value);
                 return;
             }
             state.delete(RateLimitStores.indexEntry(before, entry));
         }
-        state.put(entry, RateLimitStores.withExpiry(expiresAt, payload));
+        state.put(entry, value);
         state.put(RateLimitStores.indexEntry(expiresAt, entry), new byte[0]);
         // a check from the past (a backlog worked off) may expire before where the sweep has got to
         sweptTo = Math.min(sweptTo, slot);

@@ -8,7 +8,9 @@ import java.util.HexFormat;
  * partition orders them: a decision is written before the counter it changed, and a restored store never holds
  * a counter without the decision that counted it.
  * <ul>
- *   <li>{@code w counterKey} → expiresAt (8 bytes) + the algorithm's state</li>
+ *   <li>{@code w counterKey} → expiresAt with its top bit set (8 bytes) + the offset on {@code ratelimit.checks.v1}
+ *   of the last check applied to it (8 bytes) + the algorithm's state. A value without the top bit set was written
+ *   before offsets were kept: expiresAt + state.</li>
  *   <li>{@code d checkId} → expiresAt (8 bytes) + the decision as it was sent (Avro in the wire format)</li>
  *   <li>{@code t expiry (16 hex digits) entry} → nothing: the time index the sweep walks</li>
  * </ul>
@@ -25,6 +27,8 @@ public final class RateLimitStores {
     /** Index entries are rounded up to this, so a key hit many times a second moves in the index rarely. */
     static final long INDEX_GRANULARITY_MS = 1_000;
     private static final int EXPIRY_DIGITS = 16;
+    /** Set in a counter's expiry when an applied offset follows it; an expiry is never negative. */
+    private static final long OFFSET_KEPT = Long.MIN_VALUE;
 
     private RateLimitStores() {
     }
@@ -62,13 +66,33 @@ public final class RateLimitStores {
         return Math.floorDiv(expiresAt + INDEX_GRANULARITY_MS - 1, INDEX_GRANULARITY_MS) * INDEX_GRANULARITY_MS;
     }
 
+    /** A counter's stored value; {@code appliedOffset} makes a check processed again (a replay) count once. */
+    static byte[] counterValue(long expiresAt, long appliedOffset, byte[] state) {
+        return ByteBuffer.allocate(2 * Long.BYTES + state.length).putLong(expiresAt | OFFSET_KEPT)
+                .putLong(appliedOffset).put(state).array();
+    }
+
+    /** The input offset of the last check a counter's value applied; -1 when it does not say. */
+    static long appliedOffsetOf(byte[] counterValue) {
+        final ByteBuffer value = ByteBuffer.wrap(counterValue);
+        return value.getLong() < 0 ? value.getLong() : -1;
+    }
+
+    /** A counter's stored value without its expiry and offset: the algorithm's state. */
+    public static byte[] counterStateOf(byte[] counterValue) {
+        final int header = ByteBuffer.wrap(counterValue).getLong() < 0 ? 2 * Long.BYTES : Long.BYTES;
+        final byte[] state = new byte[counterValue.length - header];
+        System.arraycopy(counterValue, header, state, 0, state.length);
+        return state;
+    }
+
     static byte[] withExpiry(long expiresAt, byte[] payload) {
         return ByteBuffer.allocate(Long.BYTES + payload.length).putLong(expiresAt).put(payload).array();
     }
 
     /** When a stored value expires. */
     public static long expiryOf(byte[] stored) {
-        return ByteBuffer.wrap(stored).getLong();
+        return ByteBuffer.wrap(stored).getLong() & ~OFFSET_KEPT;
     }
 
     /** A stored value without its expiry. */

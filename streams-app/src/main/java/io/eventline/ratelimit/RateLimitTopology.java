@@ -24,8 +24,12 @@ public final class RateLimitTopology {
     private RateLimitTopology() {
     }
 
-    /** @param decisionRetention how long a decision is kept by check ID */
-    public static void addTo(StreamsBuilder builder, Duration decisionRetention, EventSerdes serdes) {
+    /**
+     * @param decisionRetention how long a decision is kept by check ID
+     * @param partitions        where the tasks announce the counters' partitions they hold in this process
+     */
+    public static void addTo(StreamsBuilder builder, Duration decisionRetention, EventSerdes serdes,
+                             CounterPartitions partitions) {
         builder.globalTable(RateLimitTopics.RULES.name(),
                 Consumed.with(Serdes.String(), serdes.of(RateLimitRules.class)).withName("ratelimit-rules-source"),
                 Materialized.<String, RateLimitRules, KeyValueStore<Bytes, byte[]>>as(RateLimitStores.RULES)
@@ -37,7 +41,7 @@ public final class RateLimitTopology {
         final BranchedKStream<String, Object> out = builder.stream(RateLimitTopics.CHECKS.name(),
                         Consumed.with(Serdes.String(), serdes.of(RateLimitCheckRequested.class))
                                 .withName("ratelimit-checks-source"))
-                .process(() -> new RateLimitProcessor(decisionRetention, decisions), Named.as("ratelimit-decide"),
+                .process(() -> new RateLimitProcessor(decisionRetention, decisions, partitions), Named.as("ratelimit-decide"),
                         RateLimitStores.STATE)
                 .split(Named.as("ratelimit-"));
         // decisions leave as the bytes recorded for them, already in the topic's wire format

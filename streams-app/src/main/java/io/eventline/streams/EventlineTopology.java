@@ -4,6 +4,7 @@ import io.eventline.feed.FeedTopology;
 import io.eventline.operations.OperationsTopology;
 import io.eventline.platform.FeedSettings;
 import io.eventline.platform.RateLimitSettings;
+import io.eventline.ratelimit.CounterPartitions;
 import io.eventline.ratelimit.RateLimitTopology;
 import io.eventline.serde.EventSerdes;
 import io.eventline.shorturl.ShortUrlTopology;
@@ -18,11 +19,17 @@ public final class EventlineTopology {
 
     public static Topology build(ShortUrlTopology.Settings shortUrl, FeedSettings feed, RateLimitSettings rateLimit,
                                  EventSerdes serdes, Properties streamsProperties) {
+        return build(shortUrl, feed, rateLimit, serdes, streamsProperties, new CounterPartitions());
+    }
+
+    /** @param counters where the limiter's tasks announce the counters this process decides */
+    public static Topology build(ShortUrlTopology.Settings shortUrl, FeedSettings feed, RateLimitSettings rateLimit,
+                                 EventSerdes serdes, Properties streamsProperties, CounterPartitions counters) {
         final StreamsBuilder builder = new StreamsBuilder();
         OperationsTopology.addTo(builder, serdes);
         ShortUrlTopology.addTo(builder, shortUrl, serdes);
         FeedTopology.addTo(builder, feed, shortUrl.partitions(), serdes);
-        RateLimitTopology.addTo(builder, rateLimit.decisionRetention(), serdes);
+        RateLimitTopology.addTo(builder, rateLimit.decisionRetention(), serdes, counters);
         return builder.build(streamsProperties);
     }
 }

@@ -55,6 +55,9 @@ import io.eventline.query.GlobalView;
 import io.eventline.query.InstanceClient;
 import io.eventline.query.QueryRouter;
 import io.eventline.ratelimit.ClientAddress;
+import io.eventline.ratelimit.CounterOwner;
+import io.eventline.ratelimit.CounterOwnerCalls;
+import io.eventline.ratelimit.CounterPartitions;
 import io.eventline.ratelimit.LocalAllowance;
 import io.eventline.ratelimit.RateLimitDecision;
 import io.eventline.ratelimit.RateLimitGuard;
@@ -111,6 +114,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -132,6 +136,8 @@ public final class Platform implements AutoCloseable {
     private static final int RESPONDER_THREADS = 4;
     /** Clicks are batched this long: no request waits for them, and batching spares the broker. */
     private static final Duration CLICK_LINGER = Duration.ofMillis(20);
+    /** Decided checks are logged after their answer: a short linger batches them and bounds what a kill -9 loses. */
+    private static final Duration HIT_LOG_LINGER = Duration.ofMillis(2);
     /** How soon metrics that Kafka Streams registers after start (per task, per sensor) reach /metrics. */
     private static final Duration STREAMS_METRICS_REFRESH = Duration.ofSeconds(10);
     /** How often a lost worker lease is asked for again; also the Retry-After of the writes refused meanwhile. */
@@ -209,9 +215,10 @@ public final class Platform implements AutoCloseable {
         started.add(resolver);
         final LinkUrls links = LinkUrls.forService(List.of(config.publicUrl(), config.advertisedUrl()),
                 config.httpPort(), resolver);
+        final CounterPartitions counters = new CounterPartitions();
         final Readiness.App main = startStreams(EventlineTopology.build(new ShortUrlTopology.Settings(
                 config.topicPartitions(), jwtSecret, config.publicUrl(), links), config.feed(), config.rateLimit(), serdes,
-                streamsProps), streamsProps, admin);
+                streamsProps, counters), streamsProps, admin);
         streams = main.streams();
         final UnsubscribeLinks unsubscribe = new UnsubscribeLinks(config.publicUrl(), jwtSecret);
         final Properties exactlyOnceProps = StreamsSettings.notifications(config, kafka, durability);
@@ -223,10 +230,6 @@ public final class Platform implements AutoCloseable {
                 registry);
         outcomes.start(Duration.ofSeconds(60));
         started.add(outcomes);
-        final ReplyListener<RateLimitDecision> decisions = new ReplyListener<>(kafka,
-                "eventline-decisions-" + config.instanceId(), registry, RateLimitTopics.DECISIONS, decision -> true);
-        decisions.start(Duration.ofSeconds(60));
-        started.add(decisions);
         // chat is exactly-once: an answer must never report what an aborted transaction undid
         final ReplyListener<OperationOutcome> chatOutcomes = ReplyListener.committedOutcomes(kafka,
                 "eventline-chat-outcomes-" + config.instanceId(), registry);
@@ -294,8 +297,20 @@ public final class Platform implements AutoCloseable {
                 clock, responders).routes());
         final RulesView rules = new RulesView(streams);
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
-        final RateLimiter limiter = new RateLimiter(producer, decisions, new RuleCache(rules::get), decisionTimeout,
-                clock);
+        final RuleCache ruleCache = new RuleCache(rules::get);
+        final EventProducer hitProducer = new EventProducer(kafka, "eventline-ratelimit-" + config.instanceId(),
+                registry, HIT_LOG_LINGER);
+        started.add(hitProducer);
+        final ScheduledExecutorService limiterTimers = Executors.newSingleThreadScheduledExecutor(
+                daemonThreads("ratelimit"));
+        started.add(limiterTimers::shutdownNow);
+        final CounterOwner owner = new CounterOwner(counters, partitionsOf(admin, RateLimitTopics.CHECKS.name()),
+                check -> hitProducer.send(check).thenApply(RecordMetadata::offset),
+                serdes.of(RateLimitDecision.class).deserializer(), clock, limiterTimers,
+                config.rateLimit().maxUnloggedHits());
+        started.add(owner);
+        final RateLimiter limiter = new RateLimiter(owner, new CounterOwnerCalls(streams, self, instances.http(),
+                internal, decisionTimeout), ruleCache, decisionTimeout, clock, limiterTimers);
         final ChatSocketEndpoint chatSockets = chatSockets(kafka, registry, auth, chatWrites, producer, ids,
                 problems, json, meters, instances, exactlyOnceRouter, limiter);
         routes.add(chatSockets.route());
@@ -304,7 +319,10 @@ public final class Platform implements AutoCloseable {
         final List<ApiRoute> guarded = new ArrayList<>(new RateLimitGuard(limiter,
                 config.rateLimit().domain(), clients, ids, decisionTimeout).apply(routes));
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));
-        web = EventlineWeb.create(guarded, InternalCalls.twins(routes, Set.of(chatSockets.socket().path())),
+        final List<ApiRoute> internalRoutes = new ArrayList<>(InternalCalls.twins(routes,
+                Set.of(chatSockets.socket().path())));
+        internalRoutes.add(CounterOwnerCalls.route(owner, ruleCache, problems));
+        web = EventlineWeb.create(guarded, internalRoutes,
                 List.of(chatSockets.socket()), auth, internal, json, meters);
         web.start(config.httpHost(), config.httpPort());
         started.add(web::stop);
@@ -334,6 +352,11 @@ public final class Platform implements AutoCloseable {
     }
 
     /** Starts one streams application, replacing failed threads and gating queries until it caught up. */
+    private static int partitionsOf(Admin admin, String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
+                .get(topic).partitions().size();
+    }
+
     private Readiness.App startStreams(org.apache.kafka.streams.Topology topology, Properties props, Admin admin) {
         final String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         final KafkaStreams app = new KafkaStreams(topology, props);

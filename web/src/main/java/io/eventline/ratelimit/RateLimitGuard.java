@@ -8,9 +8,9 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Puts the rate limiter in front of every route that declares whom it limits ({@link ApiRoute#limitedBy()}):
@@ -52,33 +52,56 @@ public final class RateLimitGuard {
                     route.limitedBy() == ApiRoute.LimitedBy.USER
                             ? new DescriptorEntry("user", JwtAuth.principal(ctx).userId())
                             : new DescriptorEntry("ip", clients.of(ctx)));
-            if (limiter.ruleFor(domain, descriptor).isPresent()) {
-                admit(ctx, descriptor);
+            if (limiter.ruleFor(domain, descriptor).isEmpty()) {
+                handler.handle(ctx);
+                return;
             }
-            handler.handle(ctx);
+            final CompletableFuture<CheckResult> pending = limiter.check(ids.nextIdString(), false, domain,
+                    List.of(descriptor), 1);
+            if (pending.isDone()) {
+                // decided here, in memory: the usual case, answered on this thread
+                final long delay = admit(ctx, pending.join());
+                if (delay == 0) {
+                    handler.handle(ctx);
+                } else {
+                    ctx.future(() -> after(delay).thenRun(() -> handle(handler, ctx)));
+                }
+                return;
+            }
+            // decided by another instance, or once this one has taken the counter over: no thread waits for it
+            ctx.future(() -> pending.orTimeout(waitLimit.toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionally(error -> {
+                        throw ProblemException.unavailable("the rate limiter did not answer; retry shortly", 1);
+                    })
+                    .thenCompose(result -> after(admit(ctx, result)))
+                    .thenRun(() -> handle(handler, ctx)));
         };
     }
 
-    private void admit(Context ctx, List<DescriptorEntry> descriptor) throws InterruptedException {
-        final CheckResult result = await(descriptor);
+    /** Refuses the request if the result says so; else sets its headers and says how long it waits its turn. */
+    private static long admit(Context ctx, CheckResult result) {
         final DescriptorStatus binding = result.binding().orElse(null);
         if (result.limited()) {
             throw binding.decided() ? RateLimitHeaders.tooManyRequests(binding) : RateLimitHeaders.undecided(binding);
         }
         RateLimitHeaders.admitted(binding).forEach(ctx::header);
-        final long delay = result.delayMillis();
-        if (delay > 0) {
-            // a leaking bucket releases queued requests at its fixed rate: this one's turn comes after the delay
-            Thread.sleep(delay);
-        }
+        // a leaking bucket releases queued requests at its fixed rate: this one's turn comes after the delay
+        return result.delayMillis();
     }
 
-    private CheckResult await(List<DescriptorEntry> descriptor) throws InterruptedException {
+    private static CompletableFuture<Void> after(long delayMillis) {
+        return delayMillis == 0 ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delayMillis,
+                TimeUnit.MILLISECONDS));
+    }
+
+    private static void handle(Handler handler, Context ctx) {
         try {
-            return limiter.check(ids.nextIdString(), domain, List.of(descriptor), 1)
-                    .get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw ProblemException.unavailable("the rate limiter did not answer; retry shortly", 1);
+            handler.handle(ctx);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CompletionException(e);
         }
     }
 }

@@ -137,7 +137,8 @@ public final class RateLimitRoutes {
         // a caller's own request ID makes its retries count once; it is scoped to the caller
         final String requestId = check.requestId() == null ? ids.nextIdString()
                 : caller.userId() + ":" + check.requestId();
-        ctx.future(() -> limiter.check(requestId, check.domain(), check.descriptors(), check.hits())
+        ctx.future(() -> limiter.check(requestId, check.requestId() != null, check.domain(), check.descriptors(),
+                        check.hits())
                 .thenAcceptAsync(result -> ctx.contentType("application/json").result(checkAnswer(result).toString()),
                         responders));
     }
@@ -196,12 +197,16 @@ public final class RateLimitRoutes {
         router.answer(ctx, RateLimitStores.STATE, counterKey, (c, stores) -> {
             final byte[] stored = stores.<String, byte[]>keyValue(RateLimitStores.STATE)
                     .get(RateLimitStores.counterEntry(counterKey));
-            c.contentType("application/json").result(statusAnswer(domain, descriptor, rule, stored).toString());
+            // the owner's live window holds the hits it admitted that the store has not applied yet
+            final byte[] state = limiter.liveState(counterKey)
+                    .orElse(stored == null ? null : RateLimitStores.counterStateOf(stored));
+            c.contentType("application/json").result(statusAnswer(domain, descriptor, rule, state)
+                    .toString());
         });
     }
 
     private ObjectNode statusAnswer(String domain, List<DescriptorEntry> descriptor, RateLimitRule rule,
-                                    byte[] stored) {
+                                    byte[] state) {
         final ObjectNode answer = json.createObjectNode();
         answer.put("domain", domain);
         final ArrayNode entries = answer.putArray("descriptor");
@@ -216,15 +221,14 @@ public final class RateLimitRoutes {
         limit.put("shadow", rule.getShadow());
         limit.put("failureMode", rule.getFailureMode().name().toLowerCase(Locale.ROOT));
         final long now = clock.millis();
-        final boolean live = stored != null && RateLimitStores.expiryOf(stored) > now;
-        final Verdict standing = LimitAlgorithms.of(rule.getAlgorithm())
-                .peek(live ? RateLimitStores.payloadOf(stored) : null, now, Limit.of(rule));
+        final Verdict standing = LimitAlgorithms.of(rule.getAlgorithm()).peek(state, now, Limit.of(rule));
+        final boolean live = state != null && standing.expiresAt() > now;
         final ObjectNode window = answer.putObject("window");
         window.put("active", live);
         window.put("remaining", standing.remaining());
         window.put("resetSeconds", RateLimitHeaders.seconds(standing.resetMillis()));
         if (live) {
-            window.put("expiresAt", Instant.ofEpochMilli(RateLimitStores.expiryOf(stored)).toString());
+            window.put("expiresAt", Instant.ofEpochMilli(standing.expiresAt()).toString());
         }
         return answer;
     }

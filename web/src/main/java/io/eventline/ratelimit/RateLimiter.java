@@ -1,49 +1,63 @@
 package io.eventline.ratelimit;
 
-import io.eventline.operations.ReplyListener;
-import io.eventline.producers.EventProducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the stream to decide: one check event per descriptor that a rule applies to, keyed by its counter so the
- * partition owning the counter decides, then awaits the decisions. Descriptors no rule applies to are answered
- * here without a round trip. A decision that does not arrive in time is answered by the rule's failure mode.
+ * Decides checks where their counters live: on this instance, in memory, when its stream task owns the counter's
+ * partition ({@link CounterOwner}); otherwise by asking the owner over the internal path, one hop, no Kafka on
+ * the way ({@link CounterOwnerCalls}). Descriptors no rule applies to are answered here. A decision that cannot be
+ * had in time (ownership moving, the owner unreachable, the log lagging) is answered by the rule's failure mode.
  */
 public final class RateLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+    /** How soon a check whose owner is being decided, or taking over, is tried again. */
+    private static final Duration RETRY = Duration.ofMillis(5);
 
-    private final EventProducer producer;
-    private final ReplyListener<RateLimitDecision> decisions;
+    private final CounterOwner owner;
+    private final CounterOwnerCalls owners;
     private final RuleCache rules;
     private final Duration decisionTimeout;
     private final Clock clock;
+    private final ScheduledExecutorService retries;
 
-    public RateLimiter(EventProducer producer, ReplyListener<RateLimitDecision> decisions, RuleCache rules,
-                       Duration decisionTimeout, Clock clock) {
-        this.producer = producer;
-        this.decisions = decisions;
+    public RateLimiter(CounterOwner owner, CounterOwnerCalls owners, RuleCache rules, Duration decisionTimeout,
+                       Clock clock, ScheduledExecutorService retries) {
+        this.owner = owner;
+        this.owners = owners;
         this.rules = rules;
         this.decisionTimeout = decisionTimeout;
         this.clock = clock;
+        this.retries = retries;
     }
 
-    /** Counts {@code hits} against every descriptor's limit; {@code requestId} makes a repeated check count once. */
-    public CompletableFuture<CheckResult> check(String requestId, String domain, List<List<DescriptorEntry>> descriptors,
-                                                int hits) {
+    /**
+     * Counts {@code hits} against every descriptor's limit.
+     *
+     * @param repeatable whether {@code requestId} is the caller's own, so that a check repeated with it counts
+     *                   once and gets the same answer
+     */
+    public CompletableFuture<CheckResult> check(String requestId, boolean repeatable, String domain,
+                                                List<List<DescriptorEntry>> descriptors, int hits) {
         final List<CompletableFuture<DescriptorStatus>> statuses = new ArrayList<>(descriptors.size());
         for (int i = 0; i < descriptors.size(); i++) {
             final List<DescriptorEntry> descriptor = descriptors.get(i);
             final Optional<RateLimitRule> rule = rules.match(domain, descriptor);
             statuses.add(rule.isEmpty() ? CompletableFuture.completedFuture(DescriptorStatus.unlimited())
-                    : decide(requestId + "#" + i, requestId, domain, descriptor, hits, rule.get()));
+                    : decide(RateLimitCheckRequested.newBuilder().setCheckId(requestId + "#" + i)
+                            .setRequestId(requestId).setTimestamp(clock.instant()).setDomain(domain)
+                            .setDescriptor(descriptor).setHits(hits).setKeepDecision(repeatable).build(), rule.get()));
+        }
+        if (statuses.size() == 1) {
+            return statuses.get(0).thenApply(status -> new CheckResult(List.of(status)));
         }
         return CompletableFuture.allOf(statuses.toArray(CompletableFuture[]::new))
                 .thenApply(done -> new CheckResult(statuses.stream().map(CompletableFuture::join).toList()));
@@ -54,26 +68,53 @@ public final class RateLimiter {
         return rules.match(domain, descriptor);
     }
 
-    private CompletableFuture<DescriptorStatus> decide(String checkId, String requestId, String domain,
-                                                      List<DescriptorEntry> descriptor, int hits, RateLimitRule rule) {
-        final CompletableFuture<RateLimitDecision> decision = decisions.expect(checkId);
-        producer.send(RateLimitCheckRequested.newBuilder().setCheckId(checkId).setRequestId(requestId)
-                        .setTimestamp(clock.instant()).setDomain(domain).setDescriptor(descriptor).setHits(hits)
-                        .build())
-                .whenComplete((sent, error) -> {
-                    if (error != null) {
-                        decision.completeExceptionally(error);
-                    }
-                });
+    /** The state a decision on {@code counterKey} starts from, when this instance decides that counter. */
+    Optional<byte[]> liveState(String counterKey) {
+        return owner.currentState(counterKey);
+    }
+
+    private CompletableFuture<DescriptorStatus> decide(RateLimitCheckRequested check, RateLimitRule rule) {
+        final CompletableFuture<RateLimitDecision> decision = new CompletableFuture<>();
+        attempt(check, rule, decision);
+        if (decision.isDone() && !decision.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(DescriptorStatus.of(decision.join()));
+        }
         return decision.orTimeout(decisionTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((answer, error) -> {
                     if (error == null) {
                         return DescriptorStatus.of(answer);
                     }
-                    decisions.forget(checkId);
-                    LOG.warn("No rate-limit decision for {} in {} ({}); rule {} fails {}", checkId, decisionTimeout,
-                            error.getClass().getSimpleName(), rule.getName(), rule.getFailureMode());
+                    LOG.warn("No rate-limit decision for {} in {} ({}); rule {} fails {}", check.getCheckId(),
+                            decisionTimeout, CounterOwnerCalls.rootOf(error).getMessage(), rule.getName(),
+                            rule.getFailureMode());
                     return DescriptorStatus.undecided(rule, decisionTimeout.toMillis());
                 });
+    }
+
+    /** Asks whoever owns the counter now; until the time is up, a failed attempt is tried again shortly. */
+    private void attempt(RateLimitCheckRequested check, RateLimitRule rule,
+                         CompletableFuture<RateLimitDecision> decision) {
+        if (decision.isDone()) {
+            return;
+        }
+        final int partition = owner.partitionOf(RateLimitKeys.counterKey(check));
+        final CompletableFuture<RateLimitDecision> answer = owner.owns(partition) ? owner.decide(check, rule)
+                : owners.ask(check);
+        answer.whenComplete((decided, error) -> {
+            if (error == null) {
+                decision.complete(decided);
+            } else if (CounterOwnerCalls.rootOf(error) instanceof CounterOwner.BacklogException backlog) {
+                decision.completeExceptionally(backlog);
+            } else {
+                retries.schedule(() -> attempt(check, rule, decision), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /** The decision for a check no rule applies to: admitted, nothing counted. */
+    static RateLimitDecision unlimited(RateLimitCheckRequested check) {
+        return RateLimitDecision.newBuilder().setCheckId(check.getCheckId()).setRequestId(check.getRequestId())
+                .setDecidedAt(check.getTimestamp()).setCode(RateLimitCode.OK).setRule(null).setRemaining(-1)
+                .setResetMillis(0).setRetryAfterMillis(0).setDelayMillis(0).setShadowLimited(false).build();
     }
 }

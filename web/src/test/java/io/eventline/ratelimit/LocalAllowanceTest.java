@@ -19,7 +19,7 @@ class LocalAllowanceTest {
 
     private final Map<String, RateLimitRules> domains = new HashMap<>();
     private final RateLimiter limiter = new RateLimiter(null, null, new RuleCache(domains::get), Duration.ofSeconds(1),
-            Clock.systemUTC());
+            Clock.systemUTC(), null);
     private Instant now = T0;
     private final Clock clock = new Clock() {
         @Override

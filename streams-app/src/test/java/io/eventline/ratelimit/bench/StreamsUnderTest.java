@@ -1,6 +1,7 @@
 package io.eventline.ratelimit.bench;
 
 import io.eventline.platform.EventlineConfig;
+import io.eventline.ratelimit.CounterPartitions;
 import io.eventline.ratelimit.RateLimitTopology;
 import io.eventline.shorturl.ShortUrlTopology;
 import io.eventline.streams.EventlineTopology;
@@ -79,7 +80,8 @@ final class StreamsUnderTest implements AutoCloseable {
         final EventlineConfig defaults = EventlineConfig.load(Map.of());
         return new StreamsUnderTest(broker, "bench-ratelimit", props -> {
             final StreamsBuilder builder = new StreamsBuilder();
-            RateLimitTopology.addTo(builder, defaults.rateLimit().decisionRetention(), broker.serdes());
+            RateLimitTopology.addTo(builder, defaults.rateLimit().decisionRetention(), broker.serdes(),
+                    new CounterPartitions());
             return builder.build(props);
         }, rocksDbStats);
     }

@@ -1,0 +1,347 @@
+package io.eventline.ratelimit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Decides checks in memory on the instance whose stream task owns their counter, and answers at once. The window
+ * it decides against is the task's store plus the hits it admitted that the task has not applied yet; every
+ * decision is logged, asynchronously and batched by the producer, as a check that carries the rule and the verdict
+ * ({@link RateLimitProcessor} applies it to the store). One decider per counter keeps the limit exact: only the
+ * process whose task holds the partition decides it, and only once its task has applied everything logged before
+ * (a barrier check it logs itself on taking the partition).
+ *
+ * <p>What a {@code kill -9} can lose is what was admitted and not yet logged: at most {@link #maxUnloggedHits}
+ * checks per partition, in practice the producer's linger plus one acknowledgement (a few milliseconds of traffic).
+ * A new owner restores the window from the log and goes on from there.
+ */
+public final class CounterOwner implements AutoCloseable {
+    /** The domain of barrier checks: no rule can have an empty domain, so a barrier never counts anything. */
+    static final String BARRIER_DOMAIN = "";
+    private static final String BARRIER_KEY = "partition";
+    private static final Duration READY_POLL = Duration.ofMillis(2);
+    private static final Duration SWEEP_INTERVAL = Duration.ofMillis(200);
+    private static final int LOCK_STRIPES = 1024;
+
+    /** Logs a decided check on {@code ratelimit.checks.v1}; completes with the offset it was written at. */
+    @FunctionalInterface
+    public interface HitLog {
+        CompletableFuture<Long> log(RateLimitCheckRequested check);
+    }
+
+    /** This process does not decide the partition (another instance does, or nobody yet). */
+    public static final class NotOwnerException extends RuntimeException {
+        NotOwnerException(int partition) {
+            super("partition " + partition + " of the rate-limit counters is not decided here", null, false, false);
+        }
+    }
+
+    /** Too many decisions are waiting to be logged: the log is not keeping up, and deciding on would risk them. */
+    public static final class BacklogException extends RuntimeException {
+        BacklogException(int partition, int waiting) {
+            super(waiting + " decisions of partition " + partition + " wait to be logged", null, false, false);
+        }
+    }
+
+    private final CounterPartitions partitions;
+    private final int partitionCount;
+    private final HitLog log;
+    private final Deserializer<RateLimitDecision> recordedDecisions;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final int maxUnloggedHits;
+    private final Map<Integer, LivePartition> live = new ConcurrentHashMap<>();
+    private final Object[] locks = new Object[LOCK_STRIPES];
+    private final ScheduledFuture<?> sweeper;
+
+    /**
+     * @param partitionCount  partitions of {@code ratelimit.checks.v1}
+     * @param recordedDecisions reads decisions as the stream records them (the topic's wire format)
+     * @param maxUnloggedHits decisions per partition that may wait for the log at once; beyond it checks are
+     *                        answered by their rule's failure mode
+     */
+    public CounterOwner(CounterPartitions partitions, int partitionCount, HitLog log,
+                        Deserializer<RateLimitDecision> recordedDecisions, Clock clock,
+                        ScheduledExecutorService scheduler, int maxUnloggedHits) {
+        this.partitions = partitions;
+        this.partitionCount = partitionCount;
+        this.log = log;
+        this.recordedDecisions = recordedDecisions;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.maxUnloggedHits = maxUnloggedHits;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new Object();
+        }
+        partitions.onWithdraw(live::remove);
+        this.sweeper = scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(),
+                SWEEP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The partition of {@code ratelimit.checks.v1} (and of the counters' store) that holds {@code counterKey}. */
+    public int partitionOf(String counterKey) {
+        return partitionOf(counterKey, partitionCount);
+    }
+
+    static int partitionOf(String counterKey, int partitionCount) {
+        // the producer's default partitioner, which placed every check of the counter so far
+        return Utils.toPositive(Utils.murmur2(counterKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                % partitionCount;
+    }
+
+    /** True when this process decides the counters of {@code partition}. */
+    public boolean owns(int partition) {
+        return partitions.get(partition) != null;
+    }
+
+    /**
+     * Decides {@code check} (whose {@code rule} is unset) under {@code rule} on this process, at this process's
+     * time. Completes at once when the partition is ready, or once it is; fails with {@link NotOwnerException}
+     * when this process does not decide the partition and with {@link BacklogException} when the log lags.
+     */
+    public CompletableFuture<RateLimitDecision> decide(RateLimitCheckRequested check, RateLimitRule rule) {
+        final String counterKey = RateLimitKeys.counterKey(check);
+        final int partition = partitionOf(counterKey);
+        final LivePartition target;
+        try {
+            target = livePartition(partition);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (target.ready()) {
+            return decideNow(target, counterKey, check, rule);
+        }
+        return target.readiness().thenCompose(ready -> decideNow(target, counterKey, check, rule));
+    }
+
+    /**
+     * The state a decision on {@code counterKey} starts from right now, if this process decides it: the live state
+     * when hits are waiting to be applied, else the store's. Empty when another process decides it.
+     */
+    public java.util.Optional<byte[]> currentState(String counterKey) {
+        final int partition = partitionOf(counterKey);
+        final CounterPartitions.Owned owned = partitions.get(partition);
+        if (owned == null) {
+            return java.util.Optional.empty();
+        }
+        synchronized (lockOf(counterKey)) {
+            final LivePartition target = live.get(partition);
+            final LiveCounter counter = target == null || target.owned != owned ? null
+                    : target.counters.get(counterKey);
+            return java.util.Optional.ofNullable(counter != null ? counter.state : storedState(owned, counterKey));
+        }
+    }
+
+    private LivePartition livePartition(int partition) {
+        final CounterPartitions.Owned owned = partitions.get(partition);
+        if (owned == null) {
+            throw new NotOwnerException(partition);
+        }
+        return live.compute(partition, (p, current) -> current != null && current.owned == owned ? current
+                : new LivePartition(owned));
+    }
+
+    private CompletableFuture<RateLimitDecision> decideNow(LivePartition target, String counterKey,
+                                                           RateLimitCheckRequested check, RateLimitRule rule) {
+        try {
+            return CompletableFuture.completedFuture(decideLocked(target, counterKey, check, rule));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private RateLimitDecision decideLocked(LivePartition target, String counterKey, RateLimitCheckRequested check,
+                                           RateLimitRule rule) {
+        synchronized (lockOf(counterKey)) {
+            if (partitions.get(target.owned.partition()) != target.owned) {
+                throw new NotOwnerException(target.owned.partition());
+            }
+            if (check.getKeepDecision()) {
+                final RateLimitDecision recorded = recorded(target, check.getCheckId());
+                if (recorded != null) {
+                    return recorded;
+                }
+            }
+            final int waiting = target.unlogged.get();
+            if (waiting >= maxUnloggedHits) {
+                throw new BacklogException(target.owned.partition(), waiting);
+            }
+            final LiveCounter counter = target.counters.get(counterKey);
+            final byte[] state = counter != null ? counter.state : storedState(target.owned, counterKey);
+            final Instant now = clock.instant();
+            final Verdict verdict = LimitAlgorithms.of(rule.getAlgorithm())
+                    .decide(state, now.toEpochMilli(), check.getHits(), Limit.of(rule));
+            final boolean shadowLimited = !verdict.allowed() && rule.getShadow();
+            final RateLimitDecision decision = RateLimitDecision.newBuilder()
+                    .setCheckId(check.getCheckId()).setRequestId(check.getRequestId()).setDecidedAt(now)
+                    .setCode(verdict.allowed() || shadowLimited ? RateLimitCode.OK : RateLimitCode.OVER_LIMIT)
+                    .setRule(rule).setRemaining(verdict.remaining()).setResetMillis(verdict.resetMillis())
+                    .setRetryAfterMillis(verdict.allowed() ? 0 : verdict.retryAfterMillis())
+                    .setDelayMillis(verdict.delayMillis()).setShadowLimited(shadowLimited).build();
+            final LiveCounter changed = verdict.allowed()
+                    ? target.counters.computeIfAbsent(counterKey, key -> new LiveCounter()) : counter;
+            if (verdict.allowed()) {
+                changed.state = verdict.state();
+            }
+            if (changed != null) {
+                changed.unlogged++;
+            }
+            final PendingDecision pending = check.getKeepDecision() ? new PendingDecision(decision) : null;
+            if (pending != null) {
+                target.decisions.put(check.getCheckId(), pending);
+            }
+            target.unlogged.incrementAndGet();
+            // logged in decision order: the producer keeps the order of one partition's sends
+            log.log(RateLimitCheckRequested.newBuilder().setCheckId(check.getCheckId())
+                            .setRequestId(check.getRequestId()).setTimestamp(now).setDomain(check.getDomain())
+                            .setDescriptor(check.getDescriptor()).setHits(check.getHits()).setRule(rule)
+                            .setAdmitted(verdict.allowed()).setKeepDecision(check.getKeepDecision()).build())
+                    .whenComplete((offset, error) -> logged(target, counterKey, changed, pending, offset));
+            return decision;
+        }
+    }
+
+    private void logged(LivePartition target, String counterKey, LiveCounter counter, PendingDecision pending,
+                        Long offset) {
+        target.unlogged.decrementAndGet();
+        final long at = offset == null ? -1 : offset;
+        if (pending != null) {
+            pending.offset = at;
+        }
+        if (counter != null) {
+            synchronized (lockOf(counterKey)) {
+                counter.unlogged--;
+                counter.loggedTo = Math.max(counter.loggedTo, at);
+            }
+        }
+    }
+
+    private RateLimitDecision recorded(LivePartition target, String checkId) {
+        final PendingDecision pending = target.decisions.get(checkId);
+        if (pending != null) {
+            return pending.decision;
+        }
+        final byte[] stored = target.owned.read(RateLimitStores.decisionEntry(checkId));
+        return stored == null ? null
+                : recordedDecisions.deserialize(RateLimitTopics.DECISIONS.name(), RateLimitStores.payloadOf(stored));
+    }
+
+    private static byte[] storedState(CounterPartitions.Owned owned, String counterKey) {
+        final byte[] stored = owned.read(RateLimitStores.counterEntry(counterKey));
+        return stored == null ? null : RateLimitStores.counterStateOf(stored);
+    }
+
+    /** Drops what the store has caught up with: a counter whose logged hits are all applied reads from the store. */
+    private void sweep() {
+        for (LivePartition target : live.values()) {
+            final long processed = target.owned.processed();
+            target.counters.forEach((counterKey, counter) -> {
+                synchronized (lockOf(counterKey)) {
+                    if (counter.unlogged == 0 && counter.loggedTo <= processed) {
+                        target.counters.remove(counterKey, counter);
+                    }
+                }
+            });
+            target.decisions.values().removeIf(pending -> pending.offset != Long.MIN_VALUE
+                    && pending.offset <= processed);
+        }
+    }
+
+    private Object lockOf(String counterKey) {
+        return locks[(counterKey.hashCode() & Integer.MAX_VALUE) % LOCK_STRIPES];
+    }
+
+    /** A check that counts nothing and lands on {@code partition}: once the task has processed it, all before it is applied. */
+    RateLimitCheckRequested barrier(int partition) {
+        for (int i = 0; ; i++) {
+            final List<DescriptorEntry> descriptor = List.of(new DescriptorEntry(BARRIER_KEY, Integer.toString(i)));
+            if (partitionOf(RateLimitKeys.counterKey(BARRIER_DOMAIN, descriptor)) == partition) {
+                final String id = "barrier:" + partition + ":" + clock.millis();
+                return RateLimitCheckRequested.newBuilder().setCheckId(id).setRequestId(id)
+                        .setTimestamp(clock.instant()).setDomain(BARRIER_DOMAIN).setDescriptor(descriptor)
+                        .setHits(0).setKeepDecision(false).build();
+            }
+        }
+    }
+
+    static boolean isBarrier(RateLimitCheckRequested check) {
+        return BARRIER_DOMAIN.equals(check.getDomain());
+    }
+
+    @Override
+    public void close() {
+        sweeper.cancel(false);
+    }
+
+    /** A counter with hits this process decided that its task may not have applied yet. */
+    private static final class LiveCounter {
+        byte[] state;
+        int unlogged;
+        long loggedTo = -1;
+    }
+
+    /** A decision kept by check ID until the task has recorded it. */
+    private static final class PendingDecision {
+        final RateLimitDecision decision;
+        volatile long offset = Long.MIN_VALUE;
+
+        PendingDecision(RateLimitDecision decision) {
+            this.decision = decision;
+        }
+    }
+
+    /** One partition this process decides, from the moment its task took it. */
+    private final class LivePartition {
+        final CounterPartitions.Owned owned;
+        final Map<String, LiveCounter> counters = new ConcurrentHashMap<>();
+        final Map<String, PendingDecision> decisions = new ConcurrentHashMap<>();
+        final AtomicInteger unlogged = new AtomicInteger();
+        private final CompletableFuture<Void> ready = new CompletableFuture<>();
+        private volatile long barrierOffset = Long.MAX_VALUE;
+
+        LivePartition(CounterPartitions.Owned owned) {
+            this.owned = owned;
+            logBarrier();
+        }
+
+        private void logBarrier() {
+            log.log(barrier(owned.partition())).whenComplete((offset, error) -> {
+                if (error != null) {
+                    scheduler.schedule(this::logBarrier, READY_POLL.toMillis() * 50, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                barrierOffset = offset;
+                poll();
+            });
+        }
+
+        private void poll() {
+            if (owned.processed() >= barrierOffset) {
+                ready.complete(null);
+            } else if (partitions.get(owned.partition()) == owned) {
+                scheduler.schedule(this::poll, READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                ready.completeExceptionally(new NotOwnerException(owned.partition()));
+            }
+        }
+
+        boolean ready() {
+            return ready.isDone() && !ready.isCompletedExceptionally();
+        }
+
+        CompletableFuture<Void> readiness() {
+            return ready;
+        }
+    }
+}
