@@ -309,8 +309,8 @@ public final class Platform implements AutoCloseable {
                 serdes.of(RateLimitDecision.class).deserializer(), clock, limiterTimers,
                 config.rateLimit().maxUnloggedHits());
         started.add(owner);
-        final RateLimiter limiter = new RateLimiter(owner, new CounterOwnerCalls(streams, self, instances.http(),
-                internal, decisionTimeout), ruleCache, decisionTimeout, clock, limiterTimers);
+        final RateLimiter limiter = new RateLimiter(owner, new CounterOwnerCalls(router, instances.http(), internal,
+                decisionTimeout), ruleCache, decisionTimeout, clock, limiterTimers);
         final ChatSocketEndpoint chatSockets = chatSockets(kafka, registry, auth, chatWrites, producer, ids,
                 problems, json, meters, instances, exactlyOnceRouter, limiter);
         routes.add(chatSockets.route());

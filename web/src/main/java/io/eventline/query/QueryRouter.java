@@ -102,7 +102,7 @@ public final class QueryRouter {
     }
 
     /** Who holds {@code key} of {@code storeName}; empty while that is unknown (rebalancing, restoring). */
-    Optional<KeyQueryMetadata> ownerOf(String storeName, String key) {
+    public Optional<KeyQueryMetadata> ownerOf(String storeName, String key) {
         final KeyQueryMetadata metadata;
         try {
             metadata = streams.queryMetadataForKey(storeName, key, KEYS);

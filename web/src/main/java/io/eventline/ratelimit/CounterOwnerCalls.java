@@ -4,6 +4,7 @@ import io.eventline.auth.InternalCalls;
 import io.eventline.http.ApiRoute;
 import io.eventline.http.ProblemException;
 import io.eventline.http.Problems;
+import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -29,16 +28,15 @@ public final class CounterOwnerCalls {
     private static final String MEDIA_TYPE = "application/avro";
     private static final long MAX_CHECK_BYTES = 64 * 1024;
 
-    private final KafkaStreams streams;
+    private final QueryRouter router;
     private final HostInfo self;
     private final HttpClient http;
     private final InternalCalls calls;
     private final Duration timeout;
 
-    public CounterOwnerCalls(KafkaStreams streams, HostInfo self, HttpClient http, InternalCalls calls,
-                             Duration timeout) {
-        this.streams = streams;
-        this.self = self;
+    public CounterOwnerCalls(QueryRouter router, HttpClient http, InternalCalls calls, Duration timeout) {
+        this.router = router;
+        this.self = router.self();
         this.http = http;
         this.calls = calls;
         this.timeout = timeout;
@@ -83,17 +81,7 @@ public final class CounterOwnerCalls {
     }
 
     private HostInfo ownerOf(String counterKey) {
-        final KeyQueryMetadata metadata;
-        try {
-            metadata = streams.queryMetadataForKey(RateLimitStores.STATE, counterKey, new StringSerializer());
-        } catch (IllegalStateException e) {
-            return null;
-        }
-        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
-                || metadata.activeHost().port() < 0) {
-            return null;
-        }
-        return metadata.activeHost();
+        return router.ownerOf(RateLimitStores.STATE, counterKey).map(KeyQueryMetadata::activeHost).orElse(null);
     }
 
     /**
