@@ -10,11 +10,16 @@ import io.eventline.platform.PlatformFixture;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -359,7 +364,26 @@ class RateLimitApiTest {
                 return new long[]{status, (System.nanoTime() - start) / 1_000_000};
             });
         }
-        final List<long[]> results = Concurrently.run(calls);
+        final CompletableFuture<List<long[]>> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Concurrently.run(calls);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        // while the queued writes wait their turn (the last for a second), no server thread waits with them
+        final Set<String> waiting = new TreeSet<>();
+        for (int sample = 0; sample < 6; sample++) {
+            Thread.sleep(100);
+            Thread.getAllStackTraces().forEach((thread, stack) -> {
+                if (Arrays.stream(stack).anyMatch(frame -> frame.getClassName().equals(RateLimitGuard.class.getName()))
+                        && Arrays.stream(stack).anyMatch(frame -> frame.getMethodName().equals("sleep"))) {
+                    waiting.add(thread.getName());
+                }
+            });
+        }
+        final List<long[]> results = running.get(30, TimeUnit.SECONDS);
+        assertThat(waiting).as("threads sleeping in the guard").isEmpty();
 
         // Then: three wait their turn in the queue and pass, one finds it full and is dropped
         assertThat(results).extracting(r -> r[0]).containsExactlyInAnyOrder(200L, 200L, 200L, 429L);
