@@ -188,6 +188,28 @@ class ShortUrlTopologyTest {
     }
 
     @Test
+    void shouldAnswerALinkWhoseCodeWasDrawnBeforeCodesWerePlacedByPartitionThroughItsClaim() {
+        // Given: alice's link under a code that lives on another partition than hers, as older codes may
+        final ShortUrlRequested first = request("alice", "https://example.com/old", null);
+        final String oldCode = otherPartitionsCode();
+        final LinkCreated old = LinkCreated.newBuilder().setEventId(first.getEventId())
+                .setTimestamp(first.getTimestamp()).setCode(oldCode).setUrl(first.getUrl()).setRedirect(302)
+                .setOwnerId("alice").build();
+        links().put(oldCode, old);
+        driver.<String, String>getKeyValueStore(ShortUrlStores.DEDUPE).put(CodeAssigner.dedupeKey(first), oldCode);
+
+        // When: she asks for the same link again
+        final ShortUrlRequested again = request("alice", "https://example.com/old", null);
+        requests.pipeInput(again.getUserId(), again);
+
+        // Then: the claim on the old code's partition answers 200 with the old code
+        final OperationOutcome outcome = outcomes.readValue();
+        assertThat(outcome.getHttpStatus()).isEqualTo(200);
+        assertThat(codeOf(outcome)).isEqualTo(oldCode);
+        assertThat(recordsPerTopic()).containsEntry(internal("shorturl-code-claims-repartition"), 1);
+    }
+
+    @Test
     void shouldKeepTheCodeAndOutcomeWhenARequestIsReplayed() {
         final ShortUrlRequested request = request("alice", "https://example.com/a", null);
 
@@ -309,6 +331,16 @@ class ShortUrlTopologyTest {
 
     private String internal(String name) {
         return applicationId + "-" + name;
+    }
+
+    private static String otherPartitionsCode() {
+        final CodeCipher cipher = new CodeCipher(SECRET);
+        final CodePartitions placement = new CodePartitions(PARTITIONS);
+        for (long index = 0; ; index++) {
+            if (placement.of(cipher.codeOf(index)) != 0) {
+                return cipher.codeOf(index);
+            }
+        }
     }
 
     /** The first {@code count} codes partition 0 (the driver's only one) draws, from an empty links store. */
