@@ -1,38 +1,41 @@
 package io.eventline.shorturl;
 
-import io.eventline.streams.WindowLookups;
-import org.apache.kafka.streams.KeyValue;
+import io.eventline.operations.OperationOutcome;
+import io.eventline.operations.Outcomes;
+import java.time.Instant;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Runs on the requesting user's partition: picks the code a request will claim. A custom alias is claimed as
- * asked; otherwise the user's earlier code for the same link is reused, or a fresh code is drawn from this
- * partition's counter. The choice is stored by event ID first, so a replayed request claims the same code; it is
- * kept as long as the requests topic keeps the request.
+ * Runs on the requesting user's partition. A generated code is decided here, in one step: the partition walks
+ * the code permutation and keeps only codes whose own partition is this one, so the link is stored, and any
+ * alias that took the code first is seen, in this task's links store; the link and its outcome leave at once.
+ * A custom alias goes on as a claim to its code's partition, the single writer of every code.
  */
-final class CodeAssigner implements Processor<String, ShortUrlRequested, String, CodeClaimed> {
+final class CodeAssigner implements Processor<String, ShortUrlRequested, String, SpecificRecord> {
     private final CodeCipher cipher;
-    private final int partitions;
-    private ProcessorContext<String, CodeClaimed> context;
-    private WindowStore<String, String> assigned;
+    private final CodePartitions placement;
+    private final String publicUrl;
+    private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, String> dedupe;
     private KeyValueStore<String, Long> counters;
+    private KeyValueStore<String, LinkCreated> links;
 
-    CodeAssigner(CodeCipher cipher, int partitions) {
+    CodeAssigner(CodeCipher cipher, CodePartitions placement, String publicUrl) {
         this.cipher = cipher;
-        this.partitions = partitions;
+        this.placement = placement;
+        this.publicUrl = publicUrl;
     }
 
     @Override
-    public void init(ProcessorContext<String, CodeClaimed> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.assigned = context.getStateStore(ShortUrlStores.ASSIGNED_CODES);
         this.dedupe = context.getStateStore(ShortUrlStores.DEDUPE);
         this.counters = context.getStateStore(ShortUrlStores.COUNTERS);
+        this.links = context.getStateStore(ShortUrlStores.LINKS);
     }
 
     @Override
@@ -41,42 +44,82 @@ final class CodeAssigner implements Processor<String, ShortUrlRequested, String,
         if (request == null) {
             return;
         }
-        final String eventId = request.getEventId();
-        final KeyValue<Long, String> assignment = WindowLookups.latest(assigned, eventId);
-        final String earlier = assignment == null ? null : assignment.value;
-        final boolean custom = request.getCustomCode() != null && request.getRejectedCode() == null;
-        final String code;
-        if (request.getRejectedCode() != null) {
-            code = request.getRejectedCode().equals(earlier) || earlier == null ? freshCode(request) : earlier;
-        } else if (earlier != null) {
-            code = earlier;
-        } else if (custom) {
-            code = request.getCustomCode();
-        } else {
-            final String known = dedupe.get(dedupeKey(request));
-            code = known != null ? known : freshCode(request);
+        if (request.getCustomCode() != null && request.getRejectedCode() == null) {
+            claim(record, request.getCustomCode(), true);
+            return;
         }
-        assigned.put(eventId, code, record.timestamp());
+        final int partition = partition();
+        final String known = dedupe.get(dedupeKey(request));
+        if (known != null && !known.equals(request.getRejectedCode())) {
+            if (placement.of(known) != partition) {
+                // a code drawn before codes were placed by partition: its link lives where the claim goes
+                claim(record, known, false);
+                return;
+            }
+            final LinkCreated existing = links.get(known);
+            if (existing == null || existing.getEventId().equals(request.getEventId())) {
+                // a replay, or a link a crash lost after its code was remembered: made (again) as it was
+                create(record, known);
+                return;
+            }
+            if (sameLink(existing, request)) {
+                outcome(record, Outcomes.accepted(request.getEventId(), request.getUserId(), 200,
+                        LinkJson.of(existing, publicUrl), Instant.ofEpochMilli(record.timestamp())));
+                return;
+            }
+        }
+        final String code = freshCode(partition);
+        // written through at once, before the outcome: a replay after a crash finds the code it answered with
+        dedupe.put(dedupeKey(request), code);
+        create(record, code);
+    }
+
+    private void create(Record<String, ShortUrlRequested> record, String code) {
+        final ShortUrlRequested request = record.value();
+        final LinkCreated link = LinkCreated.newBuilder().setEventId(request.getEventId())
+                .setTimestamp(request.getTimestamp()).setCode(code).setUrl(request.getUrl())
+                .setRedirect(request.getRedirect()).setOwnerId(request.getUserId()).build();
+        links.put(code, link);
+        context.forward(record.withKey(code).withValue(link));
+        outcome(record, Outcomes.accepted(request.getEventId(), request.getUserId(), 201,
+                LinkJson.of(link, publicUrl), Instant.ofEpochMilli(record.timestamp())));
+    }
+
+    private void claim(Record<String, ShortUrlRequested> record, String code, boolean custom) {
+        final ShortUrlRequested request = record.value();
         context.forward(record.withKey(code).withValue(CodeClaimed.newBuilder()
-                .setEventId(eventId).setTimestamp(request.getTimestamp()).setUserId(request.getUserId())
+                .setEventId(request.getEventId()).setTimestamp(request.getTimestamp()).setUserId(request.getUserId())
                 .setUrl(request.getUrl()).setRedirect(request.getRedirect()).setCode(code).setCustom(custom)
                 .build()));
     }
 
-    private String freshCode(ShortUrlRequested request) {
-        final int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
+    private void outcome(Record<String, ShortUrlRequested> record, OperationOutcome outcome) {
+        context.forward(record.withKey(outcome.getEventId()).withValue(outcome));
+    }
+
+    /**
+     * The next code of the permutation that belongs to this partition, is no reserved word and no alias took:
+     * partitions keep disjoint codes, so no two partitions can draw the same one.
+     */
+    private String freshCode(int partition) {
         final String counterKey = Integer.toString(partition);
         final Long next = counters.get(counterKey);
-        final long counter = next == null ? 0 : next;
-        counters.put(counterKey, counter + 1);
-        // interleaving partitions keeps the index dense and unique across the cluster without coordination
-        final long index = counter * partitions + partition;
-        final String code = cipher.codeOf(index);
-        if (ReservedCodes.isReserved(code)) {
-            return freshCode(request);
-        }
-        dedupe.put(dedupeKey(request), code);
+        long index = next == null ? 0 : next;
+        String code;
+        do {
+            code = cipher.codeOf(index++);
+        } while (placement.of(code) != partition || ReservedCodes.isReserved(code) || links.get(code) != null);
+        counters.put(counterKey, index);
         return code;
+    }
+
+    private int partition() {
+        return context.recordMetadata().map(m -> m.partition()).orElse(0);
+    }
+
+    private static boolean sameLink(LinkCreated existing, ShortUrlRequested request) {
+        return existing.getOwnerId().equals(request.getUserId()) && existing.getUrl().equals(request.getUrl())
+                && existing.getRedirect() == request.getRedirect();
     }
 
     static String dedupeKey(ShortUrlRequested request) {

@@ -2,13 +2,6 @@ package io.eventline.shorturl;
 
 /** Names of the shortener's state stores; the web layer queries them by these constants. */
 public final class ShortUrlStores {
-    /**
-     * Request event ID to the code chosen for it, so a replayed request keeps its code; a window store, so the
-     * entries leave after {@link #ASSIGNED_CODES_RETENTION} instead of growing with every request.
-     */
-    public static final String ASSIGNED_CODES = "shorturl-assigned-codes-by-time-store";
-    /** As long as the requests topic keeps a request (the broker's default 7 days): no replay comes later. */
-    public static final java.time.Duration ASSIGNED_CODES_RETENTION = java.time.Duration.ofDays(7);
     /** (user, redirect, long URL) to code: the same link asked for twice gets the same code. */
     public static final String DEDUPE = "shorturl-dedupe-store";
     /** Per-partition counters behind generated codes. */

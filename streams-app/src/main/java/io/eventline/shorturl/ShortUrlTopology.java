@@ -21,15 +21,16 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The URL shortener: requests keyed by user choose a code, claims keyed by code decide ownership, links are
- * indexed by owner, and clicks of existing links are counted in total and per minute beside the link.
+ * The URL shortener: requests keyed by user get a generated code and their link in one step, or send a custom
+ * alias as a claim to the alias's partition, which decides ownership; links are indexed by owner, and clicks of existing links are counted in total and per minute beside the link.
  */
 public final class ShortUrlTopology {
     /** How long per-minute click counts are kept: enough for "last 24 hours" plus late clicks. */
     public static final Duration CLICK_RETENTION = Duration.ofHours(25);
 
     /**
-     * @param partitions how many partitions the request topic has, which interleaves the per-partition counters
+     * @param partitions how many partitions the request, claims, clicks and links topics have: a generated code is
+     *                   drawn on the partition its link lives on
      * @param codeSecret the key of the code permutation; changing it only changes which codes come next
      * @param publicUrl  the base of every {@code shortUrl}, e.g. {@code https://sho.rt}
      */
@@ -54,13 +55,11 @@ public final class ShortUrlTopology {
         final Serde<CodeClaimed> claimSerde = serdes.of(CodeClaimed.class);
         final Serde<LinkCreated> linkSerde = serdes.of(LinkCreated.class);
         final CodeCipher cipher = new CodeCipher(settings.codeSecret());
+        final CodePartitions placement = new CodePartitions(settings.partitions());
         // caches coalesce changelog writes of hot keys (counters, click counts) into one per commit
-
-        // not cached: a cached window store keeps serving an entry past its retention until the cache evicts it
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ShortUrlStores.ASSIGNED_CODES,
-                ShortUrlStores.ASSIGNED_CODES_RETENTION, Duration.ofMillis(1), false), strings, strings));
+        // not cached: its changelog record leaves before the outcome, so a replay after a crash finds the code
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ShortUrlStores.DEDUPE), strings, strings).withCachingEnabled());
+                Stores.persistentKeyValueStore(ShortUrlStores.DEDUPE), strings, strings));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ShortUrlStores.COUNTERS), strings, Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -84,13 +83,22 @@ public final class ShortUrlTopology {
                 .to(StreamsSettings.DEAD_LETTER_TOPIC, Produced.with(strings, requestSerde)
                         .withName("shorturl-dead-letters-sink"));
 
-        final KStream<String, SpecificRecord> decided = checked.get("shorturl-checked-valid")
+        // generated codes are decided in the assigner (one step); only aliases travel on to their code's partition
+        final Map<String, KStream<String, SpecificRecord>> assigned = checked.get("shorturl-checked-valid")
                 .mapValues(value -> (ShortUrlRequested) value, Named.as("shorturl-as-request"))
-                .process(() -> new CodeAssigner(cipher, settings.partitions()), Named.as("shorturl-assign-code"),
-                        ShortUrlStores.ASSIGNED_CODES, ShortUrlStores.DEDUPE, ShortUrlStores.COUNTERS)
+                .process(() -> new CodeAssigner(cipher, placement, settings.publicUrl()),
+                        Named.as("shorturl-assign-code"), ShortUrlStores.DEDUPE, ShortUrlStores.COUNTERS,
+                        ShortUrlStores.LINKS)
+                .split(Named.as("shorturl-assigned-"))
+                .branch((key, value) -> value instanceof CodeClaimed, Branched.as("claim"))
+                .defaultBranch(Branched.as("decided"));
+        final KStream<String, SpecificRecord> claimed = assigned.get("shorturl-assigned-claim")
+                .mapValues(value -> (CodeClaimed) value, Named.as("shorturl-as-claim"))
                 .repartition(Repartitioned.<String, CodeClaimed>as("shorturl-code-claims")
-                        .withKeySerde(strings).withValueSerde(claimSerde))
+                        .withKeySerde(strings).withValueSerde(claimSerde).withNumberOfPartitions(settings.partitions()))
                 .process(() -> new CodeClaimer(settings.publicUrl()), Named.as("shorturl-claim-code"), ShortUrlStores.LINKS);
+        final KStream<String, SpecificRecord> decided = assigned.get("shorturl-assigned-decided")
+                .merge(claimed, Named.as("shorturl-decided"));
 
         final Map<String, KStream<String, SpecificRecord>> branches = decided.split(Named.as("shorturl-decided-"))
                 .branch((code, value) -> value instanceof LinkCreated, Branched.as("link"))

@@ -23,8 +23,6 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,12 +36,14 @@ class ShortUrlTopologyTest {
     private TestInputTopic<String, LinkClicked> clicks;
     private long nextEventId = 1;
     private EventSerdes serdes;
+    private String applicationId;
 
     @BeforeEach
     void setUp() {
         serdes = new EventSerdes(new InMemorySchemaRegistry());
         final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "shorturl-test-" + UUID.randomUUID());
+        applicationId = "shorturl-test-" + UUID.randomUUID();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(EventlineTopology.build(
                 new ShortUrlTopology.Settings(PARTITIONS, SECRET, "https://sho.rt"),
@@ -113,63 +113,116 @@ class ShortUrlTopologyTest {
 
     @Test
     void shouldDrawAnotherCodeWhenTheGeneratedOneWasTakenAsAnAlias() {
-        final String firstGenerated = new CodeCipher(SECRET).codeOf(0);
+        final List<String> generated = generatedCodes(2);
+        final String firstGenerated = generated.get(0);
         final ShortUrlRequested squatter = request("mallory", "https://example.com/m", firstGenerated);
-        final ShortUrlRequested generated = request("alice", "https://example.com/a", null);
+        final ShortUrlRequested fresh = request("alice", "https://example.com/a", null);
 
         requests.pipeInput(squatter.getUserId(), squatter);
-        requests.pipeInput(generated.getUserId(), generated);
+        requests.pipeInput(fresh.getUserId(), fresh);
 
         final List<OperationOutcome> all = outcomes.readValuesToList();
         assertThat(all).extracting(OperationOutcome::getHttpStatus).containsExactly(201, 201);
         final String aliceCode = codeOf(all.get(1));
-        assertThat(aliceCode).isNotEqualTo(firstGenerated).isEqualTo(new CodeCipher(SECRET).codeOf(PARTITIONS));
+        assertThat(aliceCode).isNotEqualTo(firstGenerated).isEqualTo(generated.get(1));
         assertThat(links().get(aliceCode).getOwnerId()).isEqualTo("alice");
         assertThat(links().get(firstGenerated).getOwnerId()).isEqualTo("mallory");
+    }
+
+    @Test
+    void shouldCreateAGeneratedCodeInOneStepWithoutAClaim() {
+        // Given: a request for a generated code
+        final ShortUrlRequested request = request("alice", "https://example.com/a", null);
+
+        // When: the stream reads it
+        requests.pipeInput(request.getUserId(), request);
+
+        // Then: one record per topic it must reach, and none through the code-claims topic
+        assertThat(recordsPerTopic()).isEqualTo(java.util.Map.of(
+                OperationTopics.OUTCOMES.name(), 1,
+                ShortUrlTopics.LINKS.name(), 1,
+                internal("shorturl-dedupe-store-changelog"), 1,
+                internal("shorturl-counter-store-changelog"), 1,
+                internal("shorturl-links-store-changelog"), 1,
+                internal("shorturl-links-by-owner-repartition"), 1,
+                internal("shorturl-links-by-owner-store-changelog"), 1,
+                internal("operations-by-time-store-changelog"), 1));
+        assertThat(links().get(generatedCodes(1).get(0)).getEventId()).isEqualTo(request.getEventId());
+    }
+
+    @Test
+    void shouldSendACustomAliasThroughItsClaim() {
+        // Given: a request for a custom alias
+        final ShortUrlRequested request = request("alice", "https://example.com/a", "launch");
+
+        // When: the stream reads it
+        requests.pipeInput(request.getUserId(), request);
+
+        // Then: it went through the code-claims topic to its code's partition, and no counter moved
+        assertThat(recordsPerTopic()).isEqualTo(java.util.Map.of(
+                OperationTopics.OUTCOMES.name(), 1,
+                ShortUrlTopics.LINKS.name(), 1,
+                internal("shorturl-code-claims-repartition"), 1,
+                internal("shorturl-links-store-changelog"), 1,
+                internal("shorturl-links-by-owner-repartition"), 1,
+                internal("shorturl-links-by-owner-store-changelog"), 1,
+                internal("operations-by-time-store-changelog"), 1));
+    }
+
+    @Test
+    void shouldRejectAnAliasThatAGeneratedCodeAlreadyHasWith409() {
+        // Given: a link with a generated code
+        final ShortUrlRequested generated = request("alice", "https://example.com/a", null);
+        requests.pipeInput(generated.getUserId(), generated);
+        final String code = codeOf(outcomes.readValue());
+
+        // When: someone else asks for that code as an alias
+        final ShortUrlRequested squatter = request("mallory", "https://example.com/m", code);
+        requests.pipeInput(squatter.getUserId(), squatter);
+
+        // Then: the alias is refused and the link stays alice's
+        final OperationOutcome refused = outcomes.readValue();
+        assertThat(refused.getHttpStatus()).isEqualTo(409);
+        assertThat(refused.getProblem().getType()).endsWith("/code-taken");
+        assertThat(links().get(code).getOwnerId()).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldAnswerALinkWhoseCodeWasDrawnBeforeCodesWerePlacedByPartitionThroughItsClaim() {
+        // Given: alice's link under a code that lives on another partition than hers, as older codes may
+        final ShortUrlRequested first = request("alice", "https://example.com/old", null);
+        final String oldCode = otherPartitionsCode();
+        final LinkCreated old = LinkCreated.newBuilder().setEventId(first.getEventId())
+                .setTimestamp(first.getTimestamp()).setCode(oldCode).setUrl(first.getUrl()).setRedirect(302)
+                .setOwnerId("alice").build();
+        links().put(oldCode, old);
+        driver.<String, String>getKeyValueStore(ShortUrlStores.DEDUPE).put(CodeAssigner.dedupeKey(first), oldCode);
+
+        // When: she asks for the same link again
+        final ShortUrlRequested again = request("alice", "https://example.com/old", null);
+        requests.pipeInput(again.getUserId(), again);
+
+        // Then: the claim on the old code's partition answers 200 with the old code
+        final OperationOutcome outcome = outcomes.readValue();
+        assertThat(outcome.getHttpStatus()).isEqualTo(200);
+        assertThat(codeOf(outcome)).isEqualTo(oldCode);
+        assertThat(recordsPerTopic()).containsEntry(internal("shorturl-code-claims-repartition"), 1);
     }
 
     @Test
     void shouldKeepTheCodeAndOutcomeWhenARequestIsReplayed() {
         final ShortUrlRequested request = request("alice", "https://example.com/a", null);
 
+        final KeyValueStore<String, Long> counters = driver.getKeyValueStore(ShortUrlStores.COUNTERS);
         requests.pipeInput(request.getUserId(), request);
+        final Long counterAfterFirst = counters.get("0");
         requests.pipeInput(request.getUserId(), request);
 
         final List<OperationOutcome> all = outcomes.readValuesToList();
         assertThat(all).hasSize(2);
         assertThat(all).extracting(OperationOutcome::getHttpStatus).containsExactly(201, 201);
-        assertThat(codeOf(all.get(1))).isEqualTo(codeOf(all.get(0)));
-        final KeyValueStore<String, Long> counters = driver.getKeyValueStore(ShortUrlStores.COUNTERS);
-        assertThat(counters.get("0")).isEqualTo(1L);
-    }
-
-    @Test
-    void shouldForgetWhichCodeARequestGotOnceTheRequestsTopicNoLongerKeepsIt() {
-        // Given: a request, and its assignment remembered by event ID
-        final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-        final ShortUrlRequested early = request("alice", "https://example.com/early", null);
-        requests.pipeInput(early.getUserId(), early, t0);
-        final String earlyCode = codeOf(outcomes.readValuesToList().get(0));
-        final WindowStore<String, String> assigned = driver.getWindowStore(ShortUrlStores.ASSIGNED_CODES);
-        assertThat(fetchAll(assigned, early.getEventId())).hasSize(1);
-
-        // When: requests go on for longer than the retention
-        final ShortUrlRequested late = request("bob", "https://example.com/late", null);
-        requests.pipeInput(late.getUserId(), late, t0.plus(ShortUrlStores.ASSIGNED_CODES_RETENTION.multipliedBy(2)));
-
-        // Then: the early assignment is gone, the late one kept, and the early link itself stays
-        assertThat(fetchAll(assigned, early.getEventId())).isEmpty();
-        assertThat(fetchAll(assigned, late.getEventId())).hasSize(1);
-        assertThat(links().get(earlyCode).getOwnerId()).isEqualTo("alice");
-    }
-
-    private static List<String> fetchAll(WindowStore<String, String> store, String eventId) {
-        final List<String> codes = new java.util.ArrayList<>();
-        try (WindowStoreIterator<String> found = store.fetch(eventId, Instant.EPOCH,
-                Instant.parse("2100-01-01T00:00:00Z"))) {
-            found.forEachRemaining(entry -> codes.add(entry.value));
-        }
-        return codes;
+        assertThat(codeOf(all.get(1))).isEqualTo(codeOf(all.get(0))).isEqualTo(generatedCodes(1).get(0));
+        assertThat(counters.get("0")).isEqualTo(counterAfterFirst);
     }
 
     @Test
@@ -262,6 +315,46 @@ class ShortUrlTopologyTest {
 
     private static String header(TestRecord<String, ?> record, String name) {
         return new String(record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private java.util.Map<String, Integer> recordsPerTopic() {
+        final java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (String topic : driver.producedTopicNames()) {
+            final int count = driver.createOutputTopic(topic, Serdes.ByteArray().deserializer(),
+                    Serdes.ByteArray().deserializer()).readRecordsToList().size();
+            if (count > 0) {
+                counts.put(topic, count);
+            }
+        }
+        return counts;
+    }
+
+    private String internal(String name) {
+        return applicationId + "-" + name;
+    }
+
+    private static String otherPartitionsCode() {
+        final CodeCipher cipher = new CodeCipher(SECRET);
+        final CodePartitions placement = new CodePartitions(PARTITIONS);
+        for (long index = 0; ; index++) {
+            if (placement.of(cipher.codeOf(index)) != 0) {
+                return cipher.codeOf(index);
+            }
+        }
+    }
+
+    /** The first {@code count} codes partition 0 (the driver's only one) draws, from an empty links store. */
+    private static List<String> generatedCodes(int count) {
+        final CodeCipher cipher = new CodeCipher(SECRET);
+        final CodePartitions placement = new CodePartitions(PARTITIONS);
+        final List<String> codes = new java.util.ArrayList<>();
+        for (long index = 0; codes.size() < count; index++) {
+            final String code = cipher.codeOf(index);
+            if (placement.of(code) == 0 && !ReservedCodes.isReserved(code)) {
+                codes.add(code);
+            }
+        }
+        return codes;
     }
 
     private KeyValueStore<String, LinkCreated> links() {

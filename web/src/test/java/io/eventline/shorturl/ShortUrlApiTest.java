@@ -58,6 +58,26 @@ class ShortUrlApiTest {
     }
 
     @Test
+    void shouldRedirectRightAfterCreationForUsersOnEveryPartition() throws Exception {
+        // Given: enough users that their requests, and so their generated codes, land on every partition
+        final List<String> users = new ArrayList<>();
+        for (int i = 0; i < 4 * PlatformFixture.TOPIC_PARTITIONS; i++) {
+            users.add("spread-" + i);
+        }
+
+        for (String user : users) {
+            // When: each creates a link with a generated code
+            final HttpResponse<String> created = platform.post("/api/v1/urls", platform.token(user),
+                    "{\"url\":\"https://example.com/" + user + "/" + UUID.randomUUID() + "\"}");
+
+            // Then: the code redirects at once, so its link was stored where the code is looked up
+            assertThat(created.statusCode()).isEqualTo(201);
+            final HttpResponse<String> redirect = platform.get("/" + code(created), null);
+            assertThat(redirect.statusCode()).as("redirect of %s's code", user).isEqualTo(302);
+        }
+    }
+
+    @Test
     void shouldAnswer200WithTheSameCodeWhenTheSameLinkIsPostedAgain() throws Exception {
         final String alice = platform.token("alice");
         final String body = "{\"url\":\"https://example.com/same/" + UUID.randomUUID() + "\",\"redirect\":301}";
