@@ -215,6 +215,13 @@ public final class Platform implements AutoCloseable {
         started.add(resolver);
         final LinkUrls links = LinkUrls.forService(List.of(config.publicUrl(), config.advertisedUrl()),
                 config.httpPort(), resolver);
+        // a generated short code is drawn on the partition its link lives on, counted with this number
+        final int linkPartitions = partitionsOf(admin, ShortUrlTopics.REQUESTS.name());
+        if (linkPartitions != config.topicPartitions()) {
+            throw new IllegalStateException(ShortUrlTopics.REQUESTS.name() + " has " + linkPartitions
+                    + " partitions but EVENTLINE_TOPIC_PARTITIONS is " + config.topicPartitions()
+                    + "; set EVENTLINE_TOPIC_PARTITIONS=" + linkPartitions + " to match the existing topics");
+        }
         final CounterPartitions counters = new CounterPartitions();
         final Readiness.App main = startStreams(EventlineTopology.build(new ShortUrlTopology.Settings(
                 config.topicPartitions(), jwtSecret, config.publicUrl(), links), config.feed(), config.rateLimit(), serdes,
