@@ -39,12 +39,18 @@ public final class FeedTopology {
      *                   destination partition
      */
     public static void addTo(StreamsBuilder builder, FeedSettings settings, int partitions, EventSerdes serdes) {
+        addTo(builder, settings, partitions, serdes, FeedChanges.NONE);
+    }
+
+    /** @param changes told of each change of a post or profile on the instance that owns it */
+    public static void addTo(StreamsBuilder builder, FeedSettings settings, int partitions, EventSerdes serdes,
+                             FeedChanges changes) {
         final Partitions partitioning = new Partitions(partitions);
         addStores(builder, serdes);
         final String[] userStores = FeedState.storeNames();
 
         route(source(builder, FeedTopics.PROFILES, serdes)
-                .process(supplier(() -> new ProfileKeeper(settings, partitioning)), Named.as("feed-keep-profile"),
+                .process(supplier(() -> new ProfileKeeper(settings, partitioning, changes)), Named.as("feed-keep-profile"),
                         userStores), "feed-profile-out-", serdes);
         route(source(builder, FeedTopics.FOLLOWS, serdes)
                 .process(supplier(() -> new FollowGate(settings, partitioning)), Named.as("feed-follow-gate"),
@@ -70,7 +76,7 @@ public final class FeedTopology {
                 .merge(source(builder, FeedTopics.POST_DELETES, serdes)
                         .mapValues(value -> (SpecificRecord) value, Named.as("feed-delete-as-record")),
                         Named.as("feed-by-post-id"));
-        route(byPostId.process(PostStore::new, Named.as("feed-store-posts"), FeedStores.POSTS),
+        route(byPostId.process(() -> new PostStore(changes), Named.as("feed-store-posts"), FeedStores.POSTS),
                 "feed-post-store-out-", serdes);
 
         builder.globalTable(FeedTopics.CELEBRITY_POSTS.name(),

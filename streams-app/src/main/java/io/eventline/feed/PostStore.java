@@ -15,13 +15,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * it, so the author reads their post in their feed as soon as they are told it exists.
  */
 final class PostStore implements Processor<String, SpecificRecord, String, Object> {
+    private final FeedChanges changes;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Post> posts;
+
+    PostStore(FeedChanges changes) {
+        this.changes = changes;
+    }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.posts = context.getStateStore(FeedStores.POSTS);
+        changes.ownershipChanged();
+    }
+
+    @Override
+    public void close() {
+        changes.ownershipChanged();
     }
 
     @Override
@@ -54,6 +65,8 @@ final class PostStore implements Processor<String, SpecificRecord, String, Objec
                     "Not your post", "only the author may delete post " + id, at(record)));
         } else {
             posts.delete(id);
+            // after the store and before the 204: no cached copy outlives the answer
+            changes.postDeleted(id);
             context.forward(record.withKey(post.getAuthorId()).withValue(PostChange.newBuilder()
                     .setKind(PostChangeKind.DELETED).setEventId(request.getEventId()).setPost(post).build()));
             outcome(record, Outcomes.accepted(request.getEventId(), request.getRequesterId(), 204, null, at(record)));

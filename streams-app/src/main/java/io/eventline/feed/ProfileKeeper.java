@@ -4,14 +4,29 @@ import io.eventline.chat.KnownUser;
 import io.eventline.kafka.Partitions;
 import io.eventline.platform.FeedSettings;
 import java.time.Instant;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /** Sets a user's display name, on the user's partition. */
 final class ProfileKeeper extends FeedProcessor<ProfileUpdated> {
     static final int MAX_DISPLAY_NAME = 64;
 
-    ProfileKeeper(FeedSettings settings, Partitions partitions) {
+    private final FeedChanges changes;
+
+    ProfileKeeper(FeedSettings settings, Partitions partitions, FeedChanges changes) {
         super(settings, partitions);
+        this.changes = changes;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        super.init(context);
+        changes.ownershipChanged();
+    }
+
+    @Override
+    public void close() {
+        changes.ownershipChanged();
     }
 
     @Override
@@ -37,6 +52,8 @@ final class ProfileKeeper extends FeedProcessor<ProfileUpdated> {
         user.setDisplayName(name);
         final long missedSince = state.markActive(user, record.timestamp());
         state.users.put(user.getUserId(), user);
+        // after the store and before the 200: no cached name outlives the answer
+        changes.profileChanged(user.getUserId());
         resumeFanOut(record, user.getUserId(), missedSince);
         accepted(record, update.getEventId(), user.getUserId(), 200, FeedJson.profile(user).toString());
         // a user with a profile may be added to chat groups, even one whose profile was produced straight to Kafka

@@ -93,6 +93,7 @@ public record EventlineConfig(
         d.put("EVENTLINE_FEED_INACTIVE_AFTER", "P30D");
         d.put("EVENTLINE_FEED_BACKFILL_POSTS", "20");
         d.put("EVENTLINE_FEED_MAX_FOLLOWING", "5000");
+        d.put("EVENTLINE_FEED_CACHE_BYTES", String.valueOf(FeedSettings.DEFAULT_CACHE_BYTES));
         d.put("EVENTLINE_RATELIMIT_DOMAIN", "eventline");
         d.put("EVENTLINE_RATELIMIT_RULES", null);
         d.put("EVENTLINE_RATELIMIT_DECISION_TIMEOUT", "PT1S");
@@ -188,7 +189,8 @@ public record EventlineConfig(
                         intIn(v, "EVENTLINE_FEED_CELEBRITY_THRESHOLD", 1, Integer.MAX_VALUE),
                         duration(v, "EVENTLINE_FEED_INACTIVE_AFTER"),
                         intIn(v, "EVENTLINE_FEED_BACKFILL_POSTS", 0, 1_000),
-                        intIn(v, "EVENTLINE_FEED_MAX_FOLLOWING", 1, 1_000_000)),
+                        intIn(v, "EVENTLINE_FEED_MAX_FOLLOWING", 1, 1_000_000),
+                        longIn(v, "EVENTLINE_FEED_CACHE_BYTES")),
                 new RateLimitSettings(
                         v.get("EVENTLINE_RATELIMIT_DOMAIN"),
                         Optional.ofNullable(v.get("EVENTLINE_RATELIMIT_RULES")).map(Path::of),

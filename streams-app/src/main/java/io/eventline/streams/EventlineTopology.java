@@ -1,5 +1,6 @@
 package io.eventline.streams;
 
+import io.eventline.feed.FeedChanges;
 import io.eventline.feed.FeedTopology;
 import io.eventline.operations.OperationsTopology;
 import io.eventline.platform.FeedSettings;
@@ -19,16 +20,23 @@ public final class EventlineTopology {
 
     public static Topology build(ShortUrlTopology.Settings shortUrl, FeedSettings feed, RateLimitSettings rateLimit,
                                  EventSerdes serdes, Properties streamsProperties) {
-        return build(shortUrl, feed, rateLimit, serdes, streamsProperties, new CounterPartitions());
+        return build(shortUrl, feed, rateLimit, serdes, streamsProperties, FeedChanges.NONE);
+    }
+
+    /** @param feedChanges told of each change of a feed post or profile on the instance that owns it */
+    public static Topology build(ShortUrlTopology.Settings shortUrl, FeedSettings feed, RateLimitSettings rateLimit,
+                                 EventSerdes serdes, Properties streamsProperties, FeedChanges feedChanges) {
+        return build(shortUrl, feed, rateLimit, serdes, streamsProperties, feedChanges, new CounterPartitions());
     }
 
     /** @param counters where the limiter's tasks announce the counters this process decides */
     public static Topology build(ShortUrlTopology.Settings shortUrl, FeedSettings feed, RateLimitSettings rateLimit,
-                                 EventSerdes serdes, Properties streamsProperties, CounterPartitions counters) {
+                                 EventSerdes serdes, Properties streamsProperties, FeedChanges feedChanges,
+                                 CounterPartitions counters) {
         final StreamsBuilder builder = new StreamsBuilder();
         OperationsTopology.addTo(builder, serdes);
         ShortUrlTopology.addTo(builder, shortUrl, serdes);
-        FeedTopology.addTo(builder, feed, shortUrl.partitions(), serdes);
+        FeedTopology.addTo(builder, feed, shortUrl.partitions(), serdes, feedChanges);
         RateLimitTopology.addTo(builder, rateLimit.decisionRetention(), serdes, counters);
         return builder.build(streamsProperties);
     }

@@ -47,6 +47,24 @@ class FeedTopologyTest {
     private TestOutputTopic<String, OperationOutcome> outcomes;
     private TestOutputTopic<String, FeedDelivery> deliveriesOut;
     private Instant now = T0;
+    /** What the processors told the feed's item cache, with how many outcomes had been sent by then. */
+    private final List<String> told = new ArrayList<>();
+    private final FeedChanges changes = new FeedChanges() {
+        @Override
+        public void postDeleted(String postId) {
+            told.add("post " + postId + " deleted, " + outcomes.getQueueSize() + " outcomes out");
+        }
+
+        @Override
+        public void profileChanged(String userId) {
+            told.add("profile " + userId + " changed, " + outcomes.getQueueSize() + " outcomes out");
+        }
+
+        @Override
+        public void ownershipChanged() {
+            told.add("ownership changed");
+        }
+    };
     private long nextPostId;
     private int nextEvent;
 
@@ -58,7 +76,7 @@ class FeedTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(EventlineTopology.build(
                 new ShortUrlTopology.Settings(PARTITIONS, "secret", "https://sho.rt"), settings,
-                EventlineConfig.load(java.util.Map.of()).rateLimit(), serdes, props), props);
+                EventlineConfig.load(java.util.Map.of()).rateLimit(), serdes, props, changes), props);
         profiles = input(FeedTopics.PROFILES.name(), ProfileUpdated.class);
         follows = input(FeedTopics.FOLLOWS.name(), FollowRequested.class);
         posts = input(FeedTopics.POSTS.name(), PostPublished.class);
@@ -291,6 +309,25 @@ class FeedTopologyTest {
         assertThat(driver.getKeyValueStore(FeedStores.AUTHOR_POSTS).get(FeedKeys.post("alice", doomed))).isNull();
         assertThat(user("alice").getPosts()).isEqualTo(1);
         assertThat(delete("alice", doomed).getHttpStatus()).as("deleting twice").isEqualTo(404);
+    }
+
+    @Test
+    void shouldTellTheItemCacheOfADeleteAndARenameBeforeAnsweringEither() {
+        // Given a started topology
+        startDefaults();
+        assertThat(told).as("the tasks told of their partitions").contains("ownership changed");
+        told.clear();
+
+        // When alice sets her name, posts, and deletes the post; and bob fails to delete one
+        profile("alice");
+        final long postId = post("alice");
+        final long other = post("alice");
+        assertThat(delete("bob", other).getHttpStatus()).isEqualTo(403);
+        assertThat(delete("alice", postId).getHttpStatus()).isEqualTo(204);
+
+        // Then the cache heard of the rename and the delete, each before its outcome was sent, and of nothing else
+        assertThat(told).containsExactly("profile alice changed, 0 outcomes out",
+                "post " + postId + " deleted, 0 outcomes out");
     }
 
     @Test

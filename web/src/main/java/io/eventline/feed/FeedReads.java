@@ -1,10 +1,11 @@
 package io.eventline.feed;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.query.BatchLookup;
 import io.eventline.query.LocalStores;
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,7 +16,9 @@ import java.util.Set;
 
 /**
  * Turns post IDs and user IDs into the JSON the API returns, reading posts and profiles from whichever instances
- * own them, one request per instance. A post ID whose post is gone was deleted and is left out.
+ * own them, one internal request per other instance. Posts and names this instance owns come from its
+ * {@link FeedItemCache}, already encoded, so a page is written by copying bytes. A post ID whose post is gone
+ * was deleted and is left out.
  */
 final class FeedReads {
     static final String POSTS_PATH = "/api/v1/posts";
@@ -24,23 +27,46 @@ final class FeedReads {
     private static final int MAX_ROUNDS = 4;
     private static final BatchLookup.Remote POSTS = new BatchLookup.Remote(POSTS_PATH, "postId");
     private static final BatchLookup.Remote USERS = new BatchLookup.Remote(USERS_PATH, "id");
+    private static final byte[] NO_NAME = FeedItemCache.encodedName(null);
 
     private final Lookup lookup;
 
-    FeedReads(BatchLookup batches) {
-        this((ctx, storeName, keys) -> FeedStores.POSTS.equals(storeName)
-                ? batches.lookup(ctx, storeName, keys, POSTS, FeedReads::storedPost)
-                : batches.lookup(ctx, storeName, keys, USERS, FeedReads::storedProfile));
+    FeedReads(BatchLookup batches, FeedItemCache cache) {
+        this(new Lookup() {
+            @Override
+            public Map<String, EncodedPost> posts(Context ctx, Collection<String> postIds) throws Exception {
+                return batches.lookup(ctx, FeedStores.POSTS, postIds, POSTS,
+                        (stores, postId) -> cachedPost(cache, stores, postId), EncodedPost::of);
+            }
+
+            @Override
+            public Map<String, JsonNode> profiles(Context ctx, Collection<String> userIds) throws Exception {
+                return batches.lookup(ctx, FeedStores.USERS, userIds, USERS, FeedReads::storedProfile);
+            }
+
+            @Override
+            public Map<String, byte[]> names(Context ctx, Collection<String> userIds) throws Exception {
+                return batches.lookup(ctx, FeedStores.USERS, userIds, USERS,
+                        (stores, userId) -> cache.displayName(userId, id -> storedName(stores, id)),
+                        profile -> FeedItemCache.encodedName(profile.path("displayName").textValue()));
+            }
+        });
     }
 
     FeedReads(Lookup lookup) {
         this.lookup = lookup;
     }
 
-    /** Reads the items of {@link FeedStores#POSTS} or {@link FeedStores#USERS} by key, wherever they are. */
-    @FunctionalInterface
+    /** Reads posts and profiles by key, wherever they are. */
     interface Lookup {
-        Map<String, JsonNode> find(Context ctx, String storeName, Collection<String> keys) throws Exception;
+        /** The posts of {@code postIds} that exist, by post ID. */
+        Map<String, EncodedPost> posts(Context ctx, Collection<String> postIds) throws Exception;
+
+        /** The profiles of {@code userIds} that have one, by user ID. */
+        Map<String, JsonNode> profiles(Context ctx, Collection<String> userIds) throws Exception;
+
+        /** The display names of {@code userIds} as JSON values; a user without a profile may be left out. */
+        Map<String, byte[]> names(Context ctx, Collection<String> userIds) throws Exception;
     }
 
     /** Post IDs of one list, newest first. */
@@ -50,8 +76,15 @@ final class FeedReads {
         List<Long> olderThan(Long cursor, int count);
     }
 
-    /** One page of posts and the cursor of the next page, null when there is none. */
-    record Page(List<ObjectNode> items, Long nextCursor) {
+    /** One page of posts with their authors' names, and the cursor of the next page, null when there is none. */
+    record Page(List<EncodedPost> items, Map<String, byte[]> names, Long nextCursor) {
+        /** {@code {"items":[...],"nextCursor":...}}. */
+        byte[] json() {
+            final ByteArrayOutputStream out = encode(items, names);
+            out.writeBytes(nextCursor == null ? ",\"nextCursor\":null}".getBytes(StandardCharsets.UTF_8)
+                    : (",\"nextCursor\":\"" + FeedCursors.ofPost(nextCursor) + "\"}").getBytes(StandardCharsets.UTF_8));
+            return out.toByteArray();
+        }
     }
 
     /** A post as this instance stores it, without its author's name; null when there is none. */
@@ -66,45 +99,65 @@ final class FeedReads {
         return user == null || user.getDisplayName() == null ? null : FeedJson.profile(user);
     }
 
+    /** A post this instance owns, from the cache or else its store; null when there is none. */
+    static EncodedPost cachedPost(FeedItemCache cache, LocalStores stores, String postId) {
+        return cache.post(postId, id -> {
+            final Post post = stores.<String, Post>keyValue(FeedStores.POSTS).get(id);
+            return post == null ? null : EncodedPost.of(post);
+        });
+    }
+
+    private static String storedName(LocalStores stores, String userId) {
+        final UserState user = stores.<String, UserState>keyValue(FeedStores.USERS).get(userId);
+        return user == null ? null : user.getDisplayName();
+    }
+
     /** Up to {@code limit} posts of {@code list} after {@code cursor}, with their authors' current names. */
     Page page(Context ctx, PostIds list, Long cursor, int limit) throws Exception {
-        final List<ObjectNode> items = new ArrayList<>();
+        final List<EncodedPost> items = new ArrayList<>();
         Long position = cursor;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             // one entry more than the page needs tells whether another page follows
             final int wanted = limit - items.size() + 1;
             final List<Long> ids = list.olderThan(position, wanted);
-            final Map<String, JsonNode> posts = posts(ctx, ids);
+            final Map<String, EncodedPost> posts = posts(ctx, ids);
             for (Long id : ids) {
-                final JsonNode post = posts.get(Long.toString(id));
+                final EncodedPost post = posts.get(Long.toString(id));
                 if (post == null) {
                     continue;
                 }
                 if (items.size() == limit) {
-                    return new Page(withAuthorNames(ctx, items), lastPostId(items));
+                    return new Page(items, authorNames(ctx, items), lastPostId(items));
                 }
-                items.add(post.deepCopy());
+                items.add(post);
             }
             if (ids.size() < wanted) {
-                return new Page(withAuthorNames(ctx, items), null);
+                return new Page(items, authorNames(ctx, items), null);
             }
             position = ids.get(ids.size() - 1);
         }
         // a long run of deleted posts: the client carries on from where this page stopped reading
-        return new Page(withAuthorNames(ctx, items), position);
+        return new Page(items, authorNames(ctx, items), position);
     }
 
-    /** The posts of {@code ids} that exist, in that order, with their authors' current names. */
-    List<ObjectNode> posts(Context ctx, List<Long> ids, boolean withNames) throws Exception {
-        final Map<String, JsonNode> posts = posts(ctx, ids);
-        final List<ObjectNode> items = new ArrayList<>();
+    /** {@code {"items":[...]}}: the posts of {@code ids} that exist, in that order, with or without names. */
+    byte[] posts(Context ctx, List<Long> ids, boolean withNames) throws Exception {
+        final Map<String, EncodedPost> found = posts(ctx, ids);
+        final List<EncodedPost> items = new ArrayList<>();
         for (Long id : ids) {
-            final JsonNode post = posts.get(Long.toString(id));
+            final EncodedPost post = found.get(Long.toString(id));
             if (post != null) {
-                items.add(post.deepCopy());
+                items.add(post);
             }
         }
-        return withNames ? withAuthorNames(ctx, items) : items;
+        return itemsOnly(items, withNames ? authorNames(ctx, items) : Map.of());
+    }
+
+    /** {@code {"items":[...]}} of {@code items}, each with its author's name from {@code names}. */
+    static byte[] itemsOnly(List<EncodedPost> items, Map<String, byte[]> names) {
+        final ByteArrayOutputStream out = encode(items, names);
+        out.write('}');
+        return out.toByteArray();
     }
 
     /** The profiles of the users of {@code userIds} that have one, by user ID. */
@@ -112,7 +165,7 @@ final class FeedReads {
         if (userIds.isEmpty()) {
             return Map.of();
         }
-        return lookup.find(ctx, FeedStores.USERS, userIds);
+        return lookup.profiles(ctx, userIds);
     }
 
     /** The display names of {@code userIds}; a user without a profile has none. */
@@ -127,22 +180,34 @@ final class FeedReads {
         return names;
     }
 
-    private Map<String, JsonNode> posts(Context ctx, List<Long> ids) throws Exception {
+    private static ByteArrayOutputStream encode(List<EncodedPost> items, Map<String, byte[]> names) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(64 + items.size() * 256);
+        out.writeBytes("{\"items\":[".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            final EncodedPost post = items.get(i);
+            post.writeTo(out, names.getOrDefault(post.authorId(), NO_NAME));
+        }
+        out.write(']');
+        return out;
+    }
+
+    private Map<String, EncodedPost> posts(Context ctx, List<Long> ids) throws Exception {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        return lookup.find(ctx, FeedStores.POSTS, ids.stream().map(id -> Long.toString(id)).toList());
+        return lookup.posts(ctx, ids.stream().map(id -> Long.toString(id)).toList());
     }
 
-    private List<ObjectNode> withAuthorNames(Context ctx, List<ObjectNode> posts) throws Exception {
+    private Map<String, byte[]> authorNames(Context ctx, List<EncodedPost> posts) throws Exception {
         final Set<String> authors = new LinkedHashSet<>();
-        posts.forEach(post -> authors.add(post.path("authorId").asText()));
-        final Map<String, String> names = displayNames(ctx, authors);
-        posts.forEach(post -> post.put("authorDisplayName", names.get(post.path("authorId").asText())));
-        return posts;
+        posts.forEach(post -> authors.add(post.authorId()));
+        return authors.isEmpty() ? Map.of() : lookup.names(ctx, authors);
     }
 
-    private static Long lastPostId(List<ObjectNode> items) {
-        return Long.parseLong(items.get(items.size() - 1).path("postId").asText());
+    private static Long lastPostId(List<EncodedPost> items) {
+        return Long.parseLong(items.get(items.size() - 1).postId());
     }
 }

@@ -45,12 +45,22 @@ public final class FeedRoutes {
     private final FeedSettings settings;
     private final Clock clock;
 
+    private final FeedItemCache cache;
+
     public FeedRoutes(WriteGateway writes, QueryRouter router, BatchLookup batches, EventProducer producer,
                       SnowflakeIdGenerator ids, ObjectMapper json, FeedSettings settings, Clock clock) {
+        this(writes, router, batches, producer, ids, json, settings, clock, new FeedItemCache(0));
+    }
+
+    /** @param cache the posts and names of this instance's partitions, kept exact by the feed's processors */
+    public FeedRoutes(WriteGateway writes, QueryRouter router, BatchLookup batches, EventProducer producer,
+                      SnowflakeIdGenerator ids, ObjectMapper json, FeedSettings settings, Clock clock,
+                      FeedItemCache cache) {
         this.writes = writes;
         this.router = router;
         this.batches = batches;
-        this.reads = new FeedReads(batches);
+        this.cache = cache;
+        this.reads = new FeedReads(batches, cache);
         this.activity = new ActivityReports(producer, ids, clock);
         this.ids = ids;
         this.bodies = new JsonBodies(json);
@@ -214,7 +224,7 @@ public final class FeedRoutes {
                 }
                 return postIds;
             };
-            respond(c, reads.page(c, list, cursor, limit));
+            respondJson(c, reads.page(c, list, cursor, limit).json());
         });
     }
 
@@ -230,7 +240,7 @@ public final class FeedRoutes {
                     stores.globalKeyValue(FeedStores.CELEBRITY_POSTS), settings.maxFollowing());
             final FeedReads.PostIds list = (before, count) ->
                     query.page(userId, before, count).stream().map(FeedQuery.Entry::postId).toList();
-            respond(c, reads.page(c, list, cursor, limit));
+            respondJson(c, reads.page(c, list, cursor, limit).json());
         });
     }
 
@@ -260,15 +270,15 @@ public final class FeedRoutes {
         for (String key : BatchLookup.keys(ctx)) {
             FeedRequests.postId(key).ifPresent(postIds::add);
         }
-        final List<? extends JsonNode> items;
         if (BatchLookup.isForwarded(ctx)) {
-            final Map<String, JsonNode> found = batches.lookupLocally(FeedStores.POSTS,
-                    postIds.stream().map(id -> Long.toString(id)).toList(), FeedReads::storedPost);
-            items = postIds.stream().map(id -> found.get(Long.toString(id))).filter(p -> p != null).toList();
+            final Map<String, EncodedPost> found = batches.lookupLocally(FeedStores.POSTS,
+                    postIds.stream().map(id -> Long.toString(id)).toList(),
+                    (stores, postId) -> FeedReads.cachedPost(cache, stores, postId));
+            respondJson(ctx, FeedReads.itemsOnly(postIds.stream().map(id -> found.get(Long.toString(id)))
+                    .filter(p -> p != null).toList(), Map.of()));
         } else {
-            items = reads.posts(ctx, postIds, true);
+            respondJson(ctx, reads.posts(ctx, postIds, true));
         }
-        respondItems(ctx, items);
     }
 
     /** The batch read of profiles; a forwarded request is answered from this instance's stores. */
@@ -286,11 +296,8 @@ public final class FeedRoutes {
         ctx.contentType("application/json").result(body.toString());
     }
 
-    private void respond(Context ctx, FeedReads.Page page) {
-        final ObjectNode body = json.createObjectNode();
-        body.putArray("items").addAll(page.items());
-        body.put("nextCursor", page.nextCursor() == null ? null : FeedCursors.ofPost(page.nextCursor()));
-        ctx.contentType("application/json").result(body.toString());
+    private static void respondJson(Context ctx, byte[] body) {
+        ctx.contentType("application/json").result(body);
     }
 
     private static long postIdOf(Context ctx) {

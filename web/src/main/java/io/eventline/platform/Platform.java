@@ -14,6 +14,7 @@ import io.eventline.chat.KnownUserReporter;
 import io.eventline.chat.LocalSockets;
 import io.eventline.chat.SocketLocator;
 import io.eventline.chat.SyncReader;
+import io.eventline.feed.FeedItemCache;
 import io.eventline.feed.FeedRoutes;
 import io.eventline.feed.FeedTopics;
 import io.eventline.http.ApiDocsRoutes;
@@ -223,9 +224,10 @@ public final class Platform implements AutoCloseable {
                     + "; set EVENTLINE_TOPIC_PARTITIONS=" + linkPartitions + " to match the existing topics");
         }
         final CounterPartitions counters = new CounterPartitions();
+        final FeedItemCache feedItems = new FeedItemCache(config.feed().cacheBytes());
         final Readiness.App main = startStreams(EventlineTopology.build(new ShortUrlTopology.Settings(
                 config.topicPartitions(), jwtSecret, config.publicUrl(), links), config.feed(), config.rateLimit(), serdes,
-                streamsProps, counters), streamsProps, admin);
+                streamsProps, feedItems, counters), streamsProps, admin);
         streams = main.streams();
         final UnsubscribeLinks unsubscribe = new UnsubscribeLinks(config.publicUrl(), jwtSecret);
         final Properties exactlyOnceProps = StreamsSettings.notifications(config, kafka, durability);
@@ -245,7 +247,7 @@ public final class Platform implements AutoCloseable {
 
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Stream.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
-                new ProcessorMetrics(), new UptimeMetrics()).forEach(binder -> binder.bindTo(meters));
+                new ProcessorMetrics(), new UptimeMetrics(), feedItems).forEach(binder -> binder.bindTo(meters));
         // tasks, and the sensors their processors register, appear after start and after every rebalance
         final ScheduledExecutorService metricsRefresh = Executors.newSingleThreadScheduledExecutor(
                 daemonThreads("streams-metrics"));
@@ -295,7 +297,7 @@ public final class Platform implements AutoCloseable {
         routes.addAll(new ShortUrlRoutes(writes, router, clickProducer, ids, json, config.publicUrl(), links, clock)
                 .routes());
         routes.addAll(new FeedRoutes(writes, router, new BatchLookup(router, json), producer, ids, json, config.feed(),
-                clock).routes());
+                clock, feedItems).routes());
         routes.addAll(new NotifyRoutes(writes, exactlyOnceRouter, new GlobalView<>(exactlyOnce.streams(),
                 NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders, NotifyRoutes.TEMPLATE_APPLY_WAIT)
                 .routes());

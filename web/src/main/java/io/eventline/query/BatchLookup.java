@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -51,8 +52,8 @@ public final class BatchLookup {
 
     /** Reads one key from this instance's copy of its partition; null when the store has no such item. */
     @FunctionalInterface
-    public interface LocalRead {
-        JsonNode read(LocalStores stores, String key) throws Exception;
+    public interface LocalRead<T> {
+        T read(LocalStores stores, String key) throws Exception;
     }
 
     /** Where owners of keys are asked, and how their answers are matched back to keys. */
@@ -100,7 +101,16 @@ public final class BatchLookup {
      * @param remote the batch endpoint that answers a forwarded request for this store
      */
     public Map<String, JsonNode> lookup(Context ctx, String storeName, Collection<String> keys, Remote remote,
-                                        LocalRead read) throws Exception {
+                                        LocalRead<JsonNode> read) throws Exception {
+        return lookup(ctx, storeName, keys, remote, read, item -> item);
+    }
+
+    /**
+     * The items of {@code keys} that exist, by key, wherever they are stored, each in the form {@code read}
+     * returns; an owner's JSON answer is turned into that form by {@code fromRemote}.
+     */
+    public <T> Map<String, T> lookup(Context ctx, String storeName, Collection<String> keys, Remote remote,
+                                     LocalRead<T> read, Function<JsonNode, T> fromRemote) throws Exception {
         final Map<Integer, List<String>> localByPartition = new LinkedHashMap<>();
         final Map<HostInfo, List<String>> remoteByHost = new LinkedHashMap<>();
         for (String key : new LinkedHashSet<>(keys)) {
@@ -114,12 +124,12 @@ public final class BatchLookup {
         // every owner is asked at once; the local reads happen while they answer
         final Map<HostInfo, CompletableFuture<HttpResponse<byte[]>>> asked = new LinkedHashMap<>();
         remoteByHost.forEach((host, hostKeys) -> asked.put(host, ask(ctx, host, remote.path(), hostKeys)));
-        final Map<String, JsonNode> found = new HashMap<>();
+        final Map<String, T> found = new HashMap<>();
         for (Map.Entry<Integer, List<String>> partition : localByPartition.entrySet()) {
             readLocally(partition.getKey(), partition.getValue(), read, found);
         }
         for (Map.Entry<HostInfo, CompletableFuture<HttpResponse<byte[]>>> answer : asked.entrySet()) {
-            collect(answer.getKey(), answer.getValue(), remote.idField(), found);
+            collect(answer.getKey(), answer.getValue(), remote.idField(), fromRemote, found);
         }
         return found;
     }
@@ -129,7 +139,7 @@ public final class BatchLookup {
      * that this instance does not own (any more) makes the answer a 503, so the asking instance retries rather
      * than taking the key for absent.
      */
-    public Map<String, JsonNode> lookupLocally(String storeName, Collection<String> keys, LocalRead read)
+    public <T> Map<String, T> lookupLocally(String storeName, Collection<String> keys, LocalRead<T> read)
             throws Exception {
         final Map<Integer, List<String>> byPartition = new LinkedHashMap<>();
         for (String key : new LinkedHashSet<>(keys)) {
@@ -140,7 +150,7 @@ public final class BatchLookup {
             }
             byPartition.computeIfAbsent(owner.partition(), p -> new ArrayList<>()).add(key);
         }
-        final Map<String, JsonNode> found = new HashMap<>();
+        final Map<String, T> found = new HashMap<>();
         for (Map.Entry<Integer, List<String>> partition : byPartition.entrySet()) {
             readLocally(partition.getKey(), partition.getValue(), read, found);
         }
@@ -153,12 +163,12 @@ public final class BatchLookup {
                 QueryRouter.RETRY_AFTER_SECONDS));
     }
 
-    private void readLocally(int partition, List<String> keys, LocalRead read, Map<String, JsonNode> into)
+    private <T> void readLocally(int partition, List<String> keys, LocalRead<T> read, Map<String, T> into)
             throws Exception {
         final LocalStores stores = router.localStores(partition, false);
         try {
             for (String key : keys) {
-                final JsonNode item = read.read(stores, key);
+                final T item = read.read(stores, key);
                 if (item != null) {
                     into.put(key, item);
                 }
@@ -179,8 +189,8 @@ public final class BatchLookup {
         return instances.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private void collect(HostInfo host, CompletableFuture<HttpResponse<byte[]>> asked, String idField,
-                         Map<String, JsonNode> into) throws IOException {
+    private <T> void collect(HostInfo host, CompletableFuture<HttpResponse<byte[]>> asked, String idField,
+                             Function<JsonNode, T> fromRemote, Map<String, T> into) throws IOException {
         final HttpResponse<byte[]> response;
         try {
             response = asked.join();
@@ -197,7 +207,7 @@ public final class BatchLookup {
                     + "); retry shortly", QueryRouter.RETRY_AFTER_SECONDS);
         }
         for (JsonNode item : json.readTree(response.body()).path("items")) {
-            into.put(item.path(idField).asText(), item);
+            into.put(item.path(idField).asText(), fromRemote.apply(item));
         }
     }
 }

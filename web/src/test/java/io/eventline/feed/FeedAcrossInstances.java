@@ -115,6 +115,30 @@ public final class FeedAcrossInstances {
                 .isEqualTo(1.0);
         assertThat(requestCountOnceAbove(b, FeedReads.USERS_PATH, profileLookupsBefore) - profileLookupsBefore)
                 .isEqualTo(1.0);
+
+        // When: that post, which B has cached since answering A, is deleted through B and its author renamed
+        final String gone = feedPostIds(followees.get(readerAtA), postsByAuthor).stream()
+                .filter(postsAtB::contains).findFirst().orElseThrow();
+        final String author = postsByAuthor.entrySet().stream()
+                .filter(entry -> entry.getValue().stream().anyMatch(post -> post.get("postId").asText().equals(gone)))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        write(b, "DELETE", "/api/v1/posts/" + gone, author, null, 204);
+        write(b, "PUT", "/api/v1/me/profile", author,
+                JSON.createObjectNode().put("displayName", "Renamed " + author).toString(), 200);
+
+        // Then: the very next read of the feed, at either instance, shows neither the post nor the old name
+        for (EventlineProcess instance : List.of(a, b)) {
+            final HttpResponse<String> read = instance.get("/api/v1/me/feed", "Authorization", bearer(readerAtA));
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            final JsonNode feed = JSON.readTree(read.body());
+            feed.get("items").forEach(item -> {
+                assertThat(item.get("postId").asText()).isNotEqualTo(gone);
+                if (item.get("authorId").asText().equals(author)) {
+                    assertThat(item.get("authorDisplayName").asText()).isEqualTo("Renamed " + author);
+                }
+            });
+            assertThat(feed.get("items")).as("the rest of the feed").isNotEmpty();
+        }
     }
 
     /** The count once it exceeds {@code before}: a request is counted just after its answer is sent. */

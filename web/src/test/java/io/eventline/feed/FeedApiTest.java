@@ -10,6 +10,7 @@ import io.eventline.platform.PlatformFixture;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.Map;
@@ -290,6 +291,63 @@ class FeedApiTest {
         }
         assertThat(postIds(JSON.readTree(platform.get("/api/v1/users/" + alice + "/posts", token(bob)).body())))
                 .containsExactly(kept);
+    }
+
+    @Test
+    void shouldNeverShowACachedPostOnceItsDeleteWasAnsweredNorAnOldNameOnceTheProfileChangeWas() throws Exception {
+        // Given a follower whose feed, read a few times, has its posts and its author's name in the cache
+        final String alice = user("alice");
+        final String bob = user("bob");
+        profile(alice, "Alice");
+        follow(bob, alice);
+        final List<String> posts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            posts.add(publish(alice, "cached " + i));
+        }
+        await("/api/v1/me/feed", token(bob), page -> postIds(page).containsAll(posts));
+        final double hitsBefore = cacheGets("hit");
+        platform.get("/api/v1/me/feed", token(bob));
+        assertThat(cacheGets("hit")).as("the second read is answered from the cache").isGreaterThan(hitsBefore);
+
+        for (int i = 0; i < posts.size(); i++) {
+            // When a post is deleted
+            final String deleted = posts.get(i);
+            assertThat(platform.delete("/api/v1/posts/" + deleted, token(alice)).statusCode()).isEqualTo(204);
+
+            // Then the very next read, not a later one, is without it: by ID, and in every feed that held it
+            assertThat(JSON.readTree(platform.get("/api/v1/posts?ids=" + deleted, token(bob)).body()).get("items"))
+                    .isEmpty();
+            for (String reader : List.of(bob, alice)) {
+                final JsonNode feed = JSON.readTree(platform.get("/api/v1/me/feed", token(reader)).body());
+                assertThat(postIds(feed)).as(reader).doesNotContain(deleted)
+                        .containsExactlyElementsOf(newestFirst(posts.subList(i + 1, posts.size())));
+            }
+
+            // When the author renames themselves, then the next read of the feed has the new name
+            profile(alice, "Alice " + i);
+            final String renamed = "Alice " + i;
+            JSON.readTree(platform.get("/api/v1/me/feed", token(bob)).body()).get("items").forEach(item ->
+                    assertThat(item.get("authorDisplayName").asText()).isEqualTo(renamed));
+        }
+
+        // Then /metrics shows the cache at work
+        final String metrics = platform.metrics().body();
+        assertThat(metrics).contains("cache_evictions_total{cache=\"feed_items\"}")
+                .contains("eventline_feed_cache_hit_ratio").contains("eventline_feed_cache_bytes");
+        assertThat(cacheGets("miss")).isPositive();
+    }
+
+    private static List<String> newestFirst(List<String> posted) {
+        final List<String> ids = new ArrayList<>(posted);
+        Collections.reverse(ids);
+        return ids;
+    }
+
+    /** The feed cache's hits or misses so far, from {@code /metrics}. */
+    private static double cacheGets(String result) throws Exception {
+        final String series = "cache_gets_total{cache=\"feed_items\",result=\"" + result + "\"} ";
+        return platform.metrics().body().lines().filter(line -> line.startsWith(series))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length()))).sum();
     }
 
     @Test

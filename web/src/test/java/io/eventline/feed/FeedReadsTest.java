@@ -3,7 +3,9 @@ package io.eventline.feed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,17 +18,33 @@ import org.junit.jupiter.api.Test;
 
 /** Filling pages of post IDs with posts: deleted posts are skipped and the page is still full when it can be. */
 class FeedReadsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, JsonNode> posts = new HashMap<>();
     private final Map<String, JsonNode> profiles = new HashMap<>();
     private final List<Collection<String>> postLookups = new ArrayList<>();
-    private final FeedReads reads = new FeedReads((ctx, storeName, keys) -> {
-        final Map<String, JsonNode> source = FeedStores.POSTS.equals(storeName) ? posts : profiles;
-        if (FeedStores.POSTS.equals(storeName)) {
-            postLookups.add(List.copyOf(keys));
+    private final FeedReads reads = new FeedReads(new FeedReads.Lookup() {
+        @Override
+        public Map<String, EncodedPost> posts(Context ctx, Collection<String> postIds) {
+            postLookups.add(List.copyOf(postIds));
+            final Map<String, EncodedPost> found = new HashMap<>();
+            postIds.stream().filter(posts::containsKey).forEach(key -> found.put(key, EncodedPost.of(posts.get(key))));
+            return found;
         }
-        final Map<String, JsonNode> found = new HashMap<>();
-        keys.stream().filter(source::containsKey).forEach(key -> found.put(key, source.get(key)));
-        return found;
+
+        @Override
+        public Map<String, JsonNode> profiles(Context ctx, Collection<String> userIds) {
+            final Map<String, JsonNode> found = new HashMap<>();
+            userIds.stream().filter(profiles::containsKey).forEach(key -> found.put(key, profiles.get(key)));
+            return found;
+        }
+
+        @Override
+        public Map<String, byte[]> names(Context ctx, Collection<String> userIds) {
+            final Map<String, byte[]> found = new HashMap<>();
+            profiles(ctx, userIds).forEach((id, profile) -> found.put(id,
+                    FeedItemCache.encodedName(profile.path("displayName").textValue())));
+            return found;
+        }
     });
     /** Post IDs 100 (newest) down to 1. */
     private final List<Long> list = LongStream.iterate(100, id -> id >= 1, id -> id - 1).boxed().toList();
@@ -91,16 +109,40 @@ class FeedReadsTest {
     void shouldFillInTheAuthorsCurrentNamesAndNullForAuthorsWithoutAProfile() throws Exception {
         final FeedReads.Page page = reads.page(null, this::olderThan, null, 2);
 
-        assertThat(page.items()).extracting(item -> item.get("authorDisplayName").isNull() ? null
+        assertThat(items(page)).extracting(item -> item.get("authorDisplayName").isNull() ? null
                 : item.get("authorDisplayName").asText()).containsExactly("Even", null);
+    }
+
+    @Test
+    void shouldWriteEachPostAsTheApiDefinesItWithTheCursorOfTheNextPage() throws Exception {
+        // Given a post whose text needs escaping
+        posts.put("100", FeedJson.post(Post.newBuilder().setPostId(100).setAuthorId("even")
+                .setText("\"quoted\" \\ line\nbreak \u00e9\u2028").setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L))
+                .build(), null));
+
+        // When a page of two is written
+        final FeedReads.Page page = reads.page(null, this::olderThan, null, 2);
+        final JsonNode body = JSON.readTree(page.json());
+
+        // Then each item is exactly the post's JSON with its author's name, and the cursor is the opaque one
+        final ObjectNode expected = ((ObjectNode) posts.get("100")).deepCopy().put("authorDisplayName", "Even");
+        assertThat(body.get("items").get(0)).isEqualTo(expected);
+        assertThat(body.get("items")).hasSize(2);
+        assertThat(body.get("nextCursor").asText()).isEqualTo(FeedCursors.ofPost(99L));
     }
 
     private List<Long> olderThan(Long cursor, int count) {
         return list.stream().filter(id -> cursor == null || id < cursor).limit(count).toList();
     }
 
-    private static List<Long> ids(FeedReads.Page page) {
-        return page.items().stream().map(item -> Long.parseLong(item.get("postId").asText())).toList();
+    private static List<Long> ids(FeedReads.Page page) throws Exception {
+        return items(page).stream().map(item -> Long.parseLong(item.get("postId").asText())).toList();
+    }
+
+    private static List<JsonNode> items(FeedReads.Page page) throws Exception {
+        final List<JsonNode> items = new ArrayList<>();
+        JSON.readTree(page.json()).get("items").forEach(items::add);
+        return items;
     }
 
     private static ObjectNode post(long id, String author) {
