@@ -16,7 +16,13 @@
 # Knobs: EVENTLINE_JAVA_OPTS (default: the ./eventline launcher's), DURATION (30s, the fixed-rate and saturation
 # runs), RUN_WARMUP (30s, before each fixed-rate run; saturation runs take 10s), WRK_DURATION (8s), ROUNDS (3),
 # WARMUP_SECONDS (120, all paths at once, unmeasured, on a fresh instance), CHECK_RATE (1000), COUNTERS (10000),
-# POST_RATE (200), USERS (20), OUT (the output directory), QUIET_WAIT_SECONDS/QUIET_LOAD (see instance-lib.sh).
+# POST_RATE (200), USERS (20), REQUEST_THREADS (JettyServerThreadPool: the thread names whose CPU counts as serving
+# the feed page; the whole process's is printed next to it), OUT (the output directory), QUIET_WAIT_SECONDS and
+# QUIET_LOAD (instance A starts once the machine is quiet, see instance-lib.sh).
+#
+# Which partitions of ratelimit.checks.v1 an instance decides is read from its /metrics: the task IDs
+# ("<subtopology>_<partition>") of the rate-limit source node its stream threads run. The partition of a counter is
+# Kafka's default partitioner over its key (http-check --in-partition); EVENTLINE_TOPIC_PARTITIONS is left at 6.
 #
 # Needs wrk (apt-get install wrk), jq, curl and bc. Build first: mvn -B -o -q -DskipTests -Dmaven.test.skip=true package
 set -euo pipefail
@@ -403,7 +409,7 @@ fi
 {
   echo "## Hot paths at $commit ($(date -u +%FT%TZ), $command_line)"
   echo
-  echo "| Figure | Target | Measured | | Commit |"
+  echo "| Figure | Target | Measured | Met | Commit |"
   echo "|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
 } | tee "$out/summary.md"
