@@ -22,7 +22,7 @@
 #
 # Which partitions of ratelimit.checks.v1 an instance decides is read from its /metrics: the task IDs
 # ("<subtopology>_<partition>") of the rate-limit source node its stream threads run. The partition of a counter is
-# Kafka's default partitioner over its key (http-check --in-partition); EVENTLINE_TOPIC_PARTITIONS is left at 6.
+# Kafka's default partitioner over its key (http-check --in-partition), out of EVENTLINE_TOPIC_PARTITIONS (6).
 #
 # Needs wrk (apt-get install wrk), jq, curl and bc. Build first: mvn -B -o -q -DskipTests -Dmaven.test.skip=true package
 set -euo pipefail
@@ -41,6 +41,7 @@ check_rate="${CHECK_RATE:-1000}"
 counters="${COUNTERS:-10000}"
 post_rate="${POST_RATE:-200}"
 users="${USERS:-20}"
+partitions="${EVENTLINE_TOPIC_PARTITIONS:-6}"
 port_a=18680 port_b=18690
 url_a="http://localhost:$port_a"
 url_b="http://localhost:$port_b"
@@ -307,7 +308,7 @@ if want check-local; then
   [[ -n "$owned" ]] || { echo "cannot tell which partitions instance A decides from its /metrics" >&2; exit 1; }
   name="check-local-${check_rate}rps"
   bench "$name" "$pid" load_gen http-check --url "$url_a" --token "$service" --domain bench --key client \
-    --counters "$counters" --in-partition "$owned" --rate "$check_rate" --duration "$duration" \
+    --counters "$counters" --in-partition "$owned" --partition-count "$partitions" --rate "$check_rate" --duration "$duration" \
     --warmup "$run_warmup" --interval 5s --percentiles
   p99="$(latency "$out/$name.txt" p99)"
   row "Check API at $check_rate/s over $counters counters owned here (partitions $owned), p99" "≤ 2 ms" "$p99 ms" \
@@ -387,14 +388,14 @@ if want check-forwarded; then
   echo "instance A decides partitions $a, instance B $b"
   # B's first minutes compile too
   if [[ "$warmup_seconds" -gt 0 ]]; then
-    load_gen http-check --url "$url_b" --token "$service" --counters "$counters" --in-partition "$a" --rate 200 \
+    load_gen http-check --url "$url_b" --token "$service" --counters "$counters" --in-partition "$a" --partition-count "$partitions" --rate 200 \
       --duration "${warmup_seconds}s" --warmup 0s >/dev/null || true
   fi
   name="check-forwarded-${check_rate}rps"
   gc_log_a="$gc_log"
   gc_log="$out/instance-b-gc.log" other_pid="$pid" other_gc_log="$gc_log_a"
   bench "$name" "$pid_b" load_gen http-check --url "$url_b" --token "$service" --domain bench --key client \
-    --counters "$counters" --in-partition "$a" --rate "$check_rate" --duration "$duration" \
+    --counters "$counters" --in-partition "$a" --partition-count "$partitions" --rate "$check_rate" --duration "$duration" \
     --warmup "$run_warmup" --interval 5s --percentiles
   gc_log="$gc_log_a" other_pid=""
   echo "instance A decides partitions $a, instance B $b; the checks went to B for A's" | tee -a "$out/$name.txt"
