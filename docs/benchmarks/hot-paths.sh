@@ -308,7 +308,8 @@ if want check-local; then
   [[ -n "$owned" ]] || { echo "cannot tell which partitions instance A decides from its /metrics" >&2; exit 1; }
   name="check-local-${check_rate}rps"
   bench "$name" "$pid" load_gen http-check --url "$url_a" --token "$service" --domain bench --key client \
-    --counters "$counters" --in-partition "$owned" --partition-count "$partitions" --rate "$check_rate" --duration "$duration" \
+    --counters "$counters" --in-partition "$owned" --partition-count "$partitions" --rate "$check_rate" \
+    --duration "$duration" \
     --warmup "$run_warmup" --interval 5s --percentiles
   p99="$(latency "$out/$name.txt" p99)"
   row "Check API at $check_rate/s over $counters counters owned here (partitions $owned), p99" "≤ 2 ms" "$p99 ms" \
@@ -388,14 +389,16 @@ if want check-forwarded; then
   echo "instance A decides partitions $a, instance B $b"
   # B's first minutes compile too
   if [[ "$warmup_seconds" -gt 0 ]]; then
-    load_gen http-check --url "$url_b" --token "$service" --counters "$counters" --in-partition "$a" --partition-count "$partitions" --rate 200 \
+    load_gen http-check --url "$url_b" --token "$service" --counters "$counters" --in-partition "$a" \
+      --partition-count "$partitions" --rate 200 \
       --duration "${warmup_seconds}s" --warmup 0s >/dev/null || true
   fi
   name="check-forwarded-${check_rate}rps"
   gc_log_a="$gc_log"
   gc_log="$out/instance-b-gc.log" other_pid="$pid" other_gc_log="$gc_log_a"
   bench "$name" "$pid_b" load_gen http-check --url "$url_b" --token "$service" --domain bench --key client \
-    --counters "$counters" --in-partition "$a" --partition-count "$partitions" --rate "$check_rate" --duration "$duration" \
+    --counters "$counters" --in-partition "$a" --partition-count "$partitions" --rate "$check_rate" \
+    --duration "$duration" \
     --warmup "$run_warmup" --interval 5s --percentiles
   gc_log="$gc_log_a" other_pid=""
   echo "instance A decides partitions $a, instance B $b; the checks went to B for A's" | tee -a "$out/$name.txt"
