@@ -12,7 +12,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${OUT:-$root/docs/benchmarks/raw}"
-java_opts="${EVENTLINE_JAVA_OPTS:--Xms64m -Xmx512m -XX:MaxDirectMemorySize=256m -XX:+UseSerialGC}"
+java_opts="${EVENTLINE_JAVA_OPTS:--Xms512m -Xmx512m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC -XX:MaxGCPauseMillis=5}"
 export EVENTLINE_HTTP_PORT="${EVENTLINE_HTTP_PORT:-18480}"
 export EVENTLINE_KAFKA_PORT="${EVENTLINE_KAFKA_PORT:-19492}"
 export EVENTLINE_REGISTRY_PORT="${EVENTLINE_REGISTRY_PORT:-18481}"

@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jar="${EVENTLINE_JAR:-$root/web/target/eventline.jar}"
 # the launcher's (./eventline) defaults
-java_opts="${EVENTLINE_JAVA_OPTS:--Xms64m -Xmx512m -XX:MaxDirectMemorySize=256m -XX:+UseSerialGC}"
+java_opts="${EVENTLINE_JAVA_OPTS:--Xms512m -Xmx512m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC -XX:MaxGCPauseMillis=5}"
 runs="${RUNS:-3}"
 idle="${IDLE_SECONDS:-30}"
 export EVENTLINE_HTTP_PORT="${EVENTLINE_HTTP_PORT:-18480}"

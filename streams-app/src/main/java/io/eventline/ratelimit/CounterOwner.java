@@ -3,13 +3,17 @@ package io.eventline.ratelimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
@@ -17,13 +21,13 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * Decides checks in memory on the instance whose stream task owns their counter, and answers at once. The window
  * it decides against is the task's store plus the hits it admitted that the task has not applied yet; every
- * decision is logged, asynchronously and batched by the producer, as a check that carries the rule and the verdict
- * ({@link RateLimitProcessor} applies it to the store). One decider per counter keeps the limit exact: only the
+ * decision is logged asynchronously, the decisions of one counter within a millisecond in one record that carries
+ * the rule and each verdict ({@link RateLimitProcessor} applies them to the store). One decider per counter keeps the limit exact: only the
  * process whose task holds the partition decides it, and only once its task has applied everything logged before
  * (a barrier check it logs itself on taking the partition).
  *
  * <p>What a {@code kill -9} can lose is what was admitted and not yet logged: at most {@link #maxUnloggedHits}
- * checks per partition, in practice the producer's linger plus one acknowledgement (a few milliseconds of traffic).
+ * checks per partition, in practice a millisecond of batching, the producer's linger and one acknowledgement.
  * A new owner restores the window from the log and goes on from there.
  */
 public final class CounterOwner implements AutoCloseable {
@@ -32,6 +36,10 @@ public final class CounterOwner implements AutoCloseable {
     private static final String BARRIER_KEY = "partition";
     private static final Duration READY_POLL = Duration.ofMillis(2);
     private static final Duration SWEEP_INTERVAL = Duration.ofMillis(200);
+    /** How long a counter's decisions gather before they are logged together. */
+    private static final Duration BATCH_DELAY = Duration.ofMillis(1);
+    /** The most decisions of one counter logged in one record. */
+    static final int MAX_BATCH = 500;
     private static final int LOCK_STRIPES = 1024;
 
     /** Logs a decided check on {@code ratelimit.checks.v1}; completes with the offset it was written at. */
@@ -189,42 +197,81 @@ public final class CounterOwner implements AutoCloseable {
                     .setRule(rule).setRemaining(verdict.remaining()).setResetMillis(verdict.resetMillis())
                     .setRetryAfterMillis(verdict.allowed() ? 0 : verdict.retryAfterMillis())
                     .setDelayMillis(verdict.delayMillis()).setShadowLimited(shadowLimited).build();
-            final LiveCounter changed = verdict.allowed()
-                    ? target.counters.computeIfAbsent(counterKey, key -> new LiveCounter()) : counter;
-            if (verdict.allowed()) {
-                changed.state = verdict.state();
-            }
-            if (changed != null) {
-                changed.unlogged++;
-            }
-            final PendingDecision pending = check.getKeepDecision() ? new PendingDecision(decision) : null;
-            if (pending != null) {
+            final LiveCounter changed = target.counters.computeIfAbsent(counterKey, key -> new LiveCounter());
+            changed.state = verdict.state();
+            if (check.getKeepDecision()) {
+                final PendingDecision pending = new PendingDecision(decision);
                 target.decisions.put(check.getCheckId(), pending);
+                changed.batchDecisions.add(pending);
             }
+            if (!changed.batch.isEmpty() && !changed.batchRule.equals(rule)) {
+                flushLocked(target, counterKey, changed);
+            }
+            changed.batchRule = rule;
+            changed.domain = check.getDomain();
+            changed.descriptor = check.getDescriptor();
+            changed.batch.add(LoggedHit.newBuilder().setCheckId(check.getCheckId())
+                    .setRequestId(check.getRequestId()).setTimestamp(now).setHits(check.getHits())
+                    .setAdmitted(verdict.allowed()).setKeepDecision(check.getKeepDecision()).build());
+            changed.unlogged++;
             target.unlogged.incrementAndGet();
-            // logged in decision order: the producer keeps the order of one partition's sends
-            log.log(RateLimitCheckRequested.newBuilder().setCheckId(check.getCheckId())
-                            .setRequestId(check.getRequestId()).setTimestamp(now).setDomain(check.getDomain())
-                            .setDescriptor(check.getDescriptor()).setHits(check.getHits()).setRule(rule)
-                            .setAdmitted(verdict.allowed()).setKeepDecision(check.getKeepDecision()).build())
-                    .whenComplete((offset, error) -> logged(target, counterKey, changed, pending, offset));
+            if (changed.batch.size() >= MAX_BATCH) {
+                flushLocked(target, counterKey, changed);
+            } else if (changed.batch.size() == 1) {
+                target.dirty.add(counterKey);
+                target.scheduleFlush();
+            }
             return decision;
         }
     }
 
-    private void logged(LivePartition target, String counterKey, LiveCounter counter, PendingDecision pending,
-                        Long offset) {
-        target.unlogged.decrementAndGet();
-        final long at = offset == null ? -1 : offset;
-        if (pending != null) {
-            pending.offset = at;
-        }
-        if (counter != null) {
+    /** Logs the decisions gathered for one counter, in order, as one record; the counter's lock is held. */
+    private void flushLocked(LivePartition target, String counterKey, LiveCounter counter) {
+        final List<LoggedHit> hits = counter.batch;
+        final List<PendingDecision> decisions = counter.batchDecisions;
+        counter.batch = new ArrayList<>();
+        counter.batchDecisions = new ArrayList<>();
+        final LoggedHit head = hits.get(0);
+        // the producer keeps the order of one partition's sends, so a counter's records apply in decision order
+        log.log(RateLimitCheckRequested.newBuilder().setCheckId(head.getCheckId()).setRequestId(head.getRequestId())
+                        .setTimestamp(head.getTimestamp()).setDomain(counter.domain).setDescriptor(counter.descriptor)
+                        .setHits(head.getHits()).setRule(counter.batchRule).setAdmitted(head.getAdmitted())
+                        .setKeepDecision(head.getKeepDecision()).setFollowing(hits.subList(1, hits.size())).build())
+                .whenComplete((offset, error) -> logged(target, counterKey, counter, decisions, hits.size(), offset));
+    }
+
+    /** Logs every counter's gathered decisions of {@code target}. */
+    private void flush(LivePartition target) {
+        target.flushScheduled.set(false);
+        for (String counterKey = target.dirty.poll(); counterKey != null; counterKey = target.dirty.poll()) {
             synchronized (lockOf(counterKey)) {
-                counter.unlogged--;
-                counter.loggedTo = Math.max(counter.loggedTo, at);
+                final LiveCounter counter = target.counters.get(counterKey);
+                if (counter != null && !counter.batch.isEmpty()) {
+                    flushLocked(target, counterKey, counter);
+                }
             }
         }
+    }
+
+    private void logged(LivePartition target, String counterKey, LiveCounter counter, List<PendingDecision> pending,
+                        int hits, Long offset) {
+        target.unlogged.addAndGet(-hits);
+        final long at = offset == null ? -1 : offset;
+        pending.forEach(decision -> decision.offset = at);
+        synchronized (lockOf(counterKey)) {
+            counter.unlogged -= hits;
+            counter.loggedTo = Math.max(counter.loggedTo, at);
+        }
+    }
+
+    /** The checks a logged record carries, in the order they were decided. */
+    static List<LoggedHit> hitsOf(RateLimitCheckRequested check) {
+        final List<LoggedHit> hits = new ArrayList<>(1 + check.getFollowing().size());
+        hits.add(LoggedHit.newBuilder().setCheckId(check.getCheckId()).setRequestId(check.getRequestId())
+                .setTimestamp(check.getTimestamp()).setHits(check.getHits()).setAdmitted(check.getAdmitted())
+                .setKeepDecision(check.getKeepDecision()).build());
+        hits.addAll(check.getFollowing());
+        return hits;
     }
 
     private RateLimitDecision recorded(LivePartition target, String checkId) {
@@ -270,7 +317,7 @@ public final class CounterOwner implements AutoCloseable {
                 final String id = "barrier:" + partition + ":" + clock.millis();
                 return RateLimitCheckRequested.newBuilder().setCheckId(id).setRequestId(id)
                         .setTimestamp(clock.instant()).setDomain(BARRIER_DOMAIN).setDescriptor(descriptor)
-                        .setHits(0).setKeepDecision(false).build();
+                        .setHits(0).setKeepDecision(false).setFollowing(List.of()).build();
             }
         }
     }
@@ -279,9 +326,11 @@ public final class CounterOwner implements AutoCloseable {
         return BARRIER_DOMAIN.equals(check.getDomain());
     }
 
+    /** Logs what is gathered, so that a stop loses nothing decided. */
     @Override
     public void close() {
         sweeper.cancel(false);
+        live.values().forEach(this::flush);
     }
 
     /** A counter with hits this process decided that its task may not have applied yet. */
@@ -289,6 +338,11 @@ public final class CounterOwner implements AutoCloseable {
         byte[] state;
         int unlogged;
         long loggedTo = -1;
+        String domain;
+        List<DescriptorEntry> descriptor;
+        RateLimitRule batchRule;
+        List<LoggedHit> batch = new ArrayList<>();
+        List<PendingDecision> batchDecisions = new ArrayList<>();
     }
 
     /** A decision kept by check ID until the task has recorded it. */
@@ -307,6 +361,9 @@ public final class CounterOwner implements AutoCloseable {
         final Map<String, LiveCounter> counters = new ConcurrentHashMap<>();
         final Map<String, PendingDecision> decisions = new ConcurrentHashMap<>();
         final AtomicInteger unlogged = new AtomicInteger();
+        /** Counters with decisions gathered and not logged yet. */
+        final Queue<String> dirty = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean flushScheduled = new AtomicBoolean();
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
         private volatile long barrierOffset = Long.MAX_VALUE;
 
@@ -333,6 +390,12 @@ public final class CounterOwner implements AutoCloseable {
                 scheduler.schedule(this::poll, READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
             } else {
                 ready.completeExceptionally(new NotOwnerException(owned.partition()));
+            }
+        }
+
+        void scheduleFlush() {
+            if (flushScheduled.compareAndSet(false, true)) {
+                scheduler.schedule(() -> flush(this), BATCH_DELAY.toNanos(), TimeUnit.NANOSECONDS);
             }
         }
 

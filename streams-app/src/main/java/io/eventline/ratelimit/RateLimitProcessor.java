@@ -82,27 +82,87 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
                     + "' but its counter key is '" + counterKey + "'");
         }
         final long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
-        if (!CounterOwner.isBarrier(check)) {
+        if (check.getRule() != null) {
+            applyOwners(record, check, counterKey, offset);
+        } else if (!CounterOwner.isBarrier(check)) {
             apply(record, check, counterKey, offset);
         }
         partitions.processed(owned, offset);
     }
 
+    /**
+     * Applies the checks the counter's owner decided and logged in one record, in order, to the window: the
+     * same state, time, rule and hits give the same verdicts, and the owner's verdict stands where they would not.
+     * The counter is written once, with the record's offset, so a record processed again counts nothing.
+     */
+    private void applyOwners(Record<String, RateLimitCheckRequested> record, RateLimitCheckRequested check,
+                             String counterKey, long offset) {
+        final String counterEntry = RateLimitStores.counterEntry(counterKey);
+        final byte[] stored = state.get(counterEntry);
+        if (stored != null && RateLimitStores.appliedOffsetOf(stored) >= offset) {
+            return; // processed again after a crash: the counter holds it already
+        }
+        final RateLimitRule rule = check.getRule();
+        final LimitAlgorithm algorithm = LimitAlgorithms.of(rule.getAlgorithm());
+        final Limit limit = Limit.of(rule);
+        byte[] window = stored == null ? null : RateLimitStores.counterStateOf(stored);
+        long expiresAt = -1;
+        for (LoggedHit hit : CounterOwner.hitsOf(check)) {
+            final long now = hit.getTimestamp().toEpochMilli();
+            final Verdict decided = algorithm.decide(window, now, hit.getHits(), limit);
+            final boolean admitted = decided.allowed() && hit.getAdmitted();
+            final Verdict verdict = admitted || !decided.allowed() ? decided
+                    : new Verdict(false, decided.limit(), decided.remaining(), decided.resetMillis(), 1, 0, null, 0);
+            if (admitted) {
+                window = decided.state();
+                expiresAt = decided.expiresAt();
+            }
+            final RateLimitDecision decision = decision(hit.getCheckId(), hit.getRequestId(), hit.getTimestamp(),
+                    rule, verdict);
+            if (hit.getKeepDecision()) {
+                final long kept = now + decisionRetention.toMillis();
+                put(RateLimitStores.decisionEntry(hit.getCheckId()), null, kept,
+                        RateLimitStores.withExpiry(kept, decisions.serializer().serialize(TOPIC, decision)));
+            }
+            metrics.record(check.getDomain(), rule, decision);
+            if (!verdict.allowed()) {
+                reject(record, check, rule, hit.getRequestId(), hit.getTimestamp(), hit.getHits());
+            }
+        }
+        // after the decisions: the changelog keeps this order, so a restored counter always has its decisions
+        if (expiresAt >= 0) {
+            put(counterEntry, stored, expiresAt, RateLimitStores.counterValue(expiresAt, offset, window));
+        }
+    }
+
+    private static RateLimitDecision decision(String checkId, String requestId, java.time.Instant at,
+                                              RateLimitRule rule, Verdict verdict) {
+        final boolean shadowLimited = !verdict.allowed() && rule.getShadow();
+        return RateLimitDecision.newBuilder().setCheckId(checkId).setRequestId(requestId).setDecidedAt(at)
+                .setCode(verdict.allowed() || shadowLimited ? RateLimitCode.OK : RateLimitCode.OVER_LIMIT)
+                .setRule(rule).setRemaining(verdict.remaining()).setResetMillis(verdict.resetMillis())
+                .setRetryAfterMillis(verdict.allowed() ? 0 : verdict.retryAfterMillis())
+                .setDelayMillis(verdict.delayMillis()).setShadowLimited(shadowLimited).build();
+    }
+
+    private void reject(Record<String, RateLimitCheckRequested> record, RateLimitCheckRequested check,
+                        RateLimitRule rule, String requestId, java.time.Instant at, int hits) {
+        context.forward(record.withKey(check.getDomain()).withValue(RateLimitRejected.newBuilder()
+                .setRequestId(requestId).setTimestamp(at).setDomain(check.getDomain())
+                .setDescriptor(check.getDescriptor()).setRule(rule.getName())
+                .setRequestsPerUnit(rule.getRequestsPerUnit()).setUnit(rule.getUnit()).setHits(hits)
+                .setShadow(rule.getShadow()).build()));
+    }
+
     private void apply(Record<String, RateLimitCheckRequested> record, RateLimitCheckRequested check,
                        String counterKey, long offset) {
         final String decisionEntry = RateLimitStores.decisionEntry(check.getCheckId());
-        final boolean decidedByOwner = check.getRule() != null;
-        if (!decidedByOwner || check.getKeepDecision()) {
-            final byte[] recorded = state.get(decisionEntry);
-            if (recorded != null) {
-                if (!decidedByOwner) {
-                    forward(record, check.getCheckId(), RateLimitStores.payloadOf(recorded));
-                }
-                return;
-            }
+        final byte[] recorded = state.get(decisionEntry);
+        if (recorded != null) {
+            forward(record, check.getCheckId(), RateLimitStores.payloadOf(recorded));
+            return;
         }
-        final Optional<RateLimitRule> rule = decidedByOwner ? Optional.of(check.getRule())
-                : rules.match(check.getDomain(), check.getDescriptor());
+        final Optional<RateLimitRule> rule = rules.match(check.getDomain(), check.getDescriptor());
         if (rule.isEmpty()) {
             forward(record, check.getCheckId(), decisions.serializer().serialize(TOPIC, unlimited(check)));
             return;
@@ -112,49 +172,26 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
 
     private void decide(Record<String, RateLimitCheckRequested> record, RateLimitCheckRequested check,
                         String counterKey, String decisionEntry, RateLimitRule rule, long offset) {
-        final boolean decidedByOwner = check.getRule() != null;
         final long now = check.getTimestamp().toEpochMilli();
         final String counterEntry = RateLimitStores.counterEntry(counterKey);
         final byte[] stored = state.get(counterEntry);
-        if (decidedByOwner && stored != null && RateLimitStores.appliedOffsetOf(stored) >= offset) {
-            return; // processed again after a crash: the counter holds it already
-        }
-        final Verdict decided = LimitAlgorithms.of(rule.getAlgorithm())
+        final Verdict verdict = LimitAlgorithms.of(rule.getAlgorithm())
                 .decide(stored == null ? null : RateLimitStores.counterStateOf(stored), now, check.getHits(),
                         Limit.of(rule));
-        // the owner's verdict stands: it answered the request; the same inputs give the same verdict here
-        final Verdict verdict = decidedByOwner && decided.allowed() && !check.getAdmitted()
-                ? new Verdict(false, decided.limit(), decided.remaining(), decided.resetMillis(), 1, 0, null, 0)
-                : decided;
-        final boolean shadowLimited = !verdict.allowed() && rule.getShadow();
-        final RateLimitDecision decision = RateLimitDecision.newBuilder()
-                .setCheckId(check.getCheckId()).setRequestId(check.getRequestId())
-                .setDecidedAt(check.getTimestamp())
-                .setCode(verdict.allowed() || shadowLimited ? RateLimitCode.OK : RateLimitCode.OVER_LIMIT)
-                .setRule(rule).setRemaining(verdict.remaining()).setResetMillis(verdict.resetMillis())
-                .setRetryAfterMillis(verdict.allowed() ? 0 : verdict.retryAfterMillis())
-                .setDelayMillis(verdict.delayMillis()).setShadowLimited(shadowLimited).build();
-        final boolean recorded = !decidedByOwner || check.getKeepDecision();
-        final byte[] sent = recorded ? decisions.serializer().serialize(TOPIC, decision) : null;
+        final RateLimitDecision decision = decision(check.getCheckId(), check.getRequestId(), check.getTimestamp(),
+                rule, verdict);
+        final byte[] sent = decisions.serializer().serialize(TOPIC, decision);
         // the decision first: the changelog keeps this order, so a restored counter always has its decision
-        if (recorded) {
-            put(decisionEntry, null, now + decisionRetention.toMillis(),
-                    RateLimitStores.withExpiry(now + decisionRetention.toMillis(), sent));
-        }
+        put(decisionEntry, null, now + decisionRetention.toMillis(),
+                RateLimitStores.withExpiry(now + decisionRetention.toMillis(), sent));
         if (verdict.allowed()) {
             put(counterEntry, stored, verdict.expiresAt(),
                     RateLimitStores.counterValue(verdict.expiresAt(), offset, verdict.state()));
         }
         metrics.record(check.getDomain(), rule, decision);
-        if (!decidedByOwner) {
-            forward(record, check.getCheckId(), sent);
-        }
+        forward(record, check.getCheckId(), sent);
         if (!verdict.allowed()) {
-            context.forward(record.withKey(check.getDomain()).withValue(RateLimitRejected.newBuilder()
-                    .setRequestId(check.getRequestId()).setTimestamp(check.getTimestamp())
-                    .setDomain(check.getDomain()).setDescriptor(check.getDescriptor()).setRule(rule.getName())
-                    .setRequestsPerUnit(rule.getRequestsPerUnit()).setUnit(rule.getUnit()).setHits(check.getHits())
-                    .setShadow(rule.getShadow()).build()));
+            reject(record, check, rule, check.getRequestId(), check.getTimestamp(), check.getHits());
         }
     }
 

@@ -65,7 +65,7 @@ class CounterOwnerTest {
         return RateLimitCheckRequested.newBuilder().setCheckId(checkId).setRequestId(checkId)
                 .setTimestamp(NOW).setDomain("billing")
                 .setDescriptor(List.of(new DescriptorEntry("tenant", tenant))).setHits(hits)
-                .setKeepDecision(repeatable).build();
+                .setKeepDecision(repeatable).setFollowing(List.of()).build();
     }
 
     private CounterPartitions.Owned takePartitionOf(CounterOwner owner, String tenant) {
@@ -79,7 +79,24 @@ class CounterOwnerTest {
                 TWO_PER_HOUR);
         taskCaughtUp(owned);
         warmUp.get(5, TimeUnit.SECONDS);
+        loggedHits((int) loggedHits(0).stream().filter(hit -> hit.getCheckId().equals("warm-up")).count() + 1);
         return owned;
+    }
+
+    /** The checks logged so far, barriers left out, in the order they were decided; waits for {@code count}. */
+    private List<LoggedHit> loggedHits(int count) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            final List<LoggedHit> hits = new ArrayList<>();
+            synchronized (logged) {
+                logged.stream().filter(check -> !CounterOwner.isBarrier(check))
+                        .forEach(check -> hits.addAll(CounterOwner.hitsOf(check)));
+            }
+            if (hits.size() >= count || System.nanoTime() > deadline) {
+                return hits;
+            }
+            Thread.sleep(1);
+        }
     }
 
     /** The stream task has applied everything logged so far. */
@@ -123,14 +140,13 @@ class CounterOwnerTest {
 
         // Then: the third is refused: the owner counts its own admissions, not only the store
         assertThat(codes).containsExactly(RateLimitCode.OK, RateLimitCode.OK, RateLimitCode.OVER_LIMIT);
-        // And: each is logged with the rule it was decided under and the verdict, at the owner's time
-        final List<RateLimitCheckRequested> acme = logged.stream()
-                .filter(check -> check.getCheckId().startsWith("c")).toList();
-        assertThat(acme).extracting(RateLimitCheckRequested::getAdmitted).containsExactly(true, true, false);
-        assertThat(acme).allSatisfy(check -> {
-            assertThat(check.getRule()).isEqualTo(TWO_PER_HOUR);
-            assertThat(check.getTimestamp()).isEqualTo(NOW);
-        });
+        // And: each is logged with the verdict, at the owner's time, under the rule it was decided under
+        final List<LoggedHit> acme = loggedHits(4).stream()
+                .filter(hit -> hit.getCheckId().startsWith("c")).toList();
+        assertThat(acme).extracting(LoggedHit::getAdmitted).containsExactly(true, true, false);
+        assertThat(acme).allSatisfy(hit -> assertThat(hit.getTimestamp()).isEqualTo(NOW));
+        assertThat(logged).filteredOn(check -> !CounterOwner.isBarrier(check))
+                .allSatisfy(check -> assertThat(check.getRule()).isEqualTo(TWO_PER_HOUR));
     }
 
     @Test
@@ -172,7 +188,7 @@ class CounterOwnerTest {
         // Given
         final CounterOwner owner = owner(100);
         ready(owner, "acme");
-        final int before = logged.size();
+        final int before = loggedHits(1).size();
 
         // When: a caller retries its request ID three times
         final List<RateLimitDecision> answers = new ArrayList<>();
@@ -183,8 +199,10 @@ class CounterOwnerTest {
         // Then: one hit is counted and logged, and every retry gets that answer
         assertThat(answers).extracting(RateLimitDecision::getCode).containsOnly(RateLimitCode.OK);
         assertThat(answers).extracting(RateLimitDecision::getRemaining).containsOnly(1L);
-        assertThat(logged.size() - before).isEqualTo(1);
-        assertThat(logged.get(before).getKeepDecision()).isTrue();
+        final List<LoggedHit> hits = loggedHits(before + 1);
+        Thread.sleep(50);
+        assertThat(loggedHits(before + 1)).hasSize(before + 1);
+        assertThat(hits.get(before).getKeepDecision()).isTrue();
     }
 
     @Test
@@ -200,7 +218,10 @@ class CounterOwnerTest {
         assertThatThrownBy(() -> owner.decide(check("c3", "acme", false), TWO_PER_HOUR).get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(CounterOwner.BacklogException.class);
         // And: once the log has caught up, checks are decided again
-        held.forEach(offset -> offset.complete(99L));
+        assertThat(loggedHits(3)).extracting(LoggedHit::getCheckId).containsExactly("warm-up", "c1", "c2");
+        synchronized (logged) {
+            held.forEach(offset -> offset.complete(99L));
+        }
         assertThat(owner.decide(check("c4", "acme", false), TWO_PER_HOUR).get(5, TimeUnit.SECONDS).getCode())
                 .isEqualTo(RateLimitCode.OVER_LIMIT);
     }

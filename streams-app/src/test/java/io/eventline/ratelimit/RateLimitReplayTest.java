@@ -54,7 +54,21 @@ class RateLimitReplayTest {
         context.setRecordMetadata(RateLimitTopics.CHECKS.name(), 0, offset);
         processor.process(new Record<>(COUNTER, RateLimitCheckRequested.newBuilder().setCheckId(checkId)
                 .setRequestId(checkId).setTimestamp(NOW).setDomain("billing").setDescriptor(ACME).setHits(1)
-                .setRule(THREE_PER_HOUR).setAdmitted(admitted).setKeepDecision(false).build(), NOW.toEpochMilli()));
+                .setRule(THREE_PER_HOUR).setAdmitted(admitted).setKeepDecision(false).setFollowing(List.of()).build(), NOW.toEpochMilli()));
+    }
+
+    /** The owner's decisions of one counter within a millisecond, logged as one record. */
+    private void applyBatch(long offset, boolean... admitted) {
+        final List<LoggedHit> following = new java.util.ArrayList<>();
+        for (int i = 1; i < admitted.length; i++) {
+            following.add(LoggedHit.newBuilder().setCheckId("b" + i).setRequestId("b" + i).setTimestamp(NOW)
+                    .setHits(1).setAdmitted(admitted[i]).setKeepDecision(false).build());
+        }
+        context.setRecordMetadata(RateLimitTopics.CHECKS.name(), 0, offset);
+        processor.process(new Record<>(COUNTER, RateLimitCheckRequested.newBuilder().setCheckId("b0")
+                .setRequestId("b0").setTimestamp(NOW).setDomain("billing").setDescriptor(ACME).setHits(1)
+                .setRule(THREE_PER_HOUR).setAdmitted(admitted[0]).setKeepDecision(false).setFollowing(following)
+                .build(), NOW.toEpochMilli()));
     }
 
     private long remaining() {
@@ -78,6 +92,25 @@ class RateLimitReplayTest {
         apply("c2", true, 6);
         assertThat(remaining()).isEqualTo(1);
         assertThat(RateLimitStores.appliedOffsetOf(state.get(RateLimitStores.counterEntry(COUNTER)))).isEqualTo(6);
+    }
+
+    @Test
+    void shouldApplyEveryDecisionOfABatchInOrderAndCountTheBatchOnceWhenItIsProcessedAgain() {
+        // When: four decisions in one record, the third refused by the owner
+        applyBatch(3, true, true, false, true);
+
+        // Then: three are counted, and the refusal is reported
+        assertThat(remaining()).isZero();
+        assertThat(context.forwarded()).extracting(forwarded -> forwarded.record().value())
+                .hasOnlyElementsOfType(RateLimitRejected.class).hasSize(1);
+
+        // When: the record is processed again after a crash
+        context.resetForwards();
+        applyBatch(3, true, true, false, true);
+
+        // Then: nothing more is counted
+        assertThat(remaining()).isZero();
+        assertThat(RateLimitStores.appliedOffsetOf(state.get(RateLimitStores.counterEntry(COUNTER)))).isEqualTo(3);
     }
 
     @Test

@@ -306,7 +306,7 @@ public final class Platform implements AutoCloseable {
                 clock, responders).routes());
         final RulesView rules = new RulesView(streams);
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
-        final RuleCache ruleCache = new RuleCache(rules::get);
+        final RuleCache ruleCache = new RuleCache(rules::current);
         final EventProducer hitProducer = new EventProducer(kafka, "eventline-ratelimit-" + config.instanceId(),
                 registry, HIT_LOG_LINGER);
         started.add(hitProducer);

@@ -54,7 +54,8 @@ public final class RateLimiter {
             statuses.add(rule.isEmpty() ? CompletableFuture.completedFuture(DescriptorStatus.unlimited())
                     : decide(RateLimitCheckRequested.newBuilder().setCheckId(requestId + "#" + i)
                             .setRequestId(requestId).setTimestamp(clock.instant()).setDomain(domain)
-                            .setDescriptor(descriptor).setHits(hits).setKeepDecision(repeatable).build(), rule.get()));
+                            .setDescriptor(descriptor).setHits(hits).setKeepDecision(repeatable).setFollowing(List.of())
+                            .build(), rule.get()));
         }
         if (statuses.size() == 1) {
             return statuses.get(0).thenApply(status -> new CheckResult(List.of(status)));

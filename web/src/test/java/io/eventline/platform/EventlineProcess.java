@@ -41,7 +41,8 @@ public final class EventlineProcess implements AutoCloseable {
      * A test instance lives a minute or two: the optimising compiler would spend more of the shared cores than
      * its code saves in that time (a two-instance test ran in 57 s with the quick compiler alone, 77 s with both).
      */
-    private static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1");
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=5");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final InternalCalls INTERNAL = new InternalCalls(PlatformFixture.JWT_SECRET, Clock.systemUTC(),
