@@ -277,7 +277,9 @@ public final class Platform implements AutoCloseable {
         final ClientAddress clients = new ClientAddress(config.rateLimit().trustedProxies());
         final InternalCalls internal = new InternalCalls(jwtSecret, clock, InternalCalls.DEFAULT_MAX_SKEW);
         final InstanceClient instances = new InstanceClient(
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(), internal, clients::of,
+                // the instances speak HTTP/1.1 only: no upgrade to try on every new connection
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1))
+                        .build(), internal, clients::of,
                 Duration.ofSeconds(5));
         final QueryRouter router = new QueryRouter(streams, self, instances, main.catchUp());
         final QueryRouter exactlyOnceRouter = new QueryRouter(exactlyOnce.streams(), self, instances,
