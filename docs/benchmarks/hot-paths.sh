@@ -84,6 +84,10 @@ stop() {
 cleanup() {
   stop "$pid_b"
   stop "$pid"
+  # what the instances warned about (a limiter falling back to its failure mode, say) stays with the output
+  for log in "$work"/*.log; do
+    [[ -f "$log" ]] && grep -E '(WARN|ERROR) ' "$log" | tail -200 >"$out/$(basename "$log" .log)-warnings.txt" || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
