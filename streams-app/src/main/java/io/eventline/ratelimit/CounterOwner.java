@@ -1,11 +1,13 @@
 package io.eventline.ratelimit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,7 +106,7 @@ public final class CounterOwner implements AutoCloseable {
 
     static int partitionOf(String counterKey, int partitionCount) {
         // the producer's default partitioner, which placed every check of the counter so far
-        return Utils.toPositive(Utils.murmur2(counterKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        return Utils.toPositive(Utils.murmur2(counterKey.getBytes(StandardCharsets.UTF_8)))
                 % partitionCount;
     }
 
@@ -137,17 +139,17 @@ public final class CounterOwner implements AutoCloseable {
      * The state a decision on {@code counterKey} starts from right now, if this process decides it: the live state
      * when hits are waiting to be applied, else the store's. Empty when another process decides it.
      */
-    public java.util.Optional<byte[]> currentState(String counterKey) {
+    public Optional<byte[]> currentState(String counterKey) {
         final int partition = partitionOf(counterKey);
         final CounterPartitions.Owned owned = partitions.get(partition);
         if (owned == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         synchronized (lockOf(counterKey)) {
             final LivePartition target = live.get(partition);
             final LiveCounter counter = target == null || target.owned != owned ? null
                     : target.counters.get(counterKey);
-            return java.util.Optional.ofNullable(counter != null ? counter.state : storedState(owned, counterKey));
+            return Optional.ofNullable(counter != null ? counter.state : storedState(owned, counterKey));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.eventline.ratelimit;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -135,7 +136,7 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
         }
     }
 
-    private static RateLimitDecision decision(String checkId, String requestId, java.time.Instant at,
+    private static RateLimitDecision decision(String checkId, String requestId, Instant at,
                                               RateLimitRule rule, Verdict verdict) {
         final boolean shadowLimited = !verdict.allowed() && rule.getShadow();
         return RateLimitDecision.newBuilder().setCheckId(checkId).setRequestId(requestId).setDecidedAt(at)
@@ -146,7 +147,7 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
     }
 
     private void reject(Record<String, RateLimitCheckRequested> record, RateLimitCheckRequested check,
-                        RateLimitRule rule, String requestId, java.time.Instant at, int hits) {
+                        RateLimitRule rule, String requestId, Instant at, int hits) {
         context.forward(record.withKey(check.getDomain()).withValue(RateLimitRejected.newBuilder()
                 .setRequestId(requestId).setTimestamp(at).setDomain(check.getDomain())
                 .setDescriptor(check.getDescriptor()).setRule(rule.getName())

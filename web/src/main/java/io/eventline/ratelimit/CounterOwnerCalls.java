@@ -1,6 +1,7 @@
 package io.eventline.ratelimit;
 
 import io.eventline.auth.InternalCalls;
+import io.eventline.http.ApiContract;
 import io.eventline.http.ApiRoute;
 import io.eventline.http.ProblemException;
 import io.eventline.http.Problems;
@@ -13,7 +14,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -91,7 +94,7 @@ public final class CounterOwnerCalls {
     public static ApiRoute route(CounterOwner owner, RuleCache rules, Problems problems) {
         return new ApiRoute(HandlerType.POST, PATH, "Rate limits", "Decide a check of a counter this instance owns",
                 false, ctx -> decide(ctx, owner, rules, problems), ApiRoute.LimitedBy.NONE, MAX_CHECK_BYTES,
-                io.eventline.http.ApiContract.none());
+                ApiContract.none());
     }
 
     private static void decide(Context ctx, CounterOwner owner, RuleCache rules, Problems problems) {
@@ -99,7 +102,7 @@ public final class CounterOwnerCalls {
         try {
             check = RateLimitCheckRequested.fromByteBuffer(ByteBuffer.wrap(ctx.bodyAsBytes()));
         } catch (IOException | RuntimeException e) {
-            throw ProblemException.badRequest("the body is not a check: " + e.getMessage(), java.util.List.of());
+            throw ProblemException.badRequest("the body is not a check: " + e.getMessage(), List.of());
         }
         final RateLimitRule rule = rules.match(check.getDomain(), check.getDescriptor()).orElse(null);
         if (rule == null) {
@@ -127,7 +130,7 @@ public final class CounterOwnerCalls {
 
     static Throwable rootOf(Throwable error) {
         Throwable cause = error;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+        while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause;
