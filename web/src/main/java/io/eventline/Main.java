@@ -27,7 +27,14 @@ import picocli.CommandLine.Parameters;
         subcommands = {Main.Run.class, Main.Token.class})
 public final class Main {
 
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     public static void main(String[] args) {
+        // With fewer than two workers in the common pool (two cores), every asynchronous step of CompletableFuture,
+        // and so every response of the JDK's HTTP client, runs on a thread started for it alone
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
         System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::explain).execute(args));
     }
 

@@ -320,8 +320,11 @@ public final class Platform implements AutoCloseable {
                 serdes.of(RateLimitDecision.class).deserializer(), clock, limiterTimers,
                 config.rateLimit().maxUnloggedHits());
         started.add(owner);
-        final RateLimiter limiter = new RateLimiter(owner, new CounterOwnerCalls(router, instances.http(), internal,
-                decisionTimeout), ruleCache, decisionTimeout, clock, limiterTimers);
+        final CounterOwnerCalls ownerCalls = new CounterOwnerCalls(router, instances.http(), internal, decisionTimeout,
+                Executors.newCachedThreadPool(daemonThreads("ratelimit-calls")));
+        started.add(ownerCalls);
+        final RateLimiter limiter = new RateLimiter(owner, ownerCalls, ruleCache, decisionTimeout, clock,
+                limiterTimers);
         final ChatSocketEndpoint chatSockets = chatSockets(kafka, registry, auth, chatWrites, producer, ids,
                 problems, json, meters, instances, exactlyOnceRouter, limiter);
         routes.add(chatSockets.route());
@@ -332,7 +335,7 @@ public final class Platform implements AutoCloseable {
         guarded.addAll(ApiDocsRoutes.describe(guarded, config.publicUrl(), VERSION, json));
         final List<ApiRoute> internalRoutes = new ArrayList<>(InternalCalls.twins(routes,
                 Set.of(chatSockets.socket().path())));
-        internalRoutes.add(CounterOwnerCalls.route(owner, ruleCache, problems));
+        internalRoutes.add(CounterOwnerCalls.route(owner, ruleCache));
         web = EventlineWeb.create(guarded, internalRoutes,
                 List.of(chatSockets.socket()), auth, internal, json, meters);
         web.start(config.httpHost(), config.httpPort());

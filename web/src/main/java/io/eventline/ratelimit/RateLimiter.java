@@ -104,8 +104,9 @@ public final class RateLimiter {
         answer.whenComplete((decided, error) -> {
             if (error == null) {
                 decision.complete(decided);
-            } else if (CounterOwnerCalls.rootOf(error) instanceof CounterOwner.BacklogException backlog) {
-                decision.completeExceptionally(backlog);
+            } else if (CounterOwnerCalls.rootOf(error) instanceof CounterOwner.BacklogException
+                    || CounterOwnerCalls.rootOf(error) instanceof CounterOwnerCalls.OwnerBusyException) {
+                decision.completeExceptionally(CounterOwnerCalls.rootOf(error));
             } else {
                 retries.schedule(() -> attempt(check, rule, decision), RETRY.toMillis(), TimeUnit.MILLISECONDS);
             }

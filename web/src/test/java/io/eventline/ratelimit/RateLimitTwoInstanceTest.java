@@ -156,6 +156,34 @@ class RateLimitTwoInstanceTest {
 
     @Test
     @Order(2)
+    void shouldDecideEveryCheckOfABurstThroughOneInstanceExactly() throws Exception {
+        // Given: twelve fresh counters, spread over both instances' partitions
+        final List<String> tenants = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            tenants.add("burst-" + i + "-" + UUID.randomUUID());
+        }
+
+        // When: 25 checks of each arrive at instance B at once, so that B's checks of A's counters wait for
+        // calls to A and leave several to a call
+        final List<Callable<JsonNode>> calls = new ArrayList<>();
+        for (int hit = 0; hit < 25; hit++) {
+            tenants.forEach(tenant -> calls.add(() -> check(b, "token_bucket", tenant)));
+        }
+        final List<JsonNode> statuses = Concurrently.run(calls);
+
+        // Then: every check got the limiter's own answer, and each counter admitted exactly its limit
+        assertThat(statuses).allMatch(status -> status.get("decided").asBoolean());
+        for (int t = 0; t < tenants.size(); t++) {
+            long admitted = 0;
+            for (int i = t; i < statuses.size(); i += tenants.size()) {
+                admitted += statuses.get(i).get("code").asText().equals("OK") ? 1 : 0;
+            }
+            assertThat(admitted).as(tenants.get(t)).isEqualTo(LIMIT);
+        }
+    }
+
+    @Test
+    @Order(3)
     void shouldLetExactlyTheLimitOfConcurrentWritesThroughBothInstances() throws Exception {
         // Given: five profile writes per hour per user on this cluster's own endpoints
         putRules(ownDomain, "{\"descriptors\":[{\"key\":\"endpoint\",\"value\":\"PUT /api/v1/me/profile\","
@@ -179,7 +207,7 @@ class RateLimitTwoInstanceTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void shouldKeepAWindowThroughAKillAndRestartOfAnInstance() throws Exception {
         // Given: six counters (spread over both instances' partitions), each used up
         final List<String> tenants = new ArrayList<>();
