@@ -2,13 +2,15 @@ package io.eventline.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventline.auth.InternalCalls;
-import io.eventline.ratelimit.LocalAllowance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,8 @@ final class ChatSocket implements SyncDelivery.Socket {
     static final int READ_PAGE = 200;
     /** A read that fails this often in a row closes the socket; the client reconnects later. */
     static final int MAX_READ_FAILURES = 8;
+    /** Sends of one socket that may wait for their rate-limit decisions at once; more are refused. */
+    static final int MAX_WAITING_SENDS = 256;
 
     private final InternalCalls.Caller caller;
     private final String userId;
@@ -36,14 +40,15 @@ final class ChatSocket implements SyncDelivery.Socket {
     private final List<Outbox.Frame> beforeHello = new ArrayList<>();
     private boolean helloSent;
     private final Duration heartbeatForward;
-    private final LocalAllowance sendAllowance;
+    private final AtomicInteger waitingSends = new AtomicInteger();
+    private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
     private Instant lastHeardOf;
     private Instant lastForwarded;
     private long heldAck = -1;
     private volatile boolean closed;
 
     ChatSocket(InternalCalls.Caller caller, String device, Outbox outbox, SyncReader reader, ScheduledExecutorService scheduler,
-               long heartbeatIntervalSeconds, Duration heartbeatForward, LocalAllowance sendAllowance) {
+               long heartbeatIntervalSeconds, Duration heartbeatForward) {
         this.caller = caller;
         this.userId = caller.principal().userId();
         this.device = device;
@@ -52,7 +57,6 @@ final class ChatSocket implements SyncDelivery.Socket {
         this.scheduler = scheduler;
         this.heartbeatIntervalSeconds = heartbeatIntervalSeconds;
         this.heartbeatForward = heartbeatForward;
-        this.sendAllowance = sendAllowance;
     }
 
     /** A queue entry as the hub and reads carry it. */
@@ -69,9 +73,21 @@ final class ChatSocket implements SyncDelivery.Socket {
         return device;
     }
 
-    /** The socket's own count of its sends against the send route's limit. */
-    LocalAllowance sendAllowance() {
-        return sendAllowance;
+    /**
+     * Runs {@code send} once the sends this socket received before it have gone ahead, so that messages keep
+     * the order the client sent them in while each waits for its rate-limit decision; at once when none waits.
+     * False, and nothing runs, when {@value #MAX_WAITING_SENDS} already wait.
+     */
+    synchronized boolean afterEarlierSends(Supplier<CompletableFuture<Void>> send) {
+        if (waitingSends.incrementAndGet() > MAX_WAITING_SENDS) {
+            waitingSends.decrementAndGet();
+            return false;
+        }
+        lastSend = lastSend.thenCompose(done -> send.get()).handle((done, error) -> {
+            waitingSends.decrementAndGet();
+            return null;
+        });
+        return true;
     }
 
     /** Starts the first read of the queue; call once the socket is registered for live entries. */

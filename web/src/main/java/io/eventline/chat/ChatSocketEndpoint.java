@@ -17,7 +17,7 @@ import io.eventline.operations.OperationStatus;
 import io.eventline.operations.WriteGateway;
 import io.eventline.platform.ChatSettings;
 import io.eventline.producers.EventProducer;
-import io.eventline.ratelimit.LocalAllowance;
+import io.eventline.ratelimit.SharedAllowance;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.websocket.WsCloseContext;
@@ -31,12 +31,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -78,14 +78,14 @@ public final class ChatSocketEndpoint {
     private final Problems problems;
     private final String instanceId;
     private final Clock clock;
-    private final Function<String, LocalAllowance> sendAllowance;
+    private final SharedAllowance sendLimit;
     private final Map<String, ChatSocket> bySession = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
 
     public ChatSocketEndpoint(JwtAuth auth, WriteGateway writes, EventProducer producer, SnowflakeIdGenerator ids,
                               ChatSettings settings, LocalSockets local, SyncReader reader,
                               ScheduledExecutorService scheduler, ChatMetrics metrics, Problems problems,
-                              String instanceId, Clock clock, Function<String, LocalAllowance> sendAllowance) {
+                              String instanceId, Clock clock, SharedAllowance sendLimit) {
         this.auth = auth;
         this.writes = writes;
         this.producer = producer;
@@ -98,7 +98,7 @@ public final class ChatSocketEndpoint {
         this.problems = problems;
         this.instanceId = instanceId;
         this.clock = clock;
-        this.sendAllowance = sendAllowance;
+        this.sendLimit = sendLimit;
     }
 
     /** The upgrade request, as a route: guarded, documented, and a 426 when it is not an upgrade. */
@@ -143,8 +143,7 @@ public final class ChatSocketEndpoint {
         final String device = ctx.attribute(DEVICE);
         final Outbox outbox = new Outbox(sink(ctx.session), this::sent, settings.socketOutboxBytes());
         final ChatSocket socket = new ChatSocket(ctx.attribute(CALLER), device, outbox, reader, scheduler,
-                settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval(),
-                sendAllowance.apply(principal.userId()));
+                settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval());
         bySession.put(ctx.sessionId(), socket);
         final Instant expiresAt = ctx.attribute(EXPIRES_AT);
         if (expiresAt != null) {
@@ -202,13 +201,47 @@ public final class ChatSocketEndpoint {
         if (!ChannelIds.isValid(channelId)) {
             throw ChatRoutes.channelNotFound(channelId);
         }
-        final Optional<ProblemException> overLimit = socket.sendAllowance().take();
-        if (overLimit.isPresent()) {
-            throw overLimit.get();
+        // counted with the user's other sends, over HTTP and every socket, on whichever instance decides the user
+        final boolean queued = socket.afterEarlierSends(() -> sendLimit.take(socket.userId())
+                .handle((admitted, refused) -> {
+                    if (refused != null) {
+                        error(socket, refusal(refused), message.clientMessageId());
+                    } else {
+                        store(socket, channelId, message);
+                    }
+                    return null;
+                }));
+        if (!queued) {
+            throw ProblemException.unavailable(ChatSocket.MAX_WAITING_SENDS + " messages from this socket are "
+                    + "waiting for the rate limiter; resend it with the same clientMessageId", 1);
         }
-        final String eventId = ids.nextIdString();
-        writes.await(eventId, socket.userId(), ChatEvents.message(eventId, channelId, socket.userId(), message,
-                socket.device(), clock.instant())).whenComplete((outcome, error) -> {
+    }
+
+    private static ProblemException refusal(Throwable error) {
+        final Throwable cause = error instanceof CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return cause instanceof ProblemException problem ? problem
+                : ProblemException.unavailable("the rate limiter did not answer; retry shortly", 1);
+    }
+
+    private void store(ChatSocket socket, String channelId, ChatRequests.NewMessage message) {
+        final String eventId;
+        try {
+            eventId = ids.nextIdString();
+        } catch (IdsUnavailableException noIds) {
+            error(socket, ProblemException.unavailable("this instance issues no IDs while it does not hold its "
+                    + "worker lease; resend it with the same clientMessageId", 5), message.clientMessageId());
+            return;
+        }
+        final CompletableFuture<OperationOutcome> stored;
+        try {
+            stored = writes.await(eventId, socket.userId(), ChatEvents.message(eventId, channelId, socket.userId(),
+                    message, socket.device(), clock.instant()));
+        } catch (ProblemException problem) {
+            error(socket, problem, message.clientMessageId());
+            return;
+        }
+        stored.whenComplete((outcome, error) -> {
                     if (error != null) {
                         LOG.warn("A message from a socket of {} was not stored", socket.userId(), error);
                         error(socket, ProblemException.unavailable(

@@ -59,7 +59,7 @@ import io.eventline.ratelimit.ClientAddress;
 import io.eventline.ratelimit.CounterOwner;
 import io.eventline.ratelimit.CounterOwnerCalls;
 import io.eventline.ratelimit.CounterPartitions;
-import io.eventline.ratelimit.LocalAllowance;
+import io.eventline.ratelimit.SharedAllowance;
 import io.eventline.ratelimit.RateLimitDecision;
 import io.eventline.ratelimit.RateLimitGuard;
 import io.eventline.ratelimit.RateLimitRoutes;
@@ -362,7 +362,8 @@ public final class Platform implements AutoCloseable {
         final String domain = config.rateLimit().domain();
         return new ChatSocketEndpoint(auth, chatWrites, producer, ids, config.chat(), sockets, reader, socketReads,
                 new ChatMetrics(meters, sockets), problems, config.instanceId(), clock,
-                userId -> new LocalAllowance(limiter, domain, ChatRoutes.SEND_ENDPOINT, userId, clock));
+                new SharedAllowance(limiter, ids::nextIdString, domain, ChatRoutes.SEND_ENDPOINT,
+                        config.rateLimit().decisionTimeout()));
     }
 
     /** Starts one streams application, replacing failed threads and gating queries until it caught up. */

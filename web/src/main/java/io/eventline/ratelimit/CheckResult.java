@@ -3,6 +3,8 @@ package io.eventline.ratelimit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** The answer to a check of one or more descriptors: over the limit if any descriptor is. */
 public record CheckResult(List<DescriptorStatus> statuses) {
@@ -25,6 +27,13 @@ public record CheckResult(List<DescriptorStatus> statuses) {
     /** The longest time any admitted descriptor asks the request to wait (leaking bucket). */
     public long delayMillis() {
         return statuses.stream().mapToLong(DescriptorStatus::delayMillis).max().orElse(0);
+    }
+
+    /** Completes when an admitted request's turn comes: at once, or after a leaking bucket's delay. */
+    public CompletableFuture<Void> turn() {
+        final long delay = delayMillis();
+        return delay == 0 ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));
     }
 
     /** True when some rule could not decide in time and its failure mode answered. */

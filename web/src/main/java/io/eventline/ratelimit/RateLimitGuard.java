@@ -60,11 +60,11 @@ public final class RateLimitGuard {
                     List.of(descriptor), 1);
             if (pending.isDone()) {
                 // decided here, in memory: the usual case, answered on this thread
-                final long delay = admit(ctx, pending.join());
-                if (delay == 0) {
+                final CompletableFuture<Void> turn = admit(ctx, pending.join());
+                if (turn.isDone()) {
                     handler.handle(ctx);
                 } else {
-                    ctx.future(() -> after(delay).thenRun(() -> handle(handler, ctx)));
+                    ctx.future(() -> turn.thenRun(() -> handle(handler, ctx)));
                 }
                 return;
             }
@@ -73,26 +73,20 @@ public final class RateLimitGuard {
                     .exceptionally(error -> {
                         throw ProblemException.unavailable("the rate limiter did not answer; retry shortly", 1);
                     })
-                    .thenCompose(result -> after(admit(ctx, result)))
+                    .thenCompose(result -> admit(ctx, result))
                     .thenRun(() -> handle(handler, ctx)));
         };
     }
 
-    /** Refuses the request if the result says so; else sets its headers and says how long it waits its turn. */
-    private static long admit(Context ctx, CheckResult result) {
+    /** Refuses the request if the result says so; else sets its headers and says when its turn comes. */
+    private static CompletableFuture<Void> admit(Context ctx, CheckResult result) {
         final DescriptorStatus binding = result.binding().orElse(null);
         if (result.limited()) {
-            throw binding.decided() ? RateLimitHeaders.tooManyRequests(binding) : RateLimitHeaders.undecided(binding);
+            throw RateLimitHeaders.refusal(binding);
         }
         RateLimitHeaders.admitted(binding).forEach(ctx::header);
         // a leaking bucket releases queued requests at its fixed rate: this one's turn comes after the delay
-        return result.delayMillis();
-    }
-
-    private static CompletableFuture<Void> after(long delayMillis) {
-        return delayMillis == 0 ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delayMillis,
-                TimeUnit.MILLISECONDS));
+        return result.turn();
     }
 
     private static void handle(Handler handler, Context ctx) {

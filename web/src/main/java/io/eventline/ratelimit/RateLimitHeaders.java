@@ -31,6 +31,11 @@ final class RateLimitHeaders {
         return headers;
     }
 
+    /** The answer to a request a status refuses: 429 when its rule decided, else the failure mode's 503. */
+    static ProblemException refusal(DescriptorStatus status) {
+        return status.decided() ? tooManyRequests(status) : undecided(status);
+    }
+
     /** A 429 for a request over its limit, with every field. */
     static ProblemException tooManyRequests(DescriptorStatus status) {
         final Map<String, String> headers = admitted(status);

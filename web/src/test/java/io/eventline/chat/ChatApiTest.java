@@ -587,7 +587,7 @@ class ChatApiTest {
 
     @Test
     void shouldRefuseSocketSendsOverTheWriteLimitWith429AndDeliverOnlyTheAdmittedOnes() throws Exception {
-        // Given: sends limited to 20/s per user with a burst of 40, counted per socket for socket sends
+        // Given: sends limited to 20/s per user with a burst of 40
         putSendLimit();
         final String alice = user("alice");
         final String bob = user("bob");
@@ -635,6 +635,63 @@ class ChatApiTest {
                 received.add(bobSocket.await("message", WAIT).get("text").asText());
             }
             assertThat(received).containsExactlyElementsOf(admitted);
+        }
+    }
+
+    @Test
+    void shouldCountTheSendsOfAllAUsersSocketsUnderOneLimit() throws Exception {
+        // Given: sends limited to 20/s per user with a burst of 40, and three sockets of alice
+        putSendLimit();
+        final String alice = user("alice");
+        final String bob = user("bob");
+        final String channelId = channelIdOf(createDirect(alice, bob));
+        final List<ChatSocketClient> sockets = new ArrayList<>();
+        try {
+            for (String device : List.of("laptop", "phone", "tablet")) {
+                final ChatSocketClient socket = ChatSocketClient.connect(platform.baseUrl(), token(alice), device);
+                sockets.add(socket);
+                socket.await("hello", WAIT);
+            }
+
+            // When: each socket sends 40 at once
+            final long start = System.nanoTime();
+            for (int i = 0; i < 40; i++) {
+                for (int s = 0; s < sockets.size(); s++) {
+                    sockets.get(s).send(send(channelId, "flood " + s + "-" + i, "f-" + s + "-" + i));
+                }
+            }
+
+            // Then: every send is answered, and together they got the user's burst plus what refilled meanwhile,
+            // not a burst per socket
+            int acked = 0;
+            int refused = 0;
+            final long deadline = System.nanoTime() + WAIT.toNanos();
+            while (acked + refused < 120 && System.nanoTime() < deadline) {
+                acked = 0;
+                refused = 0;
+                for (ChatSocketClient socket : sockets) {
+                    for (JsonNode frame : socket.seen()) {
+                        if (frame.path("clientMessageId").asText().startsWith("f-")) {
+                            if (frame.path("type").asText().equals("ack")) {
+                                acked++;
+                            } else if (frame.path("type").asText().equals("error")) {
+                                assertThat(frame.at("/problem/status").asInt()).as(frame.toString()).isEqualTo(429);
+                                assertThat(frame.at("/problem/detail").asText()).contains("sends-per-user");
+                                refused++;
+                            }
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            }
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(acked + refused).as("answered sends").isEqualTo(120);
+            assertThat(acked).as("admitted of 120 in %.2f s", seconds).isGreaterThanOrEqualTo(40)
+                    .isLessThanOrEqualTo(40 + (int) Math.ceil(20 * seconds));
+        } finally {
+            for (ChatSocketClient socket : sockets) {
+                socket.close();
+            }
         }
     }
 
