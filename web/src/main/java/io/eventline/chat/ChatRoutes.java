@@ -234,17 +234,22 @@ public final class ChatRoutes {
         final Long after = ChatRequests.seqParam(ctx.queryParam("after"), "after");
         final int limit = ChatRequests.limit(ctx.queryParam("limit"), ChatRequests.DEFAULT_SYNC_LIMIT,
                 ChatRequests.MAX_SYNC_LIMIT);
-        router.answer(ctx, ChatStores.USERS, userId, (c, stores) -> {
-            final ReadOnlyKeyValueStore<String, ChatUser> users = stores.keyValue(ChatStores.USERS);
-            final long cursor = ChatQuery.cursor(users, userId, device);
-            final ChatQuery.SyncPage page = ChatQuery.sync(stores.keyValue(ChatStores.SYNC), users, userId,
-                    after == null ? cursor : after, limit);
-            final ObjectNode body = json.createObjectNode().put("device", device).put("cursor", cursor);
-            final ArrayNode entries = body.putArray("entries");
-            page.entries().forEach(entry -> entries.add(ChatJson.entry(entry)));
-            body.put("lastSeq", page.lastSeq()).put("hasMore", page.more()).put("oldestSeq", page.oldestSeq());
-            c.contentType("application/json").result(body.toString());
-        });
+        router.answer(ctx, ChatStores.USERS, userId, (c, stores) -> c.contentType("application/json")
+                .result(syncPage(json, stores, userId, device, after, limit).toString()));
+    }
+
+    /** A page of a device's sync queue as {@code GET /api/v1/me/sync} answers it, from this instance's stores. */
+    static ObjectNode syncPage(ObjectMapper json, LocalStores stores, String userId, String device, Long after,
+                               int limit) {
+        final ReadOnlyKeyValueStore<String, ChatUser> users = stores.keyValue(ChatStores.USERS);
+        final long cursor = ChatQuery.cursor(users, userId, device);
+        final ChatQuery.SyncPage page = ChatQuery.sync(stores.keyValue(ChatStores.SYNC), users, userId,
+                after == null ? cursor : after, limit);
+        final ObjectNode body = json.createObjectNode().put("device", device).put("cursor", cursor);
+        final ArrayNode entries = body.putArray("entries");
+        page.entries().forEach(entry -> entries.add(ChatJson.entry(entry)));
+        body.put("lastSeq", page.lastSeq()).put("hasMore", page.more()).put("oldestSeq", page.oldestSeq());
+        return body;
     }
 
     private void ack(Context ctx) {

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -85,20 +86,32 @@ public final class QueryRouter {
     }
 
     /**
-     * Asks the owner of {@code key} in {@code storeName}, this instance included, for the internal twin of
-     * {@code publicPathAndQuery} on behalf of {@code caller}: one hop to where the key lives, for work that runs
-     * outside any request (a socket catching up). Fails with a 503 problem while the owner is being decided.
+     * Reads {@code key} of {@code storeName} where it lives, for work that runs outside any request (a socket
+     * catching up): from this instance's stores when it owns the key, else by asking the owner for the internal
+     * twin of {@code publicPathAndQuery} on behalf of {@code caller}, one hop. Fails with a 503 problem while the
+     * owner is being decided or its store is not queryable yet.
      */
-    public CompletableFuture<HttpResponse<byte[]>> askOwner(String storeName, String key, String publicPathAndQuery,
-                                                            InternalCalls.Caller caller) {
+    public <T> CompletableFuture<T> read(String storeName, String key, Function<LocalStores, T> local,
+                                         String publicPathAndQuery, InternalCalls.Caller caller,
+                                         Function<HttpResponse<byte[]>, T> remote) {
         final Optional<KeyQueryMetadata> owner = ownerOf(storeName, key);
         if (owner.isEmpty()) {
             return CompletableFuture.failedFuture(ProblemException.unavailable(
                     "the owner of this key is being decided (rebalance in progress); retry shortly",
                     RETRY_AFTER_SECONDS));
         }
+        if (owner.get().activeHost().equals(self)) {
+            try {
+                return CompletableFuture.completedFuture(local.apply(localStores(owner.get().partition(), false)));
+            } catch (InvalidStateStoreException e) {
+                return CompletableFuture.failedFuture(ProblemException.unavailable(
+                        "the store is not queryable yet (" + e.getMessage() + ")", RETRY_AFTER_SECONDS));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         return instances.http().sendAsync(instances.get(owner.get().activeHost(), publicPathAndQuery, caller,
-                "application/json"), HttpResponse.BodyHandlers.ofByteArray());
+                "application/json"), HttpResponse.BodyHandlers.ofByteArray()).thenApply(remote);
     }
 
     /** Who holds {@code key} of {@code storeName}; empty while that is unknown (rebalancing, restoring). */

@@ -739,6 +739,12 @@ class ChatApiTest {
                             firstSeq + 6, firstSeq + 7, firstSeq + 8);
             assertThat(phone.seen().get(0).get("type").asText()).isEqualTo("hello");
         }
+
+        // And the socket read its queue from this instance's own stores, not over HTTP to itself
+        final HttpResponse<String> metrics = platform.get("/metrics", token("ops", "admin"));
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("route=\"/api/v1/me/sync\"")
+                .doesNotContain("route=\"/internal/api/v1/me/sync\"");
     }
 
     @Test
