@@ -17,7 +17,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The one way Eventline events are produced: idempotent, {@code acks=all}, keyed by each event type's route,
+ * The one way Eventline events are produced: idempotent, {@code acks=all}, keyed (and, where the route says
+ * so, partitioned) by each event type's route,
  * values in the Confluent wire format. A send completes only once the broker has acknowledged it; failures
  * complete the future exceptionally.
  */
@@ -89,7 +90,8 @@ public final class EventProducer implements AutoCloseable {
         final CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
             final byte[] value = serde(type).serialize(topic, event);
-            producer.send(new ProducerRecord<>(topic, route.keyOf(event), value), (metadata, error) -> {
+            final String key = route.keyOf(event);
+            producer.send(new ProducerRecord<>(topic, partitionOf(route, key), key, value), (metadata, error) -> {
                 if (error != null) {
                     acked.completeExceptionally(error);
                 } else {
@@ -100,6 +102,16 @@ public final class EventProducer implements AutoCloseable {
             acked.completeExceptionally(e);
         }
         return acked;
+    }
+
+    /** The route's own partition for {@code key}, or null to leave it to Kafka's key hashing. */
+    private Integer partitionOf(EventRoute<?> route, String key) {
+        if (route.partitioner() == null || key == null) {
+            return null;
+        }
+        // the producer's metadata, cached after the first send to the topic
+        final int partitions = producer.partitionsFor(route.topic().name()).size();
+        return partitions == 0 ? null : route.partitioner().partition(key, partitions);
     }
 
     @SuppressWarnings("unchecked")

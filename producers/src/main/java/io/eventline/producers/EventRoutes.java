@@ -21,6 +21,7 @@ import io.eventline.notify.NotifyTopics;
 import io.eventline.notify.RecipientChange;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
+import io.eventline.operations.OutcomePartitioner;
 import io.eventline.ratelimit.RateLimitCheckRequested;
 import io.eventline.ratelimit.RateLimitDecision;
 import io.eventline.ratelimit.RateLimitKeys;
@@ -46,7 +47,8 @@ public final class EventRoutes {
             route(ShortUrlRequested.class, new EventRoute<>(ShortUrlTopics.REQUESTS, ShortUrlRequested::getUserId)),
             route(LinkCreated.class, new EventRoute<>(ShortUrlTopics.LINKS, LinkCreated::getCode)),
             route(LinkClicked.class, new EventRoute<>(ShortUrlTopics.CLICKS, LinkClicked::getCode)),
-            route(OperationOutcome.class, new EventRoute<>(OperationTopics.OUTCOMES, OperationOutcome::getEventId)),
+            route(OperationOutcome.class, new EventRoute<>(OperationTopics.OUTCOMES, OperationOutcome::getEventId,
+                    new OutcomePartitioner())),
             route(RateLimitRules.class, new EventRoute<>(RateLimitTopics.RULES, RateLimitRules::getDomain)),
             route(RateLimitCheckRequested.class,
                     new EventRoute<>(RateLimitTopics.CHECKS, RateLimitKeys::counterKey)),

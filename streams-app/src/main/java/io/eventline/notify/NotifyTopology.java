@@ -3,7 +3,6 @@ package io.eventline.notify;
 import io.eventline.feed.FeedTopics;
 import io.eventline.feed.GraphChange;
 import io.eventline.feed.GraphChangeKind;
-import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.platform.NotifySettings;
 import io.eventline.serde.EventSerdes;
@@ -109,8 +108,7 @@ public final class NotifyTopology {
                         .withName("notify-recipients-source"))
                 .process(() -> new RecipientKeeper(settings.maxDevices()), Named.as("notify-keep-recipients"), NotifyStores.RECIPIENTS,
                         NotifyStores.INBOX, NotifyStores.INBOX_INDEX)
-                .to(OperationTopics.OUTCOMES.name(), Produced.with(Serdes.String(), serdes.of(OperationOutcome.class))
-                        .withName("notify-outcomes-sink"));
+                .to(OperationTopics.OUTCOMES.name(), TypedSinks.outcomes(serdes, "notify-outcomes-sink"));
 
         builder.stream(NotifyTopics.STATUS.name(), Consumed.with(Serdes.String(), serdes.of(DeliveryStatusChanged.class))
                         .withName("notify-status-source"))

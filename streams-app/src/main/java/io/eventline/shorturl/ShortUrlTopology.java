@@ -5,6 +5,7 @@ import io.eventline.operations.OperationTopics;
 import io.eventline.platform.Redaction;
 import io.eventline.serde.EventSerdes;
 import io.eventline.streams.StreamsSettings;
+import io.eventline.streams.TypedSinks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +77,7 @@ public final class ShortUrlTopology {
                 .defaultBranch(Branched.as("refused"));
         checked.get("shorturl-checked-outcome")
                 .mapValues(value -> (OperationOutcome) value, Named.as("shorturl-as-refusal"))
-                .to(OperationTopics.OUTCOMES.name(), Produced.with(strings, serdes.of(OperationOutcome.class))
-                        .withName("shorturl-refusals-sink"));
+                .to(OperationTopics.OUTCOMES.name(), TypedSinks.outcomes(serdes, "shorturl-refusals-sink"));
         checked.get("shorturl-checked-refused")
                 .mapValues(value -> ((LinkRequestChecker.Refused) value).request(), Named.as("shorturl-as-dead-letter"))
                 .to(StreamsSettings.DEAD_LETTER_TOPIC, Produced.with(strings, requestSerde)
@@ -109,8 +109,7 @@ public final class ShortUrlTopology {
                 .to(ShortUrlTopics.LINKS.name(), Produced.with(strings, linkSerde).withName("shorturl-links-sink"));
         branches.get("shorturl-decided-outcome")
                 .mapValues(value -> (OperationOutcome) value, Named.as("shorturl-as-outcome"))
-                .to(OperationTopics.OUTCOMES.name(), Produced.with(strings, serdes.of(OperationOutcome.class))
-                        .withName("shorturl-outcomes-sink"));
+                .to(OperationTopics.OUTCOMES.name(), TypedSinks.outcomes(serdes, "shorturl-outcomes-sink"));
         branches.get("shorturl-decided-retry")
                 .mapValues(value -> (ShortUrlRequested) value, Named.as("shorturl-as-retry"))
                 .to(ShortUrlTopics.REQUESTS.name(), Produced.with(strings, requestSerde)

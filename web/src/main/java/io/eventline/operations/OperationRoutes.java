@@ -15,6 +15,8 @@ import org.apache.kafka.streams.KeyValue;
 public final class OperationRoutes {
     private final QueryRouter router;
     private final ObjectMapper json;
+    /** The outcomes' store holds each outcome on the partition its topic placed it on. */
+    private final OutcomeStreamPartitioner partitioner = new OutcomeStreamPartitioner();
 
     public OperationRoutes(QueryRouter router, ObjectMapper json) {
         this.router = router;
@@ -30,7 +32,7 @@ public final class OperationRoutes {
     private void get(Context ctx) throws Exception {
         final Principal caller = JwtAuth.principal(ctx);
         final String eventId = ctx.pathParam("eventId");
-        router.answer(ctx, OperationStores.OUTCOMES, eventId, (c, stores) -> {
+        router.answer(ctx, OperationStores.OUTCOMES, eventId, partitioner, (c, stores) -> {
             final KeyValue<Long, OperationOutcome> kept = OperationStores.outcome(
                     stores.window(OperationStores.OUTCOMES), eventId);
             final OperationOutcome outcome = kept == null ? null : kept.value;

@@ -3,6 +3,9 @@ package io.eventline.operations;
 import io.eventline.registry.client.SchemaRegistryClient;
 import io.eventline.serde.AvroSerde;
 import io.eventline.topics.Topic;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,55 +30,84 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tails a topic of replies keyed by request (the outcomes of writes, the limiter's decisions) from its end and
- * completes the futures of requests this instance is awaiting. Every instance reads every reply, so no routing
- * is needed for a reply to reach its request.
+ * Tails a topic of replies keyed by request (the outcomes of writes) from its end and completes the futures of
+ * requests this instance is awaiting. It reads only the partitions its {@link PartitionChoice} names: for
+ * outcomes, the one partition that {@link OutcomePartitioner} gives the events this instance's worker minted, so
+ * no instance reads the outcomes of another's writes unless their workers share that partition.
  *
  * @param <V> the reply type
  */
-public final class ReplyListener<V extends SpecificRecord> implements AutoCloseable {
+public final class ReplyListener<V extends SpecificRecord> implements AutoCloseable, MeterBinder {
+    /** One gauge per partition read, tagged with the topic and partition, so an operator sees who reads what. */
+    public static final String PARTITIONS_METER = "eventline.replies.partition";
     private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
+
+    /** Which partitions of a topic of {@code partitionCount} partitions to read. */
+    @FunctionalInterface
+    public interface PartitionChoice {
+        List<Integer> of(int partitionCount);
+
+        /** Every partition: for replies placed by key hash. */
+        static PartitionChoice all() {
+            return count -> IntStream.range(0, count).boxed().toList();
+        }
+
+        /** The partition of the outcomes of events minted by {@code workerId}. */
+        static PartitionChoice outcomesOfWorker(int workerId) {
+            final OutcomePartitioner outcomes = new OutcomePartitioner();
+            return count -> List.of(outcomes.partitionOfWorker(workerId, count));
+        }
+    }
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Topic<V> topic;
     private final AvroSerde<V> serde;
     private final Predicate<V> isFinal;
+    private final PartitionChoice partitionChoice;
+    private final String clientId;
+    private volatile List<TopicPartition> assigned = List.of();
     private final Map<String, CompletableFuture<V>> waiting = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch positioned = new CountDownLatch(1);
     private final Thread thread;
 
-    /** Awaits the outcomes of writes; a pending marker is not final. */
+    /**
+     * Awaits the outcomes of writes whose event IDs worker {@code workerId} minted, reading only their partition;
+     * a pending marker is not final.
+     */
     public static ReplyListener<OperationOutcome> outcomes(Map<String, ?> clientConfig, String clientId,
-                                                           SchemaRegistryClient registry) {
+                                                           SchemaRegistryClient registry, int workerId) {
         return new ReplyListener<>(clientConfig, clientId, registry, OperationTopics.OUTCOMES,
-                Outcomes::isTerminal);
+                Outcomes::isTerminal, false, PartitionChoice.outcomesOfWorker(workerId));
     }
 
     /**
-     * Awaits the outcomes of writes as a {@code read_committed} consumer sees them: an exactly-once application's
+     * As {@link #outcomes}, as a {@code read_committed} consumer sees them: an exactly-once application's
      * outcome only once its transaction committed, so an answer never reports what an abort undid.
      */
     public static ReplyListener<OperationOutcome> committedOutcomes(Map<String, ?> clientConfig, String clientId,
-                                                                    SchemaRegistryClient registry) {
+                                                                    SchemaRegistryClient registry, int workerId) {
         return new ReplyListener<>(clientConfig, clientId, registry, OperationTopics.OUTCOMES,
-                Outcomes::isTerminal, true);
+                Outcomes::isTerminal, true, PartitionChoice.outcomesOfWorker(workerId));
     }
 
     /**
+     * A listener of every partition of {@code topic}.
+     *
      * @param isFinal whether a reply ends the wait; others (progress markers) are skipped
      */
     public ReplyListener(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, Topic<V> topic,
                          Predicate<V> isFinal) {
-        this(clientConfig, clientId, registry, topic, isFinal, false);
+        this(clientConfig, clientId, registry, topic, isFinal, false, PartitionChoice.all());
     }
 
     /**
      * @param isFinal       whether a reply ends the wait; others (progress markers) are skipped
      * @param readCommitted whether to skip transactional replies until their transaction commits
+     * @param partitions    which partitions hold the replies this instance awaits
      */
     public ReplyListener(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, Topic<V> topic,
-                         Predicate<V> isFinal, boolean readCommitted) {
+                         Predicate<V> isFinal, boolean readCommitted, PartitionChoice partitions) {
         final Properties props = new Properties();
         props.putAll(clientConfig);
         if (readCommitted) {
@@ -88,15 +121,33 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
         this.topic = topic;
         this.serde = AvroSerde.forValue(registry, topic.valueType());
         this.isFinal = isFinal;
+        this.partitionChoice = partitions;
+        this.clientId = clientId;
         this.thread = new Thread(this::run, "replies-" + topic.name());
         this.thread.setDaemon(true);
     }
 
-    /** Starts tailing and returns once positioned at the end of every partition. */
+    /** Starts tailing and returns once positioned at the end of every partition it reads. */
     public void start(Duration timeout) throws InterruptedException {
         thread.start();
         if (!positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("the topic " + topic.name() + " could not be read within " + timeout);
+        }
+    }
+
+    /** The partitions read, once {@link #start started}. */
+    public List<TopicPartition> partitions() {
+        return assigned;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (TopicPartition partition : assigned) {
+            Gauge.builder(PARTITIONS_METER, () -> 1)
+                    .description("A partition this instance reads to learn the replies it awaits")
+                    .tags("listener", clientId, "topic", partition.topic(),
+                            "partition", Integer.toString(partition.partition()))
+                    .register(registry);
         }
     }
 
@@ -113,8 +164,10 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
     private void run() {
         try {
             final String name = topic.name();
-            final List<TopicPartition> partitions = consumer.partitionsFor(name, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(name, info.partition())).toList();
+            final int partitionCount = consumer.partitionsFor(name, Duration.ofSeconds(30)).size();
+            final List<TopicPartition> partitions = partitionChoice.of(partitionCount).stream()
+                    .map(partition -> new TopicPartition(name, partition)).toList();
+            assigned = partitions;
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);

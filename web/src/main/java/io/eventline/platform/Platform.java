@@ -234,20 +234,21 @@ public final class Platform implements AutoCloseable {
         final Readiness.App exactlyOnce = startStreams(ExactlyOnceTopology.build(config.notifications(), unsubscribe,
                 config.chat(), config.topicPartitions(), ids, serdes, exactlyOnceProps), exactlyOnceProps, admin);
 
+        // each reads only the partition where the outcomes of the events this instance's worker minted land
         final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(kafka,
-                "eventline-outcomes-" + config.instanceId(),
-                registry);
+                "eventline-outcomes-" + config.instanceId(), registry, config.workerId());
         outcomes.start(Duration.ofSeconds(60));
         started.add(outcomes);
         // chat is exactly-once: an answer must never report what an aborted transaction undid
         final ReplyListener<OperationOutcome> chatOutcomes = ReplyListener.committedOutcomes(kafka,
-                "eventline-chat-outcomes-" + config.instanceId(), registry);
+                "eventline-chat-outcomes-" + config.instanceId(), registry, config.workerId());
         chatOutcomes.start(Duration.ofSeconds(60));
         started.add(chatOutcomes);
 
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Stream.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
-                new ProcessorMetrics(), new UptimeMetrics(), feedItems).forEach(binder -> binder.bindTo(meters));
+                new ProcessorMetrics(), new UptimeMetrics(), feedItems, outcomes, chatOutcomes)
+                .forEach(binder -> binder.bindTo(meters));
         // tasks, and the sensors their processors register, appear after start and after every rebalance
         final ScheduledExecutorService metricsRefresh = Executors.newSingleThreadScheduledExecutor(
                 daemonThreads("streams-metrics"));

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +56,20 @@ public final class QueryRouter {
 
     /** Answers {@code ctx} from the partition of {@code storeName} that holds {@code key}. */
     public void answer(Context ctx, String storeName, String key, LocalAnswer answer) throws Exception {
-        final KeyQueryMetadata owner = ownerOf(storeName, key)
+        answer(ctx, ownerOf(storeName, key), answer);
+    }
+
+    /**
+     * As {@link #answer(Context, String, String, LocalAnswer)} for a store whose input is placed by
+     * {@code partitioner} rather than by the key's hash.
+     */
+    public void answer(Context ctx, String storeName, String key, StreamPartitioner<? super String, ?> partitioner,
+                       LocalAnswer answer) throws Exception {
+        answer(ctx, ownerOf(storeName, key, partitioner), answer);
+    }
+
+    private void answer(Context ctx, Optional<KeyQueryMetadata> found, LocalAnswer answer) throws Exception {
+        final KeyQueryMetadata owner = found
                 .orElseThrow(() -> ProblemException.unavailable(
                         "the owner of this key is being decided (rebalance in progress); retry shortly",
                         RETRY_AFTER_SECONDS));
@@ -116,9 +131,19 @@ public final class QueryRouter {
 
     /** Who holds {@code key} of {@code storeName}; empty while that is unknown (rebalancing, restoring). */
     public Optional<KeyQueryMetadata> ownerOf(String storeName, String key) {
+        return owner(() -> streams.queryMetadataForKey(storeName, key, KEYS));
+    }
+
+    /** As {@link #ownerOf(String, String)} for a store whose input is placed by {@code partitioner}. */
+    public Optional<KeyQueryMetadata> ownerOf(String storeName, String key,
+                                              StreamPartitioner<? super String, ?> partitioner) {
+        return owner(() -> streams.queryMetadataForKey(storeName, key, partitioner));
+    }
+
+    private static Optional<KeyQueryMetadata> owner(Supplier<KeyQueryMetadata> lookup) {
         final KeyQueryMetadata metadata;
         try {
-            metadata = streams.queryMetadataForKey(storeName, key, KEYS);
+            metadata = lookup.get();
         } catch (IllegalStateException e) {
             return Optional.empty();
         }

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,9 @@ class TwoInstanceRoutingTest {
 
         final Map<String, String> urlByCode = createLinks(a, token("alice"));
         final Set<String> ownedByB = awaitBothOwnSomeAndForwardBothWays(a, b, urlByCode);
+        // each instance learns its own writes' outcomes from the one partition its worker's outcomes land on
+        assertOutcomesLearntFromOwnPartition(a, 1);
+        assertOutcomesLearntFromOwnPartition(b, 2);
         awaitStandbyCopiesAtA(a, ownedByB, urlByCode);
         // the notification application routes its reads the same way, through its own ownership metadata
         awaitNotificationStateReadThroughEither(a, b);
@@ -134,6 +139,33 @@ class TwoInstanceRoutingTest {
         }
         assertThat(pending).as("codes A still did not answer as their owner after " + TAKEOVER_DEADLINE)
                 .isEmpty();
+    }
+
+    /**
+     * Links with generated codes, written through {@code via}: each answered at once with its outcome (never 202),
+     * while the instance's outcome listeners read only the partition of its worker's outcomes.
+     */
+    private void assertOutcomesLearntFromOwnPartition(EventlineProcess via, int workerId) throws Exception {
+        final String user = "outcomes-" + via.name() + "-" + UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 3; i++) {
+            final HttpResponse<String> created = via.post(URLS, token(user), JSON.createObjectNode()
+                    .put("url", "https://example.com/outcomes/" + user + "/" + i).toString());
+            assertThat(created.statusCode()).as(via.name() + ": " + created.body()).isEqualTo(201);
+        }
+        final String metrics = via.get("/metrics", "Authorization",
+                "Bearer " + auth.issue("ops", Set.of("admin"), Duration.ofHours(1))).body();
+        final Matcher gauge = Pattern.compile(
+                "eventline_replies_partition\\{([^}]*topic=\"operations\\.outcomes\\.v1\"[^}]*)}").matcher(metrics);
+        final List<String> read = new ArrayList<>();
+        while (gauge.find()) {
+            final Matcher partition = Pattern.compile("partition=\"(\\d+)\"").matcher(gauge.group(1));
+            assertThat(partition.find()).as(gauge.group()).isTrue();
+            read.add(partition.group(1));
+        }
+        // two listeners: the outcomes, and chat's committed outcomes
+        assertThat(read).as(via.name() + " reads these partitions of the outcomes")
+                .containsExactly(Integer.toString(workerId % PlatformFixture.TOPIC_PARTITIONS),
+                        Integer.toString(workerId % PlatformFixture.TOPIC_PARTITIONS));
     }
 
     /** Custom aliases, so that every code is known before it is created. */
