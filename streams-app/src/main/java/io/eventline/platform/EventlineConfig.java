@@ -5,6 +5,8 @@ import io.eventline.kafka.KafkaClientProperties;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -29,6 +33,7 @@ public record EventlineConfig(
         String instanceId,
         String publicUrl,
         String advertisedUrl,
+        String socketUrl,
         int workerId,
         int datacenterId,
         Optional<String> jwtSecret,
@@ -71,6 +76,7 @@ public record EventlineConfig(
         d.put("EVENTLINE_INSTANCE_ID", "eventline-1");
         d.put("EVENTLINE_PUBLIC_URL", null);
         d.put("EVENTLINE_ADVERTISED_URL", null);
+        d.put("EVENTLINE_SOCKET_URL", null);
         d.put("EVENTLINE_WORKER_ID", "0");
         d.put("EVENTLINE_DATACENTER_ID", "0");
         d.put("EVENTLINE_JWT_SECRET", null);
@@ -168,6 +174,8 @@ public record EventlineConfig(
                 v.get("EVENTLINE_INSTANCE_ID"),
                 stripSlash(Optional.ofNullable(v.get("EVENTLINE_PUBLIC_URL")).orElse(ownUrl)),
                 stripSlash(Optional.ofNullable(v.get("EVENTLINE_ADVERTISED_URL")).orElse(ownUrl)),
+                socketUrl(Optional.ofNullable(v.get("EVENTLINE_SOCKET_URL"))
+                        .orElse(Optional.ofNullable(v.get("EVENTLINE_ADVERTISED_URL")).orElse(ownUrl))),
                 intIn(v, "EVENTLINE_WORKER_ID", 0, 31),
                 intIn(v, "EVENTLINE_DATACENTER_ID", 0, 31),
                 Optional.ofNullable(v.get("EVENTLINE_JWT_SECRET")),
@@ -382,6 +390,28 @@ public record EventlineConfig(
             return java.util.List.of();
         }
         return java.util.Arrays.stream(raw.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
+    /**
+     * The URL clients open this instance's chat socket at: a {@code ws://} or {@code wss://} URL as given, or an
+     * {@code http(s)://} base URL turned into the socket's ({@code wss://host/ws} for {@code https://host}).
+     */
+    private static String socketUrl(String url) {
+        final URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new ConfigException("EVENTLINE_SOCKET_URL must be a URL, got '" + url + "'");
+        }
+        final String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !List.of("ws", "wss", "http", "https").contains(scheme)) {
+            throw new ConfigException("EVENTLINE_SOCKET_URL must be a ws://, wss://, http:// or https:// URL with a "
+                    + "host, got '" + url + "'");
+        }
+        if (scheme.startsWith("ws")) {
+            return url;
+        }
+        return (scheme.equals("https") ? "wss" : "ws") + stripSlash(url).substring(scheme.length()) + "/ws";
     }
 
     private static String stripSlash(String url) {

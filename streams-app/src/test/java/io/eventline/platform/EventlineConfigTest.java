@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.eventline.streams.StreamsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -26,6 +27,7 @@ class EventlineConfigTest {
         assertThat(config.embeddedRegistry()).isTrue();
         assertThat(config.publicUrl()).isEqualTo("http://localhost:8080");
         assertThat(config.advertisedUrl()).isEqualTo("http://localhost:8080");
+        assertThat(config.socketUrl()).isEqualTo("ws://localhost:8080/ws");
         assertThat(config.streamsStateDir()).isEqualTo(Path.of("./data/streams/eventline-1"));
         assertThat(config.httpHost()).isEqualTo("0.0.0.0");
         assertThat(config.httpLoopbackOnly()).isFalse();
@@ -69,6 +71,25 @@ class EventlineConfigTest {
         assertThat(config.kafkaBootstrapServers()).contains("kafka:9092");
         assertThat(config.publicUrl()).isEqualTo("https://sho.rt");
         assertThat(config.advertisedUrl()).isEqualTo("http://localhost:9000");
+    }
+
+    @Test
+    void shouldDeriveTheSocketUrlFromTheAdvertisedOneUnlessItIsSet() {
+        // Given an instance advertised over https, with and without a socket URL of its own
+        final Map<String, String> advertised = Map.of("EVENTLINE_ADVERTISED_URL", "https://node-1.internal:8443/");
+
+        // Then the socket URL follows the advertised one, or is the one set, as given
+        assertThat(EventlineConfig.load(advertised).socketUrl()).isEqualTo("wss://node-1.internal:8443/ws");
+        final Map<String, String> set = new HashMap<>(advertised);
+        set.put("EVENTLINE_SOCKET_URL", "wss://chat.example.com/ws");
+        assertThat(EventlineConfig.load(set).socketUrl()).isEqualTo("wss://chat.example.com/ws");
+        set.put("EVENTLINE_SOCKET_URL", "https://chat.example.com");
+        assertThat(EventlineConfig.load(set).socketUrl()).isEqualTo("wss://chat.example.com/ws");
+
+        // And a URL that is not a socket's is refused, naming the setting
+        set.put("EVENTLINE_SOCKET_URL", "ftp://chat.example.com");
+        assertThatThrownBy(() -> EventlineConfig.load(set)).isInstanceOf(EventlineConfig.ConfigException.class)
+                .hasMessageContaining("EVENTLINE_SOCKET_URL");
     }
 
     @Test

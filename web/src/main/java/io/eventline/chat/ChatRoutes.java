@@ -279,8 +279,9 @@ public final class ChatRoutes {
 
     private void endpoint(Context ctx) {
         final String userId = JwtAuth.principal(ctx).userId();
-        ctx.contentType("application/json").result(json.createObjectNode().put("url", sockets.urlFor(userId))
-                .put("heartbeatIntervalSeconds", settings.heartbeatInterval().toSeconds()).toString());
+        ctx.future(() -> sockets.urlFor(userId).thenAccept(url -> ctx.contentType("application/json")
+                .result(json.createObjectNode().put("url", url)
+                        .put("heartbeatIntervalSeconds", settings.heartbeatInterval().toSeconds()).toString())));
     }
 
     /** The channel, which the caller must be a member of; to anyone else it does not exist. */

@@ -304,9 +304,10 @@ public final class Platform implements AutoCloseable {
         routes.addAll(new NotifyRoutes(writes, exactlyOnceRouter, new GlobalView<>(exactlyOnce.streams(),
                 NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders, NotifyRoutes.TEMPLATE_APPLY_WAIT)
                 .routes());
+        final SocketLocator socketLocator = new SocketLocator(exactlyOnce.streams(), self, config.socketUrl(),
+                instances, json);
         routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, new ChannelIds(jwtSecret),
-                config.chat(), new SocketLocator(exactlyOnce.streams(), self, advertised), config.instanceId(), json,
-                clock, responders).routes());
+                config.chat(), socketLocator, config.instanceId(), json, clock, responders).routes());
         final RulesView rules = new RulesView(streams);
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
         final RuleCache ruleCache = new RuleCache(rules::current);
@@ -337,6 +338,7 @@ public final class Platform implements AutoCloseable {
         final List<ApiRoute> internalRoutes = new ArrayList<>(InternalCalls.twins(routes,
                 Set.of(chatSockets.socket().path())));
         internalRoutes.add(CounterOwnerCalls.route(owner, ruleCache));
+        internalRoutes.add(socketLocator.route());
         web = EventlineWeb.create(guarded, internalRoutes,
                 List.of(chatSockets.socket()), auth, internal, json, meters);
         web.start(config.httpHost(), config.httpPort());

@@ -73,6 +73,9 @@ class TwoInstanceRoutingTest {
         envB.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaA);
         envB.put("SCHEMA_REGISTRY_URL", "http://localhost:" + registryA);
         envB.put("EVENTLINE_STANDBY_REPLICAS", "1");
+        // B's clients reach its sockets under a name of their own, which A must hand out for B's users
+        final String socketUrlB = "ws://127.0.0.1:" + httpB + "/ws";
+        envB.put("EVENTLINE_SOCKET_URL", socketUrlB);
         final EventlineProcess b = instances.start("instance-b", envB);
 
         final Map<String, String> urlByCode = createLinks(a, token("alice"));
@@ -85,6 +88,7 @@ class TwoInstanceRoutingTest {
         awaitNotificationStateReadThroughEither(a, b);
         // chat: sent through A, delivered to sockets on B, and each recipient's queue reads the same through both
         awaitChatDeliveredAcrossInstances(a, b);
+        assertSocketEndpointsNameTheOwnersSocketUrl(a, b, "ws://localhost:" + httpA + "/ws", socketUrlB);
         // the feed: every feed reads the same through both, posts and names fetched once per owning instance
         new FeedAcrossInstances(auth).verify(a, b);
         final HttpResponse<String> readyA = a.get("/ready");
@@ -338,6 +342,26 @@ class TwoInstanceRoutingTest {
                 socket.close();
             }
         }
+    }
+
+    /**
+     * Both instances name the same socket URL for a user: the public one of the instance that owns the user, A's
+     * derived from its address, B's as set; never B's internal address.
+     */
+    private void assertSocketEndpointsNameTheOwnersSocketUrl(EventlineProcess a, EventlineProcess b, String urlA,
+                                                             String urlB) throws Exception {
+        final Set<String> named = new TreeSet<>();
+        for (int i = 0; i < 16; i++) {
+            final String authorization = "Bearer " + token("endpoint-" + i + "-" + UUID.randomUUID());
+            final HttpResponse<String> viaA = answered(a, "/api/v1/chat/endpoint", authorization);
+            final HttpResponse<String> viaB = answered(b, "/api/v1/chat/endpoint", authorization);
+            assertThat(viaA.statusCode()).as(viaA.body()).isEqualTo(200);
+            assertThat(viaB.statusCode()).as(viaB.body()).isEqualTo(200);
+            final String url = JSON.readTree(viaA.body()).get("url").asText();
+            assertThat(JSON.readTree(viaB.body()).get("url").asText()).isEqualTo(url);
+            named.add(url);
+        }
+        assertThat(named).as("socket URLs named for 16 users").containsExactlyInAnyOrder(urlA, urlB);
     }
 
     /** GETs {@code path} until it is answered other than 503 (ownership still being decided). */
