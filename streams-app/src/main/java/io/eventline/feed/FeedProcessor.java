@@ -101,6 +101,25 @@ abstract class FeedProcessor<V> implements Processor<String, V, String, Object> 
                 .setFolloweeId(followeeId).setEventId(eventId).setSince(since).build());
     }
 
+    /**
+     * Keeps the author on their followers' lists of followed celebrities exactly while the author's posts are
+     * merged at read time: from their first post in the celebrity table until they have none left there and are
+     * under the threshold. Staying listed while above the threshold with no post there means that neither a
+     * follower count hovering at the threshold nor a celebrity deleting and re-posting sends a fan-out each time.
+     * The caller stores the author's state.
+     *
+     * @param resend whether to tell every follower again although the listing did not change, because the record
+     *               is a replay whose first processing may have stored the change but not sent it
+     */
+    final void updateCelebrityListing(Record<String, V> cause, UserState author, boolean resend) {
+        final boolean listed = author.getCelebrityPosts() > 0 || (author.getCelebrityListed() && author.getCelebrity());
+        if (listed != author.getCelebrityListed() || (listed && resend)) {
+            author.setCelebrityListed(listed);
+            deliver(cause, listed ? FeedDeliveryKind.CELEBRITY_LISTED : FeedDeliveryKind.CELEBRITY_UNLISTED,
+                    state.followersOf(author.getUserId()), author.getUserId(), List.of(), null);
+        }
+    }
+
     /** After marking a returning user active: asks each followee to resume fan-out and backfill what was missed. */
     final void resumeFanOut(Record<String, V> cause, String userId, long missedSince) {
         if (missedSince < 0) {

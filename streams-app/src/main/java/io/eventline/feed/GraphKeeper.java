@@ -36,6 +36,7 @@ final class GraphKeeper extends FeedProcessor<GraphChange> {
                     final UserState followee = state.user(followeeId);
                     followee.setFollowers(Math.max(0, followee.getFollowers() - 1));
                     followee.setCelebrity(followee.getFollowers() > settings.celebrityThreshold());
+                    updateCelebrityListing(record, followee, false);
                     state.users.put(followeeId, followee);
                 }
             }
@@ -72,10 +73,15 @@ final class GraphKeeper extends FeedProcessor<GraphChange> {
                     FollowerEdge.newBuilder().setSince(java.time.Instant.ofEpochMilli(record.timestamp())).setActive(true).build());
             followee.setFollowers(followee.getFollowers() + 1);
             followee.setCelebrity(followee.getFollowers() > settings.celebrityThreshold());
+            updateCelebrityListing(record, followee, false);
             state.users.put(followeeId, followee);
         } else if (!edge.getActive()) {
             edge.setActive(true);
             state.followers.put(FeedKeys.pair(followeeId, followerId), edge);
+        }
+        if (followee.getCelebrityListed()) {
+            // ahead of the backfill that answers the follow, on the same partition: the answer finds the list updated
+            deliver(record, FeedDeliveryKind.CELEBRITY_LISTED, List.of(followerId), followeeId, List.of(), null);
         }
         backfill(record, followerId, followeeId, state.newestPosts(followeeId, settings.backfillPosts(), 0),
                 change.getEventId());

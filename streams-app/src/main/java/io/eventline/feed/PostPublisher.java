@@ -58,7 +58,8 @@ final class PostPublisher extends FeedProcessor<PostPublished> {
                 .setEventId(published.getEventId()).setPost(post).setAuthorDisplayName(author.getDisplayName()).build());
         if (author.getCelebrity()) {
             metrics.celebrityPosts.record();
-            publishToCelebrityTable(record, author, post, key);
+            final boolean replayed = publishToCelebrityTable(record, author, post, key);
+            updateCelebrityListing(record, author, replayed);
         } else {
             deliver(record, FeedDeliveryKind.INSERT, activeFollowers(authorId), authorId, List.of(postId), null);
         }
@@ -80,11 +81,15 @@ final class PostPublisher extends FeedProcessor<PostPublished> {
         return active;
     }
 
-    /** O(1) whatever the follower count; the table keeps each celebrity's newest posts, up to the feed cap. */
-    private void publishToCelebrityTable(Record<String, PostPublished> record, UserState author, Post post,
+    /**
+     * O(1) whatever the follower count; the table keeps each celebrity's newest posts, up to the feed cap. True
+     * when the table held the post already: the post is a replay.
+     */
+    private boolean publishToCelebrityTable(Record<String, PostPublished> record, UserState author, Post post,
                                          String key) {
         final String authorId = author.getUserId();
-        if (state.celebrityIndex.get(key) == null) {
+        final boolean replayed = state.celebrityIndex.get(key) != null;
+        if (!replayed) {
             state.celebrityIndex.put(key, post.getPostId());
             author.setCelebrityPosts(author.getCelebrityPosts() + 1);
         }
@@ -102,5 +107,6 @@ final class PostPublisher extends FeedProcessor<PostPublished> {
         }
         emit(record, authorId, new TableWrite(FeedTopics.CELEBRITIES.name(), CelebrityStatus.newBuilder()
                 .setAuthorId(authorId).setPosts(author.getCelebrityPosts()).setCelebrity(true).build()));
+        return replayed;
     }
 }

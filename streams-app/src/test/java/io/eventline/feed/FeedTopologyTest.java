@@ -23,11 +23,14 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -161,8 +164,8 @@ class FeedTopologyTest {
     /** What a read of the user's whole feed returns: the fanned-out entries merged with celebrities' posts. */
     private List<Long> feedOf(String user) {
         final FeedQuery query = new FeedQuery(driver.getKeyValueStore(FeedStores.FEED),
-                driver.getKeyValueStore(FeedStores.FOLLOWING), driver.getKeyValueStore(FeedStores.CELEBRITIES),
-                driver.getKeyValueStore(FeedStores.CELEBRITY_POSTS), settings.maxFollowing());
+                driver.getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES), driver.getKeyValueStore(FeedStores.FOLLOWING),
+                driver.getKeyValueStore(FeedStores.CELEBRITY_POSTS));
         return query.page(user, null, 10_000).stream().map(FeedQuery.Entry::postId).toList();
     }
 
@@ -174,6 +177,68 @@ class FeedTopologyTest {
             range.forEachRemaining(entry -> ids.add(FeedKeys.postIdOf(entry.key)));
         }
         return ids;
+    }
+
+    /** The authors on the user's list of followed celebrities. */
+    private List<String> listedCelebritiesOf(String user) {
+        final KeyValueStore<String, Long> list = driver.getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES);
+        final List<String> listed = new ArrayList<>();
+        try (var range = list.range(FeedKeys.prefix(user), FeedKeys.end(user))) {
+            range.forEachRemaining(entry -> listed.add(FeedKeys.otherOf(entry.key, user)));
+        }
+        return listed;
+    }
+
+    /** A store that counts the reads made of it: each point lookup and each scan counts one. */
+    private static final class CountingStore<V> implements ReadOnlyKeyValueStore<String, V> {
+        private final ReadOnlyKeyValueStore<String, V> store;
+        int reads;
+
+        CountingStore(ReadOnlyKeyValueStore<String, V> store) {
+            this.store = store;
+        }
+
+        @Override
+        public V get(String key) {
+            reads++;
+            return store.get(key);
+        }
+
+        @Override
+        public KeyValueIterator<String, V> range(String from, String to) {
+            reads++;
+            return store.range(from, to);
+        }
+
+        @Override
+        public KeyValueIterator<String, V> reverseRange(String from, String to) {
+            reads++;
+            return store.reverseRange(from, to);
+        }
+
+        @Override
+        public KeyValueIterator<String, V> all() {
+            reads++;
+            return store.all();
+        }
+
+        @Override
+        public KeyValueIterator<String, V> reverseAll() {
+            reads++;
+            return store.reverseAll();
+        }
+
+        @Override
+        public <PS extends Serializer<P>, P> KeyValueIterator<String, V> prefixScan(P prefix, PS prefixKeySerializer) {
+            reads++;
+            return store.prefixScan(prefix, prefixKeySerializer);
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            reads++;
+            return store.approximateNumEntries();
+        }
     }
 
     private UserState user(String user) {
@@ -354,12 +419,15 @@ class FeedTopologyTest {
         assertThat(user("star").getCelebrity()).isTrue();
         deliveriesOut.readValuesToList();
 
+        final long first = post("star");
+        assertThat(deliveriesOut.readValuesToList()).as("the first post only lists star with each follower, once")
+                .allSatisfy(delivery -> assertThat(delivery.getKind()).isEqualTo(FeedDeliveryKind.CELEBRITY_LISTED));
         final long postId = post("star");
 
         assertThat(deliveriesOut.readValuesToList()).as("no fan-out for a celebrity").isEmpty();
         fans.forEach(fan -> {
             assertThat(storedFeedOf(fan)).as(fan).isEmpty();
-            assertThat(feedOf(fan)).as(fan).containsExactly(postId);
+            assertThat(feedOf(fan)).as(fan).containsExactly(postId, first);
         });
         assertThat(feedOf("outsider")).isEmpty();
         // Then: unfollowing hides the celebrity's posts at once
@@ -396,6 +464,162 @@ class FeedTopologyTest {
         assertThat(feedOf("f2")).isEmpty();
         assertThat(feedOf("f3")).isEmpty();
         assertThat(feedOf("star")).containsExactly(ordinaryAgain, famous, ordinary);
+    }
+
+    @Test
+    void shouldReadOnlyTheCelebritiesTheReaderFollowsWhateverHowManyCelebritiesAndFolloweesThereAre() {
+        // Given: 30 celebrities with posts (more than 1 follower each), of which the reader follows 2
+        start(800, 1, Duration.ofDays(30), 20, 5_000);
+        final List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            final String celebrity = "celebrity" + i;
+            profile(celebrity);
+            follow("fan-a", celebrity, true);
+            follow(i < 2 ? "reader" : "fan-b", celebrity, true);
+            assertThat(user(celebrity).getCelebrity()).isTrue();
+            final long postId = post(celebrity);
+            if (i < 2) {
+                expected.add(postId);
+            }
+        }
+        // Given: and 40 ordinary users, whose posts are fanned out into the reader's feed
+        for (int i = 0; i < 40; i++) {
+            final String ordinary = "ordinary" + i;
+            profile(ordinary);
+            follow("reader", ordinary, true);
+            expected.add(post(ordinary));
+        }
+        final CountingStore<Long> list = new CountingStore<>(driver.getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES));
+        final CountingStore<Long> following = new CountingStore<>(driver.getKeyValueStore(FeedStores.FOLLOWING));
+        final CountingStore<Post> celebrityPosts = new CountingStore<>(
+                driver.getKeyValueStore(FeedStores.CELEBRITY_POSTS));
+        final FeedQuery query = new FeedQuery(driver.getKeyValueStore(FeedStores.FEED), list, following,
+                celebrityPosts);
+
+        // When
+        final List<Long> page = query.page("reader", null, 100).stream().map(FeedQuery.Entry::postId).toList();
+
+        // Then: every followed post once, newest first, and no other celebrity's
+        assertThat(page).containsExactlyElementsOf(newestFirst(expected));
+        assertThat(listedCelebritiesOf("reader")).containsExactly("celebrity0", "celebrity1");
+        // Then: one scan of the reader's list, one edge check and one scan of posts per followed celebrity;
+        // neither the 28 other celebrities nor the 42 followees are looked at one by one
+        assertThat(list.reads).isEqualTo(1);
+        assertThat(following.reads).isEqualTo(2);
+        assertThat(celebrityPosts.reads).isEqualTo(2);
+    }
+
+    @Test
+    void shouldListAFollowedCelebrityBeforeAnsweringTheFollowAndDropItOnUnfollow() {
+        // Given: star is a celebrity with a post in the celebrity table
+        start(800, 2, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        List.of("f1", "f2", "f3").forEach(fan -> follow(fan, "star", true));
+        final long postId = post("star");
+
+        // When: bob follows
+        assertThat(follow("bob", "star", true).getHttpStatus()).isEqualTo(204);
+
+        // Then: star is on bob's list, and bob reads the post that was never fanned out
+        assertThat(listedCelebritiesOf("bob")).containsExactly("star");
+        assertThat(storedFeedOf("bob")).containsExactly(postId);
+        assertThat(feedOf("bob")).containsExactly(postId);
+
+        // When: bob unfollows
+        follow("bob", "star", false);
+
+        // Then: off his list, and nothing of star's in his feed
+        assertThat(listedCelebritiesOf("bob")).isEmpty();
+        assertThat(feedOf("bob")).isEmpty();
+
+        // When: a listing sent before the unfollow arrives after it
+        deliveries.pipeInput("bob", FeedDelivery.newBuilder().setKind(FeedDeliveryKind.CELEBRITY_LISTED)
+                .setUserIds(List.of("bob")).setAuthorId("star").setPostIds(List.of()).build(), now);
+
+        // Then: it is dropped, so the list never holds more than the follow edges
+        assertThat(listedCelebritiesOf("bob")).isEmpty();
+
+        // When: an entry is on bob's list without a follow edge all the same
+        driver.<String, Long>getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES).put(FeedKeys.pair("bob", "star"), 0L);
+
+        // Then: the read checks the edge and shows nothing of star's
+        assertThat(feedOf("bob")).isEmpty();
+    }
+
+    @Test
+    void shouldListACelebrityFromItsFirstPostThereUntilItIsOrdinaryWithNoPostLeftThere() {
+        // Given: three followers make star a celebrity (more than 2)
+        start(800, 2, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        List.of("f1", "f2", "f3").forEach(fan -> follow(fan, "star", true));
+        assertThat(user("star").getCelebrity()).isTrue();
+        deliveriesOut.readValuesToList();
+
+        // Then: crossing the threshold alone lists star nowhere: there is nothing to merge yet
+        assertThat(listedCelebritiesOf("f1")).isEmpty();
+
+        // When: star posts
+        final long famous = post("star");
+
+        // Then: every follower lists star, one delivery per partition
+        final List<FeedDelivery> listings = deliveriesOut.readValuesToList();
+        assertThat(listings).allSatisfy(delivery ->
+                assertThat(delivery.getKind()).isEqualTo(FeedDeliveryKind.CELEBRITY_LISTED));
+        assertThat(listings.stream().flatMap(delivery -> delivery.getUserIds().stream()))
+                .containsExactlyInAnyOrder("f1", "f2", "f3");
+        List.of("f1", "f2", "f3").forEach(fan -> assertThat(listedCelebritiesOf(fan)).as(fan).containsExactly("star"));
+
+        // When: star falls under the threshold and climbs back over it, twice, posting meanwhile
+        for (int round = 0; round < 2; round++) {
+            follow("f3", "star", false);
+            assertThat(user("star").getCelebrity()).isFalse();
+            follow("f3", "star", true);
+        }
+        final long again = post("star");
+
+        // Then: star stays listed, and no listing is sent to all followers again: only to f3 on each follow
+        assertThat(deliveriesOut.readValuesToList().stream()
+                .filter(delivery -> delivery.getKind() == FeedDeliveryKind.CELEBRITY_LISTED
+                        || delivery.getKind() == FeedDeliveryKind.CELEBRITY_UNLISTED))
+                .extracting(FeedDelivery::getKind, FeedDelivery::getUserIds)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(FeedDeliveryKind.CELEBRITY_LISTED, List.of("f3")),
+                        org.assertj.core.groups.Tuple.tuple(FeedDeliveryKind.CELEBRITY_LISTED, List.of("f3")));
+        assertThat(feedOf("f1")).containsExactly(again, famous);
+
+        // When: star is ordinary again, with posts still in the celebrity table
+        follow("f3", "star", false);
+        assertThat(user("star").getCelebrity()).isFalse();
+
+        // Then: still listed, as those posts are read from the table only
+        assertThat(listedCelebritiesOf("f1")).containsExactly("star");
+        assertThat(feedOf("f1")).containsExactly(again, famous);
+
+        // When: star deletes them both
+        delete("star", famous);
+        delete("star", again);
+
+        // Then: star is taken off every list
+        assertThat(user("star").getCelebrityListed()).isFalse();
+        List.of("f1", "f2", "f3").forEach(fan -> assertThat(listedCelebritiesOf(fan)).as(fan).isEmpty());
+    }
+
+    @Test
+    void shouldListAgainWhenAReplayedCelebrityPostFindsItAlreadyInTheTable() {
+        // Given: star's first celebrity post listed star with f1, but that listing was lost (a crash after the
+        // state was written and before the delivery was)
+        start(800, 2, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        List.of("f1", "f2", "f3").forEach(fan -> follow(fan, "star", true));
+        final long postId = post("star");
+        driver.<String, Long>getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES).delete(FeedKeys.pair("f1", "star"));
+
+        // When: the post is processed again, as after that crash
+        posts.pipeInput("star", PostPublished.newBuilder().setEventId(Long.toString(postId)).setTimestamp(now)
+                .setPostId(postId).setAuthorId("star").setText("post").build(), now);
+
+        // Then: the listing is sent again, and f1 reads the post
+        assertThat(listedCelebritiesOf("f1")).containsExactly("star");
+        assertThat(feedOf("f1")).containsExactly(postId);
     }
 
     @Test
