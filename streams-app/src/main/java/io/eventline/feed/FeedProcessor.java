@@ -102,21 +102,36 @@ abstract class FeedProcessor<V> implements Processor<String, V, String, Object> 
     }
 
     /**
-     * Keeps the author on their followers' lists of followed celebrities exactly while the author's posts are
-     * merged at read time: from their first post in the celebrity table until they have none left there and are
-     * under the threshold. Staying listed while above the threshold with no post there means that neither a
-     * follower count hovering at the threshold nor a celebrity deleting and re-posting sends a fan-out each time.
-     * The caller stores the author's state.
+     * Puts the author on every follower's list of followed celebrities, unless they are there already: once when
+     * the author crosses the threshold, so it costs as much as one post fanned out at the threshold. The caller
+     * stores the author's state.
      *
-     * @param resend whether to tell every follower again although the listing did not change, because the record
-     *               is a replay whose first processing may have stored the change but not sent it
+     * @param resend whether to tell every follower again although the author is listed, because the record is a
+     *               replay whose first processing may have stored the listing but not sent it
+     * @return whether the followers were told
      */
-    final void updateCelebrityListing(Record<String, V> cause, UserState author, boolean resend) {
-        final boolean listed = author.getCelebrityPosts() > 0 || (author.getCelebrityListed() && author.getCelebrity());
-        if (listed != author.getCelebrityListed() || (listed && resend)) {
-            author.setCelebrityListed(listed);
-            deliver(cause, listed ? FeedDeliveryKind.CELEBRITY_LISTED : FeedDeliveryKind.CELEBRITY_UNLISTED,
-                    state.followersOf(author.getUserId()), author.getUserId(), List.of(), null);
+    final boolean listCelebrity(Record<String, V> cause, UserState author, boolean resend) {
+        if (author.getCelebrityListed() && !resend) {
+            return false;
+        }
+        author.setCelebrityListed(true);
+        deliver(cause, FeedDeliveryKind.CELEBRITY_LISTED, state.followersOf(author.getUserId()), author.getUserId(),
+                List.of(), null);
+        return true;
+    }
+
+    /**
+     * Takes the author off their followers' lists once nothing of theirs is merged at read time any more: under
+     * the threshold, with no post left in the celebrity table. Called where a fan-out to the same followers goes
+     * out anyway (the author's next post, the delete of their last post there), not when the follower count
+     * drops, so a count hovering at the threshold does not send a fan-out each time it crosses. Until then the
+     * listing costs a reader one empty scan. The caller stores the author's state.
+     */
+    final void unlistIfOrdinary(Record<String, V> cause, UserState author) {
+        if (author.getCelebrityListed() && !author.getCelebrity() && author.getCelebrityPosts() == 0) {
+            author.setCelebrityListed(false);
+            deliver(cause, FeedDeliveryKind.CELEBRITY_UNLISTED, state.followersOf(author.getUserId()),
+                    author.getUserId(), List.of(), null);
         }
     }
 

@@ -39,7 +39,7 @@ final class PostCleaner extends FeedProcessor<PostChange> {
                     : CelebrityStatus.newBuilder().setAuthorId(authorId).setPosts(author.getCelebrityPosts())
                             .setCelebrity(author.getCelebrity()).build()));
         }
-        updateCelebrityListing(record, author, false);
+        unlistIfOrdinary(record, author);
         state.users.put(authorId, author);
         // every follower, also the inactive: their feeds may hold the post from before they went idle
         deliver(record, FeedDeliveryKind.REMOVE, state.followersOf(authorId), authorId, List.of(postId), null);

@@ -58,9 +58,11 @@ final class PostPublisher extends FeedProcessor<PostPublished> {
                 .setEventId(published.getEventId()).setPost(post).setAuthorDisplayName(author.getDisplayName()).build());
         if (author.getCelebrity()) {
             metrics.celebrityPosts.record();
-            final boolean replayed = publishToCelebrityTable(record, author, post, key);
-            updateCelebrityListing(record, author, replayed);
+            publishToCelebrityTable(record, author, post, key);
+            // listed when crossing the threshold; this lists an author whose state predates the lists
+            listCelebrity(record, author, false);
         } else {
+            unlistIfOrdinary(record, author);
             deliver(record, FeedDeliveryKind.INSERT, activeFollowers(authorId), authorId, List.of(postId), null);
         }
         state.users.put(authorId, author);
@@ -81,15 +83,11 @@ final class PostPublisher extends FeedProcessor<PostPublished> {
         return active;
     }
 
-    /**
-     * O(1) whatever the follower count; the table keeps each celebrity's newest posts, up to the feed cap. True
-     * when the table held the post already: the post is a replay.
-     */
-    private boolean publishToCelebrityTable(Record<String, PostPublished> record, UserState author, Post post,
+    /** O(1) whatever the follower count; the table keeps each celebrity's newest posts, up to the feed cap. */
+    private void publishToCelebrityTable(Record<String, PostPublished> record, UserState author, Post post,
                                          String key) {
         final String authorId = author.getUserId();
-        final boolean replayed = state.celebrityIndex.get(key) != null;
-        if (!replayed) {
+        if (state.celebrityIndex.get(key) == null) {
             state.celebrityIndex.put(key, post.getPostId());
             author.setCelebrityPosts(author.getCelebrityPosts() + 1);
         }
@@ -107,6 +105,5 @@ final class PostPublisher extends FeedProcessor<PostPublished> {
         }
         emit(record, authorId, new TableWrite(FeedTopics.CELEBRITIES.name(), CelebrityStatus.newBuilder()
                 .setAuthorId(authorId).setPosts(author.getCelebrityPosts()).setCelebrity(true).build()));
-        return replayed;
     }
 }
