@@ -73,7 +73,7 @@ final class GraphKeeper extends FeedProcessor<GraphChange> {
                     FollowerEdge.newBuilder().setSince(java.time.Instant.ofEpochMilli(record.timestamp())).setActive(true).build());
             followee.setFollowers(followee.getFollowers() + 1);
             followee.setCelebrity(followee.getFollowers() > settings.celebrityThreshold());
-            if (followee.getCelebrity()) {
+            if (followee.getCelebrity() || followee.getCelebrityPosts() > 0) {
                 toldAll = listCelebrity(record, followee, false);
             }
             state.users.put(followeeId, followee);

@@ -649,6 +649,34 @@ class FeedTopologyTest {
     }
 
     @Test
+    void shouldListAnAuthorWithPostsInTheTableButNoListingsAtTheirNextFollow() {
+        // Given: star has a post in the celebrity table, fell back under the threshold, and is listed nowhere, as
+        // with state written before the lists existed
+        start(800, 2, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        List.of("f1", "f2", "f3").forEach(fan -> follow(fan, "star", true));
+        final long postId = post("star");
+        follow("f3", "star", false);
+        follow("f2", "star", false);
+        final KeyValueStore<String, UserState> users = driver.getKeyValueStore(FeedStores.USERS);
+        final UserState star = users.get("star");
+        star.setCelebrityListed(false);
+        users.put("star", star);
+        driver.<String, Long>getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES).delete(FeedKeys.pair("f1", "star"));
+        assertThat(feedOf("f1")).isEmpty();
+
+        // When: someone follows star, who stays under the threshold
+        follow("f4", "star", true);
+
+        // Then: every follower lists star again and reads the post
+        assertThat(user("star").getCelebrity()).isFalse();
+        List.of("f1", "f4").forEach(fan -> {
+            assertThat(listedCelebritiesOf(fan)).as(fan).containsExactly("star");
+            assertThat(feedOf(fan)).as(fan).containsExactly(postId);
+        });
+    }
+
+    @Test
     void shouldSkipIdleFollowersAndRebuildTheirFeedWhenTheyReturn() {
         start(800, 10_000, Duration.ofDays(30), 20, 5_000);
         profile("alice");
