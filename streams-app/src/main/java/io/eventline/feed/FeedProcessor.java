@@ -101,6 +101,40 @@ abstract class FeedProcessor<V> implements Processor<String, V, String, Object> 
                 .setFolloweeId(followeeId).setEventId(eventId).setSince(since).build());
     }
 
+    /**
+     * Puts the author on every follower's list of followed celebrities, unless they are there already: once when
+     * the author crosses the threshold, so it costs as much as one post fanned out at the threshold. The caller
+     * stores the author's state.
+     *
+     * @param resend whether to tell every follower again although the author is listed, because the record is a
+     *               replay whose first processing may have stored the listing but not sent it
+     * @return whether the followers were told
+     */
+    final boolean listCelebrity(Record<String, V> cause, UserState author, boolean resend) {
+        if (author.getCelebrityListed() && !resend) {
+            return false;
+        }
+        author.setCelebrityListed(true);
+        deliver(cause, FeedDeliveryKind.CELEBRITY_LISTED, state.followersOf(author.getUserId()), author.getUserId(),
+                List.of(), null);
+        return true;
+    }
+
+    /**
+     * Takes the author off their followers' lists once nothing of theirs is merged at read time any more: under
+     * the threshold, with no post left in the celebrity table. Called where a fan-out to the same followers goes
+     * out anyway (the author's next post, the delete of their last post there), not when the follower count
+     * drops, so a count hovering at the threshold does not send a fan-out each time it crosses. Until then the
+     * listing costs a reader one empty scan. The caller stores the author's state.
+     */
+    final void unlistIfOrdinary(Record<String, V> cause, UserState author) {
+        if (author.getCelebrityListed() && !author.getCelebrity() && author.getCelebrityPosts() == 0) {
+            author.setCelebrityListed(false);
+            deliver(cause, FeedDeliveryKind.CELEBRITY_UNLISTED, state.followersOf(author.getUserId()),
+                    author.getUserId(), List.of(), null);
+        }
+    }
+
     /** After marking a returning user active: asks each followee to resume fan-out and backfill what was missed. */
     final void resumeFanOut(Record<String, V> cause, String userId, long missedSince) {
         if (missedSince < 0) {

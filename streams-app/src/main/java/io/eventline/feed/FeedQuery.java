@@ -11,9 +11,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Reads one page of a user's feed on the instance that owns the user: the post IDs fanned out into the user's
- * feed store, merged with the recent posts of the celebrities the user follows (from the global celebrity
- * table, so no remote call), newest first. A post present in both (an author who crossed the threshold) is
- * listed once.
+ * feed store, merged with the recent posts of the celebrities the user follows (found in the user's list of
+ * followed celebrities, their posts in the global celebrity table, so no remote call), newest first. A post
+ * present in both (an author who crossed the threshold) is listed once.
  */
 public final class FeedQuery {
     /** One post of a feed page, not yet hydrated. */
@@ -21,19 +21,22 @@ public final class FeedQuery {
     }
 
     private final ReadOnlyKeyValueStore<String, String> feed;
+    private final ReadOnlyKeyValueStore<String, Long> celebrityList;
     private final ReadOnlyKeyValueStore<String, Long> following;
-    private final ReadOnlyKeyValueStore<String, CelebrityStatus> celebrities;
     private final ReadOnlyKeyValueStore<String, Post> celebrityPosts;
-    private final int maxFollowing;
 
-    public FeedQuery(ReadOnlyKeyValueStore<String, String> feed, ReadOnlyKeyValueStore<String, Long> following,
-                     ReadOnlyKeyValueStore<String, CelebrityStatus> celebrities,
-                     ReadOnlyKeyValueStore<String, Post> celebrityPosts, int maxFollowing) {
+    /**
+     * @param feed           {@link FeedStores#FEED}
+     * @param celebrityList  {@link FeedStores#FOLLOWED_CELEBRITIES}
+     * @param following      {@link FeedStores#FOLLOWING}
+     * @param celebrityPosts {@link FeedStores#CELEBRITY_POSTS}
+     */
+    public FeedQuery(ReadOnlyKeyValueStore<String, String> feed, ReadOnlyKeyValueStore<String, Long> celebrityList,
+                     ReadOnlyKeyValueStore<String, Long> following, ReadOnlyKeyValueStore<String, Post> celebrityPosts) {
         this.feed = feed;
+        this.celebrityList = celebrityList;
         this.following = following;
-        this.celebrities = celebrities;
         this.celebrityPosts = celebrityPosts;
-        this.maxFollowing = maxFollowing;
     }
 
     /**
@@ -70,28 +73,18 @@ public final class FeedQuery {
     }
 
     /**
-     * The celebrities {@code userId} follows. Whichever list is shorter is walked: the celebrities, checking
-     * each against the user's follow edges, or (when there are more celebrities than anyone may follow) the
-     * user's follow edges, checking each against the celebrities.
+     * The celebrities {@code userId} follows, from the user's own list: as many reads as they follow celebrities,
+     * whatever the number of celebrities or of followees. Each is checked against the follow edge, so a listing
+     * that has not caught up with an unfollow shows nothing.
      */
     private List<String> followedCelebrities(String userId) {
         final List<String> followed = new ArrayList<>();
-        if (celebrities.approximateNumEntries() <= maxFollowing) {
-            try (KeyValueIterator<String, CelebrityStatus> all = celebrities.all()) {
-                while (all.hasNext()) {
-                    final String celebrity = all.next().key;
-                    if (following.get(FeedKeys.pair(userId, celebrity)) != null) {
-                        followed.add(celebrity);
-                    }
-                }
-            }
-        } else {
-            try (KeyValueIterator<String, Long> edges = following.range(FeedKeys.prefix(userId), FeedKeys.end(userId))) {
-                while (edges.hasNext()) {
-                    final String followee = FeedKeys.otherOf(edges.next().key, userId);
-                    if (celebrities.get(followee) != null) {
-                        followed.add(followee);
-                    }
+        try (KeyValueIterator<String, Long> listed = celebrityList.range(FeedKeys.prefix(userId),
+                FeedKeys.end(userId))) {
+            while (listed.hasNext()) {
+                final String key = listed.next().key;
+                if (following.get(key) != null) {
+                    followed.add(FeedKeys.otherOf(key, userId));
                 }
             }
         }

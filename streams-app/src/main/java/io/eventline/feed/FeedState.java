@@ -21,6 +21,7 @@ final class FeedState {
     final KeyValueStore<String, String> feed;
     final KeyValueStore<String, Long> feedSizes;
     final KeyValueStore<String, Long> celebrityIndex;
+    final KeyValueStore<String, Long> followedCelebrities;
     private final FeedSettings settings;
     private final FeedMetrics metrics;
 
@@ -32,6 +33,7 @@ final class FeedState {
         this.feed = context.getStateStore(FeedStores.FEED);
         this.feedSizes = context.getStateStore(FeedStores.FEED_SIZES);
         this.celebrityIndex = context.getStateStore(FeedStores.CELEBRITY_INDEX);
+        this.followedCelebrities = context.getStateStore(FeedStores.FOLLOWED_CELEBRITIES);
         this.settings = settings;
         this.metrics = metrics;
     }
@@ -39,7 +41,8 @@ final class FeedState {
     /** Every store a processor of the user partition may touch. */
     static String[] storeNames() {
         return new String[] {FeedStores.USERS, FeedStores.FOLLOWING, FeedStores.FOLLOWERS, FeedStores.AUTHOR_POSTS,
-            FeedStores.FEED, FeedStores.FEED_SIZES, FeedStores.CELEBRITY_INDEX};
+            FeedStores.FEED, FeedStores.FEED_SIZES, FeedStores.CELEBRITY_INDEX,
+            FeedStores.FOLLOWED_CELEBRITIES};
     }
 
     FeedSettings settings() {
@@ -54,6 +57,22 @@ final class FeedState {
 
     boolean follows(String followerId, String followeeId) {
         return following.get(FeedKeys.pair(followerId, followeeId)) != null;
+    }
+
+    /** Removes the follow edge and what hangs on it: the followee's place on the follower's celebrity list. */
+    void deleteFollow(String followerId, String followeeId) {
+        following.delete(FeedKeys.pair(followerId, followeeId));
+        followedCelebrities.delete(FeedKeys.pair(followerId, followeeId));
+    }
+
+    /**
+     * Puts a celebrity on the reader's list, only while the reader follows them: so the list never outgrows the
+     * follow edges, and a listing that an unfollow overtook is dropped.
+     */
+    void listCelebrity(String readerId, String celebrityId, long at) {
+        if (follows(readerId, celebrityId)) {
+            followedCelebrities.putIfAbsent(FeedKeys.pair(readerId, celebrityId), at);
+        }
     }
 
     /** Adds a post to a feed; true when it was not there yet. */
@@ -110,6 +129,18 @@ final class FeedState {
             }
         }
         return followees;
+    }
+
+    /** Every follower of {@code userId}, active or idle. */
+    List<String> followersOf(String userId) {
+        final List<String> all = new ArrayList<>();
+        try (KeyValueIterator<String, FollowerEdge> edges = followers.range(FeedKeys.prefix(userId),
+                FeedKeys.end(userId))) {
+            while (edges.hasNext()) {
+                all.add(FeedKeys.otherOf(edges.next().key, userId));
+            }
+        }
+        return all;
     }
 
     /** Up to {@code max} of the author's post IDs, newest first, stopping at posts older than {@code minPostId}. */

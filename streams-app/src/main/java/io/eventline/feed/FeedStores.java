@@ -17,6 +17,11 @@ public final class FeedStores {
     public static final String FEED = "feed-store";
     /** userId → how many entries {@link #FEED} holds for the user. */
     public static final String FEED_SIZES = "feed-sizes-store";
+    /**
+     * {@code readerId NUL authorId} → since (epoch ms), on the reader's partition: the followed authors whose posts
+     * are merged at read time. Never more entries than the reader's follow edges, as each needs one.
+     */
+    public static final String FOLLOWED_CELEBRITIES = "feed-followed-celebrities-store";
     /** postId (decimal) → {@link Post}: every post that exists. */
     public static final String POSTS = "feed-posts-store";
     /** {@code authorId NUL reversedPostId} → postId: which posts of the author the celebrity table holds. */

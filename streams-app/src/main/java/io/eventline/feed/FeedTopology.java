@@ -142,6 +142,7 @@ public final class FeedTopology {
         builder.addStateStore(store(FeedStores.FEED, strings, strings));
         builder.addStateStore(store(FeedStores.FEED_SIZES, strings, longs));
         builder.addStateStore(store(FeedStores.CELEBRITY_INDEX, strings, longs));
+        builder.addStateStore(store(FeedStores.FOLLOWED_CELEBRITIES, strings, longs));
         builder.addStateStore(store(FeedStores.POSTS, strings, serdes.of(Post.class)));
     }
 

@@ -50,7 +50,7 @@ final class FeedWriter extends FeedProcessor<FeedDelivery> {
             case FOLLOW_REJECTED -> {
                 final String userId = delivery.getUserIds().get(0);
                 if (state.follows(userId, authorId)) {
-                    state.following.delete(FeedKeys.pair(userId, authorId));
+                    state.deleteFollow(userId, authorId);
                     final UserState user = state.user(userId);
                     user.setFollowing(Math.max(0, user.getFollowing() - 1));
                     state.users.put(userId, user);
@@ -60,6 +60,10 @@ final class FeedWriter extends FeedProcessor<FeedDelivery> {
                             "no user " + authorId + " (a user is known once they have a profile)");
                 }
             }
+            case CELEBRITY_LISTED -> delivery.getUserIds().forEach(userId ->
+                    state.listCelebrity(userId, authorId, record.timestamp()));
+            case CELEBRITY_UNLISTED -> delivery.getUserIds().forEach(userId ->
+                    state.followedCelebrities.delete(FeedKeys.pair(userId, authorId)));
             default -> throw new IllegalStateException("unknown delivery " + delivery.getKind());
         }
     }

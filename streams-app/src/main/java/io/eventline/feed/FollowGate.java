@@ -53,7 +53,7 @@ final class FollowGate extends FeedProcessor<FollowRequested> {
             }
         } else {
             if (known) {
-                state.following.delete(FeedKeys.pair(follower, followee));
+                state.deleteFollow(follower, followee);
                 user.setFollowing(Math.max(0, user.getFollowing() - 1));
                 state.removeAuthor(follower, followee);
             }

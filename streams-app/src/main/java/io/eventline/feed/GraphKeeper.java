@@ -67,15 +67,30 @@ final class GraphKeeper extends FeedProcessor<GraphChange> {
                     change.getEventId());
             return;
         }
+        boolean toldAll = false;
         if (edge == null) {
             state.followers.put(FeedKeys.pair(followeeId, followerId),
                     FollowerEdge.newBuilder().setSince(java.time.Instant.ofEpochMilli(record.timestamp())).setActive(true).build());
             followee.setFollowers(followee.getFollowers() + 1);
             followee.setCelebrity(followee.getFollowers() > settings.celebrityThreshold());
+            if (followee.getCelebrity() || followee.getCelebrityPosts() > 0) {
+                toldAll = listCelebrity(record, followee, false);
+            }
             state.users.put(followeeId, followee);
-        } else if (!edge.getActive()) {
-            edge.setActive(true);
-            state.followers.put(FeedKeys.pair(followeeId, followerId), edge);
+        } else {
+            if (!edge.getActive()) {
+                edge.setActive(true);
+                state.followers.put(FeedKeys.pair(followeeId, followerId), edge);
+            }
+            // a replay of the follow that crossed the threshold may have stored the listing and lost its sending
+            if (followee.getCelebrity() && followee.getFollowers() == settings.celebrityThreshold() + 1) {
+                toldAll = listCelebrity(record, followee, true);
+                state.users.put(followeeId, followee);
+            }
+        }
+        if (followee.getCelebrityListed() && !toldAll) {
+            // ahead of the backfill that answers the follow, on the same partition: the answer finds the list updated
+            deliver(record, FeedDeliveryKind.CELEBRITY_LISTED, List.of(followerId), followeeId, List.of(), null);
         }
         backfill(record, followerId, followeeId, state.newestPosts(followeeId, settings.backfillPosts(), 0),
                 change.getEventId());

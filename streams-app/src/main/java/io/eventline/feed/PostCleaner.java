@@ -2,10 +2,8 @@ package io.eventline.feed;
 
 import io.eventline.kafka.Partitions;
 import io.eventline.platform.FeedSettings;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
  * A deleted post, on its author's partition: taken out of the author's lists, the celebrity table and every
@@ -41,19 +39,9 @@ final class PostCleaner extends FeedProcessor<PostChange> {
                     : CelebrityStatus.newBuilder().setAuthorId(authorId).setPosts(author.getCelebrityPosts())
                             .setCelebrity(author.getCelebrity()).build()));
         }
+        unlistIfOrdinary(record, author);
         state.users.put(authorId, author);
         // every follower, also the inactive: their feeds may hold the post from before they went idle
-        deliver(record, FeedDeliveryKind.REMOVE, allFollowers(authorId), authorId, List.of(postId), null);
-    }
-
-    private List<String> allFollowers(String authorId) {
-        final List<String> all = new ArrayList<>();
-        try (KeyValueIterator<String, FollowerEdge> edges = state.followers.range(FeedKeys.prefix(authorId),
-                FeedKeys.end(authorId))) {
-            while (edges.hasNext()) {
-                all.add(FeedKeys.otherOf(edges.next().key, authorId));
-            }
-        }
-        return all;
+        deliver(record, FeedDeliveryKind.REMOVE, state.followersOf(authorId), authorId, List.of(postId), null);
     }
 }

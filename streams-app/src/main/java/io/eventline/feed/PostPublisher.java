@@ -59,7 +59,10 @@ final class PostPublisher extends FeedProcessor<PostPublished> {
         if (author.getCelebrity()) {
             metrics.celebrityPosts.record();
             publishToCelebrityTable(record, author, post, key);
+            // listed when crossing the threshold; this lists an author whose state predates the lists
+            listCelebrity(record, author, false);
         } else {
+            unlistIfOrdinary(record, author);
             deliver(record, FeedDeliveryKind.INSERT, activeFollowers(authorId), authorId, List.of(postId), null);
         }
         state.users.put(authorId, author);

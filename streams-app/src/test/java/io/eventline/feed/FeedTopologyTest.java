@@ -23,11 +23,14 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -161,8 +164,8 @@ class FeedTopologyTest {
     /** What a read of the user's whole feed returns: the fanned-out entries merged with celebrities' posts. */
     private List<Long> feedOf(String user) {
         final FeedQuery query = new FeedQuery(driver.getKeyValueStore(FeedStores.FEED),
-                driver.getKeyValueStore(FeedStores.FOLLOWING), driver.getKeyValueStore(FeedStores.CELEBRITIES),
-                driver.getKeyValueStore(FeedStores.CELEBRITY_POSTS), settings.maxFollowing());
+                driver.getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES), driver.getKeyValueStore(FeedStores.FOLLOWING),
+                driver.getKeyValueStore(FeedStores.CELEBRITY_POSTS));
         return query.page(user, null, 10_000).stream().map(FeedQuery.Entry::postId).toList();
     }
 
@@ -174,6 +177,77 @@ class FeedTopologyTest {
             range.forEachRemaining(entry -> ids.add(FeedKeys.postIdOf(entry.key)));
         }
         return ids;
+    }
+
+    /** The listings and unlistings among {@code sent}, as "kind user", one per user. */
+    private static List<String> listingsIn(List<FeedDelivery> sent) {
+        return sent.stream()
+                .filter(delivery -> delivery.getKind() == FeedDeliveryKind.CELEBRITY_LISTED
+                        || delivery.getKind() == FeedDeliveryKind.CELEBRITY_UNLISTED)
+                .flatMap(delivery -> delivery.getUserIds().stream().map(user -> delivery.getKind() + " " + user))
+                .toList();
+    }
+
+    /** The authors on the user's list of followed celebrities. */
+    private List<String> listedCelebritiesOf(String user) {
+        final KeyValueStore<String, Long> list = driver.getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES);
+        final List<String> listed = new ArrayList<>();
+        try (var range = list.range(FeedKeys.prefix(user), FeedKeys.end(user))) {
+            range.forEachRemaining(entry -> listed.add(FeedKeys.otherOf(entry.key, user)));
+        }
+        return listed;
+    }
+
+    /** A store that counts the reads made of it: each point lookup and each scan counts one. */
+    private static final class CountingStore<V> implements ReadOnlyKeyValueStore<String, V> {
+        private final ReadOnlyKeyValueStore<String, V> store;
+        int reads;
+
+        CountingStore(ReadOnlyKeyValueStore<String, V> store) {
+            this.store = store;
+        }
+
+        @Override
+        public V get(String key) {
+            reads++;
+            return store.get(key);
+        }
+
+        @Override
+        public KeyValueIterator<String, V> range(String from, String to) {
+            reads++;
+            return store.range(from, to);
+        }
+
+        @Override
+        public KeyValueIterator<String, V> reverseRange(String from, String to) {
+            reads++;
+            return store.reverseRange(from, to);
+        }
+
+        @Override
+        public KeyValueIterator<String, V> all() {
+            reads++;
+            return store.all();
+        }
+
+        @Override
+        public KeyValueIterator<String, V> reverseAll() {
+            reads++;
+            return store.reverseAll();
+        }
+
+        @Override
+        public <PS extends Serializer<P>, P> KeyValueIterator<String, V> prefixScan(P prefix, PS prefixKeySerializer) {
+            reads++;
+            return store.prefixScan(prefix, prefixKeySerializer);
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            reads++;
+            return store.approximateNumEntries();
+        }
     }
 
     private UserState user(String user) {
@@ -396,6 +470,210 @@ class FeedTopologyTest {
         assertThat(feedOf("f2")).isEmpty();
         assertThat(feedOf("f3")).isEmpty();
         assertThat(feedOf("star")).containsExactly(ordinaryAgain, famous, ordinary);
+    }
+
+    @Test
+    void shouldReadOnlyTheCelebritiesTheReaderFollowsWhateverHowManyCelebritiesAndFolloweesThereAre() {
+        // Given: 30 celebrities with posts (more than 1 follower each), of which the reader follows 2
+        start(800, 1, Duration.ofDays(30), 20, 5_000);
+        final List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            final String celebrity = "celebrity" + i;
+            profile(celebrity);
+            follow("fan-a", celebrity, true);
+            follow(i < 2 ? "reader" : "fan-b", celebrity, true);
+            assertThat(user(celebrity).getCelebrity()).isTrue();
+            final long postId = post(celebrity);
+            if (i < 2) {
+                expected.add(postId);
+            }
+        }
+        // Given: and 40 ordinary users, whose posts are fanned out into the reader's feed
+        for (int i = 0; i < 40; i++) {
+            final String ordinary = "ordinary" + i;
+            profile(ordinary);
+            follow("reader", ordinary, true);
+            expected.add(post(ordinary));
+        }
+        final CountingStore<Long> list = new CountingStore<>(driver.getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES));
+        final CountingStore<Long> following = new CountingStore<>(driver.getKeyValueStore(FeedStores.FOLLOWING));
+        final CountingStore<Post> celebrityPosts = new CountingStore<>(
+                driver.getKeyValueStore(FeedStores.CELEBRITY_POSTS));
+        final FeedQuery query = new FeedQuery(driver.getKeyValueStore(FeedStores.FEED), list, following,
+                celebrityPosts);
+
+        // When
+        final List<Long> page = query.page("reader", null, 100).stream().map(FeedQuery.Entry::postId).toList();
+
+        // Then: every followed post once, newest first, and no other celebrity's
+        assertThat(page).containsExactlyElementsOf(newestFirst(expected));
+        assertThat(listedCelebritiesOf("reader")).containsExactly("celebrity0", "celebrity1");
+        // Then: one scan of the reader's list, one edge check and one scan of posts per followed celebrity;
+        // neither the 28 other celebrities nor the 42 followees are looked at one by one
+        assertThat(list.reads).isEqualTo(1);
+        assertThat(following.reads).isEqualTo(2);
+        assertThat(celebrityPosts.reads).isEqualTo(2);
+    }
+
+    @Test
+    void shouldListAFollowedCelebrityBeforeAnsweringTheFollowAndDropItOnUnfollow() {
+        // Given: star is a celebrity with a post in the celebrity table
+        start(800, 2, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        List.of("f1", "f2", "f3").forEach(fan -> follow(fan, "star", true));
+        final long postId = post("star");
+
+        // When: bob follows
+        assertThat(follow("bob", "star", true).getHttpStatus()).isEqualTo(204);
+
+        // Then: star is on bob's list, and bob reads the post that was never fanned out
+        assertThat(listedCelebritiesOf("bob")).containsExactly("star");
+        assertThat(storedFeedOf("bob")).containsExactly(postId);
+        assertThat(feedOf("bob")).containsExactly(postId);
+
+        // When: bob unfollows
+        follow("bob", "star", false);
+
+        // Then: off his list, and nothing of star's in his feed
+        assertThat(listedCelebritiesOf("bob")).isEmpty();
+        assertThat(feedOf("bob")).isEmpty();
+
+        // When: a listing sent before the unfollow arrives after it
+        deliveries.pipeInput("bob", FeedDelivery.newBuilder().setKind(FeedDeliveryKind.CELEBRITY_LISTED)
+                .setUserIds(List.of("bob")).setAuthorId("star").setPostIds(List.of()).build(), now);
+
+        // Then: it is dropped, so the list never holds more than the follow edges
+        assertThat(listedCelebritiesOf("bob")).isEmpty();
+
+        // When: an entry is on bob's list without a follow edge all the same
+        driver.<String, Long>getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES).put(FeedKeys.pair("bob", "star"), 0L);
+
+        // Then: the read checks the edge and shows nothing of star's
+        assertThat(feedOf("bob")).isEmpty();
+    }
+
+    @Test
+    void shouldListACelebrityWithEveryFollowerOnceWhenItCrossesTheThresholdWhateverHowOftenItCrossesBack() {
+        // Given: star has two followers, as many as the threshold
+        start(800, 2, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        follow("f1", "star", true);
+        follow("f2", "star", true);
+        deliveriesOut.readValuesToList();
+
+        // When: a third follower makes star a celebrity
+        follow("f3", "star", true);
+
+        // Then: every follower lists star, one delivery per partition, before star posted anything
+        assertThat(user("star").getCelebrity()).isTrue();
+        assertThat(listingsIn(deliveriesOut.readValuesToList()))
+                .containsExactlyInAnyOrder(FeedDeliveryKind.CELEBRITY_LISTED + " f1",
+                        FeedDeliveryKind.CELEBRITY_LISTED + " f2", FeedDeliveryKind.CELEBRITY_LISTED + " f3");
+        List.of("f1", "f2", "f3").forEach(fan -> assertThat(listedCelebritiesOf(fan)).as(fan).containsExactly("star"));
+
+        // When: star falls under the threshold and climbs back over it, twice
+        for (int round = 0; round < 2; round++) {
+            follow("f3", "star", false);
+            assertThat(user("star").getCelebrity()).isFalse();
+            follow("f3", "star", true);
+        }
+
+        // Then: nothing goes to all followers again: only the listing that answers each of f3's follows
+        assertThat(listingsIn(deliveriesOut.readValuesToList())).containsExactly(
+                FeedDeliveryKind.CELEBRITY_LISTED + " f3", FeedDeliveryKind.CELEBRITY_LISTED + " f3");
+        final long famous = post("star");
+        final long again = post("star");
+        assertThat(feedOf("f1")).containsExactly(again, famous);
+
+        // When: star is ordinary again, with posts still in the celebrity table
+        follow("f3", "star", false);
+
+        // Then: still listed, since those posts are read from the table only
+        assertThat(user("star").getCelebrity()).isFalse();
+        assertThat(listedCelebritiesOf("f1")).containsExactly("star");
+        assertThat(feedOf("f1")).containsExactly(again, famous);
+
+        // When: star deletes them both
+        deliveriesOut.readValuesToList();
+        delete("star", famous);
+        delete("star", again);
+
+        // Then: star is taken off the followers' lists, with the removal that goes to them anyway
+        assertThat(user("star").getCelebrityListed()).isFalse();
+        assertThat(listingsIn(deliveriesOut.readValuesToList())).containsExactlyInAnyOrder(
+                FeedDeliveryKind.CELEBRITY_UNLISTED + " f1", FeedDeliveryKind.CELEBRITY_UNLISTED + " f2");
+        List.of("f1", "f2", "f3").forEach(fan -> assertThat(listedCelebritiesOf(fan)).as(fan).isEmpty());
+    }
+
+    @Test
+    void shouldUnlistAnOrdinaryAgainAuthorWithNothingInTheTableAtTheirNextPost() {
+        // Given: star crossed the threshold up and back down without posting
+        start(800, 2, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        List.of("f1", "f2", "f3").forEach(fan -> follow(fan, "star", true));
+        follow("f3", "star", false);
+        assertThat(listedCelebritiesOf("f1")).containsExactly("star");
+        assertThat(feedOf("f1")).as("a listing with nothing in the table shows nothing").isEmpty();
+
+        // When: star posts as an ordinary author
+        final long postId = post("star");
+
+        // Then: fanned out, and star is off the lists
+        assertThat(listedCelebritiesOf("f1")).isEmpty();
+        assertThat(listedCelebritiesOf("f2")).isEmpty();
+        assertThat(storedFeedOf("f1")).containsExactly(postId);
+        assertThat(feedOf("f2")).containsExactly(postId);
+    }
+
+    @Test
+    void shouldListAgainWhenTheFollowThatCrossedTheThresholdIsReplayed() {
+        // Given: f3's follow made star a celebrity and listed star with f1, but that listing was lost (a crash after
+        // the state was written and before the delivery was)
+        start(800, 2, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        follow("f1", "star", true);
+        follow("f2", "star", true);
+        final FollowRequested request = FollowRequested.newBuilder().setEventId(eventId()).setTimestamp(now)
+                .setFollowerId("f3").setFolloweeId("star").setFollow(true).build();
+        follows.pipeInput("f3", request, now);
+        final long postId = post("star");
+        driver.<String, Long>getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES).delete(FeedKeys.pair("f1", "star"));
+        assertThat(feedOf("f1")).isEmpty();
+
+        // When: the follow is processed again, as after that crash
+        follows.pipeInput("f3", request, now);
+
+        // Then: the listing is sent again, and f1 reads the post
+        assertThat(listedCelebritiesOf("f1")).containsExactly("star");
+        assertThat(feedOf("f1")).containsExactly(postId);
+    }
+
+    @Test
+    void shouldListAnAuthorWithPostsInTheTableButNoListingsAtTheirNextFollow() {
+        // Given: star has a post in the celebrity table, fell back under the threshold, and is listed nowhere, as
+        // with state written before the lists existed
+        start(800, 2, Duration.ofDays(30), 20, 5_000);
+        profile("star");
+        List.of("f1", "f2", "f3").forEach(fan -> follow(fan, "star", true));
+        final long postId = post("star");
+        follow("f3", "star", false);
+        follow("f2", "star", false);
+        final KeyValueStore<String, UserState> users = driver.getKeyValueStore(FeedStores.USERS);
+        final UserState star = users.get("star");
+        star.setCelebrityListed(false);
+        users.put("star", star);
+        driver.<String, Long>getKeyValueStore(FeedStores.FOLLOWED_CELEBRITIES).delete(FeedKeys.pair("f1", "star"));
+        assertThat(feedOf("f1")).isEmpty();
+
+        // When: someone follows star, who stays under the threshold
+        follow("f4", "star", true);
+
+        // Then: every follower lists star again and reads the post
+        assertThat(user("star").getCelebrity()).isFalse();
+        List.of("f1", "f4").forEach(fan -> {
+            assertThat(listedCelebritiesOf(fan)).as(fan).containsExactly("star");
+            assertThat(feedOf(fan)).as(fan).containsExactly(postId);
+        });
     }
 
     @Test

@@ -13,7 +13,6 @@ import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
-import io.eventline.platform.FeedSettings;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.BatchLookup;
 import io.eventline.query.LocalStores;
@@ -42,20 +41,18 @@ public final class FeedRoutes {
     private final SnowflakeIdGenerator ids;
     private final JsonBodies bodies;
     private final ObjectMapper json;
-    private final FeedSettings settings;
     private final Clock clock;
 
     private final FeedItemCache cache;
 
     public FeedRoutes(WriteGateway writes, QueryRouter router, BatchLookup batches, EventProducer producer,
-                      SnowflakeIdGenerator ids, ObjectMapper json, FeedSettings settings, Clock clock) {
-        this(writes, router, batches, producer, ids, json, settings, clock, new FeedItemCache(0));
+                      SnowflakeIdGenerator ids, ObjectMapper json, Clock clock) {
+        this(writes, router, batches, producer, ids, json, clock, new FeedItemCache(0));
     }
 
     /** @param cache the posts and names of this instance's partitions, kept exact by the feed's processors */
     public FeedRoutes(WriteGateway writes, QueryRouter router, BatchLookup batches, EventProducer producer,
-                      SnowflakeIdGenerator ids, ObjectMapper json, FeedSettings settings, Clock clock,
-                      FeedItemCache cache) {
+                      SnowflakeIdGenerator ids, ObjectMapper json, Clock clock, FeedItemCache cache) {
         this.writes = writes;
         this.router = router;
         this.batches = batches;
@@ -65,7 +62,6 @@ public final class FeedRoutes {
         this.ids = ids;
         this.bodies = new JsonBodies(json);
         this.json = json;
-        this.settings = settings;
         this.clock = clock;
     }
 
@@ -236,8 +232,8 @@ public final class FeedRoutes {
         router.answer(ctx, FeedStores.FEED, userId, (c, stores) -> {
             reportActivity(stores, userId);
             final FeedQuery query = new FeedQuery(stores.keyValue(FeedStores.FEED),
-                    stores.keyValue(FeedStores.FOLLOWING), stores.globalKeyValue(FeedStores.CELEBRITIES),
-                    stores.globalKeyValue(FeedStores.CELEBRITY_POSTS), settings.maxFollowing());
+                    stores.keyValue(FeedStores.FOLLOWED_CELEBRITIES), stores.keyValue(FeedStores.FOLLOWING),
+                    stores.globalKeyValue(FeedStores.CELEBRITY_POSTS));
             final FeedReads.PostIds list = (before, count) ->
                     query.page(userId, before, count).stream().map(FeedQuery.Entry::postId).toList();
             respondJson(c, reads.page(c, list, cursor, limit).json());

@@ -299,8 +299,8 @@ public final class Platform implements AutoCloseable {
         routes.addAll(new OperationRoutes(router, json).routes());
         routes.addAll(new ShortUrlRoutes(writes, router, clickProducer, ids, json, config.publicUrl(), links, clock)
                 .routes());
-        routes.addAll(new FeedRoutes(writes, router, new BatchLookup(router, json), producer, ids, json, config.feed(),
-                clock, feedItems).routes());
+        routes.addAll(new FeedRoutes(writes, router, new BatchLookup(router, json), producer, ids, json, clock,
+                feedItems).routes());
         routes.addAll(new NotifyRoutes(writes, exactlyOnceRouter, new GlobalView<>(exactlyOnce.streams(),
                 NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders, NotifyRoutes.TEMPLATE_APPLY_WAIT)
                 .routes());

@@ -30,13 +30,16 @@ class FeedApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Small, so that the cap is reachable; no other test follows more than this many users. */
     private static final int MAX_FOLLOWING = 3;
+    /** Authors with more followers than this are celebrities; only the celebrity test gives anyone that many. */
+    private static final int CELEBRITY_THRESHOLD = 2;
     private static final Duration DELIVERY_DEADLINE = Duration.ofSeconds(10);
     private static PlatformFixture platform;
 
     @BeforeAll
     static void startPlatform(KafkaCluster kafka) throws Exception {
         platform = PlatformFixture.start(kafka.bootstrapServers(),
-                Map.of("EVENTLINE_FEED_MAX_FOLLOWING", Integer.toString(MAX_FOLLOWING)));
+                Map.of("EVENTLINE_FEED_MAX_FOLLOWING", Integer.toString(MAX_FOLLOWING),
+                        "EVENTLINE_FEED_CELEBRITY_THRESHOLD", Integer.toString(CELEBRITY_THRESHOLD)));
     }
 
     @AfterAll
@@ -260,6 +263,48 @@ class FeedApiTest {
         // Then
         final JsonNode after = await("/api/v1/me/feed", token(bob), page -> page.get("items").isEmpty());
         assertThat(postIds(after)).isEmpty();
+    }
+
+    @Test
+    void shouldMergeOnlyTheFollowedCelebritysPostsIntoAFeedAndHideThemAtOnceOnUnfollow() throws Exception {
+        // Given: two celebrities, each with more followers than the threshold and a post that is not fanned out
+        final String star = user("star");
+        final String other = user("other-star");
+        final List<String> fans = new ArrayList<>();
+        for (String celebrity : List.of(star, other)) {
+            profile(celebrity, "Celebrity");
+            for (int i = 0; i <= CELEBRITY_THRESHOLD; i++) {
+                final String fan = user("fan");
+                follow(fan, celebrity);
+                fans.add(fan);
+            }
+        }
+        final String first = publish(star, "to all my fans");
+        final String elsewhere = publish(other, "not for the reader");
+        await("/api/v1/me/feed", token(fans.get(0)), page -> postIds(page).contains(first));
+
+        // When: a reader follows star and an ordinary author, and both post
+        final String reader = user("reader");
+        final String alice = user("alice");
+        profile(alice, "Alice");
+        follow(reader, star);
+        follow(reader, alice);
+        final String second = publish(star, "hello again");
+        final String ordinary = publish(alice, "from an ordinary author");
+
+        // Then: the reader's page holds star's posts and alice's, hydrated, and none of the other celebrity's
+        final JsonNode feed = await("/api/v1/me/feed", token(reader),
+                page -> postIds(page).containsAll(List.of(second, ordinary)));
+        assertThat(postIds(feed)).containsExactly(ordinary, second, first).doesNotContain(elsewhere);
+        assertThat(feed.at("/items/1/authorId").asText()).isEqualTo(star);
+        assertThat(feed.at("/items/1/text").asText()).isEqualTo("hello again");
+
+        // When
+        assertThat(platform.delete("/api/v1/me/following/" + star, token(reader)).statusCode()).isEqualTo(204);
+
+        // Then: right after the answer, nothing of star's
+        final JsonNode after = JSON.readTree(platform.get("/api/v1/me/feed", token(reader)).body());
+        assertThat(postIds(after)).containsExactly(ordinary);
     }
 
     @Test
