@@ -15,18 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -103,25 +100,8 @@ class OutcomeSinkIntegrationTest {
     }
 
     private Map<String, Integer> awaitOutcomes(KafkaCluster kafka, String userId, int expected) {
-        final Map<String, Integer> partitionByEventId = new LinkedHashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(kafka),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            final List<TopicPartition> all = consumer.partitionsFor(OperationTopics.OUTCOMES.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(all);
-            consumer.seekToBeginning(all);
-            final long deadline = System.nanoTime() + WAIT.toNanos();
-            while (partitionByEventId.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    final OperationOutcome outcome = serdes.of(OperationOutcome.class).deserializer()
-                            .deserialize(record.topic(), record.value());
-                    if (userId.equals(outcome.getUserId())) {
-                        partitionByEventId.put(record.key(), record.partition());
-                    }
-                }
-            }
-        }
-        return partitionByEventId;
+        return OutcomesOnTopic.partitionsOf(kafka.bootstrapServers(), serdes.of(OperationOutcome.class).deserializer(),
+                userId, expected, WAIT);
     }
 
     private static int partitionCount(KafkaCluster kafka) {

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +21,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -129,28 +122,7 @@ class OutcomeRoutingTest {
     private static Map<String, Integer> outcomesOf(String userId, int expected) {
         final AvroSerde<OperationOutcome> serde = AvroSerde.forValue(new HttpSchemaRegistryClient(
                 platform.registryUrl(), Optional.of(PlatformFixture.REGISTRY_USER_INFO)), OperationOutcome.class);
-        final Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final Map<String, Integer> partitionByEventId = new LinkedHashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            final List<TopicPartition> all = consumer.partitionsFor(OperationTopics.OUTCOMES.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(all);
-            consumer.seekToBeginning(all);
-            final long deadline = System.nanoTime() + WAIT.toNanos();
-            while (partitionByEventId.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    final OperationOutcome outcome = serde.deserialize(record.topic(), record.value());
-                    if (userId.equals(outcome.getUserId())) {
-                        partitionByEventId.put(record.key(), record.partition());
-                    }
-                }
-            }
-        }
-        return partitionByEventId;
+        return OutcomesOnTopic.partitionsOf(bootstrapServers, serde.deserializer(), userId, expected, WAIT);
     }
 
     private static String tag(String tags, String name) {
