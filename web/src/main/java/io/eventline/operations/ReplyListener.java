@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tails a topic of replies keyed by request (the outcomes of writes) from its end and completes the futures of
- * requests this instance is awaiting. It reads only the partitions its {@link PartitionChoice} names: for
- * outcomes, the one partition that {@link OutcomePartitioner} gives the events this instance's worker minted, so
- * no instance reads the outcomes of another's writes unless their workers share that partition.
+ * requests this instance is awaiting. It reads only the one partition that {@link OutcomePartitioner} gives the
+ * events this instance's worker minted, so no instance reads the outcomes of another's writes unless their
+ * workers share that partition.
  *
  * @param <V> the reply type
  */
@@ -42,28 +41,11 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
     public static final String PARTITIONS_METER = "eventline.replies.partition";
     private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
 
-    /** Which partitions of a topic of {@code partitionCount} partitions to read. */
-    @FunctionalInterface
-    public interface PartitionChoice {
-        List<Integer> of(int partitionCount);
-
-        /** Every partition: for replies placed by key hash. */
-        static PartitionChoice all() {
-            return count -> IntStream.range(0, count).boxed().toList();
-        }
-
-        /** The partition of the outcomes of events minted by {@code workerId}. */
-        static PartitionChoice outcomesOfWorker(int workerId) {
-            final OutcomePartitioner outcomes = new OutcomePartitioner();
-            return count -> List.of(outcomes.partitionOfWorker(workerId, count));
-        }
-    }
-
     private final KafkaConsumer<String, byte[]> consumer;
     private final Topic<V> topic;
     private final AvroSerde<V> serde;
     private final Predicate<V> isFinal;
-    private final PartitionChoice partitionChoice;
+    private final int workerId;
     private final String clientId;
     private volatile List<TopicPartition> assigned = List.of();
     private final Map<String, CompletableFuture<V>> waiting = new ConcurrentHashMap<>();
@@ -78,7 +60,7 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
     public static ReplyListener<OperationOutcome> outcomes(Map<String, ?> clientConfig, String clientId,
                                                            SchemaRegistryClient registry, int workerId) {
         return new ReplyListener<>(clientConfig, clientId, registry, OperationTopics.OUTCOMES,
-                Outcomes::isTerminal, false, PartitionChoice.outcomesOfWorker(workerId));
+                Outcomes::isTerminal, false, workerId);
     }
 
     /**
@@ -88,26 +70,16 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
     public static ReplyListener<OperationOutcome> committedOutcomes(Map<String, ?> clientConfig, String clientId,
                                                                     SchemaRegistryClient registry, int workerId) {
         return new ReplyListener<>(clientConfig, clientId, registry, OperationTopics.OUTCOMES,
-                Outcomes::isTerminal, true, PartitionChoice.outcomesOfWorker(workerId));
-    }
-
-    /**
-     * A listener of every partition of {@code topic}.
-     *
-     * @param isFinal whether a reply ends the wait; others (progress markers) are skipped
-     */
-    public ReplyListener(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, Topic<V> topic,
-                         Predicate<V> isFinal) {
-        this(clientConfig, clientId, registry, topic, isFinal, false, PartitionChoice.all());
+                Outcomes::isTerminal, true, workerId);
     }
 
     /**
      * @param isFinal       whether a reply ends the wait; others (progress markers) are skipped
      * @param readCommitted whether to skip transactional replies until their transaction commits
-     * @param partitions    which partitions hold the replies this instance awaits
+     * @param workerId      the worker whose minted events' replies this instance awaits
      */
-    public ReplyListener(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, Topic<V> topic,
-                         Predicate<V> isFinal, boolean readCommitted, PartitionChoice partitions) {
+    private ReplyListener(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, Topic<V> topic,
+                          Predicate<V> isFinal, boolean readCommitted, int workerId) {
         final Properties props = new Properties();
         props.putAll(clientConfig);
         if (readCommitted) {
@@ -121,7 +93,7 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
         this.topic = topic;
         this.serde = AvroSerde.forValue(registry, topic.valueType());
         this.isFinal = isFinal;
-        this.partitionChoice = partitions;
+        this.workerId = workerId;
         this.clientId = clientId;
         this.thread = new Thread(this::run, "replies-" + topic.name());
         this.thread.setDaemon(true);
@@ -133,11 +105,6 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
         if (!positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("the topic " + topic.name() + " could not be read within " + timeout);
         }
-    }
-
-    /** The partitions read, once {@link #start started}. */
-    public List<TopicPartition> partitions() {
-        return assigned;
     }
 
     @Override
@@ -165,8 +132,8 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
         try {
             final String name = topic.name();
             final int partitionCount = consumer.partitionsFor(name, Duration.ofSeconds(30)).size();
-            final List<TopicPartition> partitions = partitionChoice.of(partitionCount).stream()
-                    .map(partition -> new TopicPartition(name, partition)).toList();
+            final List<TopicPartition> partitions = List.of(new TopicPartition(name,
+                    new OutcomePartitioner().partitionOfWorker(workerId, partitionCount)));
             assigned = partitions;
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);

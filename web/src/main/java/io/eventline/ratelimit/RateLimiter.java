@@ -102,11 +102,12 @@ public final class RateLimiter {
         final CompletableFuture<RateLimitDecision> answer = owner.owns(partition) ? owner.decide(check, rule)
                 : owners.ask(check);
         answer.whenComplete((decided, error) -> {
+            final Throwable cause = error == null ? null : CounterOwnerCalls.rootOf(error);
             if (error == null) {
                 decision.complete(decided);
-            } else if (CounterOwnerCalls.rootOf(error) instanceof CounterOwner.BacklogException
-                    || CounterOwnerCalls.rootOf(error) instanceof CounterOwnerCalls.OwnerBusyException) {
-                decision.completeExceptionally(CounterOwnerCalls.rootOf(error));
+            } else if (cause instanceof CounterOwner.BacklogException
+                    || cause instanceof CounterOwnerCalls.OwnerBusyException) {
+                decision.completeExceptionally(cause);
             } else {
                 retries.schedule(() -> attempt(check, rule, decision), RETRY.toMillis(), TimeUnit.MILLISECONDS);
             }
