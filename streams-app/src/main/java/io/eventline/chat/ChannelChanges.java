@@ -11,7 +11,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Creates channels and changes their members, on the channel's partition, and tells the members. */
+/**
+ * Creates channels and changes their members, on the channel's partition, and tells the members. The step is
+ * at-least-once: a change already made is told again, and the members' partitions take it as they would the
+ * first time, so a crash between the change and its telling loses nothing.
+ */
 final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
     private final ChatSettings settings;
     private final Fanout fanout;
@@ -113,7 +117,8 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
             return;
         }
         if (channel.getMembers().contains(member)) {
-            accepted(record, change.getEventId(), actor, 200, ChatJson.channel(channel).toString());
+            // the member's partition answers: it takes the member in if the first telling was cut short by a crash
+            tellAndAnswer(record, channel, List.of(), member, change, 200);
             return;
         }
         if (channel.getMembers().size() >= settings.maxGroupMembers()) {
@@ -139,6 +144,8 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
             return;
         }
         if (!channel.getMembers().contains(member)) {
+            // told again, in case a crash cut the first telling short; a partition without the view ignores it
+            tell(record, channel, List.of(member), true, change.getEventId());
             rejected(record, change.getEventId(), actor, 404, "member-not-found", "Not a member",
                     "'" + member + "' is not a member of this channel");
             return;

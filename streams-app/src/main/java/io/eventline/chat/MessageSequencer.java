@@ -16,27 +16,37 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Stores a message in its channel's history under an ID fixed here, the first time it is processed, and fans it
- * out to the members' sync queues. The ID is {@code max(Snowflake ID, channel's last ID + 1)}, so IDs increase
- * strictly within a channel even after the channel moves to an instance with a slower clock. A resend with the
- * same clientMessageId is answered with the stored message and stored nothing.
+ * Stores a message in its channel's history and fans it out to the members' sync queues. Everything it emits is
+ * fixed by its input, so a replay after a crash (this step is at-least-once) emits the same records again:
+ * <ul>
+ * <li>The ID is {@code max(base, newest ID in the channel's history + 1)}, where the base is the event's own
+ * Snowflake ID. IDs increase strictly within a channel even when the sending instance's clock is behind, and the
+ * history is the only state the choice reads: its changelog keeps writes in their order, so after a crash it
+ * holds the messages processed before, and the message being replayed is either there or gets the same ID.</li>
+ * <li>A record whose message is already in the history (the same sender and clientMessageId at or after its
+ * base) is this very record again: it is fanned out and answered again, as the first time. The members'
+ * partitions drop a message they have (its ID is not above the newest they hold for the channel).</li>
+ * <li>A resend with the same clientMessageId within the dedupe retention is answered with the stored message
+ * (200) and stores nothing, but is fanned out again for the same reason.</li>
+ * </ul>
  */
 final class MessageSequencer extends ChatProcessor<ChatMessageSent> {
     /** How often expired history is swept, and how much at most per sweep (the rest waits for the next). */
     static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
     static final int SWEEP_BATCH = 10_000;
+    /** The worker and sequence bits of a Snowflake ID, which a base derived from a foreign event ID fills. */
+    private static final long NODE_AND_SEQUENCE = (1L << (SnowflakeIdGenerator.DATACENTER_BITS
+            + SnowflakeIdGenerator.WORKER_BITS + SnowflakeIdGenerator.SEQUENCE_BITS)) - 1;
 
     private final ChatSettings settings;
-    private final SnowflakeIdGenerator ids;
     private final Fanout fanout;
     private KeyValueStore<String, Channel> channels;
     private KeyValueStore<String, ChatMessage> history;
     private KeyValueStore<String, Long> expiry;
     private WindowStore<String, Long> sends;
 
-    MessageSequencer(ChatSettings settings, SnowflakeIdGenerator ids, Fanout fanout) {
+    MessageSequencer(ChatSettings settings, Fanout fanout) {
         this.settings = settings;
-        this.ids = ids;
         this.fanout = fanout;
     }
 
@@ -80,23 +90,84 @@ final class MessageSequencer extends ChatProcessor<ChatMessageSent> {
                             + " characters and clientMessageId set");
             return;
         }
-        final String sendKey = ChatKeys.send(channel.getChannelId(), sender, sent.getClientMessageId());
-        final Long earlier = earlierSend(sendKey, record.timestamp());
-        if (earlier != null) {
-            final ChatMessage stored = history.get(ChatKeys.history(channel.getChannelId(), earlier));
-            accepted(record, sent.getEventId(), sender, 200,
-                    ChatJson.message(stored != null ? stored : message(sent, earlier)).toString());
+        final String channelId = channel.getChannelId();
+        final long base = baseId(sent, record.timestamp());
+        final ChatMessage replayed = storedSince(channelId, base, sender, sent.getClientMessageId());
+        if (replayed != null) {
+            fanOutAndAnswer(record, channel, replayed, 201);
             return;
         }
-        final long messageId = Math.max(ids.nextId(), channel.getLastMessageId() + 1);
+        final String sendKey = ChatKeys.send(channelId, sender, sent.getClientMessageId());
+        final Long earlier = earlierSend(sendKey, record.timestamp());
+        final long newest = newestId(channelId);
+        final long messageId;
+        if (earlier != null) {
+            final ChatMessage stored = history.get(ChatKeys.history(channelId, earlier));
+            if (stored != null) {
+                fanOutAndAnswer(record, channel, stored, 200);
+                return;
+            }
+            if (earlier <= newest) {
+                // expired from the history meanwhile: nothing to store or tell again
+                accepted(record, sent.getEventId(), sender, 200, ChatJson.message(message(sent, earlier)).toString());
+                return;
+            }
+            // remembered as sent, but the crash that interrupted its first processing lost it from the history
+            messageId = earlier;
+        } else {
+            messageId = Math.max(base, newest + 1);
+        }
         final ChatMessage message = message(sent, messageId);
-        history.put(ChatKeys.history(channel.getChannelId(), messageId), message);
-        expiry.put(ChatKeys.historyExpiry(messageId, channel.getChannelId()), messageId);
+        history.put(ChatKeys.history(channelId, messageId), message);
+        expiry.put(ChatKeys.historyExpiry(messageId, channelId), messageId);
         sends.put(sendKey, messageId, record.timestamp());
-        channel.setLastMessageId(messageId);
-        channels.put(channel.getChannelId(), channel);
+        channel.setLastMessageId(Math.max(channel.getLastMessageId(), messageId));
+        channels.put(channelId, channel);
+        fanOutAndAnswer(record, channel, message, 201);
+    }
+
+    private void fanOutAndAnswer(Record<String, ChatMessageSent> record, Channel channel, ChatMessage message,
+                                 int status) {
         fanout.message(channel.getMembers(), message, out -> emit(record, out.key, out.value));
-        accepted(record, sent.getEventId(), sender, 201, ChatJson.message(message).toString());
+        accepted(record, record.value().getEventId(), message.getSenderId(), status,
+                ChatJson.message(message).toString());
+    }
+
+    /**
+     * The lowest ID this event's message may get: its event ID when that is one of ours (a Snowflake ID minted
+     * when the request came in), else the record's time with the event ID's hash in the lower bits.
+     */
+    static long baseId(ChatMessageSent sent, long timestamp) {
+        try {
+            final long id = Long.parseLong(sent.getEventId());
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // a producer of its own chose the event ID
+        }
+        return SnowflakeIdGenerator.minIdAt(timestamp) | (sent.getEventId().hashCode() & NODE_AND_SEQUENCE);
+    }
+
+    /** This sender's message with this clientMessageId stored at or after {@code base}: the record seen before. */
+    private ChatMessage storedSince(String channelId, long base, String sender, String clientMessageId) {
+        try (KeyValueIterator<String, ChatMessage> it = history.range(ChatKeys.history(channelId, base),
+                ChatKeys.to(channelId))) {
+            while (it.hasNext()) {
+                final ChatMessage message = it.next().value;
+                if (message.getSenderId().equals(sender) && message.getClientMessageId().equals(clientMessageId)) {
+                    return message;
+                }
+            }
+        }
+        return null;
+    }
+
+    private long newestId(String channelId) {
+        try (KeyValueIterator<String, ChatMessage> it = history.reverseRange(ChatKeys.from(channelId),
+                ChatKeys.to(channelId))) {
+            return it.hasNext() ? it.next().value.getMessageId() : 0;
+        }
     }
 
     private static ChatMessage message(ChatMessageSent sent, long messageId) {

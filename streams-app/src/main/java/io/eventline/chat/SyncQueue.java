@@ -85,6 +85,11 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
             // left before the message; the channel's own partition decided otherwise only if the two crossed
             return;
         }
+        final long messageId = message.getMessageId();
+        if (messageId <= view.getLastMessageId()) {
+            // told again: the channel's step is at-least-once and tells again what a crash may have cut short
+            return;
+        }
         final ChatUser user = userOf(users, userId);
         final long seq = user.getLastSeq() + 1;
         final SyncEntry entry = new SyncEntry(seq, message);
@@ -92,7 +97,6 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
         user.setLastSeq(seq);
         users.put(userId, user);
 
-        final long messageId = message.getMessageId();
         view.setLastMessageId(Math.max(view.getLastMessageId(), messageId));
         final boolean own = message.getSenderId().equals(userId);
         if (own) {

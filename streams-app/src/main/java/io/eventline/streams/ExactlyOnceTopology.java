@@ -1,7 +1,6 @@
 package io.eventline.streams;
 
 import io.eventline.chat.ChatTopology;
-import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.notify.NotifyTopology;
 import io.eventline.notify.UnsubscribeLinks;
 import io.eventline.platform.ChatSettings;
@@ -12,21 +11,20 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
 /**
- * The domains that need exactly-once processing, notifications and chat, in one application
+ * The steps that need exactly-once processing, notifications and chat's per-user side, in one application
  * ({@link StreamsSettings#notifications}): one more consumer group, thread and transactional producer per
- * instance rather than one per domain.
+ * instance rather than one per domain. Chat's channel side runs in the at-least-once application
+ * ({@link EventlineTopology}).
  */
 public final class ExactlyOnceTopology {
     private ExactlyOnceTopology() {
     }
 
-    /** @param partitions the partition count of chat's topics, which its fan-out groups members by */
     public static Topology build(NotifySettings notifications, UnsubscribeLinks unsubscribe, ChatSettings chat,
-                                 int partitions, SnowflakeIdGenerator ids, EventSerdes serdes,
-                                 Properties streamsProperties) {
+                                 EventSerdes serdes, Properties streamsProperties) {
         final StreamsBuilder builder = new StreamsBuilder();
         NotifyTopology.addTo(builder, notifications, unsubscribe, serdes);
-        ChatTopology.addTo(builder, chat, partitions, ids, serdes);
+        ChatTopology.addUserSteps(builder, chat, serdes);
         return builder.build(streamsProperties);
     }
 }

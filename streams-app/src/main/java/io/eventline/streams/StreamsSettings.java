@@ -76,12 +76,13 @@ public final class StreamsSettings {
     }
 
     /**
-     * Properties of the exactly-once application, which runs notifications and chat: its own application ID
-     * ({@code <id>-notify}, the name it had while notifications were its only domain, so their state carries
-     * over), one stream thread by default, and exactly-once processing. So the memory of a notification request and the
-     * deliveries it produced commit together, and so do a chat message's ID, its place in the history and its
-     * fan-out, and a replay never mints a second ID. The short commit interval bounds how long output waits to
-     * become visible; each commit is a transaction, so a shorter one costs the broker more
+     * Properties of the exactly-once application, which runs notifications and chat's user side: its own
+     * application ID ({@code <id>-notify}, the name it had while notifications were its only domain, so their
+     * state carries over), one stream thread by default, and exactly-once processing. So the memory of a
+     * notification request and the deliveries it produced commit together, and so do a sync queue entry, the
+     * unread count it moves and the push to a user with no device. The short commit interval bounds how long
+     * output waits to become visible to read_committed readers; each commit is a transaction, so a shorter one
+     * costs the broker more
      * ({@code EVENTLINE_EXACTLY_ONCE_COMMIT_INTERVAL}, {@code EVENTLINE_EXACTLY_ONCE_THREADS}).
      */
     public static Properties notifications(EventlineConfig config, String bootstrapServers) {

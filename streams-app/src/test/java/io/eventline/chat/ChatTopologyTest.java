@@ -93,12 +93,15 @@ class ChatTopologyTest {
     private TestOutputTopic<String, PresenceStatus> statuses;
     private TestOutputTopic<String, NotificationRequested> pushes;
     private int nextEvent;
+    /** Mints event IDs as the instance that accepts the requests does. */
+    private SnowflakeIdGenerator eventIds;
 
     @BeforeEach
     void start() throws IOException {
         stateDir = Files.isDirectory(TMPFS) && Files.isWritable(TMPFS)
                 ? Files.createTempDirectory(TMPFS, "eventline-chat-test-") : tempDir;
-        start(generatorOn(0));
+        eventIds = generatorOn(0);
+        startDriver();
     }
 
     @AfterEach
@@ -132,12 +135,12 @@ class ChatTopologyTest {
         return new SnowflakeIdGenerator(0, 1, () -> Instant.ofEpochMilli(clock.get() + offsetMillis));
     }
 
-    private void start(SnowflakeIdGenerator ids) {
+    private void startDriver() {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(ChatTopology.build(settings, PARTITIONS, ids, serdes, props), props,
+        driver = new TopologyTestDriver(ChatTopology.build(settings, PARTITIONS, serdes, props), props,
                 Instant.ofEpochMilli(clock.get()));
         changes = driver.createInputTopic(ChatTopics.CHANNEL_CHANGES.name(), Serdes.String().serializer(),
                 serdes.of(ChannelChangeRequested.class).serializer());
@@ -166,24 +169,38 @@ class ChatTopologyTest {
     private void reopen(ChatSettings newSettings) {
         driver.close();
         settings = newSettings;
-        start(generatorOn(0));
+        startDriver();
     }
 
     /**
-     * The application restarts with {@code ids}, as after a rebalance to another instance. The driver wipes its
-     * task directories on close and never restores from changelogs, so the test replays the first driver's
-     * changelog records into the fresh stores, as the restore consumer would.
+     * The application restarts, as after a rebalance to another instance. The driver wipes its task directories on
+     * close and never restores from changelogs, so the test replays the first driver's changelog records into the
+     * fresh stores, as the restore consumer would.
      */
-    private void restart(SnowflakeIdGenerator ids) {
+    private void restart() {
+        restart(Map.of());
+    }
+
+    /**
+     * As {@link #restart()}, as after a crash that lost the last {@code lostTail} records of these stores'
+     * changelogs (the at-least-once channel side's); the stores not named come back whole.
+     */
+    private void restart(Map<String, Integer> lostTail) {
         final Map<String, List<TestRecord<byte[], byte[]>>> logs = new LinkedHashMap<>();
-        keyValueStores().keySet().forEach(store -> logs.put(store, changelog(store)));
-        final List<TestRecord<byte[], byte[]>> sendsLog = changelog(ChatStores.SENDS);
+        keyValueStores().keySet().forEach(store -> logs.put(store, withoutTail(changelog(store),
+                lostTail.getOrDefault(store, 0))));
+        final List<TestRecord<byte[], byte[]>> sendsLog = withoutTail(changelog(ChatStores.SENDS),
+                lostTail.getOrDefault(ChatStores.SENDS, 0));
         assertThat(logs.get(ChatStores.CHANNELS)).as("channels are logged").isNotEmpty();
         assertThat(sendsLog).as("sends are logged").isNotEmpty();
         driver.close();
-        start(ids);
+        startDriver();
         logs.forEach(this::restoreKeyValueStore);
         restoreWindowStore(ChatStores.SENDS, sendsLog);
+    }
+
+    private static <T> List<T> withoutTail(List<T> log, int lost) {
+        return log.subList(0, log.size() - lost);
     }
 
     /** The local key-value stores with the deserializers of their values. */
@@ -257,8 +274,10 @@ class ChatTopologyTest {
 
     // ---- steps ----
 
+    /** An event ID as the web layer mints it, on the sending instance's clock. */
     private String eventId() {
-        return "e-" + (++nextEvent);
+        ++nextEvent;
+        return eventIds.nextIdString();
     }
 
     /** The one outcome the last step produced. */
@@ -615,7 +634,7 @@ class ChatTopologyTest {
         assertThat(json(again)).isEqualTo(json(first));
         assertThat(historyIds("g-1")).containsExactly(messageId(first));
         assertThat(userEvents.isEmpty()).as("no second user event").isTrue();
-        assertThat(fanout.isEmpty()).isTrue();
+        assertThat(fanout.readValuesToList()).as("told again; the members' partitions drop it").isNotEmpty();
         assertThat(pushes.isEmpty()).isTrue();
         assertThat(queueOf("bob")).hasSize(1);
         assertThat(queueOf("alice")).hasSize(1);
@@ -635,7 +654,7 @@ class ChatTopologyTest {
         assertAccepted(first, 201);
 
         // When: the channel's partition moves; the client resends
-        restart(generatorOn(0));
+        restart();
         drain();
         final OperationOutcome again = send("g-1", "alice", "client-1", "hello");
 
@@ -878,8 +897,8 @@ class ChatTopologyTest {
     // ---- message IDs ----
 
     @Test
-    void shouldKeepIdsIncreasingAfterMovingToAnInstanceWithASlowerClock() {
-        // Given: messages with IDs from the clock at T
+    void shouldKeepIdsIncreasingWhenTheSendingInstancesClockIsBehind() {
+        // Given: messages whose events were minted on a clock at T
         group("g-1", "alice", "bob");
         final List<Long> before = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -891,8 +910,9 @@ class ChatTopologyTest {
         assertThat(new SnowflakeIdGenerator(0, 2, () -> Instant.ofEpochMilli(clock.get() - 10_000)).nextId())
                 .as("the other instance's own IDs are lower").isLessThan(before.get(0));
 
-        // When: the channel moves to an instance whose clock is 10 s behind
-        restart(slower);
+        // When: the channel moves, and the next sends come in through an instance whose clock is 10 s behind
+        restart();
+        eventIds = slower;
         final long next = post("g-1", "bob", "after");
         final long afterNext = post("g-1", "alice", "after again");
 
@@ -903,6 +923,75 @@ class ChatTopologyTest {
         assertThat(queueOf("bob")).extracting(entry -> entry.getMessage().getMessageId())
                 .containsExactly(before.get(0), before.get(1), before.get(2), next, afterNext);
         assertThat(queueOf("bob")).extracting(SyncEntry::getSeq).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void shouldRecreateIdenticalIdsAndSeqsWhenTheSameInputIsReplayed() {
+        // Given: two messages stored and queued
+        group("g-1", "alice", "bob");
+        drain();
+        final ChatMessageSent first = sent("g-1", "alice", "c-1", "one");
+        final ChatMessageSent second = sent("g-1", "bob", "c-2", "two");
+        messages.pipeInput("g-1", first, now());
+        messages.pipeInput("g-1", second, now());
+        final List<OperationOutcome> answers = outcomes.readValuesToList();
+        final List<SyncEntry> bobsQueue = queueOf("bob");
+        final List<SyncEntry> alicesQueue = queueOf("alice");
+        final ChannelView bobsView = view("bob", "g-1");
+        drain();
+
+        // When: the channel's step reads both records again, as after a crash before it committed their offsets,
+        // on a clock that moved on
+        advance(Duration.ofSeconds(5));
+        messages.pipeInput("g-1", first, now());
+        messages.pipeInput("g-1", second, now());
+
+        // Then: the same answers, told again to the members' partitions, which drop what they have
+        final List<OperationOutcome> again = outcomes.readValuesToList();
+        assertThat(again).extracting(OperationOutcome::getHttpStatus).containsExactly(201, 201);
+        assertThat(again).extracting(ChatTopologyTest::messageId)
+                .containsExactlyElementsOf(answers.stream().map(ChatTopologyTest::messageId).toList());
+        assertThat(fanout.readValuesToList()).as("told again").isNotEmpty()
+                .extracting(told -> told.getMessage().getMessageId())
+                .containsOnly(messageId(answers.get(0)), messageId(answers.get(1)));
+        assertThat(historyIds("g-1")).containsExactly(messageId(answers.get(1)), messageId(answers.get(0)));
+        assertThat(queueOf("bob")).isEqualTo(bobsQueue);
+        assertThat(queueOf("alice")).isEqualTo(alicesQueue);
+        assertThat(entryEvents()).as("no second entry").isEmpty();
+        assertThat(pushes.isEmpty()).isTrue();
+        assertThat(view("bob", "g-1")).isEqualTo(bobsView);
+    }
+
+    @Test
+    void shouldRecreateTheSameIdWhenACrashLostTheHistoryWriteButTheFanOutWentOut() {
+        // Given: a message whose fan-out reached bob, then a crash that lost its history, expiry and dedupe
+        // records but kept the channel's newer last ID
+        group("g-1", "alice", "bob");
+        final long firstId = post("g-1", "alice", "one");
+        final ChatMessageSent second = sent("g-1", "alice", "replayed", "two");
+        messages.pipeInput("g-1", second, now());
+        final long secondId = messageId(outcomes.readValuesToList().get(0));
+        final List<SyncEntry> bobsQueue = queueOf("bob");
+        restart(Map.of(ChatStores.HISTORY, 1, ChatStores.HISTORY_EXPIRY, 1, ChatStores.SENDS, 1));
+        assertThat(historyIds("g-1")).as("lost by the crash").containsExactly(firstId);
+        assertThat(channel("g-1").getLastMessageId()).as("kept").isEqualTo(secondId);
+        drain();
+
+        // When: the record is processed again on a clock that moved on
+        advance(Duration.ofSeconds(5));
+        messages.pipeInput("g-1", second, now());
+
+        // Then: it gets the ID it had, and bob's queue holds it once
+        final OperationOutcome again = outcomes.readValuesToList().get(0);
+        assertAccepted(again, 201);
+        assertThat(messageId(again)).isEqualTo(secondId);
+        assertThat(historyIds("g-1")).containsExactly(secondId, firstId);
+        assertThat(queueOf("bob")).isEqualTo(bobsQueue);
+        assertThat(queueOf("bob")).extracting(SyncEntry::getSeq).containsExactly(1L, 2L);
+
+        // and the next message follows it
+        assertThat(post("g-1", "bob", "three")).isGreaterThan(secondId);
+        assertThat(queueOf("bob")).extracting(SyncEntry::getSeq).containsExactly(1L, 2L, 3L);
     }
 
     // ---- read markers ----

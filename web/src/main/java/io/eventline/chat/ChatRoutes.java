@@ -38,7 +38,8 @@ public final class ChatRoutes {
     public static final String SEND_ENDPOINT = "POST " + CHANNEL + "/messages";
 
     private final WriteGateway writes;
-    private final QueryRouter router;
+    private final QueryRouter channelRouter;
+    private final QueryRouter userRouter;
     private final EventProducer producer;
     private final SnowflakeIdGenerator ids;
     private final ChannelIds channelIds;
@@ -51,16 +52,20 @@ public final class ChatRoutes {
     private final Executor responders;
 
     /**
-     * @param writes     awaits outcomes as a read_committed consumer sees them: chat's are transactional
-     * @param router     routes reads to the owners in the chat application
-     * @param channelIds derives direct channels' IDs with this deployment's key
-     * @param instanceId this instance, named in presence signals
+     * @param writes        awaits outcomes as a read_committed consumer sees them: the user side's are
+     *                      transactional
+     * @param channelRouter routes reads of channels to their owners in the at-least-once application
+     * @param userRouter    routes reads of users' queues and views to their owners in the exactly-once application
+     * @param channelIds    derives direct channels' IDs with this deployment's key
+     * @param instanceId    this instance, named in presence signals
      */
-    public ChatRoutes(WriteGateway writes, QueryRouter router, EventProducer producer, SnowflakeIdGenerator ids,
-                      ChannelIds channelIds, ChatSettings settings, SocketLocator sockets, String instanceId,
+    public ChatRoutes(WriteGateway writes, QueryRouter channelRouter, QueryRouter userRouter, EventProducer producer,
+                      SnowflakeIdGenerator ids, ChannelIds channelIds, ChatSettings settings, SocketLocator sockets,
+                      String instanceId,
                       ObjectMapper json, Clock clock, Executor responders) {
         this.writes = writes;
-        this.router = router;
+        this.channelRouter = channelRouter;
+        this.userRouter = userRouter;
         this.producer = producer;
         this.ids = ids;
         this.channelIds = channelIds;
@@ -138,7 +143,7 @@ public final class ChatRoutes {
     private void channel(Context ctx) throws Exception {
         final Principal caller = JwtAuth.principal(ctx);
         final String channelId = channelId(ctx);
-        router.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
+        channelRouter.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
             final Channel channel = memberChannel(stores, channelId, caller);
             c.contentType("application/json").result(ChatJson.channel(channel).toString());
         });
@@ -161,7 +166,7 @@ public final class ChatRoutes {
         final String userId = JwtAuth.principal(ctx).userId();
         final int limit = JsonBodies.limit(ctx);
         final String after = ChatRequests.channelAfter(ctx.queryParam("cursor"));
-        router.answer(ctx, ChatStores.MEMBERSHIPS, userId, (c, stores) -> {
+        userRouter.answer(ctx, ChatStores.MEMBERSHIPS, userId, (c, stores) -> {
             final ChatQuery.ChannelsPage page = ChatQuery.channels(
                     stores.<String, ChannelView>keyValue(ChatStores.MEMBERSHIPS), userId, after, limit);
             final ObjectNode body = json.createObjectNode();
@@ -188,7 +193,7 @@ public final class ChatRoutes {
         final Long before = ChatRequests.messageIdParam(ctx.queryParam("before"), "before");
         final int limit = ChatRequests.limit(ctx.queryParam("limit"), ChatRequests.DEFAULT_HISTORY_LIMIT,
                 ChatRequests.MAX_HISTORY_LIMIT);
-        router.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
+        channelRouter.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
             memberChannel(stores, channelId, caller);
             final ChatQuery.HistoryPage page = ChatQuery.history(
                     stores.<String, ChatMessage>keyValue(ChatStores.HISTORY), channelId, before, limit);
@@ -213,7 +218,7 @@ public final class ChatRoutes {
     private void presence(Context ctx) throws Exception {
         final Principal caller = JwtAuth.principal(ctx);
         final String channelId = channelId(ctx);
-        router.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
+        channelRouter.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
             final Channel channel = memberChannel(stores, channelId, caller);
             final ReadOnlyKeyValueStore<String, PresenceStatus> statuses =
                     stores.globalKeyValue(ChatStores.PRESENCE_STATUS);
@@ -234,7 +239,7 @@ public final class ChatRoutes {
         final Long after = ChatRequests.seqParam(ctx.queryParam("after"), "after");
         final int limit = ChatRequests.limit(ctx.queryParam("limit"), ChatRequests.DEFAULT_SYNC_LIMIT,
                 ChatRequests.MAX_SYNC_LIMIT);
-        router.answer(ctx, ChatStores.USERS, userId, (c, stores) -> c.contentType("application/json")
+        userRouter.answer(ctx, ChatStores.USERS, userId, (c, stores) -> c.contentType("application/json")
                 .result(syncPage(json, stores, userId, device, after, limit).toString()));
     }
 

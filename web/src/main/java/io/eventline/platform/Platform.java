@@ -10,6 +10,7 @@ import io.eventline.chat.ChatMetrics;
 import io.eventline.chat.ChatRoutes;
 import io.eventline.chat.ChatSocketEndpoint;
 import io.eventline.chat.ChatTopics;
+import io.eventline.chat.ChatTopology;
 import io.eventline.chat.KnownUserReporter;
 import io.eventline.chat.LocalSockets;
 import io.eventline.chat.SocketLocator;
@@ -80,6 +81,7 @@ import io.eventline.shorturl.ShortUrlTopics;
 import io.eventline.shorturl.ShortUrlTopology;
 import io.eventline.streams.EventlineTopology;
 import io.eventline.streams.ExactlyOnceTopology;
+import io.eventline.streams.StoreMove;
 import io.eventline.streams.StreamsSettings;
 import io.eventline.topics.Topic;
 import io.javalin.Javalin;
@@ -137,6 +139,7 @@ public final class Platform implements AutoCloseable {
     private static final int RESPONDER_THREADS = 4;
     /** Clicks are batched this long: no request waits for them, and batching spares the broker. */
     private static final Duration CLICK_LINGER = Duration.ofMillis(20);
+    private static final Duration STORE_MOVE_TIMEOUT = Duration.ofSeconds(30);
     /** Decided checks are logged after their answer: a short linger batches them and bounds what a kill -9 loses. */
     private static final Duration HIT_LOG_LINGER = Duration.ofMillis(2);
     /** How soon metrics that Kafka Streams registers after start (per task, per sensor) reach /metrics. */
@@ -223,23 +226,24 @@ public final class Platform implements AutoCloseable {
                     + " partitions but EVENTLINE_TOPIC_PARTITIONS is " + config.topicPartitions()
                     + "; set EVENTLINE_TOPIC_PARTITIONS=" + linkPartitions + " to match the existing topics");
         }
+        new StoreMove(admin, kafka, STORE_MOVE_TIMEOUT).run(ChatTopology.channelSideMove(config.applicationId()));
         final CounterPartitions counters = new CounterPartitions();
         final FeedItemCache feedItems = new FeedItemCache(config.feed().cacheBytes());
         final Readiness.App main = startStreams(EventlineTopology.build(new ShortUrlTopology.Settings(
                 config.topicPartitions(), jwtSecret, config.publicUrl(), links), config.feed(), config.rateLimit(), serdes,
-                streamsProps, feedItems, counters), streamsProps, admin);
+                streamsProps, feedItems, counters, config.chat()), streamsProps, admin);
         streams = main.streams();
         final UnsubscribeLinks unsubscribe = new UnsubscribeLinks(config.publicUrl(), jwtSecret);
         final Properties exactlyOnceProps = StreamsSettings.notifications(config, kafka, durability);
         final Readiness.App exactlyOnce = startStreams(ExactlyOnceTopology.build(config.notifications(), unsubscribe,
-                config.chat(), config.topicPartitions(), ids, serdes, exactlyOnceProps), exactlyOnceProps, admin);
+                config.chat(), serdes, exactlyOnceProps), exactlyOnceProps, admin);
 
         // each reads only the partition where the outcomes of the events this instance's worker minted land
         final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(kafka,
                 "eventline-outcomes-" + config.instanceId(), registry, config.workerId());
         outcomes.start(Duration.ofSeconds(60));
         started.add(outcomes);
-        // chat is exactly-once: an answer must never report what an aborted transaction undid
+        // chat's user side is exactly-once: an answer must never report what an aborted transaction undid
         final ReplyListener<OperationOutcome> chatOutcomes = ReplyListener.committedOutcomes(kafka,
                 "eventline-chat-outcomes-" + config.instanceId(), registry, config.workerId());
         chatOutcomes.start(Duration.ofSeconds(60));
@@ -306,7 +310,7 @@ public final class Platform implements AutoCloseable {
                 .routes());
         final SocketLocator socketLocator = new SocketLocator(exactlyOnce.streams(), self, config.socketUrl(),
                 instances, json);
-        routes.addAll(new ChatRoutes(chatWrites, exactlyOnceRouter, producer, ids, new ChannelIds(jwtSecret),
+        routes.addAll(new ChatRoutes(chatWrites, router, exactlyOnceRouter, producer, ids, new ChannelIds(jwtSecret),
                 config.chat(), socketLocator, config.instanceId(), json, clock, responders).routes());
         final RulesView rules = new RulesView(streams);
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();

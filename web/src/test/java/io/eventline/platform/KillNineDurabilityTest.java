@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -127,6 +129,8 @@ class KillNineDurabilityTest {
         }
 
         // When: 300 notifications are requested, and the process is killed once about a third reached the provider
+        // while alice keeps sending chat messages from a few threads
+        final ChatBurst burst = new ChatBurst(first, alice, channelId, run);
         requestAll(first, user, template, run);
         final long killDeadline = System.nanoTime() + DEADLINE.toNanos();
         while (arrivals().size() < KILL_AFTER && System.nanoTime() < killDeadline) {
@@ -134,6 +138,7 @@ class KillNineDurabilityTest {
         }
         final int atKill = arrivals().size();
         first.killHard();
+        final List<Long> burstAcknowledged = burst.stop();
         // a call the dead process had sent may still be answered and logged after the stand-in's delay
         Thread.sleep(STAND_IN_DELAY_MS * 10L);
         final Set<Integer> beforeRestart = new LinkedHashSet<>(arrivals());
@@ -155,21 +160,23 @@ class KillNineDurabilityTest {
         assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
         assertThat(JSON.readTree(taken.body()).get("type").asText()).endsWith("/code-taken");
 
-        // And: the acknowledged chat messages are in the history, in order, and each once in bob's sync queue
+        // And: the acknowledged chat messages are in the history, in order, and each once in bob's sync queue,
+        // those of the burst cut by the kill too
+        System.out.printf("KillNineDurabilityTest: %d chat messages of the burst were acknowledged before the "
+                + "kill%n", burstAcknowledged.size());
+        assertThat(burstAcknowledged).as("the kill must come during the chat burst").isNotEmpty();
+        final List<Long> synced = awaitSynced(restarted, token(bob), burstAcknowledged);
+        assertThat(synced).as("each message once, in the channel's order").doesNotHaveDuplicates().isSorted();
+        assertThat(synced.subList(0, CHAT_MESSAGES)).isEqualTo(messageIds.stream().map(Long::parseLong).toList());
+        assertThat(synced).containsAll(burstAcknowledged);
         final HttpResponse<String> history = awaitSettled(() -> restarted.get("/api/v1/channels/" + channelId
-                + "/messages?limit=100", "Authorization", "Bearer " + token(bob)));
+                + "/messages?limit=500", "Authorization", "Bearer " + token(bob)));
         assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
-        final List<String> stored = new ArrayList<>();
+        final List<Long> stored = new ArrayList<>();
         // history pages newest first
         JSON.readTree(history.body()).get("messages")
-                .forEach(message -> stored.add(0, message.get("messageId").asText()));
-        assertThat(stored).isEqualTo(messageIds);
-        final HttpResponse<String> sync = awaitSettled(() -> restarted.get("/api/v1/me/sync?device=k9&after=0",
-                "Authorization", "Bearer " + token(bob)));
-        assertThat(sync.statusCode()).as(sync.body()).isEqualTo(200);
-        final List<String> synced = new ArrayList<>();
-        JSON.readTree(sync.body()).get("entries").forEach(entry -> synced.add(entry.get("messageId").asText()));
-        assertThat(synced).isEqualTo(messageIds);
+                .forEach(message -> stored.add(0, message.get("messageId").asLong()));
+        assertThat(stored).isEqualTo(synced);
         // and a resend of the last one is recognised, not stored again
         final HttpResponse<String> resent = awaitSettled(() -> restarted.post("/api/v1/channels/" + channelId
                 + "/messages", alice, chatMessage(run, CHAT_MESSAGES - 1)));
@@ -269,6 +276,66 @@ class KillNineDurabilityTest {
             Thread.sleep(200);
         }
         throw new AssertionError(eventId + " was not sent within " + DEADLINE + "; last answer: " + last);
+    }
+
+    /** Bob's whole sync queue's message IDs, once it holds every one of {@code expected}. */
+    private static List<Long> awaitSynced(EventlineProcess process, String token, List<Long> expected)
+            throws Exception {
+        final long deadline = System.nanoTime() + DEADLINE.toNanos();
+        List<Long> synced = List.of();
+        while (System.nanoTime() < deadline) {
+            final HttpResponse<String> sync = awaitSettled(() -> process.get("/api/v1/me/sync?device=k9&after=0"
+                    + "&limit=500", "Authorization", "Bearer " + token));
+            assertThat(sync.statusCode()).as(sync.body()).isEqualTo(200);
+            final List<Long> entries = new ArrayList<>();
+            JSON.readTree(sync.body()).get("entries").forEach(entry -> entries.add(entry.get("messageId").asLong()));
+            synced = entries;
+            if (synced.containsAll(expected)) {
+                return synced;
+            }
+            Thread.sleep(250);
+        }
+        return synced;
+    }
+
+    /**
+     * Chat messages sent one after another from a few threads until the process dies; remembers the IDs of those
+     * acknowledged with 201.
+     */
+    private static final class ChatBurst {
+        private static final int THREADS = 4;
+        private final List<Long> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        private final ExecutorService senders = Executors.newFixedThreadPool(THREADS);
+        private volatile boolean running = true;
+
+        ChatBurst(EventlineProcess process, String token, String channelId, String run) {
+            for (int t = 0; t < THREADS; t++) {
+                final int thread = t;
+                senders.submit(() -> {
+                    for (int n = 0; running; n++) {
+                        try {
+                            final HttpResponse<String> sent = process.post("/api/v1/channels/" + channelId
+                                    + "/messages", token, "{\"text\":\"burst " + thread + "-" + n
+                                    + "\",\"clientMessageId\":\"burst-" + run + "-" + thread + "-" + n + "\"}");
+                            if (sent.statusCode() == 201) {
+                                acknowledged.add(JSON.readTree(sent.body()).get("messageId").asLong());
+                            }
+                        } catch (Exception e) {
+                            // the process is gone: what was not acknowledged may or may not have been stored
+                            Thread.sleep(50);
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+
+        List<Long> stop() throws InterruptedException {
+            running = false;
+            senders.shutdown();
+            senders.awaitTermination(60, TimeUnit.SECONDS);
+            return List.copyOf(acknowledged);
+        }
     }
 
     private static String chatMessage(String run, int n) {
