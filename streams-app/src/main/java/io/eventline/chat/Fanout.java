@@ -11,6 +11,8 @@ import org.apache.kafka.streams.KeyValue;
  * destination partition, keyed by its first user, which lands it there.
  */
 final class Fanout {
+    /** One character more than a push shows, so that the push knows to mark the text as cut. */
+    static final int PREVIEW_CHARS = SyncQueue.PUSH_TEXT_CHARS + 1;
     private final Partitions partitions;
     private final int presencePushMaxGroup;
 
@@ -19,9 +21,15 @@ final class Fanout {
         this.presencePushMaxGroup = presencePushMaxGroup;
     }
 
+    /**
+     * The message by reference: its text stays in the channel's history, and only its start travels, as much as
+     * a push shows, so the bytes written per member do not grow with the message.
+     */
     void message(List<String> members, ChatMessage message, Consumer<KeyValue<String, ChatFanout>> out) {
+        final ChatMessage reference = message.getText().length() <= PREVIEW_CHARS ? message
+                : ChatMessage.newBuilder(message).setText(message.getText().substring(0, PREVIEW_CHARS)).build();
         for (List<String> batch : partitions.batches(members)) {
-            out.accept(KeyValue.pair(batch.get(0), ChatFanout.newBuilder().setUserIds(batch).setMessage(message)
+            out.accept(KeyValue.pair(batch.get(0), ChatFanout.newBuilder().setUserIds(batch).setMessage(reference)
                     .build()));
         }
     }

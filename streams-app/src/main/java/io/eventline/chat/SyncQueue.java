@@ -92,7 +92,8 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
         }
         final ChatUser user = userOf(users, userId);
         final long seq = user.getLastSeq() + 1;
-        final SyncEntry entry = new SyncEntry(seq, message);
+        // by reference: the text is read from the channel's history when the entry is delivered
+        final SyncEntry entry = new SyncEntry(seq, ChatMessage.newBuilder(message).setText("").build());
         sync.put(ChatKeys.sync(userId, seq), entry);
         user.setLastSeq(seq);
         users.put(userId, user);

@@ -578,8 +578,8 @@ class ChatTopologyTest {
         assertThat(events).filteredOn(event -> event.getUserId().equals("alice"))
                 .extracting(event -> event.getEntry().getSeq()).containsExactly(1L, 2L, 3L);
         assertThat(events).filteredOn(event -> event.getUserId().equals("carol"))
-                .extracting(event -> event.getEntry().getMessage().getText())
-                .containsExactly("to the group", "to the group again");
+                .extracting(event -> event.getEntry().getMessage().getMessageId())
+                .containsExactly(first, third);
         assertThat(events).hasSize(8);
 
         // and a page of the queue starts after the given seq
@@ -588,6 +588,35 @@ class ChatTopologyTest {
         assertThat(page.more()).isTrue();
         assertThat(page.lastSeq()).isEqualTo(3);
         assertThat(page.oldestSeq()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldPointAtTheHistoryFromEveryMembersEntryWhateverTheMessagesSize() {
+        // Given: a group of 19, and a message of the most characters a message may have here
+        final List<String> members = IntStream.rangeClosed(1, 19).mapToObj(i -> String.format("u%02d", i)).toList();
+        group("g-1", "alice", members.toArray(String[]::new));
+        drain();
+        final String text = "x".repeat(999) + "!";
+
+        // When
+        final long id = post("g-1", "alice", text);
+
+        // Then: the history holds the text; what goes to members carries only its start, for pushes
+        assertThat(history("g-1", null, 1).messages().get(0).getText()).isEqualTo(text);
+        assertThat(fanout.readValuesToList()).isNotEmpty()
+                .allSatisfy(told -> assertThat(told.getMessage().getText()).hasSize(Fanout.PREVIEW_CHARS));
+        // and every entry and live event points at the stored message, without its text
+        for (String member : members) {
+            assertThat(queueOf(member)).singleElement().satisfies(entry -> {
+                assertThat(entry.getMessage().getMessageId()).isEqualTo(id);
+                assertThat(entry.getMessage().getText()).isEmpty();
+            });
+        }
+        assertThat(entryEvents()).hasSize(20)
+                .allSatisfy(event -> assertThat(event.getEntry().getMessage().getText()).isEmpty());
+        // and a push shows the start
+        assertThat(pushes.readValuesToList()).hasSize(19)
+                .allSatisfy(push -> assertThat(push.getParams().get("text")).isEqualTo("x".repeat(200) + "…"));
     }
 
     @Test

@@ -20,8 +20,12 @@ import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -36,6 +40,8 @@ public final class ChatRoutes {
     private static final String CHANNEL = CHANNELS_PATH + "/{channelId}";
     /** How the limiter names the send route; a socket's {@code send} frames count under its rule too. */
     public static final String SEND_ENDPOINT = "POST " + CHANNEL + "/messages";
+    /** How long a sync page waits for the texts its entries point at. */
+    private static final Duration TEXTS_WAIT = Duration.ofSeconds(5);
 
     private final WriteGateway writes;
     private final QueryRouter channelRouter;
@@ -50,6 +56,7 @@ public final class ChatRoutes {
     private final ObjectMapper json;
     private final Clock clock;
     private final Executor responders;
+    private final MessageTexts texts;
 
     /**
      * @param writes        awaits outcomes as a read_committed consumer sees them: the user side's are
@@ -61,8 +68,7 @@ public final class ChatRoutes {
      */
     public ChatRoutes(WriteGateway writes, QueryRouter channelRouter, QueryRouter userRouter, EventProducer producer,
                       SnowflakeIdGenerator ids, ChannelIds channelIds, ChatSettings settings, SocketLocator sockets,
-                      String instanceId,
-                      ObjectMapper json, Clock clock, Executor responders) {
+                      String instanceId, ObjectMapper json, Clock clock, Executor responders, MessageTexts texts) {
         this.writes = writes;
         this.channelRouter = channelRouter;
         this.userRouter = userRouter;
@@ -76,6 +82,7 @@ public final class ChatRoutes {
         this.json = json;
         this.clock = clock;
         this.responders = responders;
+        this.texts = texts;
     }
 
     public List<ApiRoute> routes() {
@@ -240,7 +247,21 @@ public final class ChatRoutes {
         final int limit = ChatRequests.limit(ctx.queryParam("limit"), ChatRequests.DEFAULT_SYNC_LIMIT,
                 ChatRequests.MAX_SYNC_LIMIT);
         userRouter.answer(ctx, ChatStores.USERS, userId, (c, stores) -> c.contentType("application/json")
-                .result(syncPage(json, stores, userId, device, after, limit).toString()));
+                .result(withTexts(syncPage(json, stores, userId, device, after, limit)).toString()));
+    }
+
+    /** The page with the texts its entries point at, from the channels' histories. */
+    private ObjectNode withTexts(ObjectNode page) throws InterruptedException {
+        try {
+            return texts.fill(page).get(TEXTS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProblemException problem) {
+                throw problem;
+            }
+            throw ProblemException.unavailable("the messages' texts cannot be read now; retry shortly", 1);
+        } catch (TimeoutException e) {
+            throw ProblemException.unavailable("the messages' texts took too long to read; retry shortly", 1);
+        }
     }
 
     /** A page of a device's sync queue as {@code GET /api/v1/me/sync} answers it, from this instance's stores. */

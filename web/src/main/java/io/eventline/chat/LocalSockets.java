@@ -9,6 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LocalSockets {
     private final ConcurrentHashMap<String, Set<ChatSocket>> byUser = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    private final LiveEntries liveEntries;
+
+    /** @param texts where queue entries' texts are read, since entries point at them */
+    public LocalSockets(MessageTexts texts) {
+        this.liveEntries = new LiveEntries(texts);
+    }
 
     void add(ChatSocket socket) {
         byUser.compute(socket.userId(), (user, sockets) -> {
@@ -38,8 +44,7 @@ public final class LocalSockets {
     void userEvent(ChatUserEvent event) {
         final Set<ChatSocket> own = byUser.get(event.getUserId());
         if (event.getEntry() != null && own != null) {
-            final SyncDelivery.Entry entry = ChatSocket.entry(event.getEntry());
-            own.forEach(socket -> socket.live(entry));
+            liveEntries.deliver(event.getEntry(), event.getUserId(), () -> byUser.get(event.getUserId()));
         }
         if (event.getChannel() != null && own != null) {
             final String frame = ChatFrames.channel(event.getChannel(), event.getRemoved());

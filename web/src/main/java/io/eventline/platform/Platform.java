@@ -13,6 +13,7 @@ import io.eventline.chat.ChatTopics;
 import io.eventline.chat.ChatTopology;
 import io.eventline.chat.KnownUserReporter;
 import io.eventline.chat.LocalSockets;
+import io.eventline.chat.MessageTexts;
 import io.eventline.chat.SocketLocator;
 import io.eventline.chat.SyncReader;
 import io.eventline.feed.FeedItemCache;
@@ -140,6 +141,8 @@ public final class Platform implements AutoCloseable {
     /** Clicks are batched this long: no request waits for them, and batching spares the broker. */
     private static final Duration CLICK_LINGER = Duration.ofMillis(20);
     private static final Duration STORE_MOVE_TIMEOUT = Duration.ofSeconds(30);
+    /** Texts of messages that sockets on this instance sent lately, which a group's members share. */
+    private static final long MESSAGE_TEXTS_CACHE_BYTES = 64L << 20;
     /** Decided checks are logged after their answer: a short linger batches them and bounds what a kill -9 loses. */
     private static final Duration HIT_LOG_LINGER = Duration.ofMillis(2);
     /** How soon metrics that Kafka Streams registers after start (per task, per sensor) reach /metrics. */
@@ -308,10 +311,12 @@ public final class Platform implements AutoCloseable {
         routes.addAll(new NotifyRoutes(writes, exactlyOnceRouter, new GlobalView<>(exactlyOnce.streams(),
                 NotifyStores.TEMPLATES), producer, ids, unsubscribe, json, clock, responders, NotifyRoutes.TEMPLATE_APPLY_WAIT)
                 .routes());
+        final MessageTexts texts = new MessageTexts(router, new InternalCalls.Caller(null, self.host(), false), json,
+                MESSAGE_TEXTS_CACHE_BYTES);
         final SocketLocator socketLocator = new SocketLocator(exactlyOnce.streams(), self, config.socketUrl(),
                 instances, json);
         routes.addAll(new ChatRoutes(chatWrites, router, exactlyOnceRouter, producer, ids, new ChannelIds(jwtSecret),
-                config.chat(), socketLocator, config.instanceId(), json, clock, responders).routes());
+                config.chat(), socketLocator, config.instanceId(), json, clock, responders, texts).routes());
         final RulesView rules = new RulesView(streams);
         final Duration decisionTimeout = config.rateLimit().decisionTimeout();
         final RuleCache ruleCache = new RuleCache(rules::current);
@@ -332,7 +337,7 @@ public final class Platform implements AutoCloseable {
         final RateLimiter limiter = new RateLimiter(owner, ownerCalls, ruleCache, decisionTimeout, clock,
                 limiterTimers);
         final ChatSocketEndpoint chatSockets = chatSockets(kafka, registry, auth, chatWrites, producer, ids,
-                problems, json, meters, instances, exactlyOnceRouter, limiter);
+                problems, json, meters, instances, exactlyOnceRouter, limiter, texts);
         routes.add(chatSockets.route());
         routes.addAll(new RateLimitRoutes(limiter, rules, producer, router, ids, json, clock, responders,
                 RateLimitRoutes.APPLY_WAIT, config.rateLimit().domain()).routes());
@@ -343,6 +348,7 @@ public final class Platform implements AutoCloseable {
                 Set.of(chatSockets.socket().path())));
         internalRoutes.add(CounterOwnerCalls.route(owner, ruleCache));
         internalRoutes.add(socketLocator.route());
+        internalRoutes.add(texts.route());
         web = EventlineWeb.create(guarded, internalRoutes,
                 List.of(chatSockets.socket()), auth, internal, json, meters);
         web.start(config.httpHost(), config.httpPort());
@@ -357,15 +363,15 @@ public final class Platform implements AutoCloseable {
                                            WriteGateway chatWrites, EventProducer producer, SnowflakeIdGenerator ids,
                                            Problems problems, ObjectMapper json, PrometheusMeterRegistry meters,
                                            InstanceClient instances, QueryRouter exactlyOnceRouter,
-                                           RateLimiter limiter)
+                                           RateLimiter limiter, MessageTexts texts)
             throws InterruptedException {
-        final LocalSockets sockets = new LocalSockets();
+        final LocalSockets sockets = new LocalSockets(texts);
         final ChatHub hub = new ChatHub(kafka, "eventline-chat-hub-" + config.instanceId(), registry, sockets);
         hub.start(Duration.ofSeconds(60));
         started.add(hub);
         final ScheduledExecutorService socketReads = Executors.newScheduledThreadPool(2, daemonThreads("chat-reads"));
         started.add(socketReads::shutdownNow);
-        final SyncReader reader = new SyncReader(exactlyOnceRouter, instances, json);
+        final SyncReader reader = new SyncReader(exactlyOnceRouter, instances, json, texts);
         final String domain = config.rateLimit().domain();
         return new ChatSocketEndpoint(auth, chatWrites, producer, ids, config.chat(), sockets, reader, socketReads,
                 new ChatMetrics(meters, sockets), problems, config.instanceId(), clock,

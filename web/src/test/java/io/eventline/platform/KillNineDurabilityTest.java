@@ -169,13 +169,19 @@ class KillNineDurabilityTest {
         assertThat(synced).as("each message once, in the channel's order").doesNotHaveDuplicates().isSorted();
         assertThat(synced.subList(0, CHAT_MESSAGES)).isEqualTo(messageIds.stream().map(Long::parseLong).toList());
         assertThat(synced).containsAll(burstAcknowledged);
-        final HttpResponse<String> history = awaitSettled(() -> restarted.get("/api/v1/channels/" + channelId
-                + "/messages?limit=500", "Authorization", "Bearer " + token(bob)));
-        assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
         final List<Long> stored = new ArrayList<>();
-        // history pages newest first
-        JSON.readTree(history.body()).get("messages")
-                .forEach(message -> stored.add(0, message.get("messageId").asLong()));
+        String before = null;
+        do {
+            final String page = "/api/v1/channels/" + channelId + "/messages?limit=200"
+                    + (before == null ? "" : "&before=" + before);
+            final HttpResponse<String> history = awaitSettled(() -> restarted.get(page, "Authorization",
+                    "Bearer " + token(bob)));
+            assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+            final JsonNode body = JSON.readTree(history.body());
+            // history pages newest first
+            body.get("messages").forEach(message -> stored.add(0, message.get("messageId").asLong()));
+            before = body.get("nextBefore").isNull() ? null : body.get("nextBefore").asText();
+        } while (before != null);
         assertThat(stored).isEqualTo(synced);
         // and a resend of the last one is recognised, not stored again
         final HttpResponse<String> resent = awaitSettled(() -> restarted.post("/api/v1/channels/" + channelId

@@ -336,6 +336,8 @@ class TwoInstanceRoutingTest {
                 assertThat(viaB.statusCode()).as(viaB.body()).isEqualTo(200);
                 assertThat(JSON.readTree(viaA.body())).isEqualTo(JSON.readTree(viaB.body()));
                 assertThat(JSON.readTree(viaA.body()).at("/entries/0/messageId").asText()).isEqualTo(messageId);
+                // the entry points at the channel's history, wherever that lives; the answer carries the text
+                assertThat(JSON.readTree(viaA.body()).at("/entries/0/text").asText()).isEqualTo(text);
             }
         } finally {
             for (ChatSocketClient socket : sockets) {

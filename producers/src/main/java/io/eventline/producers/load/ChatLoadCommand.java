@@ -142,6 +142,11 @@ final class ChatLoadCommand implements Callable<Integer> {
             description = "also print a line per interval of D (at least 1s), warm-up included")
     Duration interval;
 
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT",
+            description = "also report the bytes the brokers' logs grew by during the run, per topic, per message "
+                    + "and per delivery (run with --warmup 0s so that every message sent counts)")
+    String kafkaBootstrap;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -149,6 +154,8 @@ final class ChatLoadCommand implements Callable<Integer> {
     java.util.function.Function<String, String> environment = System::getenv;
 
     private final String run = Long.toString(System.currentTimeMillis(), 36);
+    /** How long the log sizes wait after the last delivery: longer than the streams' commit intervals. */
+    private static final Duration LOG_SETTLE = Duration.ofSeconds(5);
 
     @Override
     public Integer call() throws InterruptedException {
@@ -220,6 +227,8 @@ final class ChatLoadCommand implements Callable<Integer> {
                 return 1;
             }
             traffic.attach(created.ids(), sockets);
+            final BrokerLogBytes logBytes = kafkaBootstrap == null ? null : new BrokerLogBytes(kafkaBootstrap);
+            final Map<String, Long> logsBefore = logBytes == null ? null : logBytes.perTopic();
             final ProcessCpu cpu = ProcessCpu.start();
             final ChatTrafficResult result;
             try (IntervalPrinter timeline = new IntervalPrinter(out)) {
@@ -239,6 +248,14 @@ final class ChatLoadCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-12s %s heartbeats, %s batched seq acks sent%n", "ticker",
                     ChatFrames.count(sockets.heartbeatsSent()), ChatFrames.count(sockets.batchedAcksSent()));
             cpu.report().ifPresent(text -> out.printf(Locale.ROOT, "%-12s %s%n", "client cpu", text));
+            if (logBytes != null) {
+                try (logBytes) {
+                    // the stream steps behind the last delivery still write their changelogs and commit
+                    Thread.sleep(LOG_SETTLE.toMillis());
+                    out.print(BrokerLogBytes.growth(logsBefore, logBytes.perTopic(), result.measuredMessages(),
+                            result.measuredDeliveries(), textLength));
+                }
+            }
             out.flush();
             return result.delivered().measuredOutcomes() > 0 ? 0 : 1;
         }
