@@ -77,7 +77,7 @@ public final class ChatTopology {
                 .process(supplier(() -> new CursorKeeper(settings.maxDevices())), Named.as("chat-keep-cursors"), userStores),
                 USER_PREFIX + "cursors-", serdes);
         route(source(builder, ChatTopics.PRESENCE, serdes)
-                .process(supplier(() -> new PresenceTracker(settings)), Named.as("chat-track-presence"), userStores),
+                .process(supplier(() -> new PresenceTracker(settings, partitions)), Named.as("chat-track-presence"), userStores),
                 USER_PREFIX + "presence-", serdes);
 
         builder.globalTable(ChatTopics.PRESENCE_STATUS.name(),
