@@ -12,6 +12,7 @@ import io.eventline.chat.ChatSocketEndpoint;
 import io.eventline.chat.ChatTopics;
 import io.eventline.chat.KnownUserReporter;
 import io.eventline.chat.LocalSockets;
+import io.eventline.chat.MovedSockets;
 import io.eventline.chat.SocketLocator;
 import io.eventline.chat.SyncReader;
 import io.eventline.feed.FeedItemCache;
@@ -363,8 +364,10 @@ public final class Platform implements AutoCloseable {
         started.add(socketReads::shutdownNow);
         final SyncReader reader = new SyncReader(exactlyOnceRouter, instances, json);
         final String domain = config.rateLimit().domain();
-        return new ChatSocketEndpoint(auth, chatWrites, producer, ids, config.chat(), sockets, reader, socketReads,
-                new ChatMetrics(meters, sockets), problems, config.instanceId(), clock,
+        // a socket whose user's partition moved to another instance is sent there
+        socketReads.scheduleWithFixedDelay(new MovedSockets(exactlyOnceRouter, sockets), 1, 1, TimeUnit.SECONDS);
+        return new ChatSocketEndpoint(auth, chatWrites, producer, ids, config.chat(), sockets, hub, reader,
+                socketReads, new ChatMetrics(meters, sockets, hub), problems, config.instanceId(), clock,
                 new SharedAllowance(limiter, ids::nextIdString, domain, ChatRoutes.SEND_ENDPOINT,
                         config.rateLimit().decisionTimeout()));
     }
