@@ -72,6 +72,11 @@ class ChatApiTest {
     private static final String LIMITS = "chat-limits-" + UUID.randomUUID().toString().substring(0, 8);
     /** No other test puts one user in this many channels. */
     private static final int MAX_CHANNELS_PER_USER = 5;
+    /** How many partitions of the user events and of the in-app notifications the instance reads. */
+    private static final String HUB_USER_EVENTS =
+            "eventline_chat_hub_partitions{topic=\"" + ChatTopics.USER_EVENTS.name() + "\"}";
+    private static final String HUB_INAPP =
+            "eventline_chat_hub_partitions{topic=\"" + NotifyTopics.INAPP.name() + "\"}";
     private static PlatformFixture platform;
     private static KafkaCluster cluster;
 
@@ -819,11 +824,6 @@ class ChatApiTest {
         }
         return user;
     }
-
-    private static final String HUB_USER_EVENTS =
-            "eventline_chat_hub_partitions{topic=\"" + ChatTopics.USER_EVENTS.name() + "\"}";
-    private static final String HUB_INAPP =
-            "eventline_chat_hub_partitions{topic=\"" + NotifyTopics.INAPP.name() + "\"}";
 
     /** Waits until the hub reads this many partitions of the user events and of the in-app notifications. */
     private static void awaitPartitionsRead(int userEvents, int inapp) throws Exception {
