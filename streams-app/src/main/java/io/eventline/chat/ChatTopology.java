@@ -69,7 +69,7 @@ public final class ChatTopology {
     /** Adds chat's stores and steps to {@code builder}, both sides; see {@link #build}. */
     public static void addTo(StreamsBuilder builder, ChatSettings settings, int partitionCount, EventSerdes serdes) {
         addChannelSteps(builder, settings, partitionCount, serdes);
-        addUserSteps(builder, settings, serdes);
+        addUserSteps(builder, settings, partitionCount, serdes);
     }
 
     /**
@@ -110,7 +110,8 @@ public final class ChatTopology {
      * The user side, in the exactly-once application: sync queues, read markers, cursors and presence, whose
      * pushes to users with no device connected go to notifications in the same transaction.
      */
-    public static void addUserSteps(StreamsBuilder builder, ChatSettings settings, EventSerdes serdes) {
+    public static void addUserSteps(StreamsBuilder builder, ChatSettings settings, int partitionCount,
+                                    EventSerdes serdes) {
         final Serde<String> strings = Serdes.String();
         builder.addStateStore(store(ChatStores.USERS, strings, serdes.of(ChatUser.class)));
         builder.addStateStore(store(ChatStores.MEMBERSHIPS, strings, serdes.of(ChannelView.class)));
@@ -127,7 +128,8 @@ public final class ChatTopology {
                 .process(supplier(() -> new CursorKeeper(settings.maxDevices())), Named.as("chat-keep-cursors"), userStores),
                 USER_PREFIX + "cursors-", serdes);
         route(source(builder, ChatTopics.PRESENCE, serdes)
-                .process(supplier(() -> new PresenceTracker(settings)), Named.as("chat-track-presence"), userStores),
+                .process(supplier(() -> new PresenceTracker(settings, new Partitions(partitionCount))),
+                        Named.as("chat-track-presence"), userStores),
                 USER_PREFIX + "presence-", serdes);
     }
 

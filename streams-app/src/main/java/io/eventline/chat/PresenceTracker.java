@@ -1,5 +1,6 @@
 package io.eventline.chat;
 
+import io.eventline.kafka.Partitions;
 import io.eventline.platform.ChatSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,19 +21,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The presence server of the book's design, on the user's partition. A user is online from the first heartbeat
  * (or socket) on, and offline once no heartbeat arrived for {@code offlineAfter}: a socket that drops and comes
  * back within that time never shows the user offline. Changes go to the global presence table and to the
- * user's contacts' sockets; contacts are 1:1 partners and members of groups small enough to push to.
+ * user's contacts' sockets; contacts are 1:1 partners and members of groups small enough to push to. A change
+ * reaches contacts on their own partitions, one event per partition, since instances read the user events of
+ * the users whose sockets they hold only.
  */
 final class PresenceTracker extends ChatProcessor<PresenceSignal> {
     /** While online, the published lastActiveAt is refreshed this often, without telling contacts. */
     static final Duration REFRESH = Duration.ofMinutes(1);
 
     private final ChatSettings settings;
+    private final Partitions partitions;
     private KeyValueStore<String, ChannelView> memberships;
     private KeyValueStore<String, Presence> presence;
     private KeyValueStore<String, Long> online;
 
-    PresenceTracker(ChatSettings settings) {
+    /** @param partitions the partition count of chat's topics, to group contacts by their partition */
+    PresenceTracker(ChatSettings settings, Partitions partitions) {
         this.settings = settings;
+        this.partitions = partitions;
     }
 
     @Override
@@ -149,9 +155,12 @@ final class PresenceTracker extends ChatProcessor<PresenceSignal> {
         final String userId = status.getUserId();
         context.forward(new Record<>(userId, (Object) status, timestamp));
         if (tellContacts) {
-            final ChatUserEvent event = ChatUserEvent.newBuilder().setUserId(userId).setPresence(status)
-                    .setAudience(new ArrayList<>(contacts(userId))).build();
-            context.forward(new Record<>(userId, (Object) event, timestamp));
+            // keyed by the batch's first contact, which lands the event on the partition of the whole batch
+            for (List<String> audience : partitions.batches(contacts(userId))) {
+                final ChatUserEvent event = ChatUserEvent.newBuilder().setUserId(userId).setPresence(status)
+                        .setAudience(audience).build();
+                context.forward(new Record<>(audience.get(0), (Object) event, timestamp));
+            }
         }
     }
 

@@ -20,11 +20,12 @@ public final class ExactlyOnceTopology {
     private ExactlyOnceTopology() {
     }
 
+    /** @param partitions the partition count of chat's topics, which presence groups contacts by */
     public static Topology build(NotifySettings notifications, UnsubscribeLinks unsubscribe, ChatSettings chat,
-                                 EventSerdes serdes, Properties streamsProperties) {
+                                 int partitions, EventSerdes serdes, Properties streamsProperties) {
         final StreamsBuilder builder = new StreamsBuilder();
         NotifyTopology.addTo(builder, notifications, unsubscribe, serdes);
-        ChatTopology.addUserSteps(builder, chat, serdes);
+        ChatTopology.addUserSteps(builder, chat, partitions, serdes);
         return builder.build(streamsProperties);
     }
 }

@@ -473,6 +473,10 @@ class ChatTopologyTest {
         return userEvents.readValuesToList().stream().filter(event -> event.getPresence() != null).toList();
     }
 
+    private static List<String> audienceOf(List<ChatUserEvent> events) {
+        return events.stream().flatMap(event -> event.getAudience().stream()).toList();
+    }
+
     // ---- channels ----
 
     @Test
@@ -1185,22 +1189,52 @@ class ChatTopologyTest {
             assertThat(kv.value.getStatus()).isEqualTo(PresenceState.ONLINE);
             assertThat(kv.value.getLastActiveAt()).isEqualTo(T0);
         });
-        assertThat(presenceEvents()).singleElement().satisfies(event -> {
+        final List<ChatUserEvent> told = presenceEvents();
+        assertThat(told).isNotEmpty().allSatisfy(event -> {
             assertThat(event.getUserId()).isEqualTo("alice");
             assertThat(event.getPresence().getStatus()).isEqualTo(PresenceState.ONLINE);
-            assertThat(event.getAudience()).containsExactlyInAnyOrder("bob", "carol", "dave");
         });
+        assertThat(audienceOf(told)).containsExactlyInAnyOrder("bob", "carol", "dave");
         final KeyValueStore<String, PresenceStatus> everyones = driver.getKeyValueStore(ChatStores.PRESENCE_STATUS);
         assertThat(everyones.get("alice").getStatus()).isEqualTo(PresenceState.ONLINE);
 
         // and a member of the large group only tells nobody, a direct partner tells alice
         signal("erin", PresenceSignalKind.HEARTBEAT, null);
         assertThat(statusesOf("erin")).containsExactly(PresenceState.ONLINE);
-        assertThat(presenceEvents()).singleElement()
-                .satisfies(event -> assertThat(event.getAudience()).isEmpty());
+        assertThat(presenceEvents()).as("nobody to tell").isEmpty();
         signal("bob", PresenceSignalKind.CONNECTED, "bob-phone");
         assertThat(presenceEvents()).singleElement()
                 .satisfies(event -> assertThat(event.getAudience()).containsExactly("alice"));
+    }
+
+    @Test
+    void shouldTellEachContactsPartitionOnceKeyedByAContactOnIt() {
+        // Given: alice has direct partners on several partitions
+        final List<String> partners = IntStream.rangeClosed(1, 8).mapToObj(i -> "partner-" + i).toList();
+        partners.forEach(partner -> create("d-alice-" + partner, "alice", ChannelType.DIRECT, null, partner));
+        drain();
+        final Partitions partitions = new Partitions(PARTITIONS);
+        final Set<Integer> partnersPartitions = new HashSet<>();
+        partners.forEach(partner -> partnersPartitions.add(partitions.of(partner)));
+        assertThat(partnersPartitions).as("the partners' partitions").hasSizeGreaterThan(1);
+
+        // When
+        signal("alice", PresenceSignalKind.HEARTBEAT, null);
+
+        // Then: one event per partner partition, keyed so that it lands there, telling the partners on it only
+        final List<KeyValue<String, ChatUserEvent>> told = userEvents.readKeyValuesToList().stream()
+                .filter(kv -> kv.value.getPresence() != null).toList();
+        final Set<Integer> reached = new HashSet<>();
+        for (KeyValue<String, ChatUserEvent> event : told) {
+            assertThat(event.value.getUserId()).isEqualTo("alice");
+            assertThat(event.value.getPresence().getStatus()).isEqualTo(PresenceState.ONLINE);
+            assertThat(event.key).isEqualTo(event.value.getAudience().get(0));
+            assertThat(event.value.getAudience()).allMatch(user -> partitions.of(user) == partitions.of(event.key));
+            assertThat(reached.add(partitions.of(event.key))).as("one event per partition").isTrue();
+        }
+        assertThat(reached).isEqualTo(partnersPartitions);
+        assertThat(audienceOf(told.stream().map(kv -> kv.value).toList()))
+                .containsExactlyInAnyOrderElementsOf(partners);
     }
 
     @Test
@@ -1221,10 +1255,10 @@ class ChatTopologyTest {
             assertThat(kv.value.getStatus()).isEqualTo(PresenceState.OFFLINE);
             assertThat(kv.value.getLastActiveAt()).isEqualTo(T0);
         });
-        assertThat(presenceEvents()).singleElement().satisfies(event -> {
-            assertThat(event.getPresence().getStatus()).isEqualTo(PresenceState.OFFLINE);
-            assertThat(event.getAudience()).containsExactlyInAnyOrder("bob", "carol", "dave");
-        });
+        final List<ChatUserEvent> told = presenceEvents();
+        assertThat(told).isNotEmpty()
+                .allSatisfy(event -> assertThat(event.getPresence().getStatus()).isEqualTo(PresenceState.OFFLINE));
+        assertThat(audienceOf(told)).containsExactlyInAnyOrder("bob", "carol", "dave");
         final KeyValueStore<String, PresenceStatus> everyones = driver.getKeyValueStore(ChatStores.PRESENCE_STATUS);
         assertThat(everyones.get("alice").getStatus()).isEqualTo(PresenceState.OFFLINE);
         advance(Duration.ofMinutes(2));

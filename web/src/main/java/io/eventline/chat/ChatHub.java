@@ -1,21 +1,31 @@
 package io.eventline.chat;
 
+import io.eventline.kafka.Partitions;
 import io.eventline.notify.InboxEntry;
 import io.eventline.notify.NotifyTopics;
 import io.eventline.registry.client.SchemaRegistryClient;
 import io.eventline.serde.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -23,26 +33,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tails every partition of {@code chat.user-events.v1} and {@code notify.inapp.v1} from their ends and hands each
- * record to the sockets of this instance it concerns. No consumer group: every instance reads everything, so a
- * socket may be held by any instance. Records are read before their transaction commits, which saves the chat
- * application's commit interval on every delivery (see the consumer's settings for why that is safe).
+ * Tails the partitions of {@code chat.user-events.v1} and {@code notify.inapp.v1} that hold the events of the
+ * users whose sockets this instance holds, and hands each record to the sockets it concerns. A partition is added
+ * when a socket opens for a user on it and read from its end; it is dropped a little after its last socket
+ * closed. So an instance's delivery work grows with its own sockets, not with the cluster's traffic. No consumer
+ * group: any instance may hold any socket. Records are read before their transaction commits, which saves the
+ * chat application's commit interval on every delivery (see the consumer's settings for why that is safe).
  */
 public final class ChatHub implements AutoCloseable {
+    /** How long the consumer waits for records before it looks at sockets that opened or closed. */
+    static final Duration POLL = Duration.ofMillis(100);
+    /** A partition whose last socket closed is read this much longer, so a reconnecting client finds it read. */
+    static final Duration IDLE_GRACE = Duration.ofSeconds(5);
+    private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ChatHub.class);
+    private static final List<String> TOPICS = List.of(ChatTopics.USER_EVENTS.name(), NotifyTopics.INAPP.name());
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final LocalSockets sockets;
     private final AvroSerde<ChatUserEvent> userEvents;
     private final AvroSerde<InboxEntry> inboxEntries;
+    private final Duration idleGrace;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final CountDownLatch positioned = new CountDownLatch(1);
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final LinkedBlockingQueue<Change> changes = new LinkedBlockingQueue<>();
+    private final Map<String, AtomicInteger> partitionsRead = new LinkedHashMap<>();
     private final Thread thread;
+    // the hub thread's alone
+    private final Map<String, Partitions> partitioners = new HashMap<>();
+    private final Map<TopicPartition, Integer> socketsOn = new HashMap<>();
+    private final Map<TopicPartition, Long> idleSince = new HashMap<>();
+    private final Set<TopicPartition> unpositioned = new HashSet<>();
+    private final List<Change> waiting = new ArrayList<>();
+
+    /** A socket of {@code userId} opened ({@code positioned} is then completed) or closed (it is null). */
+    private record Change(String userId, CompletableFuture<Void> positioned) {
+    }
 
     /**
      * @param clientConfig the Kafka client settings every client starts from (bootstrap servers, security)
      */
     public ChatHub(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, LocalSockets sockets) {
+        this(clientConfig, clientId, registry, sockets, IDLE_GRACE);
+    }
+
+    ChatHub(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, LocalSockets sockets,
+            Duration idleGrace) {
         final Properties props = new Properties();
         props.putAll(clientConfig);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -56,43 +92,147 @@ public final class ChatHub implements AutoCloseable {
         this.sockets = sockets;
         this.userEvents = AvroSerde.forValue(registry, ChatUserEvent.class);
         this.inboxEntries = AvroSerde.forValue(registry, InboxEntry.class);
+        this.idleGrace = idleGrace;
+        TOPICS.forEach(topic -> partitionsRead.put(topic, new AtomicInteger()));
         this.thread = new Thread(this::run, "chat-hub");
         this.thread.setDaemon(true);
     }
 
-    /** Starts tailing and returns once positioned at the end of every partition. */
+    /** Starts the hub and returns once it knows the partition counts of its topics. */
     public void start(Duration timeout) throws InterruptedException {
         thread.start();
-        if (!positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!started.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("the chat hub could not reach its topics within " + timeout);
         }
     }
 
+    /**
+     * A socket of {@code userId} opened on this instance, and is registered in {@link LocalSockets} already.
+     * Completes once the hub reads the user's partitions from a known position on: every record from there on
+     * reaches the socket, and every record before it was appended after the user's step stored what it says
+     * (the step writes its stores before it forwards), so a read of the user's queue started after this
+     * completes finds each entry that the socket gets no live copy of. Without that order an entry written
+     * between the read and the partition's first position would wait for the next live entry to reveal its gap.
+     */
+    public CompletableFuture<Void> follow(String userId) {
+        final CompletableFuture<Void> positioned = new CompletableFuture<>();
+        changes.add(new Change(userId, positioned));
+        consumer.wakeup();
+        return positioned;
+    }
+
+    /** A socket of {@code userId} that {@link #follow} was called for closed. */
+    public void unfollow(String userId) {
+        changes.add(new Change(userId, null));
+    }
+
+    /** How many partitions of {@code topic} the hub reads now. */
+    public int partitionsRead(String topic) {
+        final AtomicInteger count = partitionsRead.get(topic);
+        return count == null ? 0 : count.get();
+    }
+
+    /** The topics the hub reads. */
+    public static List<String> topics() {
+        return TOPICS;
+    }
+
     private void run() {
         try {
-            final List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(ChatTopics.USER_EVENTS.name(), NotifyTopics.INAPP.name())) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            for (String topic : TOPICS) {
+                partitioners.put(topic, new Partitions(consumer.partitionsFor(topic, Duration.ofSeconds(30)).size()));
             }
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            positioned.countDown();
+            started.countDown();
             while (running.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    dispatch(record);
+                try {
+                    if (socketsOn.isEmpty()) {
+                        // no partition to poll: wait for a socket instead
+                        final Change change = changes.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                        if (change != null) {
+                            apply(change);
+                        }
+                    }
+                    reassign();
+                    if (!consumer.assignment().isEmpty()) {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                            dispatch(record);
+                        }
+                    }
+                } catch (WakeupException e) {
+                    // a socket opened: its partitions are taken on at the top of the loop
                 }
             }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                LOG.error("The chat hub was woken up while running", e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("The chat hub stopped: sockets on this instance get no live events", e);
         } finally {
+            waiting.forEach(change -> change.positioned().complete(null));
             consumer.close();
         }
+    }
+
+    /** Takes on the sockets that opened and closed, then reads exactly the partitions they need. */
+    private void reassign() {
+        for (Change change = changes.poll(); change != null; change = changes.poll()) {
+            apply(change);
+        }
+        final long now = System.nanoTime();
+        for (Iterator<Map.Entry<TopicPartition, Long>> it = idleSince.entrySet().iterator(); it.hasNext(); ) {
+            final Map.Entry<TopicPartition, Long> idle = it.next();
+            if (now - idle.getValue() >= idleGrace.toNanos()) {
+                socketsOn.remove(idle.getKey());
+                it.remove();
+            }
+        }
+        final Set<TopicPartition> assigned = consumer.assignment();
+        if (!assigned.equals(socketsOn.keySet())) {
+            final Set<TopicPartition> added = new HashSet<>(socketsOn.keySet());
+            added.removeAll(assigned);
+            consumer.assign(Set.copyOf(socketsOn.keySet()));
+            consumer.seekToEnd(added);
+            unpositioned.addAll(added);
+            unpositioned.retainAll(socketsOn.keySet());
+            partitionsRead.forEach((topic, count) -> count.set((int) socketsOn.keySet().stream()
+                    .filter(partition -> partition.topic().equals(topic)).count()));
+        }
+        for (TopicPartition partition : List.copyOf(unpositioned)) {
+            try {
+                consumer.position(partition, POSITION_TIMEOUT);
+                unpositioned.remove(partition);
+            } catch (TimeoutException e) {
+                LOG.warn("The chat hub cannot find the end of {} yet; sockets of its users wait: {}", partition,
+                        e.toString());
+            }
+        }
+        for (Iterator<Change> it = waiting.iterator(); it.hasNext(); ) {
+            final Change change = it.next();
+            if (partitionsOf(change.userId()).stream().noneMatch(unpositioned::contains)) {
+                change.positioned().complete(null);
+                it.remove();
+            }
+        }
+    }
+
+    private void apply(Change change) {
+        for (TopicPartition partition : partitionsOf(change.userId())) {
+            if (change.positioned() != null) {
+                socketsOn.merge(partition, 1, Integer::sum);
+                idleSince.remove(partition);
+            } else if (socketsOn.merge(partition, -1, Integer::sum) <= 0) {
+                socketsOn.put(partition, 0);
+                idleSince.put(partition, System.nanoTime());
+            }
+        }
+        if (change.positioned() != null) {
+            waiting.add(change);
+        }
+    }
+
+    private List<TopicPartition> partitionsOf(String userId) {
+        final List<TopicPartition> partitions = new ArrayList<>(TOPICS.size());
+        partitioners.forEach((topic, partitioner) -> partitions.add(new TopicPartition(topic, partitioner.of(userId))));
+        return partitions;
     }
 
     private void dispatch(ConsumerRecord<String, byte[]> record) {

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Chat's meters: {@code eventline_chat_sockets} (open sockets on this instance),
- * {@code eventline_chat_frames_total{direction,type}} and {@code eventline_chat_delivery_seconds} (from a
+ * {@code eventline_chat_hub_partitions{topic}} (the partitions of a topic this instance's hub reads: those of the
+ * users whose sockets it holds), {@code eventline_chat_frames_total{direction,type}} and {@code eventline_chat_delivery_seconds} (from a
  * message's creation to its frame being sent to a socket, for entries that arrive live; what a socket catches up
  * on after it connects is not delivery time).
  */
@@ -25,10 +26,15 @@ public final class ChatMetrics {
     private final Timer delivery;
     private final Map<String, Counter> frames = new ConcurrentHashMap<>();
 
-    public ChatMetrics(MeterRegistry registry, LocalSockets sockets) {
+    public ChatMetrics(MeterRegistry registry, LocalSockets sockets, ChatHub hub) {
         this.registry = registry;
         Gauge.builder("eventline.chat.sockets", sockets, LocalSockets::count)
                 .description("Open chat sockets on this instance").register(registry);
+        for (String topic : ChatHub.topics()) {
+            Gauge.builder("eventline.chat.hub.partitions", hub, reading -> reading.partitionsRead(topic))
+                    .description("Partitions of the topic that this instance reads for the users of its sockets")
+                    .tag("topic", topic).register(registry);
+        }
         this.delivery = Timer.builder("eventline.chat.delivery")
                 .description("From a message's creation to its live frame being sent to a recipient's socket")
                 .publishPercentileHistogram().register(registry);

@@ -72,6 +72,7 @@ public final class ChatSocketEndpoint {
     private final SnowflakeIdGenerator ids;
     private final ChatSettings settings;
     private final LocalSockets local;
+    private final ChatHub hub;
     private final SyncReader reader;
     private final ScheduledExecutorService scheduler;
     private final ChatMetrics metrics;
@@ -83,7 +84,7 @@ public final class ChatSocketEndpoint {
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
 
     public ChatSocketEndpoint(JwtAuth auth, WriteGateway writes, EventProducer producer, SnowflakeIdGenerator ids,
-                              ChatSettings settings, LocalSockets local, SyncReader reader,
+                              ChatSettings settings, LocalSockets local, ChatHub hub, SyncReader reader,
                               ScheduledExecutorService scheduler, ChatMetrics metrics, Problems problems,
                               String instanceId, Clock clock, SharedAllowance sendLimit) {
         this.auth = auth;
@@ -92,6 +93,7 @@ public final class ChatSocketEndpoint {
         this.ids = ids;
         this.settings = settings;
         this.local = local;
+        this.hub = hub;
         this.reader = reader;
         this.scheduler = scheduler;
         this.metrics = metrics;
@@ -152,12 +154,13 @@ public final class ChatSocketEndpoint {
                     () -> socket.close(TOKEN_EXPIRED, "the token expired; reconnect with a new one"),
                     Math.max(0, Duration.between(clock.instant(), expiresAt).toMillis()), TimeUnit.MILLISECONDS));
         }
-        // registered before the first read of the queue, so no entry falls between that read and the live ones
+        // registered, and its user's partitions read from a known position, before the first read of the queue:
+        // no entry falls between that read and the live ones (see ChatHub.follow)
         local.add(socket);
         final Instant now = clock.instant();
         socket.heard(now);
         signal(socket, PresenceSignalKind.CONNECTED, now);
-        socket.open();
+        hub.follow(socket.userId()).whenComplete((positioned, error) -> socket.open());
     }
 
     private void received(WsMessageContext ctx) {
@@ -314,6 +317,7 @@ public final class ChatSocketEndpoint {
         }
         socket.closed();
         local.remove(socket);
+        hub.unfollow(socket.userId());
         flushAck(socket);
         signal(socket, PresenceSignalKind.DISCONNECTED, socket.lastHeardOf());
     }

@@ -1,6 +1,7 @@
 package io.eventline.chat;
 
 import io.eventline.notify.InboxEntry;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +34,19 @@ public final class LocalSockets {
             }
             return sockets.isEmpty() ? null : sockets;
         });
+    }
+
+    /** The users with sockets open on this instance. */
+    Set<String> users() {
+        return Set.copyOf(byUser.keySet());
+    }
+
+    /** Closes every socket of {@code userId} on this instance from this side. */
+    void close(String userId, int status, String reason) {
+        final Set<ChatSocket> sockets = byUser.get(userId);
+        if (sockets != null) {
+            List.copyOf(sockets).forEach(socket -> socket.close(status, reason));
+        }
     }
 
     /** Open sockets on this instance. */

@@ -14,6 +14,7 @@ import io.eventline.chat.ChatTopology;
 import io.eventline.chat.KnownUserReporter;
 import io.eventline.chat.LocalSockets;
 import io.eventline.chat.MessageTexts;
+import io.eventline.chat.MovedSockets;
 import io.eventline.chat.SocketLocator;
 import io.eventline.chat.SyncReader;
 import io.eventline.feed.FeedItemCache;
@@ -239,7 +240,7 @@ public final class Platform implements AutoCloseable {
         final UnsubscribeLinks unsubscribe = new UnsubscribeLinks(config.publicUrl(), jwtSecret);
         final Properties exactlyOnceProps = StreamsSettings.notifications(config, kafka, durability);
         final Readiness.App exactlyOnce = startStreams(ExactlyOnceTopology.build(config.notifications(), unsubscribe,
-                config.chat(), serdes, exactlyOnceProps), exactlyOnceProps, admin);
+                config.chat(), config.topicPartitions(), serdes, exactlyOnceProps), exactlyOnceProps, admin);
 
         // each reads only the partition where the outcomes of the events this instance's worker minted land
         final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(kafka,
@@ -373,8 +374,10 @@ public final class Platform implements AutoCloseable {
         started.add(socketReads::shutdownNow);
         final SyncReader reader = new SyncReader(exactlyOnceRouter, instances, json, texts);
         final String domain = config.rateLimit().domain();
-        return new ChatSocketEndpoint(auth, chatWrites, producer, ids, config.chat(), sockets, reader, socketReads,
-                new ChatMetrics(meters, sockets), problems, config.instanceId(), clock,
+        // a socket whose user's partition moved to another instance is sent there
+        socketReads.scheduleWithFixedDelay(new MovedSockets(exactlyOnceRouter, sockets), 1, 1, TimeUnit.SECONDS);
+        return new ChatSocketEndpoint(auth, chatWrites, producer, ids, config.chat(), sockets, hub, reader,
+                socketReads, new ChatMetrics(meters, sockets, hub), problems, config.instanceId(), clock,
                 new SharedAllowance(limiter, ids::nextIdString, domain, ChatRoutes.SEND_ENDPOINT,
                         config.rateLimit().decisionTimeout()));
     }

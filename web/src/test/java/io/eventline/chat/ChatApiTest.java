@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.auth.JwtAuth;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
+import io.eventline.kafka.Partitions;
 import io.eventline.notify.NotificationRequested;
 import io.eventline.notify.NotifyTopics;
 import io.eventline.platform.PlatformFixture;
@@ -71,6 +72,11 @@ class ChatApiTest {
     private static final String LIMITS = "chat-limits-" + UUID.randomUUID().toString().substring(0, 8);
     /** No other test puts one user in this many channels. */
     private static final int MAX_CHANNELS_PER_USER = 5;
+    /** How many partitions of the user events and of the in-app notifications the instance reads. */
+    private static final String HUB_USER_EVENTS =
+            "eventline_chat_hub_partitions{topic=\"" + ChatTopics.USER_EVENTS.name() + "\"}";
+    private static final String HUB_INAPP =
+            "eventline_chat_hub_partitions{topic=\"" + NotifyTopics.INAPP.name() + "\"}";
     private static PlatformFixture platform;
     private static KafkaCluster cluster;
 
@@ -777,6 +783,63 @@ class ChatApiTest {
             assertThat(never.get("status").asText()).isEqualTo("offline");
             assertThat(never.get("lastActiveAt").isNull()).isTrue();
         }
+    }
+
+    @Test
+    void shouldReadOnlyThePartitionsOfItsSocketsUsersAndStillDeliverMessagesAndPresenceToThem() throws Exception {
+        // Given: bob and alice on different partitions share a channel, and no socket is open on the instance
+        final Partitions partitions = new Partitions(PlatformFixture.TOPIC_PARTITIONS);
+        final String bob = userOn(partitions, 0, "bob");
+        final String alice = userOn(partitions, 1, "alice");
+        final String channelId = channelIdOf(createDirect(alice, bob));
+        awaitPartitionsRead(0, 0);
+
+        // When: only bob opens a socket
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(platform.baseUrl(), token(bob), "phone")) {
+            bobSocket.await("hello", WAIT);
+
+            // Then: the instance reads bob's partition of each topic, not alice's nor the third
+            awaitPartitionsRead(1, 1);
+
+            // and alice's message and her presence, published on her partition, still reach him
+            final String messageId = sendAll(alice, channelId, "from another partition").get(0);
+            assertThat(bobSocket.await("message", WAIT).get("messageId").asText()).isEqualTo(messageId);
+            final HttpResponse<String> heartbeat = platform.post("/api/v1/me/heartbeat", token(alice), null);
+            assertThat(heartbeat.statusCode()).as(heartbeat.body()).isEqualTo(204);
+            final JsonNode pushed = bobSocket.await(f -> "presence".equals(f.path("type").asText())
+                    && alice.equals(f.path("userId").asText()), WAIT);
+            assertThat(pushed.get("status").asText()).isEqualTo("online");
+            assertThat(partitionsRead(HUB_USER_EVENTS)).isEqualTo(1);
+        }
+
+        // and once his socket closed, the instance stops reading his partition
+        awaitPartitionsRead(0, 0);
+    }
+
+    /** A new user whose key lands on {@code partition}. */
+    private static String userOn(Partitions partitions, int partition, String name) {
+        String user = user(name);
+        while (partitions.of(user) != partition) {
+            user = user(name);
+        }
+        return user;
+    }
+
+    /** Waits until the hub reads this many partitions of the user events and of the in-app notifications. */
+    private static void awaitPartitionsRead(int userEvents, int inapp) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while ((partitionsRead(HUB_USER_EVENTS) != userEvents || partitionsRead(HUB_INAPP) != inapp)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(partitionsRead(HUB_USER_EVENTS)).as(HUB_USER_EVENTS).isEqualTo(userEvents);
+        assertThat(partitionsRead(HUB_INAPP)).as(HUB_INAPP).isEqualTo(inapp);
+    }
+
+    private static double partitionsRead(String series) throws Exception {
+        return platform.metrics().body().lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + series + " in the metrics"));
     }
 
     @Test

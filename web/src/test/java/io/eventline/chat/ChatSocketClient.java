@@ -26,6 +26,7 @@ public final class ChatSocketClient implements AutoCloseable {
     private final LinkedBlockingQueue<JsonNode> incoming = new LinkedBlockingQueue<>();
     private final List<JsonNode> seen = new ArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile String closeReason;
     private WebSocket socket;
 
     private ChatSocketClient() {
@@ -94,6 +95,11 @@ public final class ChatSocketClient implements AutoCloseable {
         return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The reason the server gave when it closed the socket; null before. */
+    public String closeReason() {
+        return closeReason;
+    }
+
     @Override
     public void close() throws Exception {
         if (socket != null && !socket.isOutputClosed()) {
@@ -135,6 +141,7 @@ public final class ChatSocketClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closeReason = reason;
                 closed.complete(statusCode);
                 return null;
             }
