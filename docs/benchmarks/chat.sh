@@ -10,7 +10,11 @@
 #   pairs-1000rps     the same at 1,000 messages/s, 30 s after a 10 s warm-up
 #   pairs-closed-<K>  the same pairs, closed loop: K messages on their way, each until its recipient has it, for
 #                     each K of PAIRS_CONCURRENCY (64): the most the instance sustains
-#   groups-<R>rps     10 groups of 100 members (1,000 sockets), R messages/s (GROUPS_RATE, 5): R x 99 deliveries/s
+#   groups-<R>rps     10 groups of 100 members (1,000 sockets), R messages/s for each R of GROUPS_RATES (5):
+#                     R x 99 deliveries/s
+#   bytes-<N>         one group of 100 connected members, 20 messages of N characters (100 and 100000 by default,
+#                     BYTES_TEXT_LENGTHS), and the bytes the broker's logs grew by, per topic, per message and per
+#                     delivery (ws-chat --kafka-bootstrap)
 #   groups-closed-<K> the same groups, closed loop: K messages on their way, each until its 99th recipient has it,
 #                     for each K of GROUPS_CONCURRENCY (4, 16, 64)
 #
@@ -25,7 +29,7 @@
 #   docs/benchmarks/chat.sh pairs-100rps            # only the named ones (the instance warm-up always runs)
 #   IDLE_CLIENTS=10000 docs/benchmarks/chat.sh idle-10000
 #
-# Settings: PAIRS_RATES, PAIRS_CONCURRENCY, PAIRS_CLIENTS (1000), GROUP_COUNT (10), GROUP_MEMBERS (100), GROUPS_RATE,
+# Settings: PAIRS_RATES, PAIRS_CONCURRENCY, PAIRS_CLIENTS (1000), GROUP_COUNT (10), GROUP_MEMBERS (100), GROUPS_RATES,
 # GROUPS_CONCURRENCY, IDLE_CLIENTS (5000), MEASURE (60s), WARMUP_SECONDS (120, the instance warm-up, at
 # WARMUP_RATE 50 messages/s between 200 sockets), NAME_SUFFIX (added to every file name, e.g. -rerun),
 # QUIET_LOAD and QUIET_WAIT_SECONDS (see await_quiet in instance-lib.sh), EVENTLINE_JAVA_OPTS (the launcher's default); any
@@ -53,7 +57,8 @@ read -r -a pairs_concurrency <<<"${PAIRS_CONCURRENCY:-64}"
 pairs_clients="${PAIRS_CLIENTS:-1000}"
 groups="${GROUP_COUNT:-10}"
 members="${GROUP_MEMBERS:-100}"
-groups_rate="${GROUPS_RATE:-5}"
+read -r -a groups_rates <<<"${GROUPS_RATES:-${GROUPS_RATE:-5}}"
+read -r -a bytes_lengths <<<"${BYTES_TEXT_LENGTHS:-100 100000}"
 read -r -a groups_concurrency <<<"${GROUPS_CONCURRENCY:-4 16 64}"
 idle_clients="${IDLE_CLIENTS:-5000}"
 measure="${MEASURE:-60s}"
@@ -264,8 +269,14 @@ done
 # the rate asked of chat: run last among the pairs, since what it leaves behind takes minutes to work off
 want pairs-1000rps && bench pairs-1000rps 35 --mode pairs --clients "$pairs_clients" --rate 1000 --duration 30s \
   --warmup 10s --interval 5s --percentiles --timeout 30s
-want "groups-${groups_rate}rps" && bench "groups-${groups_rate}rps" 45 --mode groups --groups "$groups" \
-  --members "$members" --rate "$groups_rate" --duration "$measure" --warmup 20s --interval 5s --timeout 60s
+for rate in "${groups_rates[@]}"; do
+  want "groups-${rate}rps" && bench "groups-${rate}rps" 45 --mode groups --groups "$groups" \
+    --members "$members" --rate "$rate" --duration "$measure" --warmup 20s --interval 5s --timeout 60s
+done
+for length in "${bytes_lengths[@]}"; do
+  want "bytes-$length" && bench "bytes-$length" 0 --mode groups --groups 1 --members "$members" --rate 2 \
+    --duration 10s --warmup 0s --text-length "$length" --timeout 60s --kafka-bootstrap "localhost:$EVENTLINE_KAFKA_PORT"
+done
 for k in "${groups_concurrency[@]}"; do
   want "groups-closed-$k" && bench "groups-closed-$k" 45 --mode groups --groups "$groups" --members "$members" \
     --concurrency "$k" --duration "$measure" --warmup 20s --interval 5s --timeout 60s
