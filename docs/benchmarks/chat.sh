@@ -93,39 +93,7 @@ export EVENTLINE_METRICS_TOKEN
 export EVENTLINE_RATELIMIT_RULES="$work/rules.yaml"
 mkdir -p "$EVENTLINE_DATA_DIR" "$out"
 
-# the eventline domain's built-in rules for what a run touches (default-rules.yaml), with handshakes per address
-# allowed by the million; channel creations stay under the per-user catch-all (one per user here)
-cat >"$EVENTLINE_RATELIMIT_RULES" <<'EOF'
-- domain: eventline
-  descriptors:
-    - key: endpoint
-      value: "POST /api/v1/posts"
-      descriptors:
-        - key: user
-          name: posts-per-user
-          rate_limit:
-            unit: second
-            requests_per_unit: 2
-            algorithm: sliding_window_log
-    - key: endpoint
-      value: "GET /ws"
-      descriptors:
-        - key: ip
-          name: websocket-connects-per-ip
-          rate_limit:
-            unit: second
-            requests_per_unit: 1000000
-            algorithm: token_bucket
-    - key: endpoint
-      descriptors:
-        - key: user
-          name: writes-per-user
-          rate_limit:
-            unit: second
-            requests_per_unit: 20
-            algorithm: token_bucket
-            burst: 40
-EOF
+cp "$root/docs/benchmarks/chat-rules.yaml" "$EVENTLINE_RATELIMIT_RULES"
 
 pid=""
 cleanup() {
