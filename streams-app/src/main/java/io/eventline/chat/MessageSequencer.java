@@ -34,6 +34,13 @@ final class MessageSequencer extends ChatProcessor<ChatMessageSent> {
     /** How often expired history is swept, and how much at most per sweep (the rest waits for the next). */
     static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
     static final int SWEEP_BATCH = 10_000;
+    /**
+     * How many of a channel's messages after a record's base ID are looked through for the record's own message:
+     * a replay comes within a commit interval of the first processing, so its message is among the first.
+     */
+    static final int REPLAY_SCAN_LIMIT = 1_000;
+    /** How far from its record's time an event ID may be and still be taken as minted for it. */
+    static final Duration PLAUSIBLE_CLOCK_SKEW = Duration.ofHours(1);
     /** The worker and sequence bits of a Snowflake ID, which a base derived from a foreign event ID fills. */
     private static final long NODE_AND_SEQUENCE = (1L << (SnowflakeIdGenerator.DATACENTER_BITS
             + SnowflakeIdGenerator.WORKER_BITS + SnowflakeIdGenerator.SEQUENCE_BITS)) - 1;
@@ -140,7 +147,10 @@ final class MessageSequencer extends ChatProcessor<ChatMessageSent> {
     static long baseId(ChatMessageSent sent, long timestamp) {
         try {
             final long id = Long.parseLong(sent.getEventId());
-            if (id > 0) {
+            // an ID far from the record's time was not minted for it, and one far ahead would drag the channel's
+            // IDs along with it
+            if (id >= SnowflakeIdGenerator.minIdAt(timestamp - PLAUSIBLE_CLOCK_SKEW.toMillis())
+                    && id < SnowflakeIdGenerator.minIdAt(timestamp + PLAUSIBLE_CLOCK_SKEW.toMillis())) {
                 return id;
             }
         } catch (NumberFormatException e) {
@@ -153,7 +163,7 @@ final class MessageSequencer extends ChatProcessor<ChatMessageSent> {
     private ChatMessage storedSince(String channelId, long base, String sender, String clientMessageId) {
         try (KeyValueIterator<String, ChatMessage> it = history.range(ChatKeys.history(channelId, base),
                 ChatKeys.to(channelId))) {
-            while (it.hasNext()) {
+            for (int seen = 0; it.hasNext() && seen < REPLAY_SCAN_LIMIT; seen++) {
                 final ChatMessage message = it.next().value;
                 if (message.getSenderId().equals(sender) && message.getClientMessageId().equals(clientMessageId)) {
                     return message;

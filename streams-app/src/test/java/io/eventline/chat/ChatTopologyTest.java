@@ -959,6 +959,29 @@ class ChatTopologyTest {
     }
 
     @Test
+    void shouldNotLetAnEventIdFarFromItsRecordsTimeDecideTheMessagesId() {
+        // Given
+        group("g-1", "alice", "bob");
+        drain();
+
+        // When: a service produces a send whose event ID lies years ahead, and then one whose event ID is no number
+        final ChatMessageSent ahead = ChatMessageSent.newBuilder(sent("g-1", "alice", "far-1", "from the future"))
+                .setEventId(Long.toString(Long.MAX_VALUE - 1)).build();
+        messages.pipeInput("g-1", ahead, now());
+        final long aheadId = messageId(outcome(ahead.getEventId()));
+        final ChatMessageSent named = ChatMessageSent.newBuilder(sent("g-1", "alice", "far-2", "named"))
+                .setEventId("order-42").build();
+        messages.pipeInput("g-1", named, now());
+        final long namedId = messageId(outcome(named.getEventId()));
+
+        // Then: both get IDs of the record's time, and the channel goes on from there
+        assertThat(SnowflakeIdGenerator.timestampMillis(aheadId)).isEqualTo(clock.get());
+        assertThat(namedId).isGreaterThan(aheadId);
+        assertThat(SnowflakeIdGenerator.timestampMillis(namedId)).isEqualTo(clock.get());
+        assertThat(post("g-1", "bob", "next")).isGreaterThan(namedId);
+    }
+
+    @Test
     void shouldRecreateIdenticalIdsAndSeqsWhenTheSameInputIsReplayed() {
         // Given: two messages stored and queued
         group("g-1", "alice", "bob");
