@@ -1,9 +1,10 @@
 package io.eventline.chat;
 
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Live queue entries on their way to a user's sockets once their texts are in, in the order the hub read them:
@@ -12,32 +13,30 @@ import java.util.function.Supplier;
  * next read of the queue, which the gap it leaves makes the socket do.
  */
 final class LiveEntries {
-    private final MessageTexts texts;
+    private final Function<SyncEntry, CompletableFuture<SyncEntry>> texts;
     private final ConcurrentHashMap<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
 
-    LiveEntries(MessageTexts texts) {
+    /** @param texts the entry with its message's text, as {@link MessageTexts#complete} gives it */
+    LiveEntries(Function<SyncEntry, CompletableFuture<SyncEntry>> texts) {
         this.texts = texts;
     }
 
-    void deliver(SyncEntry entry, String userId, Supplier<Set<ChatSocket>> sockets) {
-        final CompletableFuture<SyncEntry> complete = texts.complete(entry);
+    /** Hands {@code entry} of {@code userId}'s queue, with its text, to {@code send}, after the user's earlier ones. */
+    void deliver(SyncEntry entry, String userId, Consumer<SyncEntry> send) {
+        final CompletableFuture<SyncEntry> complete = texts.apply(entry);
+        final AtomicReference<CompletableFuture<Void>> last = new AtomicReference<>();
         waiting.compute(userId, (user, earlier) -> {
             final CompletableFuture<Void> sent = (earlier == null ? complete
                     : earlier.thenCombine(complete, (done, full) -> full))
-                    .thenAccept(full -> send(full, sockets.get()))
+                    .thenAccept(send)
                     .exceptionally(error -> null);
-            if (sent.isDone()) {
-                return null;
-            }
-            sent.whenComplete((done, error) -> waiting.remove(user, sent));
-            return sent;
+            last.set(sent);
+            return sent.isDone() ? null : sent;
         });
-    }
-
-    private static void send(SyncEntry entry, Set<ChatSocket> sockets) {
-        if (sockets != null) {
-            final SyncDelivery.Entry frame = ChatSocket.entry(entry);
-            sockets.forEach(socket -> socket.live(frame));
+        // outside the map's update: a future that completes meanwhile runs this at once, on this thread
+        final CompletableFuture<Void> sent = last.get();
+        if (!sent.isDone()) {
+            sent.whenComplete((done, error) -> waiting.remove(userId, sent));
         }
     }
 }

@@ -14,7 +14,7 @@ public final class LocalSockets {
 
     /** @param texts where queue entries' texts are read, since entries point at them */
     public LocalSockets(MessageTexts texts) {
-        this.liveEntries = new LiveEntries(texts);
+        this.liveEntries = new LiveEntries(texts::complete);
     }
 
     void add(ChatSocket socket) {
@@ -58,7 +58,13 @@ public final class LocalSockets {
     void userEvent(ChatUserEvent event) {
         final Set<ChatSocket> own = byUser.get(event.getUserId());
         if (event.getEntry() != null && own != null) {
-            liveEntries.deliver(event.getEntry(), event.getUserId(), () -> byUser.get(event.getUserId()));
+            liveEntries.deliver(event.getEntry(), event.getUserId(), full -> {
+                final Set<ChatSocket> sockets = byUser.get(event.getUserId());
+                if (sockets != null) {
+                    final SyncDelivery.Entry frame = ChatSocket.entry(full);
+                    sockets.forEach(socket -> socket.live(frame));
+                }
+            });
         }
         if (event.getChannel() != null && own != null) {
             final String frame = ChatFrames.channel(event.getChannel(), event.getRemoved());
