@@ -133,10 +133,8 @@ function onBody(body, at) {
   if (m.k < phase.highestK[slot]) phase.outOfOrder++;
   else phase.highestK[slot] = m.k;
   const latency = at - m.t;
-  if (m.t >= phase.start + phase.warmupMs) {
-    phase.latencies.push(latency);
-    phase.windowLatencies.push(latency);
-  }
+  phase.windowLatencies.push(latency);
+  if (m.t >= phase.start + phase.warmupMs) phase.latencies.push(latency);
 }
 
 function percentile(sorted, q) {
@@ -388,7 +386,6 @@ async function runPhase(system, name, rate, warmupS, durationS, measured) {
   const cpu = cpuMark();
   phase.start = now() + 200;
   let i = 0;
-  let windowStart = phase.start;
   let windowSent = 0;
   let windowReceived = 0;
   const timeline = measured ? setInterval(() => {
@@ -396,7 +393,7 @@ async function runPhase(system, name, rate, warmupS, durationS, measured) {
     const sorted = Float64Array.from(phase.windowLatencies).sort();
     log(`  ${((t - phase.start) / 1000).toFixed(0).padStart(4)} s  sent ${String(phase.sent - windowSent).padStart(5)}` +
       `  received ${String(phase.received - windowReceived).padStart(5)}  p50 ${fmtMs(percentile(sorted, 0.5))}` +
-      `  p99 ${fmtMs(percentile(sorted, 0.99))}  max ${fmtMs(sorted[sorted.length - 1])} ms${t - windowStart < phase.warmupMs ? " (warm-up)" : ""}`);
+      `  p99 ${fmtMs(percentile(sorted, 0.99))}  max ${fmtMs(sorted[sorted.length - 1])} ms${t - phase.start <= phase.warmupMs ? " (warm-up)" : ""}`);
     windowSent = phase.sent;
     windowReceived = phase.received;
     phase.windowLatencies = [];
