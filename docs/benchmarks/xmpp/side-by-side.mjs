@@ -344,7 +344,7 @@ class Eventline {
     const response = await fetch(`${this.base}/api/v1/channels/${this.channels[0]}/messages?limit=100`, {
       headers: { Authorization: `Bearer ${this.token(0)}` },
     });
-    return response.ok ? `${(await response.json()).messages?.length ?? "?"} (first page of 100)` : `HTTP ${response.status}`;
+    return response.ok ? `${(await response.json()).messages?.length ?? "?"} (the first page of its channel, at most 100)` : `HTTP ${response.status}`;
   }
 
   async close() {
