@@ -73,8 +73,12 @@ cp "$jar" "$work/eventline.jar"
 changes=""
 [[ -z "$(git -C "$jar_tree" status --porcelain -- . ':!docs' ':!*.md' 2>/dev/null)" ]] \
   || changes=" with uncommitted changes"
-jar_version="eventline.jar built $(date -u -r "$jar" +%FT%TZ), tree at $(
-  git -C "$jar_tree" rev-parse --short HEAD 2>/dev/null || echo unknown)$changes"
+# the tree's HEAD, and the newest commit made before the jar was built when HEAD is newer than the jar
+jar_built="$(date -u -r "$jar" +%FT%TZ)"
+head="$(git -C "$jar_tree" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+built_from="$(git -C "$jar_tree" log -1 --format=%h --before="$jar_built" 2>/dev/null || echo unknown)"
+jar_version="eventline.jar built $jar_built, tree at $head$changes"
+[[ "$built_from" == "$head" ]] || jar_version="$jar_version (the jar is older than that commit: newest commit before the build $built_from)"
 ejabberd_version="ejabberd $(dpkg-query -W -f '${Version}' ejabberd 2>/dev/null || echo '?') (Debian package)"
 client_versions="node $(node --version), @xmpp/client $(node -p "require('$bench/xmpp/node_modules/@xmpp/client/package.json').version"), ws $(node -p "require('$bench/xmpp/node_modules/ws/package.json').version")"
 mkdir -p "$out"
