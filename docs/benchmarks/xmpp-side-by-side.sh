@@ -4,7 +4,7 @@
 # (BENCHMARKS.md, "Side by side with ejabberd"):
 #
 #   1,000 clients in 500 pairs; open loop at a fixed total rate R for each R of RATES (100 and 1,000 msg/s), each
-#   DURATION (30) s measured after WARMUP (10) s, once PREWARM (60) s at PREWARM_RATE (100) msg/s have warmed the
+#   DURATION (30) s measured after WARMUP (10) s, once PREWARM (120) s at PREWARM_RATE (100) msg/s have warmed the
 #   server up unmeasured; latency from the intended send time to the recipient's client; messages sent, received,
 #   lost (not received DRAIN (30) s after the last send), duplicated and out of order per pair and direction.
 #
@@ -24,7 +24,7 @@
 # before and after each server's part, the load generator's output (with each server process's CPU per rate, from
 # /proc/<pid>/stat) and the servers' warnings and errors. Odd runs measure ejabberd first, even runs Eventline.
 #
-#   docs/benchmarks/xmpp-side-by-side.sh                  # one run, about 8 minutes
+#   docs/benchmarks/xmpp-side-by-side.sh                  # one run, about 10 minutes
 #   RUNS=3 docs/benchmarks/xmpp-side-by-side.sh
 #   SYSTEMS=ejabberd CLIENTS=4 RATES="5 10" PREWARM=2 WARMUP=1 DURATION=2 OUT=/tmp/try docs/benchmarks/xmpp-side-by-side.sh
 #
@@ -47,7 +47,7 @@ runs="${RUNS:-1}"
 systems="${SYSTEMS:-ejabberd eventline}"
 suffix="${NAME_SUFFIX:-}"
 load_args=(--clients "${CLIENTS:-1000}" --rates "$(echo "${RATES:-100 1000}" | tr ' ' ',')"
-  --warmup "${WARMUP:-10}" --duration "${DURATION:-30}" --prewarm "${PREWARM:-60}"
+  --warmup "${WARMUP:-10}" --duration "${DURATION:-30}" --prewarm "${PREWARM:-120}"
   --prewarm-rate "${PREWARM_RATE:-100}" --drain "${DRAIN:-30}")
 
 command -v ejabberdctl >/dev/null || { echo "ejabberd is not installed: apt-get install -y ejabberd" >&2; exit 1; }
@@ -120,16 +120,26 @@ start_ejabberd() {
   mkdir -p "$ejabberd_dir/spool" "$ejabberd_dir/logs"
   sed "s/@PORT@/$ejabberd_port/" "$bench/xmpp/ejabberd.yml" >"$ejabberd_dir/ejabberd.yml"
   cp /etc/ejabberd/inetrc "$ejabberd_dir/inetrc"
-  # ejabberdctl reads this instead of the system's /etc/ejabberd/ejabberdctl.cfg
+  # ejabberdctl reads this instead of the system's /etc/ejabberd/ejabberdctl.cfg; run by root, it starts Erlang
+  # through su as the package's user, whose session limits open files to 1,024: the wrapper raises that to the hard
+  # limit again, so ejabberd can hold 1,000 sockets
+  cat >"$ejabberd_dir/erl" <<'EOF'
+#!/bin/sh
+ulimit -n "$(ulimit -Hn)"
+exec /usr/bin/erl "$@"
+EOF
+  chmod 755 "$ejabberd_dir/erl"
   cat >"$ejabberd_dir/ejabberdctl.cfg" <<EOF
 EJABBERD_PID_PATH=$ejabberd_dir/ejabberd.pid
 ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"
+ERL=$ejabberd_dir/erl
 EOF
   # ejabberdctl run by root runs ejabberd as the package's user
   [[ "$(id -u)" != 0 ]] || chown -R ejabberd: "$ejabberd_dir"
   ctl start
   ctl started
   ejabberd_pid="$(cat "$ejabberd_dir/ejabberd.pid")"
+  echo "ejabberd's open files limit: $(awk '/open files/ { print $4 }' "/proc/$ejabberd_pid/limits")"
 }
 
 # the ejabberd part of a run: a fresh node, the generator's output, its log's warnings and errors

@@ -6,7 +6,7 @@
 //   EVENTLINE_JWT_SECRET=... node side-by-side.mjs --system eventline --url http://127.0.0.1:18580 [options]
 //
 // Options: --clients 1000 (two per pair), --rates 100,1000 (messages/s in all), --warmup 10 and --duration 30
-// (seconds, per rate), --prewarm 60 at --prewarm-rate 100 (seconds, unmeasured, once before the rates), --drain 30
+// (seconds, per rate), --prewarm 120 at --prewarm-rate 100 (seconds, unmeasured, once before the rates), --drain 30
 // (seconds to wait for the last messages), --connect-concurrency 20, --server-pid PID (its CPU per phase, from
 // /proc/PID/stat), --register (ejabberd: register the users first, through its HTTP API).
 //
@@ -37,7 +37,7 @@ const { values: opts } = parseArgs({
     rates: { type: "string", default: "100,1000" },
     warmup: { type: "string", default: "10" },
     duration: { type: "string", default: "30" },
-    prewarm: { type: "string", default: "60" },
+    prewarm: { type: "string", default: "120" },
     "prewarm-rate": { type: "string", default: "100" },
     drain: { type: "string", default: "30" },
     "connect-concurrency": { type: "string", default: "20" },
@@ -194,7 +194,18 @@ class Ejabberd {
       }
       onBody(body, at);
     });
-    await xmpp.start();
+    // a session that is not up within 30 s is a failed connect, not a hung run
+    let timer;
+    try {
+      await Promise.race([xmpp.start(), new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("not online within 30 s")), 30_000);
+      })]);
+    } catch (error) {
+      xmpp.stop().catch(() => {});
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     // available, so messages to the bare JID reach this session (as a chat client does on login)
     await xmpp.send(xml("presence"));
     this.clients[u] = xmpp;
