@@ -2,6 +2,7 @@ package io.eventline.platform;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +50,12 @@ public final class InstanceGroup implements AutoCloseable {
 
     /** Starts an instance whose log is printed if the test fails. */
     public EventlineProcess start(String name, Map<String, String> env) throws Exception {
-        final EventlineProcess process = EventlineProcess.start(name, env);
+        return start(name, env, EventlineProcess.READY_TIMEOUT);
+    }
+
+    /** As {@link #start(String, Map)}, waiting up to {@code readyTimeout} for the ready line. */
+    public EventlineProcess start(String name, Map<String, String> env, Duration readyTimeout) throws Exception {
+        final EventlineProcess process = EventlineProcess.start(name, env, readyTimeout);
         processes.add(process);
         return logs.watch(process);
     }

@@ -61,6 +61,7 @@ class KillNineDurabilityTest {
     /** Each SMS call takes at least this long, so that a batch is still in flight when the process dies. */
     private static final int STAND_IN_DELAY_MS = 100;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final Duration RESTART_TIMEOUT = Duration.ofMinutes(4);
     private static final String SMS_ACCOUNT = "AC00000000000000000000000000000k9";
     private static final String SMS_PATH = "/2010-04-01/Accounts/" + SMS_ACCOUNT + "/Messages.json";
     private static final Pattern TEXT = Pattern.compile("k9 (\\d+)");
@@ -146,7 +147,12 @@ class KillNineDurabilityTest {
                 + "restart%n", atKill, beforeRestart.size());
         assertThat(atKill).as("the kill must come while notifications are still on their way")
                 .isBetween(KILL_AFTER, NOTIFICATIONS - 1);
-        final EventlineProcess restarted = instances.start("after-kill", env);
+        // after a kill the exactly-once application rebuilds its stores from their changelogs and works off its
+        // backlog before the instance is ready: on a busy machine that took more than the usual two minutes
+        final long restartedAt = System.nanoTime();
+        final EventlineProcess restarted = instances.start("after-kill", env, RESTART_TIMEOUT);
+        System.out.printf("KillNineDurabilityTest: ready %d s after the restart%n",
+                Duration.ofNanos(System.nanoTime() - restartedAt).toSeconds());
 
         // Then: the links and the alias are still there, and posting the same link again gives the same code
         final HttpResponse<String> redirect = awaitSettled(() -> restarted.get("/" + code));

@@ -101,9 +101,17 @@ class NodeProducerInteropTest {
         // Then Eventline processed it: the alias redirects over HTTP
         assertThat(redirect.statusCode()).isEqualTo(302);
         assertThat(redirect.headers().firstValue("Location")).contains(url);
-        // And registered the schemas of what it wrote in the external registry, with its credentials
-        assertThat(new HttpSchemaRegistryClient(registry.url()).subjects())
-                .contains(ShortUrlTopics.LINKS.name() + "-value", OperationTopics.OUTCOMES.name() + "-value");
+        // And registered the schemas of what it wrote in the external registry, with its credentials (the outcome
+        // is written just after the link the redirect reads, so its schema may come a moment later)
+        final List<String> expected = List.of(ShortUrlTopics.LINKS.name() + "-value",
+                OperationTopics.OUTCOMES.name() + "-value");
+        final long subjectsDeadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<String> subjects = new HttpSchemaRegistryClient(registry.url()).subjects();
+        while (!subjects.containsAll(expected) && System.nanoTime() < subjectsDeadline) {
+            Thread.sleep(100);
+            subjects = new HttpSchemaRegistryClient(registry.url()).subjects();
+        }
+        assertThat(subjects).containsAll(expected);
 
         // And the request went where Eventline's own producers would have put it
         assertThat(node.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("Node.js side finished").isTrue();
