@@ -168,29 +168,8 @@ run_eventline() {
   export EVENTLINE_METRICS_TOKEN
   export EVENTLINE_RATELIMIT_RULES="$work/rules.yaml"
   mkdir -p "$EVENTLINE_DATA_DIR"
-  # the eventline domain's built-in rules for what a run touches (as chat.sh), handshakes per address unlimited
-  cat >"$EVENTLINE_RATELIMIT_RULES" <<'EOF'
-- domain: eventline
-  descriptors:
-    - key: endpoint
-      value: "GET /ws"
-      descriptors:
-        - key: ip
-          name: websocket-connects-per-ip
-          rate_limit:
-            unit: second
-            requests_per_unit: 1000000
-            algorithm: token_bucket
-    - key: endpoint
-      descriptors:
-        - key: user
-          name: writes-per-user
-          rate_limit:
-            unit: second
-            requests_per_unit: 20
-            algorithm: token_bucket
-            burst: 40
-EOF
+  # the same rules as chat.sh: the built-in ones for what a run touches, handshakes per address unlimited
+  cp "$root/docs/benchmarks/chat-rules.yaml" "$EVENTLINE_RATELIMIT_RULES"
   echo "== Eventline: $jar_version; $java_opts; http://127.0.0.1:$EVENTLINE_HTTP_PORT"
   echo "machine load before: $(loadavg) (nproc $(nproc)); $client_versions"
   start_instance
