@@ -99,14 +99,13 @@ final class MessageSequencer extends ChatProcessor<ChatMessageSent> {
         }
         final String channelId = channel.getChannelId();
         final long base = baseId(sent, record.timestamp());
-        final ChatMessage replayed = storedSince(channelId, base, sender, sent.getClientMessageId());
-        if (replayed != null) {
-            fanOutAndAnswer(record, channel, replayed, 201);
+        final Since since = since(channelId, base, sender, sent.getClientMessageId());
+        if (since.own() != null) {
+            fanOutAndAnswer(record, channel, since.own(), 201);
             return;
         }
         final String sendKey = ChatKeys.send(channelId, sender, sent.getClientMessageId());
         final Long earlier = earlierSend(sendKey, record.timestamp());
-        final long newest = newestId(channelId);
         final long messageId;
         if (earlier != null) {
             final ChatMessage stored = history.get(ChatKeys.history(channelId, earlier));
@@ -114,7 +113,7 @@ final class MessageSequencer extends ChatProcessor<ChatMessageSent> {
                 fanOutAndAnswer(record, channel, stored, 200);
                 return;
             }
-            if (earlier <= newest) {
+            if (earlier <= newestId(channelId)) {
                 // expired from the history meanwhile: nothing to store or tell again
                 accepted(record, sent.getEventId(), sender, 200, ChatJson.message(message(sent, earlier)).toString());
                 return;
@@ -122,7 +121,8 @@ final class MessageSequencer extends ChatProcessor<ChatMessageSent> {
             // remembered as sent, but the crash that interrupted its first processing lost it from the history
             messageId = earlier;
         } else {
-            messageId = Math.max(base, newest + 1);
+            // nothing at or after the base means the newest is below it, and the base is the ID
+            messageId = Math.max(base, since.newest() + 1);
         }
         final ChatMessage message = message(sent, messageId);
         history.put(ChatKeys.history(channelId, messageId), message);
@@ -159,18 +159,29 @@ final class MessageSequencer extends ChatProcessor<ChatMessageSent> {
         return SnowflakeIdGenerator.minIdAt(timestamp) | (sent.getEventId().hashCode() & NODE_AND_SEQUENCE);
     }
 
-    /** This sender's message with this clientMessageId stored at or after {@code base}: the record seen before. */
-    private ChatMessage storedSince(String channelId, long base, String sender, String clientMessageId) {
+    /**
+     * What the history holds at or after {@code base}: this sender's message with this clientMessageId (the record
+     * seen before), else the newest ID there, 0 when there is none.
+     */
+    private record Since(ChatMessage own, long newest) {
+    }
+
+    private Since since(String channelId, long base, String sender, String clientMessageId) {
+        long newest = 0;
         try (KeyValueIterator<String, ChatMessage> it = history.range(ChatKeys.history(channelId, base),
                 ChatKeys.to(channelId))) {
-            for (int seen = 0; it.hasNext() && seen < REPLAY_SCAN_LIMIT; seen++) {
+            for (int seen = 0; it.hasNext(); seen++) {
+                if (seen == REPLAY_SCAN_LIMIT) {
+                    return new Since(null, newestId(channelId));
+                }
                 final ChatMessage message = it.next().value;
                 if (message.getSenderId().equals(sender) && message.getClientMessageId().equals(clientMessageId)) {
-                    return message;
+                    return new Since(message, message.getMessageId());
                 }
+                newest = message.getMessageId();
             }
         }
-        return null;
+        return new Since(null, newest);
     }
 
     private long newestId(String channelId) {
