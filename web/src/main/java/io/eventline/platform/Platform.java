@@ -75,6 +75,7 @@ import io.eventline.registry.SchemaRegistryConfig;
 import io.eventline.registry.SchemaRegistryServer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.serde.AvroSerde;
+import io.eventline.serde.Json;
 import io.eventline.serde.EventSerdes;
 import io.eventline.shorturl.BoundedResolver;
 import io.eventline.shorturl.LinkUrls;

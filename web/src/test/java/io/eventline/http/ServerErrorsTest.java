@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
-import io.eventline.platform.Json;
+import io.eventline.serde.Json;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.testtools.JavalinTest;

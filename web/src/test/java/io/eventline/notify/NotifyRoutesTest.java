@@ -7,7 +7,7 @@ import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
 import io.eventline.http.EventlineWeb;
 import io.eventline.ids.SnowflakeIdGenerator;
-import io.eventline.platform.Json;
+import io.eventline.serde.Json;
 import io.eventline.producers.AcknowledgingProducer;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.GlobalView;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
 import io.eventline.http.EventlineWeb;
-import io.eventline.platform.Json;
+import io.eventline.serde.Json;
 import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;

@@ -1,10 +1,14 @@
-package io.eventline.platform;
+package io.eventline.serde;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The JSON settings of the HTTP API: ISO-8601 times, no unknown-field failures. */
+/**
+ * Eventline's JSON settings: ISO-8601 times, no failure on unknown fields. An instance makes one mapper at start
+ * and hands it to whatever reads or writes JSON.
+ */
 public final class Json {
     private Json() {
     }
@@ -12,6 +16,6 @@ public final class Json {
     public static ObjectMapper mapper() {
         return new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 }
