@@ -1,6 +1,7 @@
 package io.eventline.chat;
 
 import io.eventline.kafka.Partitions;
+import io.eventline.kafka.TopicTail;
 import io.eventline.notify.InboxEntry;
 import io.eventline.notify.NotifyTopics;
 import io.eventline.registry.client.SchemaRegistryClient;
@@ -8,27 +9,14 @@ import io.eventline.serde.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,25 +33,24 @@ public final class ChatHub implements AutoCloseable {
     static final Duration POLL = Duration.ofMillis(100);
     /** A partition whose last socket closed is read this much longer, so a reconnecting client finds it read. */
     static final Duration IDLE_GRACE = Duration.ofSeconds(5);
-    private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(ChatHub.class);
     private static final List<String> TOPICS = List.of(ChatTopics.USER_EVENTS.name(), NotifyTopics.INAPP.name());
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    // read_uncommitted: an entry reaches sockets without waiting for the chat application's commit. That is
+    // safe because a user's partition numbers entries from committed input only, in its order: an aborted
+    // entry comes back after the replay with the same seq and message, and sockets drop it as already sent.
+    private static final TopicTail.Isolation ISOLATION = TopicTail.Isolation.READ_UNCOMMITTED;
+
+    private final TopicTail tail;
     private final LocalSockets sockets;
     private final AvroSerde<ChatUserEvent> userEvents;
     private final AvroSerde<InboxEntry> inboxEntries;
     private final Duration idleGrace;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final CountDownLatch started = new CountDownLatch(1);
     private final LinkedBlockingQueue<Change> changes = new LinkedBlockingQueue<>();
-    private final Map<String, AtomicInteger> partitionsRead = new LinkedHashMap<>();
-    private final Thread thread;
-    // the hub thread's alone
+    // the tail thread's alone
     private final Map<String, Partitions> partitioners = new HashMap<>();
     private final Map<TopicPartition, Integer> socketsOn = new HashMap<>();
     private final Map<TopicPartition, Long> idleSince = new HashMap<>();
-    private final Set<TopicPartition> unpositioned = new HashSet<>();
     private final List<Change> waiting = new ArrayList<>();
 
     /** A socket of {@code userId} opened ({@code positioned} is then completed) or closed (it is null). */
@@ -79,29 +66,16 @@ public final class ChatHub implements AutoCloseable {
 
     ChatHub(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, LocalSockets sockets,
             Duration idleGrace) {
-        final Properties props = new Properties();
-        props.putAll(clientConfig);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        // read_uncommitted: an entry reaches sockets without waiting for the chat application's commit. That is
-        // safe because a user's partition numbers entries from committed input only, in its order: an aborted
-        // entry comes back after the replay with the same seq and message, and sockets drop it as already sent.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.tail = new TopicTail(clientConfig, clientId, ISOLATION, POLL, new SocketsReader());
         this.sockets = sockets;
         this.userEvents = AvroSerde.forValue(registry, ChatUserEvent.class);
         this.inboxEntries = AvroSerde.forValue(registry, InboxEntry.class);
         this.idleGrace = idleGrace;
-        TOPICS.forEach(topic -> partitionsRead.put(topic, new AtomicInteger()));
-        this.thread = new Thread(this::run, "chat-hub");
-        this.thread.setDaemon(true);
     }
 
     /** Starts the hub and returns once it knows the partition counts of its topics. */
     public void start(Duration timeout) throws InterruptedException {
-        thread.start();
-        if (!started.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!tail.start(timeout)) {
             throw new IllegalStateException("the chat hub could not reach its topics within " + timeout);
         }
     }
@@ -117,7 +91,7 @@ public final class ChatHub implements AutoCloseable {
     public CompletableFuture<Void> follow(String userId) {
         final CompletableFuture<Void> positioned = new CompletableFuture<>();
         changes.add(new Change(userId, positioned));
-        consumer.wakeup();
+        tail.wakeup();
         return positioned;
     }
 
@@ -128,8 +102,7 @@ public final class ChatHub implements AutoCloseable {
 
     /** How many partitions of {@code topic} the hub reads now. */
     public int partitionsRead(String topic) {
-        final AtomicInteger count = partitionsRead.get(topic);
-        return count == null ? 0 : count.get();
+        return tail.partitionsRead(topic);
     }
 
     /** The topics the hub reads. */
@@ -137,80 +110,56 @@ public final class ChatHub implements AutoCloseable {
         return TOPICS;
     }
 
-    private void run() {
-        try {
-            for (String topic : TOPICS) {
-                partitioners.put(topic, new Partitions(consumer.partitionsFor(topic, Duration.ofSeconds(30)).size()));
+    /** Reads exactly the partitions of the users whose sockets are open here, or closed within the grace. */
+    private final class SocketsReader implements TopicTail.Reader {
+        @Override
+        public List<String> topics() {
+            return TOPICS;
+        }
+
+        @Override
+        public void partitionCounts(Map<String, Integer> counts) {
+            counts.forEach((topic, count) -> partitioners.put(topic, new Partitions(count)));
+        }
+
+        @Override
+        public Set<TopicPartition> partitions() {
+            for (Change change = changes.poll(); change != null; change = changes.poll()) {
+                apply(change);
             }
-            started.countDown();
-            while (running.get()) {
-                try {
-                    if (socketsOn.isEmpty()) {
-                        // no partition to poll: wait for a socket instead
-                        final Change change = changes.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                        if (change != null) {
-                            apply(change);
-                        }
-                    }
-                    reassign();
-                    if (!consumer.assignment().isEmpty()) {
-                        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                            dispatch(record);
-                        }
-                    }
-                } catch (WakeupException e) {
-                    // a socket opened: its partitions are taken on at the top of the loop
+            final long now = System.nanoTime();
+            for (Iterator<Map.Entry<TopicPartition, Long>> it = idleSince.entrySet().iterator(); it.hasNext(); ) {
+                final Map.Entry<TopicPartition, Long> idle = it.next();
+                if (now - idle.getValue() >= idleGrace.toNanos()) {
+                    socketsOn.remove(idle.getKey());
+                    it.remove();
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("The chat hub stopped: sockets on this instance get no live events", e);
-        } finally {
-            waiting.forEach(change -> change.positioned().complete(null));
-            consumer.close();
+            return socketsOn.keySet();
         }
-    }
 
-    /** Takes on the sockets that opened and closed, then reads exactly the partitions they need. */
-    private void reassign() {
-        for (Change change = changes.poll(); change != null; change = changes.poll()) {
-            apply(change);
-        }
-        final long now = System.nanoTime();
-        for (Iterator<Map.Entry<TopicPartition, Long>> it = idleSince.entrySet().iterator(); it.hasNext(); ) {
-            final Map.Entry<TopicPartition, Long> idle = it.next();
-            if (now - idle.getValue() >= idleGrace.toNanos()) {
-                socketsOn.remove(idle.getKey());
-                it.remove();
+        @Override
+        public void positioned(Set<TopicPartition> unpositioned) {
+            for (Iterator<Change> it = waiting.iterator(); it.hasNext(); ) {
+                final Change change = it.next();
+                if (partitionsOf(change.userId()).stream().noneMatch(unpositioned::contains)) {
+                    change.positioned().complete(null);
+                    it.remove();
+                }
             }
         }
-        final Set<TopicPartition> assigned = consumer.assignment();
-        if (!assigned.equals(socketsOn.keySet())) {
-            final Set<TopicPartition> added = new HashSet<>(socketsOn.keySet());
-            added.removeAll(assigned);
-            consumer.assign(Set.copyOf(socketsOn.keySet()));
-            consumer.seekToEnd(added);
-            unpositioned.addAll(added);
-            unpositioned.retainAll(socketsOn.keySet());
-            partitionsRead.forEach((topic, count) -> count.set((int) socketsOn.keySet().stream()
-                    .filter(partition -> partition.topic().equals(topic)).count()));
+
+        @Override
+        public void accept(ConsumerRecord<String, byte[]> record) {
+            dispatch(record);
         }
-        for (TopicPartition partition : List.copyOf(unpositioned)) {
-            try {
-                consumer.position(partition, POSITION_TIMEOUT);
-                unpositioned.remove(partition);
-            } catch (TimeoutException e) {
-                LOG.warn("The chat hub cannot find the end of {} yet; sockets of its users wait: {}", partition,
-                        e.toString());
+
+        @Override
+        public void stopped(RuntimeException failure) {
+            if (failure != null) {
+                LOG.error("The chat hub stopped: sockets on this instance get no live events", failure);
             }
-        }
-        for (Iterator<Change> it = waiting.iterator(); it.hasNext(); ) {
-            final Change change = it.next();
-            if (partitionsOf(change.userId()).stream().noneMatch(unpositioned::contains)) {
-                change.positioned().complete(null);
-                it.remove();
-            }
+            waiting.forEach(change -> change.positioned().complete(null));
         }
     }
 
@@ -256,8 +205,6 @@ public final class ChatHub implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running.set(false);
-        consumer.wakeup();
-        thread.join(5_000);
+        tail.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.eventline.operations;
 
+import io.eventline.kafka.TopicTail;
 import io.eventline.registry.client.SchemaRegistryClient;
 import io.eventline.serde.AvroSerde;
 import io.eventline.topics.Topic;
@@ -8,23 +9,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +36,16 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
     public static final String PARTITIONS_METER = "eventline.replies.partition";
     private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final int FETCH_MAX_WAIT_MS = 100;
+
+    private final TopicTail tail;
     private final Topic<V> topic;
     private final AvroSerde<V> serde;
     private final Predicate<V> isFinal;
     private final int workerId;
     private final String clientId;
-    private volatile List<TopicPartition> assigned = List.of();
     private final Map<String, CompletableFuture<V>> waiting = new ConcurrentHashMap<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final CountDownLatch positioned = new CountDownLatch(1);
-    private final Thread thread;
 
     /**
      * Awaits the outcomes of writes whose event IDs worker {@code workerId} minted, reading only their partition;
@@ -80,36 +74,28 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
      */
     private ReplyListener(Map<String, ?> clientConfig, String clientId, SchemaRegistryClient registry, Topic<V> topic,
                           Predicate<V> isFinal, boolean readCommitted, int workerId) {
-        final Properties props = new Properties();
-        props.putAll(clientConfig);
-        if (readCommitted) {
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        final Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        this.tail = new TopicTail(config, clientId,
+                readCommitted ? TopicTail.Isolation.READ_COMMITTED : TopicTail.Isolation.READ_UNCOMMITTED, POLL,
+                new WorkerPartitionReader());
         this.topic = topic;
         this.serde = AvroSerde.forValue(registry, topic.valueType());
         this.isFinal = isFinal;
         this.workerId = workerId;
         this.clientId = clientId;
-        this.thread = new Thread(this::run, "replies-" + topic.name());
-        this.thread.setDaemon(true);
     }
 
     /** Starts tailing and returns once positioned at the end of every partition it reads. */
     public void start(Duration timeout) throws InterruptedException {
-        thread.start();
-        if (!positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!tail.start(timeout)) {
             throw new IllegalStateException("the topic " + topic.name() + " could not be read within " + timeout);
         }
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (TopicPartition partition : assigned) {
+        for (TopicPartition partition : tail.assignment()) {
             Gauge.builder(PARTITIONS_METER, () -> 1)
                     .description("A partition this instance reads to learn the replies it awaits")
                     .tags("listener", clientId, "topic", partition.topic(),
@@ -128,30 +114,36 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
         waiting.remove(eventId);
     }
 
-    private void run() {
-        try {
-            final String name = topic.name();
-            final int partitionCount = consumer.partitionsFor(name, Duration.ofSeconds(30)).size();
-            final List<TopicPartition> partitions = List.of(new TopicPartition(name,
-                    new OutcomePartitioner().partitionOfWorker(workerId, partitionCount)));
-            assigned = partitions;
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            positioned.countDown();
-            while (running.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    complete(record);
-                }
+    /** Reads the one partition that holds the replies to the events of this instance's worker. */
+    private final class WorkerPartitionReader implements TopicTail.Reader {
+        private Set<TopicPartition> partitions = Set.of();
+
+        @Override
+        public List<String> topics() {
+            return List.of(topic.name());
+        }
+
+        @Override
+        public void partitionCounts(Map<String, Integer> counts) {
+            partitions = Set.of(new TopicPartition(topic.name(),
+                    new OutcomePartitioner().partitionOfWorker(workerId, counts.get(topic.name()))));
+        }
+
+        @Override
+        public Set<TopicPartition> partitions() {
+            return partitions;
+        }
+
+        @Override
+        public void accept(ConsumerRecord<String, byte[]> record) {
+            complete(record);
+        }
+
+        @Override
+        public void stopped(RuntimeException failure) {
+            if (failure != null) {
+                LOG.error("The listener of {} stopped", topic.name(), failure);
             }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            LOG.error("The listener of {} stopped", topic.name(), e);
-        } finally {
-            consumer.close();
         }
     }
 
@@ -174,8 +166,6 @@ public final class ReplyListener<V extends SpecificRecord> implements AutoClosea
 
     @Override
     public void close() throws InterruptedException {
-        running.set(false);
-        consumer.wakeup();
-        thread.join(5_000);
+        tail.close();
     }
 }
