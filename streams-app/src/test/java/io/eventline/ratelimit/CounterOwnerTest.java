@@ -1,9 +1,11 @@
 package io.eventline.ratelimit;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -85,18 +87,14 @@ class CounterOwnerTest {
 
     /** The checks logged so far, barriers left out, in the order they were decided; waits for {@code count}. */
     private List<LoggedHit> loggedHits(int count) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
+        return eventually(Duration.ofSeconds(5), Duration.ofMillis(1), () -> {
             final List<LoggedHit> hits = new ArrayList<>();
             synchronized (logged) {
                 logged.stream().filter(check -> !CounterOwner.isBarrier(check))
                         .forEach(check -> hits.addAll(CounterOwner.hitsOf(check)));
             }
-            if (hits.size() >= count || System.nanoTime() > deadline) {
-                return hits;
-            }
-            Thread.sleep(1);
-        }
+            return hits;
+        }, hits -> hits.size() >= count);
     }
 
     /** The stream task has applied everything logged so far. */

@@ -1,5 +1,6 @@
 package io.eventline.chat;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -490,10 +491,7 @@ class ChatApiTest {
 
     /** Waits for a sample to reach {@code expected} (a frame is counted once written), then asserts it. */
     private static void awaitMetric(String series, double expected) throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (metric(series) < expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        eventually(Duration.ofSeconds(5), Duration.ofMillis(50), () -> metric(series) >= expected);
         assertThat(metric(series)).as(series).isEqualTo(expected);
     }
 
@@ -611,13 +609,12 @@ class ChatApiTest {
 
             // Then: each is answered (refusals come at once, acks later), the first 40 admitted, some refused
             final Map<String, JsonNode> answers = new HashMap<>();
-            final long deadline = System.nanoTime() + WAIT.toNanos();
-            while (answers.size() < sends && System.nanoTime() < deadline) {
+            eventually(WAIT, Duration.ofMillis(50), () -> {
                 aliceSocket.seen().stream().filter(f -> f.path("clientMessageId").asText().startsWith("f-")
                                 && !"message".equals(f.path("type").asText()))
                         .forEach(f -> answers.put(f.get("clientMessageId").asText(), f));
-                Thread.sleep(50);
-            }
+                return answers.size() >= sends;
+            });
             assertThat(answers).as("answered sends").hasSize(sends);
             final List<String> admitted = new ArrayList<>();
             int refused = 0;
@@ -669,27 +666,26 @@ class ChatApiTest {
 
             // Then: every send is answered, and together they got the user's burst plus what refilled meanwhile,
             // not a burst per socket
-            int acked = 0;
-            int refused = 0;
-            final long deadline = System.nanoTime() + WAIT.toNanos();
-            while (acked + refused < 120 && System.nanoTime() < deadline) {
-                acked = 0;
-                refused = 0;
+            final int[] answered = eventually(WAIT, Duration.ofMillis(50), () -> {
+                int ackedSoFar = 0;
+                int refusedSoFar = 0;
                 for (ChatSocketClient socket : sockets) {
                     for (JsonNode frame : socket.seen()) {
                         if (frame.path("clientMessageId").asText().startsWith("f-")) {
                             if (frame.path("type").asText().equals("ack")) {
-                                acked++;
+                                ackedSoFar++;
                             } else if (frame.path("type").asText().equals("error")) {
                                 assertThat(frame.at("/problem/status").asInt()).as(frame.toString()).isEqualTo(429);
                                 assertThat(frame.at("/problem/detail").asText()).contains("sends-per-user");
-                                refused++;
+                                refusedSoFar++;
                             }
                         }
                     }
                 }
-                Thread.sleep(50);
-            }
+                return new int[] {ackedSoFar, refusedSoFar};
+            }, counts -> counts[0] + counts[1] >= 120);
+            final int acked = answered[0];
+            final int refused = answered[1];
             final double seconds = (System.nanoTime() - start) / 1e9;
             assertThat(acked + refused).as("answered sends").isEqualTo(120);
             assertThat(acked).as("admitted of 120 in %.2f s", seconds).isGreaterThanOrEqualTo(40)
@@ -827,11 +823,8 @@ class ChatApiTest {
 
     /** Waits until the hub reads this many partitions of the user events and of the in-app notifications. */
     private static void awaitPartitionsRead(int userEvents, int inapp) throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while ((partitionsRead(HUB_USER_EVENTS) != userEvents || partitionsRead(HUB_INAPP) != inapp)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        eventually(Duration.ofSeconds(20), Duration.ofMillis(100),
+                () -> partitionsRead(HUB_USER_EVENTS) == userEvents && partitionsRead(HUB_INAPP) == inapp);
         assertThat(partitionsRead(HUB_USER_EVENTS)).as(HUB_USER_EVENTS).isEqualTo(userEvents);
         assertThat(partitionsRead(HUB_INAPP)).as(HUB_INAPP).isEqualTo(inapp);
     }
@@ -990,13 +983,7 @@ class ChatApiTest {
     /** The answer to {@code request}, asked again while it names a user whose sign-in is still on its way. */
     private static HttpResponse<String> untilKnown(java.util.concurrent.Callable<HttpResponse<String>> request)
             throws Exception {
-        final long deadline = System.nanoTime() + WAIT.toNanos();
-        HttpResponse<String> response = request.call();
-        while (isUserNotFound(response) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            response = request.call();
-        }
-        return response;
+        return eventually(WAIT, Duration.ofMillis(50), request::call, response -> !isUserNotFound(response));
     }
 
     private static boolean isUserNotFound(HttpResponse<String> response) throws IOException {

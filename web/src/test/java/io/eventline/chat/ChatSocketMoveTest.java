@@ -1,5 +1,6 @@
 package io.eventline.chat;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,12 +98,8 @@ class ChatSocketMoveTest {
     /** Waits until A's endpoint names B's socket URL for some of {@code users}, and returns those. */
     private static List<String> awaitSomeMovedTo(PlatformFixture a, String urlOfB, Iterable<String> users)
             throws Exception {
-        final long deadline = System.nanoTime() + MOVE_DEADLINE.toNanos();
-        List<String> moved = movedTo(a, urlOfB, users);
-        while (moved.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            moved = movedTo(a, urlOfB, users);
-        }
+        final List<String> moved = eventually(MOVE_DEADLINE, Duration.ofMillis(250),
+                () -> movedTo(a, urlOfB, users), some -> !some.isEmpty());
         assertThat(moved).as("users whose partition B took over within " + MOVE_DEADLINE).isNotEmpty();
         return moved;
     }

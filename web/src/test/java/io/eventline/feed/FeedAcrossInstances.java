@@ -1,5 +1,6 @@
 package io.eventline.feed;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -144,13 +145,8 @@ public final class FeedAcrossInstances {
     /** The count once it exceeds {@code before}: a request is counted just after its answer is sent. */
     private double requestCountOnceAbove(EventlineProcess instance, String route, double before)
             throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        double count = requestCount(instance, route);
-        while (count <= before && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            count = requestCount(instance, route);
-        }
-        return count;
+        return eventually(Duration.ofSeconds(2), Duration.ofMillis(50), () -> requestCount(instance, route),
+                count -> count > before);
     }
 
     private static List<String> feedPostIds(List<String> followees, Map<String, List<JsonNode>> postsByAuthor) {
@@ -185,12 +181,10 @@ public final class FeedAcrossInstances {
      */
     private List<String> usersWithFeedsOwnedByEach(EventlineProcess a, EventlineProcess b) throws Exception {
         final String run = UUID.randomUUID().toString().substring(0, 8);
-        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
-        String problem;
-        do {
+        final Sharing sharing = eventually(SETTLE_DEADLINE, Duration.ofMillis(500), () -> {
             final List<String> ownedByA = new ArrayList<>();
             final List<String> ownedByB = new ArrayList<>();
-            problem = null;
+            String problem = null;
             for (int i = 0; i < CANDIDATES && problem == null; i++) {
                 final String user = "feed-" + run + "-" + i;
                 final boolean atA = ownsFeed(a, user);
@@ -207,15 +201,22 @@ public final class FeedAcrossInstances {
                     users.add(ownedByA.get(i));
                     users.add(ownedByB.get(i));
                 }
-                return users;
+                return new Sharing(users, null);
             }
             if (problem == null) {
                 problem = "A owns " + ownedByA.size() + " and B " + ownedByB.size() + " of " + CANDIDATES + " feeds";
             }
-            Thread.sleep(500);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("the two instances did not settle on sharing the feeds within " + SETTLE_DEADLINE
-                + ": " + problem);
+            return new Sharing(List.of(), problem);
+        }, settled -> settled.problem() == null);
+        if (sharing.problem() != null) {
+            throw new AssertionError("the two instances did not settle on sharing the feeds within "
+                    + SETTLE_DEADLINE + ": " + sharing.problem());
+        }
+        return sharing.users();
+    }
+
+    /** Users alternately owned by A and B, or why the instances do not share the feeds yet. */
+    private record Sharing(List<String> users, String problem) {
     }
 
     private boolean ownsFeed(EventlineProcess instance, String user) throws Exception {
@@ -228,35 +229,29 @@ public final class FeedAcrossInstances {
      */
     private HttpResponse<String> write(EventlineProcess via, String method, String path, String user, String json,
                                        int expectedStatus) throws Exception {
-        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
         final boolean idempotent = "PUT".equals(method);
-        HttpResponse<String> response = via.send(method, path, token(user), json);
-        while ((response.statusCode() == 503 || idempotent && response.statusCode() == 202)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            response = via.send(method, path, token(user), json);
-        }
+        final HttpResponse<String> response = eventually(SETTLE_DEADLINE, Duration.ofMillis(250),
+                () -> via.send(method, path, token(user), json),
+                answer -> !(answer.statusCode() == 503 || idempotent && answer.statusCode() == 202));
         assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expectedStatus);
         return response;
     }
 
     private JsonNode awaitFeed(EventlineProcess instance, String user, List<JsonNode> expected) throws Exception {
-        final long deadline = System.nanoTime() + DELIVERY_DEADLINE.toNanos();
-        String last;
-        do {
-            final HttpResponse<String> response = instance.get("/api/v1/me/feed", "Authorization", bearer(user));
-            last = response.statusCode() + " " + response.body();
-            if (response.statusCode() == 200) {
-                final JsonNode feed = JSON.readTree(response.body());
-                if (sameIdsTextsAndAuthors(feed.get("items"), expected)) {
-                    assertThat(feed.get("nextCursor").isNull()).isTrue();
-                    return feed;
-                }
+        final HttpResponse<String> response = eventually(DELIVERY_DEADLINE, Duration.ofMillis(200),
+                () -> instance.get("/api/v1/me/feed", "Authorization", bearer(user)),
+                answer -> answer.statusCode() == 200
+                        && sameIdsTextsAndAuthors(JSON.readTree(answer.body()).get("items"), expected));
+        if (response.statusCode() == 200) {
+            final JsonNode feed = JSON.readTree(response.body());
+            if (sameIdsTextsAndAuthors(feed.get("items"), expected)) {
+                assertThat(feed.get("nextCursor").isNull()).isTrue();
+                return feed;
             }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
+        }
         throw new AssertionError(instance.name() + " did not show the expected feed of " + user + " within "
-                + DELIVERY_DEADLINE + "; expected " + expected + ", last answer: " + last);
+                + DELIVERY_DEADLINE + "; expected " + expected + ", last answer: " + response.statusCode() + " "
+                + response.body());
     }
 
     private static boolean sameIdsTextsAndAuthors(JsonNode items, List<JsonNode> expected) {

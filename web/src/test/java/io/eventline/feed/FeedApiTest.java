@@ -1,5 +1,6 @@
 package io.eventline.feed;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -231,13 +232,9 @@ class FeedApiTest {
         assertThat(item.get("text").asText()).isEqualTo("news for my followers");
         // Then: operators see the fan-out in the metrics (which take up to their refresh interval to appear)
         final Pattern inserts = Pattern.compile("kafka_stream_feed_inserts_total\\{[^}]*\\} [1-9]");
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String metrics = platform.metrics().body();
-        while (!(inserts.matcher(metrics).find() && metrics.contains("kafka_stream_feed_delivery_records_total"))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            metrics = platform.metrics().body();
-        }
+        final String metrics = eventually(Duration.ofSeconds(30), Duration.ofMillis(500),
+                () -> platform.metrics().body(),
+                body -> inserts.matcher(body).find() && body.contains("kafka_stream_feed_delivery_records_total"));
         assertThat(metrics).containsPattern(inserts).contains("kafka_stream_feed_delivery_records_total");
     }
 

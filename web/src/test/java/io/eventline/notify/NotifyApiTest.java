@@ -1,5 +1,6 @@
 package io.eventline.notify;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -113,15 +114,11 @@ class NotifyApiTest {
                 "kafka_stream_notify_queued_total\\{[^}]*notify_id=\"push\"[^}]*} [1-9]");
         final java.util.regex.Pattern notConfigured = java.util.regex.Pattern.compile(
                 "eventline_notify_deliveries_total\\{[^}]*outcome=\"not_configured\"[^}]*provider=\"apns\"[^}]*} [1-9]");
-        final long deadline = System.nanoTime() + DEADLINE.toNanos();
-        String metrics = platform.metrics().body();
         // Kafka Streams metrics reach /metrics on a periodic refresh, each sensor some time after it first counts
-        while (!(queued.matcher(metrics).find() && notConfigured.matcher(metrics).find()
-                && metrics.contains("kafka_stream_notify_sent_total")
-                && metrics.contains("kafka_stream_notify_skipped_total")) && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            metrics = platform.metrics().body();
-        }
+        final String metrics = eventually(DEADLINE, Duration.ofMillis(500), () -> platform.metrics().body(),
+                body -> queued.matcher(body).find() && notConfigured.matcher(body).find()
+                        && body.contains("kafka_stream_notify_sent_total")
+                        && body.contains("kafka_stream_notify_skipped_total"));
         assertThat(metrics).containsPattern(queued).containsPattern(notConfigured)
                 .contains("kafka_stream_notify_sent_total", "kafka_stream_notify_skipped_total");
     }

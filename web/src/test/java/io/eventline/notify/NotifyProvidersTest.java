@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -477,11 +478,7 @@ class NotifyProvidersTest {
     private static List<MimeMessage> mailsTo(String address) throws Exception {
         final Supplier<List<MimeMessage>> received = () -> Arrays.stream(mail.getReceivedMessages())
                 .filter(message -> isFor(message, address)).toList();
-        final long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (received.get().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        return received.get();
+        return eventually(DEADLINE, Duration.ofMillis(100), received::get, mails -> !mails.isEmpty());
     }
 
     private static boolean isFor(MimeMessage message, String address) {

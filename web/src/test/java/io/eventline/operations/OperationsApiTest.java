@@ -1,5 +1,6 @@
 package io.eventline.operations;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,18 +55,10 @@ class OperationsApiTest {
         assertThat(location).isEqualTo("/api/v1/operations/" + eventId);
         assertThat(eventId).matches("[0-9]+");
 
-        JsonNode operation = null;
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
+        final JsonNode operation = eventually(Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
             final HttpResponse<String> response = platform.get(location, carol);
-            if (response.statusCode() == 200) {
-                operation = JSON.readTree(response.body());
-                if ("accepted".equals(operation.get("status").asText())) {
-                    break;
-                }
-            }
-            Thread.sleep(100);
-        }
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        }, answer -> answer != null && "accepted".equals(answer.get("status").asText()));
         assertThat(operation).isNotNull();
         assertThat(operation.get("status").asText()).isEqualTo("accepted");
         assertThat(operation.get("eventId").asText()).isEqualTo(eventId);

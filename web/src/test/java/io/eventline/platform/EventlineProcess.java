@@ -1,5 +1,7 @@
 package io.eventline.platform;
 
+import static io.eventline.testing.Eventually.eventually;
+
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.Principal;
 import java.io.IOException;
@@ -148,18 +150,17 @@ public final class EventlineProcess implements AutoCloseable {
     }
 
     private void awaitReadyLine(Duration timeout) throws InterruptedException {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            final Optional<String> url = readyUrl();
-            if (url.isPresent()) {
-                baseUrl = url.get();
-                return;
-            }
-            if (!process.isAlive()) {
+        final Optional<String> url = eventually(timeout, Duration.ofMillis(100), () -> {
+            final Optional<String> ready = readyUrl();
+            if (ready.isEmpty() && !process.isAlive()) {
                 throw new IllegalStateException(name + " exited with code " + process.exitValue()
                         + " before it was ready\n" + logTail(60));
             }
-            Thread.sleep(100);
+            return ready;
+        }, Optional::isPresent);
+        if (url.isPresent()) {
+            baseUrl = url.get();
+            return;
         }
         throw new IllegalStateException(name + " printed no ready line within " + timeout + "\n" + logTail(60));
     }

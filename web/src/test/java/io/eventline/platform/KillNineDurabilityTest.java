@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,10 +134,7 @@ class KillNineDurabilityTest {
         // while alice keeps sending chat messages from a few threads
         final ChatBurst burst = new ChatBurst(first, alice, channelId, run);
         requestAll(first, user, template, run);
-        final long killDeadline = System.nanoTime() + DEADLINE.toNanos();
-        while (arrivals().size() < KILL_AFTER && System.nanoTime() < killDeadline) {
-            Thread.sleep(5);
-        }
+        eventually(DEADLINE, Duration.ofMillis(5), () -> arrivals().size() >= KILL_AFTER);
         final int atKill = arrivals().size();
         first.killHard();
         final List<Long> burstAcknowledged = burst.stop();
@@ -196,10 +194,7 @@ class KillNineDurabilityTest {
         assertThat(JSON.readTree(resent.body()).get("messageId").asText()).isEqualTo(messageIds.get(CHAT_MESSAGES - 1));
 
         // And: every notification reached the provider
-        final long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (counts().size() < NOTIFICATIONS && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
+        eventually(DEADLINE, Duration.ofMillis(200), () -> counts().size() >= NOTIFICATIONS);
         final Map<Integer, Integer> counts = counts();
         assertThat(counts.keySet()).as("notifications that reached the provider")
                 .hasSize(NOTIFICATIONS).allMatch(n -> n >= 0 && n < NOTIFICATIONS);
@@ -273,41 +268,38 @@ class KillNineDurabilityTest {
         final HttpResponse<String> accepted = process.post("/api/v1/notifications", service(),
                 request(eventId, user, template, NOTIFICATIONS));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        final long deadline = System.nanoTime() + DEADLINE.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            final HttpResponse<String> status = process.get("/api/v1/notifications/" + eventId, "Authorization",
-                    "Bearer " + service());
-            last = status.statusCode() + " " + status.body();
-            if (status.statusCode() == 200) {
-                final JsonNode deliveries = JSON.readTree(status.body()).get("deliveries");
-                if (deliveries.size() == 1 && "sent".equals(deliveries.get(0).get("status").asText())) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
+        final HttpResponse<String> status = eventually(DEADLINE, Duration.ofMillis(200),
+                () -> process.get("/api/v1/notifications/" + eventId, "Authorization", "Bearer " + service()),
+                KillNineDurabilityTest::isSent);
+        if (!isSent(status)) {
+            throw new AssertionError(eventId + " was not sent within " + DEADLINE + "; last answer: "
+                    + status.statusCode() + " " + status.body());
         }
-        throw new AssertionError(eventId + " was not sent within " + DEADLINE + "; last answer: " + last);
+    }
+
+    private static boolean isSent(HttpResponse<String> status) {
+        if (status.statusCode() != 200) {
+            return false;
+        }
+        try {
+            final JsonNode deliveries = JSON.readTree(status.body()).get("deliveries");
+            return deliveries.size() == 1 && "sent".equals(deliveries.get(0).get("status").asText());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Bob's whole sync queue's message IDs, once it holds every one of {@code expected}. */
     private static List<Long> awaitSynced(EventlineProcess process, String token, List<Long> expected)
             throws Exception {
-        final long deadline = System.nanoTime() + DEADLINE.toNanos();
-        List<Long> synced = List.of();
-        while (System.nanoTime() < deadline) {
+        return eventually(DEADLINE, Duration.ofMillis(250), () -> {
             final HttpResponse<String> sync = awaitSettled(() -> process.get("/api/v1/me/sync?device=k9&after=0"
                     + "&limit=500", "Authorization", "Bearer " + token));
             assertThat(sync.statusCode()).as(sync.body()).isEqualTo(200);
             final List<Long> entries = new ArrayList<>();
             JSON.readTree(sync.body()).get("entries").forEach(entry -> entries.add(entry.get("messageId").asLong()));
-            synced = entries;
-            if (synced.containsAll(expected)) {
-                return synced;
-            }
-            Thread.sleep(250);
-        }
-        return synced;
+            return entries;
+        }, synced -> synced.containsAll(expected));
     }
 
     /**
@@ -399,13 +391,8 @@ class KillNineDurabilityTest {
      * write's outcome came after the wait (setting the same contact or posting the same link again is idempotent).
      */
     private static HttpResponse<String> awaitSettled(Request request) throws Exception {
-        final long deadline = System.nanoTime() + DEADLINE.toNanos();
-        HttpResponse<String> response = request.send();
-        while ((response.statusCode() == 503 || response.statusCode() == 202) && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            response = request.send();
-        }
-        return response;
+        return eventually(DEADLINE, Duration.ofMillis(250), request::send,
+                response -> response.statusCode() != 503 && response.statusCode() != 202);
     }
 
     private String token(String user, String... roles) {

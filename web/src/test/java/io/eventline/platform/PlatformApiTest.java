@@ -1,5 +1,6 @@
 package io.eventline.platform;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -279,15 +280,11 @@ class PlatformApiTest {
 
     private static <T> T await(java.util.concurrent.Callable<T> probe) throws Exception {
         final Duration within = Duration.ofSeconds(25);
-        final long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            final T seen = probe.call();
-            if (seen != null) {
-                return seen;
-            }
-            Thread.sleep(250);
+        final T seen = eventually(within, Duration.ofMillis(250), probe::call, java.util.Objects::nonNull);
+        if (seen == null) {
+            throw new AssertionError("not seen within " + within);
         }
-        throw new AssertionError("not seen within " + within);
+        return seen;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.eventline.platform;
 
+import static io.eventline.testing.Eventually.eventually;
+
 import io.eventline.auth.JwtAuth;
 import io.eventline.http.OpenApiContract;
 import java.io.IOException;
@@ -189,21 +191,16 @@ public final class PlatformFixture implements AutoCloseable {
             java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> done, Duration timeout)
             throws Exception {
         final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        String last;
-        do {
-            final HttpResponse<String> response = get(path, token);
-            last = response.statusCode() + " " + response.body();
-            if (response.statusCode() == 200) {
-                final com.fasterxml.jackson.databind.JsonNode answer = json.readTree(response.body());
-                if (done.test(answer)) {
-                    return answer;
-                }
+        final HttpResponse<String> last = eventually(timeout, Duration.ofMillis(100), () -> get(path, token),
+                response -> response.statusCode() == 200 && done.test(json.readTree(response.body())));
+        if (last.statusCode() == 200) {
+            final com.fasterxml.jackson.databind.JsonNode answer = json.readTree(last.body());
+            if (done.test(answer)) {
+                return answer;
             }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
+        }
         throw new AssertionError(path + " did not reach the expected state within " + timeout + "; last answer: "
-                + last);
+                + last.statusCode() + " " + last.body());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.eventline.platform;
 
+import static io.eventline.testing.Eventually.eventually;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -148,8 +150,7 @@ final class ScramKafkaBroker implements AutoCloseable {
     }
 
     private void awaitListening() throws Exception {
-        final long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
+        final boolean started = eventually(STARTUP, Duration.ofMillis(200), () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the broker exited with " + process.exitValue() + ": " + log());
             }
@@ -157,15 +158,15 @@ final class ScramKafkaBroker implements AutoCloseable {
                 socket.connect(new InetSocketAddress("localhost", port), 200);
                 // listening is not enough: the admin must see the broker registered and ACLs must be writable
                 try (Admin admin = Admin.create(adminConfig())) {
-                    if (!admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
+                    return !admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty();
                 }
             } catch (IOException | java.util.concurrent.ExecutionException e) {
-                Thread.sleep(200);
+                return false;
             }
+        });
+        if (!started) {
+            throw new IllegalStateException("the broker did not start within " + STARTUP + ": " + log());
         }
-        throw new IllegalStateException("the broker did not start within " + STARTUP + ": " + log());
     }
 
     private static ProcessBuilder java(List<String> arguments, Path output) {

@@ -1,5 +1,6 @@
 package io.eventline.query;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -122,9 +123,8 @@ class TwoInstanceRoutingTest {
 
     private static void awaitEveryCodeAnsweredCurrentBy(EventlineProcess a, Map<String, String> urlByCode)
             throws Exception {
-        final long deadline = System.nanoTime() + TAKEOVER_DEADLINE.toNanos();
         final Set<String> pending = new TreeSet<>(urlByCode.keySet());
-        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+        eventually(TAKEOVER_DEADLINE, Duration.ofMillis(250), () -> {
             for (String code : List.copyOf(pending)) {
                 final HttpResponse<String> answer = a.get("/" + code);
                 if (answer.statusCode() == 503) {
@@ -137,10 +137,8 @@ class TwoInstanceRoutingTest {
                     pending.remove(code);
                 }
             }
-            if (!pending.isEmpty()) {
-                Thread.sleep(250);
-            }
-        }
+            return pending.isEmpty();
+        });
         assertThat(pending).as("codes A still did not answer as their owner after " + TAKEOVER_DEADLINE)
                 .isEmpty();
     }
@@ -180,13 +178,10 @@ class TwoInstanceRoutingTest {
             final String code = "route-" + run + "-" + i;
             final String url = "https://example.com/routing/" + run + "/" + i;
             final String body = JSON.createObjectNode().put("url", url).put("code", code).toString();
-            final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
-            HttpResponse<String> created = via.post(URLS, token, body);
             // posting the same link again is idempotent: 200 once the earlier attempt landed
-            while ((created.statusCode() == 503 || created.statusCode() == 202) && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-                created = via.post(URLS, token, body);
-            }
+            final HttpResponse<String> created = eventually(SETTLE_DEADLINE, Duration.ofMillis(250),
+                    () -> via.post(URLS, token, body),
+                    answer -> answer.statusCode() != 503 && answer.statusCode() != 202);
             assertThat(created.statusCode()).as(code + ": " + created.body()).isIn(200, 201);
             urlByCode.put(code, url);
         }
@@ -200,12 +195,8 @@ class TwoInstanceRoutingTest {
      */
     private static Set<String> awaitBothOwnSomeAndForwardBothWays(EventlineProcess a, EventlineProcess b,
                                                                   Map<String, String> urlByCode) throws Exception {
-        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
-        Ownership last = readOwnership(a, b, urlByCode);
-        while (last.problem() != null && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            last = readOwnership(a, b, urlByCode);
-        }
+        final Ownership last = eventually(SETTLE_DEADLINE, Duration.ofMillis(500),
+                () -> readOwnership(a, b, urlByCode), ownership -> ownership.problem() == null);
         assertThat(last.problem()).as("the two instances did not settle on sharing the keys within "
                 + SETTLE_DEADLINE).isNull();
         return last.ownedByB();
@@ -250,9 +241,8 @@ class TwoInstanceRoutingTest {
      */
     private static void awaitStandbyCopiesAtA(EventlineProcess a, Set<String> ownedByB,
                                               Map<String, String> urlByCode) throws Exception {
-        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
         final Set<String> missing = new TreeSet<>(ownedByB);
-        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+        eventually(SETTLE_DEADLINE, Duration.ofMillis(250), () -> {
             for (String code : List.copyOf(missing)) {
                 final HttpResponse<String> answer = a.getInternal("/" + code, null, true);
                 if (answer.statusCode() == 302 && isStale(answer)
@@ -260,10 +250,8 @@ class TwoInstanceRoutingTest {
                     missing.remove(code);
                 }
             }
-            if (!missing.isEmpty()) {
-                Thread.sleep(250);
-            }
-        }
+            return missing.isEmpty();
+        });
         assertThat(missing).as("B's links that A's standby replica still lacks").isEmpty();
     }
 
@@ -284,14 +272,9 @@ class TwoInstanceRoutingTest {
         }
         for (Map.Entry<String, String> entry : emailByUser.entrySet()) {
             for (EventlineProcess via : List.of(b, a)) {
-                final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
-                HttpResponse<String> read = via.get("/api/v1/me/contact", "Authorization",
-                        "Bearer " + token(entry.getKey()));
-                while (!(read.statusCode() == 200 && read.body().contains(entry.getValue()))
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(200);
-                    read = via.get("/api/v1/me/contact", "Authorization", "Bearer " + token(entry.getKey()));
-                }
+                final HttpResponse<String> read = eventually(SETTLE_DEADLINE, Duration.ofMillis(200),
+                        () -> via.get("/api/v1/me/contact", "Authorization", "Bearer " + token(entry.getKey())),
+                        answer -> answer.statusCode() == 200 && answer.body().contains(entry.getValue()));
                 assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
                 assertThat(JSON.readTree(read.body()).get("email").asText()).isEqualTo(entry.getValue());
             }
@@ -369,13 +352,8 @@ class TwoInstanceRoutingTest {
     /** GETs {@code path} until it is answered other than 503 (ownership still being decided). */
     private static HttpResponse<String> answered(EventlineProcess via, String path, String authorization)
             throws Exception {
-        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
-        HttpResponse<String> answer = via.get(path, "Authorization", authorization);
-        while (answer.statusCode() == 503 && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            answer = via.get(path, "Authorization", authorization);
-        }
-        return answer;
+        return eventually(SETTLE_DEADLINE, Duration.ofMillis(250),
+                () -> via.get(path, "Authorization", authorization), answer -> answer.statusCode() != 503);
     }
 
     /**
@@ -384,12 +362,9 @@ class TwoInstanceRoutingTest {
      * (a direct channel is found again, a message with the same clientMessageId is stored once).
      */
     private String settled(EventlineProcess via, String path, String user, String body) throws Exception {
-        final long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
-        HttpResponse<String> answer = via.post(path, token(user), body);
-        while ((answer.statusCode() == 202 || answer.statusCode() == 503) && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            answer = via.post(path, token(user), body);
-        }
+        final HttpResponse<String> answer = eventually(SETTLE_DEADLINE, Duration.ofMillis(250),
+                () -> via.post(path, token(user), body),
+                response -> response.statusCode() != 202 && response.statusCode() != 503);
         assertThat(answer.statusCode()).as(path + ": " + answer.body()).isIn(200, 201);
         return answer.body();
     }

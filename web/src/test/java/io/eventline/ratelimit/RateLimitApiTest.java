@@ -1,5 +1,6 @@
 package io.eventline.ratelimit;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -297,12 +298,8 @@ class RateLimitApiTest {
                 .containsExactly(false, true, true);
         final Pattern shadowed = Pattern.compile("kafka_stream_ratelimit_shadow_limited_total\\{[^}]*ratelimit_id=\""
                 + Pattern.quote(domain + "/trial") + "\"[^}]*} 2\\.0");
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String metrics = platform.metrics().body();
-        while (!shadowed.matcher(metrics).find() && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            metrics = platform.metrics().body();
-        }
+        final String metrics = eventually(Duration.ofSeconds(30), Duration.ofMillis(500),
+                () -> platform.metrics().body(), body -> shadowed.matcher(body).find());
         assertThat(metrics).containsPattern(shadowed);
     }
 

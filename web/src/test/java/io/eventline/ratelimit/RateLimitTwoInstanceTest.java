@@ -1,5 +1,6 @@
 package io.eventline.ratelimit;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -98,17 +99,14 @@ class RateLimitTwoInstanceTest {
         final HttpResponse<String> put = a.send("PUT", "/api/v1/admin/ratelimit/rules/" + domain, ADMIN, body);
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         // B's copy of the rules is a global store: wait until it has them too
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         final String version = JSON.readTree(put.body()).get("version").asText();
-        while (System.nanoTime() < deadline) {
+        if (!eventually(Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
             final HttpResponse<String> seen = b.get("/api/v1/admin/ratelimit/rules/" + domain,
                     "Authorization", "Bearer " + ADMIN);
-            if (seen.statusCode() == 200 && JSON.readTree(seen.body()).get("version").asText().equals(version)) {
-                return;
-            }
-            Thread.sleep(100);
+            return seen.statusCode() == 200 && JSON.readTree(seen.body()).get("version").asText().equals(version);
+        })) {
+            throw new AssertionError("instance B never saw version " + version + " of " + domain);
         }
-        throw new AssertionError("instance B never saw version " + version + " of " + domain);
     }
 
     private JsonNode check(EventlineProcess on, String key, String value) throws Exception {
@@ -121,12 +119,8 @@ class RateLimitTwoInstanceTest {
 
     /** Asks until the limiter itself answers rather than the rule's failure mode (it fails open meanwhile). */
     private JsonNode decided(EventlineProcess on, String key, String value) throws Exception {
-        final long deadline = System.nanoTime() + DECIDED_DEADLINE.toNanos();
-        JsonNode status = check(on, key, value);
-        while (!status.get("decided").asBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            status = check(on, key, value);
-        }
+        final JsonNode status = eventually(DECIDED_DEADLINE, Duration.ofMillis(500), () -> check(on, key, value),
+                answer -> answer.get("decided").asBoolean());
         assertThat(status.get("decided").asBoolean()).as("decided within " + DECIDED_DEADLINE).isTrue();
         return status;
     }

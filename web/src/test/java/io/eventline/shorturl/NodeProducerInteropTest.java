@@ -1,5 +1,6 @@
 package io.eventline.shorturl;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -105,12 +106,8 @@ class NodeProducerInteropTest {
         // is written just after the link the redirect reads, so its schema may come a moment later)
         final List<String> expected = List.of(ShortUrlTopics.LINKS.name() + "-value",
                 OperationTopics.OUTCOMES.name() + "-value");
-        final long subjectsDeadline = System.nanoTime() + TIMEOUT.toNanos();
-        List<String> subjects = new HttpSchemaRegistryClient(registry.url()).subjects();
-        while (!subjects.containsAll(expected) && System.nanoTime() < subjectsDeadline) {
-            Thread.sleep(100);
-            subjects = new HttpSchemaRegistryClient(registry.url()).subjects();
-        }
+        final List<String> subjects = eventually(TIMEOUT, Duration.ofMillis(100),
+                () -> new HttpSchemaRegistryClient(registry.url()).subjects(), seen -> seen.containsAll(expected));
         assertThat(subjects).containsAll(expected);
 
         // And the request went where Eventline's own producers would have put it
@@ -163,20 +160,22 @@ class NodeProducerInteropTest {
 
     /** Follows {@code path} until it redirects; 404 and 503 only mean the link is not there yet. */
     private HttpResponse<String> awaitRedirect(String path, Path stderr) throws Exception {
-        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        HttpResponse<String> response;
-        do {
-            response = platform.get(path, null);
-            if (response.statusCode() != 404 && response.statusCode() != 503) {
-                return response;
-            }
-            if (!node.isAlive() && node.exitValue() != 0) {
+        final HttpResponse<String> response = eventually(TIMEOUT, Duration.ofMillis(200), () -> {
+            final HttpResponse<String> answer = platform.get(path, null);
+            if (isNotThereYet(answer) && !node.isAlive() && node.exitValue() != 0) {
                 fail("Node.js exited with %d; stderr:%n%s", node.exitValue(), read(stderr));
             }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
+            return answer;
+        }, answer -> !isNotThereYet(answer));
+        if (!isNotThereYet(response)) {
+            return response;
+        }
         return fail("GET %s still answers %d after %s; Node.js stderr:%n%s", path, response.statusCode(), TIMEOUT,
                 read(stderr));
+    }
+
+    private static boolean isNotThereYet(HttpResponse<String> response) {
+        return response.statusCode() == 404 || response.statusCode() == 503;
     }
 
     /** The partition Kafka's Java producer, and so Eventline's, picks for {@code key}. */

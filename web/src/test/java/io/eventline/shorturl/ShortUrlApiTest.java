@@ -1,5 +1,6 @@
 package io.eventline.shorturl;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -187,15 +188,9 @@ class ShortUrlApiTest {
             assertThat(platform.get("/" + code, null).statusCode()).isEqualTo(302);
         }
 
-        JsonNode stats = null;
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            stats = JSON.readTree(platform.get("/api/v1/urls/" + code + "/stats", alice).body());
-            if (stats.at("/clicks/total").asLong() == 3) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        final JsonNode stats = eventually(Duration.ofSeconds(30), Duration.ofMillis(200),
+                () -> JSON.readTree(platform.get("/api/v1/urls/" + code + "/stats", alice).body()),
+                answer -> answer.at("/clicks/total").asLong() == 3);
         assertThat(stats.get("code").asText()).isEqualTo(code);
         assertThat(stats.at("/clicks/total").asLong()).isEqualTo(3);
         assertThat(stats.at("/clicks/lastHour").asLong()).isEqualTo(3);
@@ -230,16 +225,9 @@ class ShortUrlApiTest {
     }
 
     private static JsonNode awaitPage(String token, String path, int size) throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode page;
-        do {
-            page = JSON.readTree(platform.get(path, token).body());
-            if (page.get("items").size() == size && !page.get("nextCursor").isNull()) {
-                return page;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        return page;
+        return eventually(Duration.ofSeconds(30), Duration.ofMillis(100),
+                () -> JSON.readTree(platform.get(path, token).body()),
+                page -> page.get("items").size() == size && !page.get("nextCursor").isNull());
     }
 
     private static String code(HttpResponse<String> response) throws Exception {

@@ -1,5 +1,6 @@
 package io.eventline.notify.sending;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventline.kafka.KafkaCluster;
@@ -31,7 +32,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
@@ -411,12 +411,8 @@ class NotificationSendersIntegrationTest {
     }
 
     private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out");
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
+        if (!eventually(WAIT, Duration.ofMillis(20), condition::getAsBoolean)) {
+            throw new AssertionError("Timed out");
         }
     }
 }
