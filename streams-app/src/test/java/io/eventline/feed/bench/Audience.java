@@ -1,5 +1,6 @@
 package io.eventline.feed.bench;
 
+import io.eventline.bench.BenchBroker;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -17,15 +18,15 @@ import java.util.function.IntFunction;
  */
 final class Audience {
     private final int size;
-    private final String[] firstOnPartition = new String[BenchCluster.PARTITIONS];
-    private final String[] lastOnPartition = new String[BenchCluster.PARTITIONS];
+    private final String[] firstOnPartition = new String[BenchBroker.PARTITIONS];
+    private final String[] lastOnPartition = new String[BenchBroker.PARTITIONS];
 
     /** Followers {@code reader(1)} to {@code reader(size)}. */
     Audience(int size) {
         this.size = size;
         for (int i = 1; i <= size; i++) {
             final String follower = reader(i);
-            final int p = Bench.partitionOf(follower);
+            final int p = FeedBench.partitionOf(follower);
             if (firstOnPartition[p] == null || follower.compareTo(firstOnPartition[p]) < 0) {
                 firstOnPartition[p] = follower;
             }

@@ -1,5 +1,7 @@
 package io.eventline.feed.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
 import io.eventline.feed.FeedKeys;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.streams.StreamsSettings;
@@ -41,7 +43,7 @@ final class BaselineApp implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     /** @param rocksDbConfig null for production's {@code BoundedRocksDbConfig} */
-    BaselineApp(BenchCluster cluster, Path dataDir, Class<? extends RocksDBConfigSetter> rocksDbConfig) {
+    BaselineApp(BenchBroker cluster, Path dataDir, Class<? extends RocksDBConfigSetter> rocksDbConfig) {
         final EventlineConfig config = EventlineConfig.load(Map.of("EVENTLINE_DATA_DIR", dataDir.toString(),
                 "EVENTLINE_APPLICATION_ID", "bench-baseline"));
         this.applicationId = config.applicationId();
@@ -68,7 +70,7 @@ final class BaselineApp implements AutoCloseable {
         builder.stream(INPUT, Consumed.with(Serdes.String(), Serdes.String()).withName("bench-inserts"))
                 .selectKey((author, insert) -> insert.substring(0, insert.indexOf(' ')), Named.as("bench-by-follower"))
                 .repartition(Repartitioned.<String, String>as(REPARTITION).withKeySerde(Serdes.String())
-                        .withValueSerde(Serdes.String()).withNumberOfPartitions(BenchCluster.PARTITIONS))
+                        .withValueSerde(Serdes.String()).withNumberOfPartitions(BenchBroker.PARTITIONS))
                 .process(() -> new Writer(written), Named.as("bench-write-feed"), STORE);
         return builder.build(props);
     }

@@ -1,5 +1,7 @@
 package io.eventline.feed.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
 import io.eventline.feed.FeedStores;
 import io.eventline.operations.OperationStatus;
 import io.eventline.platform.EventlineConfig;
@@ -25,7 +27,7 @@ final class CelebrityRun {
     private static final String ORDINARY = "author-ordinary";
     private static final String LARGEST = "author-largest";
 
-    private final BenchCluster cluster;
+    private final BenchBroker cluster;
     private final Class<? extends RocksDBConfigSetter> rocksDbConfig;
     private final int followers;
     private final int ordinaryFollowers;
@@ -33,9 +35,9 @@ final class CelebrityRun {
     private final long seedLingerMillis;
     private final int productionThreshold = EventlineConfig.load(Map.of()).feed().celebrityThreshold();
 
-    CelebrityRun(BenchCluster cluster, Map<String, String> args) {
+    CelebrityRun(BenchBroker cluster, Map<String, String> args) {
         this.cluster = cluster;
-        this.rocksDbConfig = Bench.rocksDbConfig(args);
+        this.rocksDbConfig = FeedBench.rocksDbConfig(args);
         this.followers = Integer.parseInt(args.getOrDefault("followers", "1000000"));
         this.ordinaryFollowers = Integer.parseInt(args.getOrDefault("ordinaryFollowers", "1000"));
         this.largestFollowers = Integer.parseInt(args.getOrDefault("largestFollowers",
@@ -44,7 +46,7 @@ final class CelebrityRun {
     }
 
     void run() {
-        Bench.line("RocksDB config: %s", Bench.describe(rocksDbConfig));
+        Bench.line("RocksDB config: %s", FeedBench.describe(rocksDbConfig));
         final Audience audience = new Audience(followers);
         final Audience ordinaryAudience = new Audience(ordinaryFollowers);
         final Audience largestAudience = new Audience(largestFollowers);

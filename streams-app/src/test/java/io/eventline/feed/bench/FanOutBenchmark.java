@@ -1,8 +1,12 @@
 package io.eventline.feed.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
+import io.eventline.feed.FeedTopics;
+import io.eventline.operations.OperationTopics;
+import io.eventline.shorturl.ShortUrlTopics;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -39,22 +43,23 @@ public final class FanOutBenchmark {
             System.exit(2);
         }
         final String scenario = args[0];
-        final Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            final int eq = args[i].indexOf('=');
-            if (eq < 1) {
-                System.err.println("not name=value: " + args[i]);
-                System.exit(2);
-            }
-            options.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        final Map<String, String> options;
+        try {
+            options = Bench.options(args, 1);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
         }
         Bench.line("FanOutBenchmark %s %s", scenario, options);
         Bench.line("started %s; %d processors; java %s; JVM options %s", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
         final long began = System.nanoTime();
-        try (BenchCluster cluster = BenchCluster.start(Boolean.parseBoolean(options.getOrDefault("keep", "false")))) {
-            Bench.line("broker %s, topics created with %d partitions", cluster.bootstrap(), BenchCluster.PARTITIONS);
+        try (BenchBroker cluster = BenchBroker.start("feed",
+                Boolean.parseBoolean(options.getOrDefault("keep", "false")), ShortUrlTopics.ALL, FeedTopics.ALL,
+                OperationTopics.ALL)) {
+            Bench.line("broker %s, topics created with %d partitions", cluster.bootstrap(), BenchBroker.PARTITIONS);
             switch (scenario) {
                 case "fanout" -> new ThroughputRun(cluster, options, false).run();
                 case "latency" -> new LatencyRun(cluster, options).run();

@@ -1,5 +1,7 @@
 package io.eventline.feed.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
 import io.eventline.feed.FeedKeys;
 import io.eventline.feed.FeedStores;
 import io.eventline.feed.FeedTopics;
@@ -50,7 +52,7 @@ final class FeedApp implements AutoCloseable {
      * @param celebrityThreshold {@code EVENTLINE_FEED_CELEBRITY_THRESHOLD}
      * @param rocksDbConfig      null for production's {@code BoundedRocksDbConfig}
      */
-    FeedApp(BenchCluster cluster, Path dataDir, int celebrityThreshold,
+    FeedApp(BenchBroker cluster, Path dataDir, int celebrityThreshold,
             Class<? extends RocksDBConfigSetter> rocksDbConfig) {
         final Map<String, String> env = new HashMap<>();
         env.put("EVENTLINE_DATA_DIR", dataDir.toString());
@@ -129,7 +131,7 @@ final class FeedApp implements AutoCloseable {
     /** A point read on the partition that owns {@code owner}, retried while the store is not queryable. */
     @SuppressWarnings("unchecked")
     private <V> V get(String storeName, String owner, String key) {
-        final int partition = Bench.partitionOf(owner);
+        final int partition = FeedBench.partitionOf(owner);
         for (int attempt = 0; ; attempt++) {
             final String handle = storeName + "/" + partition;
             try {

@@ -1,5 +1,7 @@
 package io.eventline.feed.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
 import io.eventline.operations.OperationStatus;
 import io.eventline.platform.EventlineConfig;
 import java.time.Duration;
@@ -23,7 +25,7 @@ import org.apache.kafka.streams.state.RocksDBConfigSetter;
 final class LatencyRun {
     private static final String AUTHOR = "author-measured";
 
-    private final BenchCluster cluster;
+    private final BenchBroker cluster;
     private final Class<? extends RocksDBConfigSetter> rocksDbConfig;
     private final int followers;
     private final int backgroundAuthors;
@@ -32,9 +34,9 @@ final class LatencyRun {
     private final int warmup;
     private final long gapMillis;
 
-    LatencyRun(BenchCluster cluster, Map<String, String> args) {
+    LatencyRun(BenchBroker cluster, Map<String, String> args) {
         this.cluster = cluster;
-        this.rocksDbConfig = Bench.rocksDbConfig(args);
+        this.rocksDbConfig = FeedBench.rocksDbConfig(args);
         this.followers = Integer.parseInt(args.getOrDefault("followers", "1000"));
         this.backgroundAuthors = Integer.parseInt(args.getOrDefault("backgroundAuthors", "10"));
         this.backgroundRate = Double.parseDouble(args.getOrDefault("backgroundRate", "2"));
@@ -52,7 +54,7 @@ final class LatencyRun {
                         + " meanwhile %d other authors with the same followers post %.1f posts/s in all"
                         + " (%s feed inserts/s)", AUTHOR, Bench.count(followers), samples, warmup, gapMillis,
                 backgroundAuthors, backgroundRate, Bench.count(Math.round(backgroundRate * followers)));
-        Bench.line("RocksDB config: %s", Bench.describe(rocksDbConfig));
+        Bench.line("RocksDB config: %s", FeedBench.describe(rocksDbConfig));
         final Audience audience = new Audience(followers);
         final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor();
         try (FeedApp app = new FeedApp(cluster, cluster.dir("feed"), EventlineConfig.load(Map.of()).feed()

@@ -1,5 +1,6 @@
 package io.eventline.feed.bench;
 
+import io.eventline.bench.Bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,14 @@
 package io.eventline.feed.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
+import io.eventline.bench.RocksDbCounters;
 import io.eventline.feed.FeedStores;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.producers.EventProducer;
 import io.eventline.streams.BoundedRocksDbConfig;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +36,7 @@ import org.apache.kafka.streams.state.RocksDBConfigSetter;
 final class ThroughputRun {
     static final String CEILING_TOPIC = "bench.ceiling.v1";
 
-    private final BenchCluster cluster;
+    private final BenchBroker cluster;
     private final int authors;
     private final int followers;
     private final int posts;
@@ -48,7 +50,7 @@ final class ThroughputRun {
      * @param counting whether RocksDB counts its operations (then without ceiling A, and not for timing: the
      *                 statistics cost time)
      */
-    ThroughputRun(BenchCluster cluster, Map<String, String> args, boolean counting) {
+    ThroughputRun(BenchBroker cluster, Map<String, String> args, boolean counting) {
         this.cluster = cluster;
         this.counting = counting;
         this.authors = Integer.parseInt(args.getOrDefault("authors", "10"));
@@ -57,7 +59,7 @@ final class ThroughputRun {
         this.rounds = Integer.parseInt(args.getOrDefault("rounds", "2"));
         this.inserts = (long) posts * followers;
         this.ceilings = Boolean.parseBoolean(args.getOrDefault("ceilings", "true"));
-        this.rocksDbConfig = Bench.rocksDbConfig(args);
+        this.rocksDbConfig = FeedBench.rocksDbConfig(args);
     }
 
     private String author(int i) {
@@ -74,7 +76,7 @@ final class ThroughputRun {
         if (counting) {
             Bench.line("Counting RocksDB operations with RocksDB statistics; the rates of this run are not comparable");
         }
-        Bench.line("RocksDB config: %s", Bench.describe(rocksDbConfig));
+        Bench.line("RocksDB config: %s", FeedBench.describe(rocksDbConfig));
         final double[] ceiling = counting || !ceilings ? new double[rounds] : ceilingA();
         final double[] baseline = ceilings ? ceilingB() : new double[rounds];
         final double[] pipeline = pipeline();
@@ -96,7 +98,7 @@ final class ThroughputRun {
     private double[] ceilingA() {
         Bench.line("");
         Bench.line("== Ceiling A: produce %s records to a %d-partition topic and consume them all",
-                Bench.count(inserts), BenchCluster.PARTITIONS);
+                Bench.count(inserts), BenchBroker.PARTITIONS);
         cluster.createTopic(CEILING_TOPIC);
         final double[] rates = new double[rounds];
         final Properties producerProps = EventProducer.properties(cluster.bootstrap(), "bench-ceiling");
@@ -107,7 +109,7 @@ final class ThroughputRun {
                      ConsumerConfig.CLIENT_ID_CONFIG, "bench-ceiling"),
                      new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             final List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < BenchCluster.PARTITIONS; p++) {
+            for (int p = 0; p < BenchBroker.PARTITIONS; p++) {
                 partitions.add(new TopicPartition(CEILING_TOPIC, p));
             }
             consumer.assign(partitions);
@@ -175,7 +177,7 @@ final class ThroughputRun {
             for (int r = 0; r < rounds; r++) {
                 final int round = r;
                 final TreeMap<String, Long> before = cluster.endOffsets();
-                final Map<String, Map<String, Long>> rocksBefore = CountingRocksDbConfig.snapshot();
+                final Map<String, Map<String, Long>> rocksBefore = RocksDbCounters.snapshot();
                 final AtomicReference<Throwable> failure = new AtomicReference<>();
                 final long target = app.written() + inserts;
                 final long t0 = System.nanoTime();
@@ -202,7 +204,7 @@ final class ThroughputRun {
                         app.applicationId() + "-" + BaselineApp.REPARTITION + "-repartition"), Duration.ofMinutes(5));
                 printWrites(before, cluster.endOffsets(), inserts);
                 if (counting) {
-                    printRocksDbOperations(rocksBefore, CountingRocksDbConfig.snapshot(), inserts);
+                    RocksDbCounters.print(rocksBefore, RocksDbCounters.snapshot(), inserts, "insert");
                 }
             }
         }
@@ -242,7 +244,7 @@ final class ThroughputRun {
             for (int r = 0; r < rounds; r++) {
                 final long expected = (long) posts * (r + 1);
                 final TreeMap<String, Long> before = cluster.endOffsets();
-                final Map<String, Map<String, Long>> rocksBefore = CountingRocksDbConfig.snapshot();
+                final Map<String, Map<String, Long>> rocksBefore = RocksDbCounters.snapshot();
                 final long t0 = System.nanoTime();
                 for (int i = 0; i < posts; i++) {
                     traffic.post(author(i), traffic.nextPostId());
@@ -263,7 +265,7 @@ final class ThroughputRun {
                 cluster.awaitIdle(app.applicationId(), FeedApp.INPUTS, Duration.ofMinutes(5));
                 printWrites(before, cluster.endOffsets(), inserts);
                 if (counting) {
-                    printRocksDbOperations(rocksBefore, CountingRocksDbConfig.snapshot(), inserts);
+                    RocksDbCounters.print(rocksBefore, RocksDbCounters.snapshot(), inserts, "insert");
                 }
             }
             Bench.line("feed-store estimate-num-keys %s, feed-sizes-store %s", Bench.count(app.rocksDbMetric(
@@ -275,39 +277,13 @@ final class ThroughputRun {
 
     private Class<? extends RocksDBConfigSetter> rocksDbConfig() {
         if (counting) {
-            CountingRocksDbConfig.delegateTo(rocksDbConfig == null ? BoundedRocksDbConfig.class : rocksDbConfig);
-            return CountingRocksDbConfig.class;
+            RocksDbCounters.delegateTo(rocksDbConfig == null ? BoundedRocksDbConfig.class : rocksDbConfig);
+            return RocksDbCounters.class;
         }
         return rocksDbConfig;
     }
 
     /** RocksDB operations per store between two snapshots, and per insert. */
-    private static void printRocksDbOperations(Map<String, Map<String, Long>> before,
-                                               Map<String, Map<String, Long>> after, long inserts) {
-        Bench.line("    RocksDB per insert (read = keys read by Get, written = keys put or deleted, seek/next/prev ="
-                + " iterator steps, stallMicros = write stall time, flushBytes/compactBytes = bytes written by"
-                + " memtable flushes and compactions, flushes = memtable flushes):");
-        final Map<String, Long> total = new LinkedHashMap<>();
-        after.forEach((store, counts) -> {
-            final StringBuilder line = new StringBuilder(Bench.fmt("    %-28s", store));
-            boolean any = false;
-            for (Map.Entry<String, Long> count : counts.entrySet()) {
-                final long delta = count.getValue() - before.getOrDefault(store, Map.of())
-                        .getOrDefault(count.getKey(), 0L);
-                any |= delta > 0;
-                total.merge(count.getKey(), delta, Long::sum);
-                line.append(Bench.fmt(" %s %.4f", count.getKey(), (double) delta / inserts));
-            }
-            if (any) {
-                Bench.line("%s", line);
-            }
-        });
-        final StringBuilder line = new StringBuilder(Bench.fmt("    %-28s", "all stores"));
-        total.forEach((name, delta) -> line.append(Bench.fmt(" %s %.4f", name, (double) delta / inserts)));
-        Bench.line("%s", line);
-        Bench.line("    all stores, totals: %s", total);
-    }
-
     /** Records written to each topic between two snapshots of end offsets, and per insert. */
     static void printWrites(Map<String, Long> before, Map<String, Long> after, long inserts) {
         long total = 0;

@@ -1,5 +1,6 @@
 package io.eventline.feed.bench;
 
+import io.eventline.bench.BenchBroker;
 import io.eventline.feed.FollowRequested;
 import io.eventline.feed.PostPublished;
 import io.eventline.feed.ProfileUpdated;
@@ -26,7 +27,7 @@ final class Traffic implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     /** @param linger the producer's {@code linger.ms}: 1 ms as the web layer's, longer for bulk seeding */
-    Traffic(BenchCluster cluster, String clientId, Duration linger) {
+    Traffic(BenchBroker cluster, String clientId, Duration linger) {
         this.producer = new EventProducer(cluster.bootstrap(), clientId, cluster.serdes().registry(), linger);
     }
 

@@ -6,6 +6,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.eventline.bench.Bench;
+import io.eventline.bench.TopicReader;
 import io.eventline.notify.DeliveryProvider;
 import io.eventline.notify.NotificationDelivery;
 import io.eventline.notify.NotificationRequested;
@@ -109,7 +111,7 @@ public final class NotifyLatencyBenchmark {
             try (NotificationSenders senders = new NotificationSenders(clients(twilio.baseUrl()),
                     SenderConfig.of(rig.bootstrap(), "bench-notify", "bench-1", RetryPolicy.DEFAULT),
                     rig.serdes().registry(), meters, Clock.systemUTC());
-                 CommittedReader<NotificationDelivery> routed = new CommittedReader<>(rig.bootstrap(),
+                 TopicReader<NotificationDelivery> routed = TopicReader.committed(rig.bootstrap(),
                          rig.partitions(), List.of(NotifyTopics.SMS.name()),
                          rig.serdes().of(NotificationDelivery.class).deserializer(), (delivery, nanos) -> {
                              final Phase phase = current.get();
@@ -117,31 +119,31 @@ public final class NotifyLatencyBenchmark {
                                  phase.routed(delivery.getEventId(), System.currentTimeMillis());
                              }
                          })) {
-                BenchOutput.line("setup: templates seeded (%s: sms only), %,d users with a phone number registered"
+                Bench.line("setup: templates seeded (%s: sms only), %,d users with a phone number registered"
                                 + " (CONTACT_SET, answered), senders started (SMS -> WireMock at %s, others not"
                                 + " configured) in %.1f s", TEMPLATE, users, twilio.baseUrl(),
-                        BenchOutput.seconds(System.nanoTime() - setup));
-                BenchOutput.line("");
-                BenchOutput.line("== JVM warm-up: %d s at %,d/s, not measured", jvmWarmup.toSeconds(), rates[0]);
+                        Bench.seconds(System.nanoTime() - setup));
+                Bench.line("");
+                Bench.line("== JVM warm-up: %d s at %,d/s, not measured", jvmWarmup.toSeconds(), rates[0]);
                 phase("w", rates[0], Duration.ZERO, jvmWarmup, users, senders);
                 for (int rate : rates) {
-                    BenchOutput.line("");
-                    BenchOutput.line("== %,d requests/s for %d s after %d s of warm-up; load average %s", rate,
-                            measured.toSeconds(), warmup.toSeconds(), BenchOutput.loadAverage());
+                    Bench.line("");
+                    Bench.line("== %,d requests/s for %d s after %d s of warm-up; load average %s", rate,
+                            measured.toSeconds(), warmup.toSeconds(), Bench.loadAverage());
                     final Phase phase = phase("r" + rate, rate, warmup, measured, users, senders);
-                    BenchOutput.line("%s", LoadReport.format(phase.recorder.result(), "calls",
+                    Bench.line("%s", LoadReport.format(phase.recorder.result(), "calls",
                             "request createdAt to the stand-in's receipt", false).stripTrailing());
-                    BenchOutput.line("of which, request createdAt to the delivery readable (read_committed) on %s:"
+                    Bench.line("of which, request createdAt to the delivery readable (read_committed) on %s:"
                             + " %s", NotifyTopics.SMS.name(), percentiles(phase.routedRecorder.result()));
                     if (phase.repeated.get() > 0) {
-                        BenchOutput.line("repeated   %,d calls for a request already called", phase.repeated.get());
+                        Bench.line("repeated   %,d calls for a request already called", phase.repeated.get());
                     }
                 }
                 final Timer requestToCall = meters.find("eventline.notify.request.to.call").tag("provider", "sms")
                         .timer();
                 if (requestToCall != null) {
-                    BenchOutput.line("");
-                    BenchOutput.line("the SMS sender's own eventline.notify.request.to.call over the whole run"
+                    Bench.line("");
+                    Bench.line("the SMS sender's own eventline.notify.request.to.call over the whole run"
                                     + " (warm-ups included): %,d calls, mean %.1f ms, max %.1f ms",
                             requestToCall.count(), requestToCall.mean(TimeUnit.MILLISECONDS),
                             requestToCall.max(TimeUnit.MILLISECONDS));
@@ -212,7 +214,7 @@ public final class NotifyLatencyBenchmark {
     }
 
     private static String percentiles(LoadResult result) {
-        return BenchOutput.fmt("n=%d  p50=%.1f  p90=%.1f  p99=%.1f  max=%.1f ms", result.measuredOutcomes(),
+        return Bench.fmt("n=%d  p50=%.1f  p90=%.1f  p99=%.1f  max=%.1f ms", result.measuredOutcomes(),
                 result.latencyMillisAt(50), result.latencyMillisAt(90), result.latencyMillisAt(99),
                 result.maxLatencyMillis());
     }

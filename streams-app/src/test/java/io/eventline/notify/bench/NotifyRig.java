@@ -1,9 +1,9 @@
 package io.eventline.notify.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
+import io.eventline.bench.TopicReader;
 import io.eventline.feed.FeedTopics;
-import io.eventline.kafka.EmbeddedKafkaBroker;
-import io.eventline.kafka.TopicProvisioner;
-import io.eventline.kafka.TopicSpec;
 import io.eventline.notify.DefaultTemplates;
 import io.eventline.notify.DevicePlatform;
 import io.eventline.notify.NotificationTemplate;
@@ -16,24 +16,15 @@ import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.producers.EventProducer;
-import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
 import io.eventline.streams.StreamsSettings;
-import io.eventline.topics.Topic;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,12 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -59,19 +44,21 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
  * 100 ms), started once the setup records are on their topics.
  */
 final class NotifyRig implements AutoCloseable {
-    private final Path root;
+    /** The system property that carries the arguments through {@code exec:java}. */
+    static final String ARGS_PROPERTY = "notify.bench.args";
+
     private final EventlineConfig config;
-    private final EmbeddedKafkaBroker broker;
-    private final EventSerdes serdes = new EventSerdes(new InMemorySchemaRegistry());
+    private final BenchBroker broker;
+    private final EventSerdes serdes;
     private final EventProducer producer;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private KafkaStreams streams;
 
-    private NotifyRig(Path root) {
-        this.root = root;
-        this.config = EventlineConfig.load(Map.of("EVENTLINE_DATA_DIR", root.resolve("data").toString()));
-        this.broker = new EmbeddedKafkaBroker(root.resolve("kafka"), 0).start();
-        this.producer = new EventProducer(broker.bootstrapServers(), "bench-requests", serdes.registry());
+    private NotifyRig(BenchBroker broker) {
+        this.broker = broker;
+        this.serdes = broker.serdes();
+        this.config = EventlineConfig.load(Map.of("EVENTLINE_DATA_DIR", broker.dir("data").toString()));
+        this.producer = new EventProducer(broker.bootstrap(), "bench-requests", serdes.registry());
     }
 
     /** What a benchmark does with a started rig and its command-line options. */
@@ -85,52 +72,31 @@ final class NotifyRig implements AutoCloseable {
      * footer and exits (1 if it failed).
      */
     static void main(String name, String[] commandLine, Body body) {
-        final Map<String, String> options = BenchOutput.options(BenchOutput.args(commandLine));
-        BenchOutput.header(name, options);
+        final Map<String, String> options = Bench.options(Bench.args(commandLine, ARGS_PROPERTY));
+        Bench.header(name, options);
         final long began = System.nanoTime();
         int status = 0;
         try (NotifyRig rig = NotifyRig.start()) {
-            BenchOutput.line("broker %s, topics created with %d partitions; topology %s (%s)", rig.bootstrap(),
-                    rig.partitions(), rig.applicationId(), BenchOutput.streamsSummary(rig.streamsProperties()));
+            Bench.line("broker %s, topics created with %d partitions; topology %s (%s)", rig.bootstrap(),
+                    rig.partitions(), rig.applicationId(), Bench.streamsSummary(rig.streamsProperties()));
             body.run(rig, options);
         } catch (RuntimeException e) {
             e.printStackTrace(System.out);
             status = 1;
         }
-        BenchOutput.footer(began);
+        Bench.footer(began);
         // Kafka's and RocksDB's non-daemon threads may linger after close
         System.exit(status);
     }
 
-    static NotifyRig start() {
-        final Path root;
-        try {
-            root = Files.createTempDirectory("eventline-notify-bench-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        final NotifyRig rig = new NotifyRig(root);
-        try (TopicProvisioner topics = TopicProvisioner.connect(rig.bootstrap())) {
-            topics.ensureTopics(rig.topicSpecs());
-        }
-        return rig;
-    }
-
     /** As {@code Platform} creates them: every topic the notification topology reads or writes. */
-    private List<TopicSpec> topicSpecs() {
-        final List<TopicSpec> specs = new ArrayList<>();
-        Stream.of(FeedTopics.ALL, OperationTopics.ALL, NotifyTopics.ALL).flatMap(List::stream)
-                .forEach(topic -> specs.add(spec(topic)));
-        specs.add(new TopicSpec(StreamsSettings.DEAD_LETTER_TOPIC, config.topicPartitions(), (short) 1, Map.of()));
-        return specs;
-    }
-
-    private TopicSpec spec(Topic<?> topic) {
-        return new TopicSpec(topic.name(), config.topicPartitions(), (short) 1, topic.topicConfig());
+    static NotifyRig start() {
+        return new NotifyRig(BenchBroker.start("notify", false, FeedTopics.ALL, OperationTopics.ALL,
+                NotifyTopics.ALL));
     }
 
     String bootstrap() {
-        return broker.bootstrapServers();
+        return broker.bootstrap();
     }
 
     EventSerdes serdes() {
@@ -142,7 +108,7 @@ final class NotifyRig implements AutoCloseable {
     }
 
     int partitions() {
-        return config.topicPartitions();
+        return BenchBroker.PARTITIONS;
     }
 
     /** The Kafka Streams properties the topology runs with, as in production. */
@@ -199,7 +165,7 @@ final class NotifyRig implements AutoCloseable {
             failure.set(error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        try (CommittedReader<OperationOutcome> outcomes = new CommittedReader<>(bootstrap(), partitions(),
+        try (TopicReader<OperationOutcome> outcomes = TopicReader.committed(bootstrap(), partitions(),
                 List.of(OperationTopics.OUTCOMES.name()), serdes.of(OperationOutcome.class).deserializer(),
                 (outcome, nanos) -> { })) {
             streams.start();
@@ -235,18 +201,7 @@ final class NotifyRig implements AutoCloseable {
 
     /** Offsets per topic (sum of end offsets over partitions), every topic but Kafka's own, by name. */
     TreeMap<String, Long> endOffsets() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-            final Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(false)).names().get();
-            final Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get().values().forEach(d -> d.partitions().forEach(p ->
-                    request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-            final TreeMap<String, Long> byTopic = new TreeMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> byTopic.merge(tp.topic(), info.offset(),
-                    Long::sum));
-            return byTopic;
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
+        return broker.endOffsets();
     }
 
     String applicationId() {
@@ -271,16 +226,7 @@ final class NotifyRig implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
             }
-            sleep(20);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            Bench.sleep(20);
         }
     }
 
@@ -299,10 +245,5 @@ final class NotifyRig implements AutoCloseable {
         }
         producer.close();
         broker.close();
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

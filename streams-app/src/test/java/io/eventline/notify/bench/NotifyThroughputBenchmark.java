@@ -1,5 +1,7 @@
 package io.eventline.notify.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.TopicReader;
 import io.eventline.notify.InboxEntry;
 import io.eventline.notify.NotificationDeadLettered;
 import io.eventline.notify.NotificationDelivery;
@@ -65,21 +67,21 @@ public final class NotifyThroughputBenchmark {
         final long setup = System.nanoTime();
         rig.seedTemplates();
         rig.startTopology(rig.devices(users));
-        BenchOutput.line("setup: default templates seeded, %,d users with one push device each registered"
-                + " (DEVICE_SET, answered) in %.1f s", users, BenchOutput.seconds(System.nanoTime() - setup));
-        BenchOutput.line("each round: %,d requests of template %s for channels %s to random users, about %.0f %%"
+        Bench.line("setup: default templates seeded, %,d users with one push device each registered"
+                + " (DEVICE_SET, answered) in %.1f s", users, Bench.seconds(System.nanoTime() - setup));
+        Bench.line("each round: %,d requests of template %s for channels %s to random users, about %.0f %%"
                 + " of them re-sent duplicates of an earlier request of the round (same eventId and userId)",
                 requests, NotifyTopology.NEW_FOLLOWER, channels, duplicates * 100);
 
         final AtomicReference<Round> current = new AtomicReference<>(new Round("setup-"));
-        try (CommittedReader<NotificationDelivery> deliveries = new CommittedReader<>(rig.bootstrap(),
+        try (TopicReader<NotificationDelivery> deliveries = TopicReader.committed(rig.bootstrap(),
                 rig.partitions(), List.of(NotifyTopics.APNS.name(), NotifyTopics.FCM.name(), NotifyTopics.EMAIL.name(),
                 NotifyTopics.SMS.name()), rig.serdes().of(NotificationDelivery.class).deserializer(),
                 (delivery, nanos) -> current.get().delivered(delivery, nanos));
-             CommittedReader<InboxEntry> inapp = new CommittedReader<>(rig.bootstrap(), rig.partitions(),
+             TopicReader<InboxEntry> inapp = TopicReader.committed(rig.bootstrap(), rig.partitions(),
                      List.of(NotifyTopics.INAPP.name()), rig.serdes().of(InboxEntry.class).deserializer(),
                      (entry, nanos) -> current.get().inapp.increment());
-             CommittedReader<NotificationDeadLettered> dead = new CommittedReader<>(rig.bootstrap(), rig.partitions(),
+             TopicReader<NotificationDeadLettered> dead = TopicReader.committed(rig.bootstrap(), rig.partitions(),
                      List.of(NotifyTopics.DEAD_LETTERS.name()),
                      rig.serdes().of(NotificationDeadLettered.class).deserializer(),
                      (letter, nanos) -> current.get().deadLetters.increment())) {
@@ -87,8 +89,8 @@ public final class NotifyThroughputBenchmark {
             if (warmup > 0) {
                 final Round round = new Round("w-");
                 current.set(round);
-                BenchOutput.line("");
-                BenchOutput.line("== Warm-up round (the JVM's compilers, the stores' first segments), not in the summary");
+                Bench.line("");
+                Bench.line("== Warm-up round (the JVM's compilers, the stores' first segments), not in the summary");
                 round(0, round, warmup, users, duplicates, channels, random);
             }
             for (int r = 1; r <= rounds; r++) {
@@ -96,16 +98,16 @@ public final class NotifyThroughputBenchmark {
                 current.set(round);
                 results.add(round(r, round, requests, users, duplicates, channels, random));
             }
-            BenchOutput.line("");
-            BenchOutput.line("== Summary");
-            BenchOutput.line("%-7s %10s %10s %10s %10s %9s %9s %12s", "round", "requests", "input/s", "dup in",
+            Bench.line("");
+            Bench.line("== Summary");
+            Bench.line("%-7s %10s %10s %10s %10s %9s %9s %12s", "round", "requests", "input/s", "dup in",
                     "dup out", "distinct", "elapsed", "notif./s");
             for (int r = 0; r < results.size(); r++) {
                 final double[] x = results.get(r);
-                BenchOutput.line("%-7d %,10.0f %,10.0f %9.1f%% %10.0f %,9.0f %8.2fs %,12.0f", r + 1, x[0], x[1], x[2],
+                Bench.line("%-7d %,10.0f %,10.0f %9.1f%% %10.0f %,9.0f %8.2fs %,12.0f", r + 1, x[0], x[1], x[2],
                         x[3], x[4], x[5], x[6]);
             }
-            BenchOutput.line("notifications/s over the rounds: %s", Arrays.toString(results.stream()
+            Bench.line("notifications/s over the rounds: %s", Arrays.toString(results.stream()
                     .mapToLong(x -> Math.round(x[6])).toArray()));
         }
     }
@@ -129,8 +131,8 @@ public final class NotifyThroughputBenchmark {
         final Map<String, Long> offsetsBefore = rig.endOffsets();
         final double requestedBefore = rig.notifyTotal("all", "requested");
         final double droppedBefore = rig.notifyTotal("all", "duplicate");
-        BenchOutput.line("");
-        BenchOutput.line("== Round %d: %,d requests; load average %s", number, requests, BenchOutput.loadAverage());
+        Bench.line("");
+        Bench.line("== Round %d: %,d requests; load average %s", number, requests, Bench.loadAverage());
 
         final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -159,10 +161,10 @@ public final class NotifyThroughputBenchmark {
             throw new IllegalStateException("a send failed", failure.get());
         }
         final long acked = lastAck.get() - t0;
-        BenchOutput.line("sent %,d requests (%,d distinct, %,d duplicates = %.1f %%): handed to the producer in %.2f s,"
+        Bench.line("sent %,d requests (%,d distinct, %,d duplicates = %.1f %%): handed to the producer in %.2f s,"
                         + " all acknowledged %.2f s after the first = %s", requests, distinct, duplicates,
-                100.0 * duplicates / requests, BenchOutput.seconds(sentAt - t0), BenchOutput.seconds(acked),
-                BenchOutput.rate(requests, acked));
+                100.0 * duplicates / requests, Bench.seconds(sentAt - t0), Bench.seconds(acked),
+                Bench.rate(requests, acked));
 
         final int expected = distinct;
         final double commitsBefore = rig.threadMetric("commit-total");
@@ -171,8 +173,8 @@ public final class NotifyThroughputBenchmark {
         rig.await("the round's " + expected + " distinct deliveries", Duration.ofMinutes(3), () -> {
             final long now = System.nanoTime();
             if (now >= nextLine[0]) {
-                BenchOutput.line("    +%2.0f s: topology counted %,.0f requests, %,d distinct deliveries read",
-                        BenchOutput.seconds(now - t0), rig.notifyTotal("all", "requested") - requestedBefore,
+                Bench.line("    +%2.0f s: topology counted %,.0f requests, %,d distinct deliveries read",
+                        Bench.seconds(now - t0), rig.notifyTotal("all", "requested") - requestedBefore,
                         round.distinct());
                 nextLine[0] += 5_000_000_000L;
             }
@@ -182,22 +184,22 @@ public final class NotifyThroughputBenchmark {
         // every request counted by the topology, then ten commit intervals more for late (duplicate) output
         rig.await("the topology to count " + requests + " requests", Duration.ofMinutes(1),
                 () -> rig.notifyTotal("all", "requested") - requestedBefore >= requests);
-        NotifyRig.sleep(1_000);
+        Bench.sleep(1_000);
         final long records = round.records.sum();
         final long sharing = records - round.distinct();
-        BenchOutput.line("read_committed from the provider topics: %,d deliveries, %,d distinct deliveryIds,"
+        Bench.line("read_committed from the provider topics: %,d deliveries, %,d distinct deliveryIds,"
                         + " %,d sharing a deliveryId; in-app entries %,d; dead letters %,d", records,
                 round.distinct(), sharing, round.inapp.sum(), round.deadLetters.sum());
-        BenchOutput.line("topology counted %,.0f requests, %,.0f dropped as duplicates", rig.notifyTotal("all",
+        Bench.line("topology counted %,.0f requests, %,.0f dropped as duplicates", rig.notifyTotal("all",
                 "requested") - requestedBefore, rig.notifyTotal("all", "duplicate") - droppedBefore);
         printWrites(offsetsBefore, rig.endOffsets(), requests);
-        BenchOutput.line("stream thread: %,.0f commits in the round, commit latency avg %.1f ms (last 30 s)",
+        Bench.line("stream thread: %,.0f commits in the round, commit latency avg %.1f ms (last 30 s)",
                 rig.threadMetric("commit-total") - commitsBefore, rig.threadMetric("commit-latency-avg"));
-        BenchOutput.line("last distinct delivery read %.2f s after the first send: %s notifications (distinct"
-                + " deliveries) per second; %s requests per second", BenchOutput.seconds(elapsed),
-                BenchOutput.rate(round.distinct(), elapsed), BenchOutput.rate(requests, elapsed));
-        return new double[] {requests, requests / BenchOutput.seconds(acked), 100.0 * duplicates / requests, sharing,
-                round.distinct(), BenchOutput.seconds(elapsed), round.distinct() / BenchOutput.seconds(elapsed)};
+        Bench.line("last distinct delivery read %.2f s after the first send: %s notifications (distinct"
+                + " deliveries) per second; %s requests per second", Bench.seconds(elapsed),
+                Bench.rate(round.distinct(), elapsed), Bench.rate(requests, elapsed));
+        return new double[] {requests, requests / Bench.seconds(acked), 100.0 * duplicates / requests, sharing,
+                round.distinct(), Bench.seconds(elapsed), round.distinct() / Bench.seconds(elapsed)};
     }
 
     /**
@@ -205,17 +207,17 @@ public final class NotifyThroughputBenchmark {
      * also writes a commit marker to each partition it wrote, which takes an offset: these are records plus markers.
      */
     private static void printWrites(Map<String, Long> before, Map<String, Long> after, long requests) {
-        BenchOutput.line("offsets written per topic in the round (records plus transaction markers):");
+        Bench.line("offsets written per topic in the round (records plus transaction markers):");
         long total = 0;
         for (Map.Entry<String, Long> topic : after.entrySet()) {
             final long written = topic.getValue() - before.getOrDefault(topic.getKey(), 0L);
             if (written > 0) {
                 total += written;
-                BenchOutput.line("    %-62s %,10d  %7.3f per request", topic.getKey(), written,
+                Bench.line("    %-62s %,10d  %7.3f per request", topic.getKey(), written,
                         (double) written / requests);
             }
         }
-        BenchOutput.line("    %-62s %,10d  %7.3f per request", "all topics", total, (double) total / requests);
+        Bench.line("    %-62s %,10d  %7.3f per request", "all topics", total, (double) total / requests);
     }
 
     private static NotificationRequested request(String eventId, String userId, List<String> channels) {

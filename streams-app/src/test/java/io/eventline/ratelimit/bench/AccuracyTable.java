@@ -1,5 +1,10 @@
 package io.eventline.ratelimit.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
+import io.eventline.bench.TopicReader;
+import io.eventline.feed.FeedTopics;
+import io.eventline.operations.OperationTopics;
 import io.eventline.producers.EventProducer;
 import io.eventline.ratelimit.DescriptorEntry;
 import io.eventline.ratelimit.Limit;
@@ -11,6 +16,7 @@ import io.eventline.ratelimit.RateLimitDecision;
 import io.eventline.ratelimit.RateLimitTopics;
 import io.eventline.ratelimit.Verdict;
 
+import io.eventline.shorturl.ShortUrlTopics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -159,12 +165,13 @@ public final class AccuracyTable {
                 domain, config, Instant.ofEpochMilli(base), base, base / 60_000, RateLimitTopics.DECISIONS.name());
         final Map<String, RateLimitDecision> decisions = new ConcurrentHashMap<>();
         final int expected = pattern.length * RateLimitAlgorithm.values().length;
-        try (BenchBroker broker = BenchBroker.start();
+        try (BenchBroker broker = BenchBroker.start("ratelimit", false, ShortUrlTopics.ALL, FeedTopics.ALL, RateLimitTopics.ALL,
+                OperationTopics.ALL);
              StreamsUnderTest app = StreamsUnderTest.eventline(broker).start();
              EventProducer producer = new EventProducer(broker.bootstrap(), "bench-web", broker.serdes().registry())) {
             Checks.publish(producer, broker, Checks.parse(domain, config.toString()),
                     descriptor(RateLimitAlgorithm.TOKEN_BUCKET, "probe"));
-            try (Watcher<RateLimitDecision> watcher = new Watcher<>(broker, RateLimitTopics.DECISIONS.name(),
+            try (TopicReader<RateLimitDecision> watcher = TopicReader.latest(broker, RateLimitTopics.DECISIONS.name(),
                     broker.serdes().of(RateLimitDecision.class).deserializer(),
                     (decision, nanos) -> decisions.put(decision.getCheckId(), decision))) {
                 for (final RateLimitAlgorithm kind : RateLimitAlgorithm.values()) {
@@ -174,7 +181,7 @@ public final class AccuracyTable {
                     }
                 }
                 producer.flush();
-                Out.await("every decision", 120_000, 10, () -> {
+                Bench.await("every decision", 120_000, 10, () -> {
                     app.check();
                     return decisions.keySet().stream().filter(id -> id.startsWith("accuracy-")).count() >= expected;
                 });

@@ -1,6 +1,9 @@
 package io.eventline.ratelimit.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
+import io.eventline.bench.TopicReader;
 import io.eventline.producers.EventProducer;
 import io.eventline.ratelimit.DescriptorEntry;
 import io.eventline.ratelimit.RateLimitCheckRequested;
@@ -68,7 +71,7 @@ final class Checks {
                         List<DescriptorEntry> probe) {
         join(producer.send(rules));
         final ConcurrentHashMap<String, CompletableFuture<RateLimitDecision>> waiting = new ConcurrentHashMap<>();
-        try (Watcher<RateLimitDecision> decisions = new Watcher<>(broker, RateLimitTopics.DECISIONS.name(),
+        try (TopicReader<RateLimitDecision> decisions = TopicReader.latest(broker, RateLimitTopics.DECISIONS.name(),
                 broker.serdes().of(RateLimitDecision.class).deserializer(), (decision, nanos) -> {
                     final CompletableFuture<RateLimitDecision> w = waiting.remove(decision.getCheckId());
                     if (w != null) {
@@ -88,7 +91,7 @@ final class Checks {
                 } catch (InterruptedException | ExecutionException | TimeoutException e) {
                     throw new IllegalStateException("no decision for the probe " + check.getCheckId(), e);
                 }
-                Out.sleep(200);
+                Bench.sleep(200);
             }
         }
         throw new IllegalStateException("the rules of " + rules.getDomain() + " did not apply");

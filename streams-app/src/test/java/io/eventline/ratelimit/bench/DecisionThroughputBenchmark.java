@@ -1,11 +1,19 @@
 package io.eventline.ratelimit.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
+import io.eventline.bench.RocksDbCounters;
+import io.eventline.bench.ThreadCpu;
+import io.eventline.bench.TopicReader;
+import io.eventline.feed.FeedTopics;
+import io.eventline.operations.OperationTopics;
 import io.eventline.producers.EventProducer;
 import io.eventline.ratelimit.RateLimitCheckRequested;
 import io.eventline.ratelimit.RateLimitCode;
 import io.eventline.ratelimit.RateLimitDecision;
 import io.eventline.ratelimit.RateLimitKeys;
 import io.eventline.ratelimit.RateLimitTopics;
+import io.eventline.shorturl.ShortUrlTopics;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,15 +81,16 @@ public final class DecisionThroughputBenchmark {
             System.err.println("usage: DecisionThroughputBenchmark throughput|latency [name=value ...]");
             System.exit(2);
         }
-        final Map<String, String> options = Out.options(args, 1);
-        Out.line("DecisionThroughputBenchmark %s %s", args[0], options);
-        Out.line("started %s; %d processors; java %s; JVM options %s", Instant.now(),
+        final Map<String, String> options = Bench.options(args, 1);
+        Bench.line("DecisionThroughputBenchmark %s %s", args[0], options);
+        Bench.line("started %s; %d processors; java %s; JVM options %s", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
         final long began = System.nanoTime();
         int status = 0;
-        try (BenchBroker broker = BenchBroker.start()) {
-            Out.line("broker %s, topics created with %d partitions", broker.bootstrap(), BenchBroker.PARTITIONS);
+        try (BenchBroker broker = BenchBroker.start("ratelimit", false, ShortUrlTopics.ALL, FeedTopics.ALL, RateLimitTopics.ALL,
+                OperationTopics.ALL)) {
+            Bench.line("broker %s, topics created with %d partitions", broker.bootstrap(), BenchBroker.PARTITIONS);
             final DecisionThroughputBenchmark bench = new DecisionThroughputBenchmark(broker, options);
             switch (args[0]) {
                 case "throughput" -> bench.throughput();
@@ -92,8 +101,8 @@ public final class DecisionThroughputBenchmark {
             e.printStackTrace(System.out);
             status = 1;
         }
-        Out.line("");
-        Out.line("finished %s after %.0f s", Instant.now(), Out.seconds(System.nanoTime() - began));
+        Bench.line("");
+        Bench.line("finished %s after %.0f s", Instant.now(), Bench.seconds(System.nanoTime() - began));
         // Kafka's and RocksDB's non-daemon threads may linger after close
         System.exit(status);
     }
@@ -117,11 +126,11 @@ public final class DecisionThroughputBenchmark {
         final String topology = options.getOrDefault("topology", "eventline");
         final boolean ceilings = Boolean.parseBoolean(options.getOrDefault("ceilings", "true"));
         final boolean rocksDbStats = Boolean.parseBoolean(options.getOrDefault("rocksdbStats", "false"));
-        Out.line("Throughput: %,d checks per round, each [endpoint=%s, user=user-<i mod counters>] in domain %s;"
+        Bench.line("Throughput: %,d checks per round, each [endpoint=%s, user=user-<i mod counters>] in domain %s;"
                 + " %d rounds per measurement", checks, Checks.ENDPOINT, Checks.DOMAIN, rounds);
         final RateLimitCheckRequested sample = Checks.check("1234567890123456789", Checks.DOMAIN,
                 Checks.postsBy("user-1234"), Instant.now());
-        Out.line("a check: key %d bytes, value %d bytes (Avro, Confluent wire format)",
+        Bench.line("a check: key %d bytes, value %d bytes (Avro, Confluent wire format)",
                 RateLimitKeys.counterKey(sample).length(), broker.serdes().of(RateLimitCheckRequested.class)
                         .serializer().serialize(RateLimitTopics.CHECKS.name(), sample).length);
         final Map<String, double[]> results = new java.util.LinkedHashMap<>();
@@ -130,8 +139,8 @@ public final class DecisionThroughputBenchmark {
             results.put("B streams pass-through", ceilingStreams("B", checks, counterCounts[0], rounds, false));
             results.put("C streams get+put+forward", ceilingStreams("C", checks, counterCounts[0], rounds, true));
         }
-        Out.line("");
-        Out.line("== Rate limiter: %s topology, rule %s %,d/s per user, every check admitted%s", topology, algorithm,
+        Bench.line("");
+        Bench.line("== Rate limiter: %s topology, rule %s %,d/s per user, every check admitted%s", topology, algorithm,
                 limit, rocksDbStats ? "; RocksDB statistics on (they cost time: these rates are not comparable)" : "");
         try (StreamsUnderTest app = (topology.equals("ratelimit") ? StreamsUnderTest.rateLimitOnly(broker,
                 rocksDbStats) : StreamsUnderTest.eventline(broker, rocksDbStats)).start();
@@ -140,7 +149,7 @@ public final class DecisionThroughputBenchmark {
                     Checks.postsBy("probe"));
             final LongAdder admitted = new LongAdder();
             final LongAdder limited = new LongAdder();
-            try (Watcher<RateLimitDecision> decisions = new Watcher<>(broker, RateLimitTopics.DECISIONS.name(),
+            try (TopicReader<RateLimitDecision> decisions = TopicReader.latest(broker, RateLimitTopics.DECISIONS.name(),
                     broker.serdes().of(RateLimitDecision.class).deserializer(), (decision, nanos) ->
                     (decision.getCode() == RateLimitCode.OK ? admitted : limited).increment())) {
                 for (int counters : counterCounts) {
@@ -150,50 +159,50 @@ public final class DecisionThroughputBenchmark {
                         final long admittedBefore = admitted.sum();
                         final long limitedBefore = limited.sum();
                         final TreeMap<String, Long> before = broker.endOffsets();
-                        final Map<String, Map<String, Long>> rocksBefore = RocksDbStats.snapshot();
+                        final Map<String, Map<String, Long>> rocksBefore = RocksDbCounters.snapshot();
                         final long elapsed = round(checks, decisions, i -> producer.send(Checks.check(
                                 run + "-" + i, Checks.DOMAIN, Checks.postsBy("user-" + (i % counters)),
                                 Instant.now())), app);
-                        rates[r] = checks / Out.seconds(elapsed);
-                        Out.line("%,d counters, round %d: %,d decisions read %.2f s after the first send = %s"
+                        rates[r] = checks / Bench.seconds(elapsed);
+                        Bench.line("%,d counters, round %d: %,d decisions read %.2f s after the first send = %s"
                                         + " (admitted %,d, over the limit %,d)", counters, r + 1, checks,
-                                Out.seconds(elapsed), Out.rate(checks, elapsed), admitted.sum() - admittedBefore,
+                                Bench.seconds(elapsed), Bench.rate(checks, elapsed), admitted.sum() - admittedBefore,
                                 limited.sum() - limitedBefore);
                         broker.awaitIdle(app.applicationId(), Set.of(RateLimitTopics.CHECKS.name()),
                                 Duration.ofMinutes(5));
                         printWrites(before, broker.endOffsets(), checks);
                         if (rocksDbStats) {
-                            RocksDbStats.print(rocksBefore, RocksDbStats.snapshot(), checks);
+                            RocksDbCounters.print(rocksBefore, RocksDbCounters.snapshot(), checks, "check");
                         }
                     }
-                    results.put(Out.fmt("limiter, %,d counters", counters), rates);
+                    results.put(Bench.fmt("limiter, %,d counters", counters), rates);
                 }
             }
         }
-        Out.line("");
-        Out.line("== Summary (checks/s per round)");
-        results.forEach((name, rates) -> Out.line("%-28s %s", name, Arrays.stream(rates)
-                .mapToObj(rate -> Out.fmt("%,10.0f/s", rate)).reduce("", String::concat)));
+        Bench.line("");
+        Bench.line("== Summary (checks/s per round)");
+        results.forEach((name, rates) -> Bench.line("%-28s %s", name, Arrays.stream(rates)
+                .mapToObj(rate -> Bench.fmt("%,10.0f/s", rate)).reduce("", String::concat)));
     }
 
     /** Ceiling A: the same records produced and consumed, nothing in between. */
     private double[] ceilingA(int checks, int counters, int rounds) {
-        Out.line("");
-        Out.line("== Ceiling A: produce %,d checks to a %d-partition topic and consume them (deserialized) as they"
+        Bench.line("");
+        Bench.line("== Ceiling A: produce %,d checks to a %d-partition topic and consume them (deserialized) as they"
                 + " arrive", checks, BenchBroker.PARTITIONS);
         final String topic = "bench.a.checks.v1";
         broker.createTopic(topic);
         final double[] rates = new double[rounds];
         try (KafkaProducer<String, RateLimitCheckRequested> producer = ceilingProducer("bench-ceiling-a");
-             Watcher<RateLimitCheckRequested> consumed = new Watcher<>(broker, topic,
+             TopicReader<RateLimitCheckRequested> consumed = TopicReader.latest(broker, topic,
                      checkDeserializer(), (check, nanos) -> { })) {
             for (int r = 0; r < rounds; r++) {
                 final String run = "a" + r;
                 final long elapsed = round(checks, consumed, i -> sendCeiling(producer, topic, Checks.check(
                         run + "-" + i, Checks.DOMAIN, Checks.postsBy("user-" + (i % counters)), Instant.now())), null);
-                rates[r] = checks / Out.seconds(elapsed);
-                Out.line("round %d: %,d checks produced and consumed in %.2f s = %s", r + 1, checks,
-                        Out.seconds(elapsed), Out.rate(checks, elapsed));
+                rates[r] = checks / Bench.seconds(elapsed);
+                Bench.line("round %d: %,d checks produced and consumed in %.2f s = %s", r + 1, checks,
+                        Bench.seconds(elapsed), Bench.rate(checks, elapsed));
             }
         }
         return rates;
@@ -201,8 +210,8 @@ public final class DecisionThroughputBenchmark {
 
     /** Ceiling B (pass-through) or C (get, put, forward): in Kafka Streams, checks in and out again. */
     private double[] ceilingStreams(String name, int checks, int counters, int rounds, boolean getPut) {
-        Out.line("");
-        Out.line(getPut ? "== Ceiling C: Kafka Streams, per check one get and one put of its counter key in a"
+        Bench.line("");
+        Bench.line(getPut ? "== Ceiling C: Kafka Streams, per check one get and one put of its counter key in a"
                 + " persistent, logged store without cache, then the check forwarded to an output topic"
                 : "== Ceiling B: Kafka Streams, every check copied to an output topic (no state)");
         final String in = "bench." + name.toLowerCase(java.util.Locale.ROOT) + ".checks.v1";
@@ -213,16 +222,16 @@ public final class DecisionThroughputBenchmark {
         try (StreamsUnderTest app = (getPut ? StreamsUnderTest.getPutForward(broker, in, outTopic)
                 : StreamsUnderTest.passThrough(broker, in, outTopic)).start();
              KafkaProducer<String, RateLimitCheckRequested> producer = ceilingProducer("bench-ceiling-" + name);
-             Watcher<RateLimitCheckRequested> out = new Watcher<>(broker, outTopic,
+             TopicReader<RateLimitCheckRequested> out = TopicReader.latest(broker, outTopic,
                      checkDeserializer(), (check, nanos) -> { })) {
             for (int r = 0; r < rounds; r++) {
                 final String run = name + r;
                 final TreeMap<String, Long> before = broker.endOffsets();
                 final long elapsed = round(checks, out, i -> sendCeiling(producer, in, Checks.check(run + "-" + i,
                         Checks.DOMAIN, Checks.postsBy("user-" + (i % counters)), Instant.now())), app);
-                rates[r] = checks / Out.seconds(elapsed);
-                Out.line("round %d: %,d checks out %.2f s after the first send = %s", r + 1, checks,
-                        Out.seconds(elapsed), Out.rate(checks, elapsed));
+                rates[r] = checks / Bench.seconds(elapsed);
+                Bench.line("round %d: %,d checks out %.2f s after the first send = %s", r + 1, checks,
+                        Bench.seconds(elapsed), Bench.rate(checks, elapsed));
                 broker.awaitIdle(app.applicationId(), Set.of(in), Duration.ofMinutes(5));
                 printWrites(before, broker.endOffsets(), checks);
             }
@@ -234,7 +243,7 @@ public final class DecisionThroughputBenchmark {
      * Sends {@code checks} records from a thread of its own (at most {@value #MAX_IN_FLIGHT} unacknowledged) and
      * returns the nanoseconds from the first send until {@code out} has read as many more records.
      */
-    private static long round(int checks, Watcher<?> out, LongFunction<CompletableFuture<?>> send,
+    private static long round(int checks, TopicReader<?> out, LongFunction<CompletableFuture<?>> send,
                               StreamsUnderTest app) {
         final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -257,7 +266,7 @@ public final class DecisionThroughputBenchmark {
             sentAt[1] = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         }, "bench-sender");
         sender.start();
-        Out.await("the outputs of the round", 600_000, 1, () -> {
+        Bench.await("the outputs of the round", 600_000, 1, () -> {
             if (app != null) {
                 app.check();
             }
@@ -273,8 +282,8 @@ public final class DecisionThroughputBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        Out.line("    all %,d sends acknowledged %.2f s after the first", checks, Out.seconds(sentAt[0] - t0));
-        cpu.print(checks, "bench-sender (builds and sends the checks)", sentAt[1]);
+        Bench.line("    all %,d sends acknowledged %.2f s after the first", checks, Bench.seconds(sentAt[0] - t0));
+        cpu.print(checks, "check", "bench-sender (builds and sends the checks)", sentAt[1]);
         return elapsed;
     }
 
@@ -308,10 +317,10 @@ public final class DecisionThroughputBenchmark {
             final long written = topic.getValue() - before.getOrDefault(topic.getKey(), 0L);
             if (written > 0) {
                 total += written;
-                Out.line("    %-58s %,12d  %8.4f per check", topic.getKey(), written, (double) written / checks);
+                Bench.line("    %-58s %,12d  %8.4f per check", topic.getKey(), written, (double) written / checks);
             }
         }
-        Out.line("    %-58s %,12d  %8.4f per check", "all topics", total, (double) total / checks);
+        Bench.line("    %-58s %,12d  %8.4f per check", "all topics", total, (double) total / checks);
     }
 
     // ---------------------------------------------------------------- latency
@@ -321,16 +330,16 @@ public final class DecisionThroughputBenchmark {
         final int seconds = integer("seconds", 20);
         final int warmup = integer("warmup", 10);
         final int counters = integer("counters", 10_000);
-        Out.line("Latency: checks at fixed rates over %,d counters, open loop; latency from each check's scheduled"
+        Bench.line("Latency: checks at fixed rates over %,d counters, open loop; latency from each check's scheduled"
                 + " send time until its answer was read; %d s measured after %d s of warm-up per rate", counters,
                 seconds, warmup);
-        Out.line("");
-        Out.line("== Ceiling A: produce and consume, nothing in between");
+        Bench.line("");
+        Bench.line("== Ceiling A: produce and consume, nothing in between");
         final String direct = "bench.a.checks.v1";
         broker.createTopic(direct);
         try (KafkaProducer<String, RateLimitCheckRequested> producer = ceilingProducer("bench-ceiling-a")) {
             final int jvmWarmup = integer("jvmWarmup", 30);
-            Out.line("(first %d s at 1,000/s, not measured: the JVM's compilers warm up)", jvmWarmup);
+            Bench.line("(first %d s at 1,000/s, not measured: the JVM's compilers warm up)", jvmWarmup);
             fixedRate("produce+consume", 1000, 0, jvmWarmup, null, direct, checkDeserializer(),
                     RateLimitCheckRequested::getCheckId, i -> sendCeiling(producer, direct, Checks.check("aw-" + i,
                             Checks.DOMAIN, Checks.postsBy("user-" + (i % counters)), Instant.now())));
@@ -341,8 +350,8 @@ public final class DecisionThroughputBenchmark {
                                 Instant.now())));
             }
         }
-        Out.line("");
-        Out.line("== Ceiling B: Kafka Streams pass-through");
+        Bench.line("");
+        Bench.line("== Ceiling B: Kafka Streams pass-through");
         final String in = "bench.b.checks.v1";
         final String out = "bench.b.answers.v1";
         broker.createTopic(in);
@@ -350,7 +359,7 @@ public final class DecisionThroughputBenchmark {
         try (StreamsUnderTest app = StreamsUnderTest.passThrough(broker, in, out).start();
              KafkaProducer<String, RateLimitCheckRequested> producer = ceilingProducer("bench-ceiling-b")) {
             final int jvmWarmup = integer("jvmWarmup", 30);
-            Out.line("(first %d s at 1,000/s, not measured: the JVM's compilers warm up)", jvmWarmup);
+            Bench.line("(first %d s at 1,000/s, not measured: the JVM's compilers warm up)", jvmWarmup);
             fixedRate("pass-through", 1000, 0, jvmWarmup, app, out, checkDeserializer(),
                     RateLimitCheckRequested::getCheckId, i -> sendCeiling(producer, in, Checks.check("bw-" + i,
                             Checks.DOMAIN, Checks.postsBy("user-" + (i % counters)), Instant.now())));
@@ -361,14 +370,14 @@ public final class DecisionThroughputBenchmark {
                                 Checks.postsBy("user-" + (i % counters)), Instant.now())));
             }
         }
-        Out.line("");
-        Out.line("== Rate limiter: eventline topology, rule token_bucket 1,000,000,000/s per user");
+        Bench.line("");
+        Bench.line("== Rate limiter: eventline topology, rule token_bucket 1,000,000,000/s per user");
         try (StreamsUnderTest app = StreamsUnderTest.eventline(broker).start();
              EventProducer producer = new EventProducer(broker.bootstrap(), "bench-web", broker.serdes().registry())) {
             Checks.publish(producer, broker, Checks.parse(Checks.DOMAIN, Checks.postsRule("token_bucket",
                     1_000_000_000L)), Checks.postsBy("probe"));
             final int jvmWarmup = integer("jvmWarmup", 30);
-            Out.line("(first %d s at 1,000/s, not measured: the JVM's compilers warm up)", jvmWarmup);
+            Bench.line("(first %d s at 1,000/s, not measured: the JVM's compilers warm up)", jvmWarmup);
             fixedRate("limiter", 1000, 0, jvmWarmup, app, RateLimitTopics.DECISIONS.name(),
                     broker.serdes().of(RateLimitDecision.class).deserializer(), RateLimitDecision::getCheckId,
                     i -> producer.send(Checks.check("lw-" + i, Checks.DOMAIN, Checks.postsBy("user-" + (i % counters)),
@@ -398,7 +407,7 @@ public final class DecisionThroughputBenchmark {
         };
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         long lagMax = 0;
-        try (Watcher<V> out = new Watcher<>(broker, topic, values, arrived)) {
+        try (TopicReader<V> out = TopicReader.latest(broker, topic, values, arrived)) {
             final long target = out.count() + total;
             final long start = System.nanoTime() + 100_000_000L;
             for (int i = 0; i < total; i++) {
@@ -417,7 +426,7 @@ public final class DecisionThroughputBenchmark {
                     throw new IllegalStateException("a send failed", failure.get());
                 }
             }
-            Out.await("the last answers", 60_000, 5, () -> {
+            Bench.await("the last answers", 60_000, 5, () -> {
                 if (app != null) {
                     app.check();
                 }
@@ -429,16 +438,16 @@ public final class DecisionThroughputBenchmark {
         }
         final long[] measured = Arrays.copyOfRange(latency, first, total);
         final long missing = Arrays.stream(measured).filter(l -> l < 0).count();
-        Out.line("%s at %,d/s: %s (send lag max %.1f ms%s)", what, rate,
-                Out.distribution(Arrays.stream(measured).filter(l -> l >= 0).toArray()), Out.millis(lagMax),
-                missing > 0 ? Out.fmt(", %d answers missing", missing) : "");
+        Bench.line("%s at %,d/s: %s (send lag max %.1f ms%s)", what, rate,
+                Bench.distribution(Arrays.stream(measured).filter(l -> l >= 0).toArray()), Bench.millis(lagMax),
+                missing > 0 ? Bench.fmt(", %d answers missing", missing) : "");
         // per 5 s of the measured part, to show stalls
         final StringBuilder windows = new StringBuilder("    p99 per 5 s:");
         for (int from = first; from < total; from += 5 * rate) {
             final long[] window = Arrays.stream(Arrays.copyOfRange(latency, from, Math.min(total, from + 5 * rate)))
                     .filter(l -> l >= 0).sorted().toArray();
-            windows.append(Out.fmt(" %.1f", Out.millis(Out.percentile(window, 99))));
+            windows.append(Bench.fmt(" %.1f", Bench.millis(Bench.percentile(window, 99))));
         }
-        Out.line("%s ms", windows);
+        Bench.line("%s ms", windows);
     }
 }

@@ -1,5 +1,6 @@
 package io.eventline.ratelimit.bench;
 
+import io.eventline.bench.Bench;
 import io.eventline.producers.load.DurationConverter;
 import io.eventline.producers.load.FixedRateSchedule;
 import io.eventline.producers.load.HttpLoadRunner;
@@ -58,7 +59,7 @@ public final class RateLimitHttpLoad {
             System.exit(2);
         }
         final String kind = args[0];
-        final Map<String, String> o = Out.options(args, 1);
+        final Map<String, String> o = Bench.options(args, 1);
         final URI base = LoopbackTargets.httpBase(required(o, "url"));
         final String secret = System.getenv("EVENTLINE_JWT_SECRET");
         if (secret == null || secret.length() < 32) {
@@ -81,7 +82,7 @@ public final class RateLimitHttpLoad {
                 bearer[u] = "Bearer " + tokens.issue("rl-user-" + u, "");
             }
             final String run = Long.toString(System.currentTimeMillis(), 36);
-            target = Out.fmt("POST /api/v1/posts by %,d users in turn", users);
+            target = Bench.fmt("POST /api/v1/posts by %,d users in turn", users);
             requests = i -> HttpRequest.newBuilder(base.resolve("/api/v1/posts")).timeout(timeout)
                     .header("User-Agent", "eventline-load").header("Authorization", bearer[(int) (i % users)])
                     .header("Content-Type", "application/json")
@@ -92,7 +93,7 @@ public final class RateLimitHttpLoad {
             final int counters = Integer.parseInt(o.getOrDefault("counters", "10000"));
             final String domain = o.getOrDefault("domain", "bench");
             final String bearer = "Bearer " + tokens.issue("rl-bench-service", "service");
-            target = Out.fmt("POST /api/v1/ratelimit/check, domain %s, descriptor [client=c<i mod %,d>]", domain,
+            target = Bench.fmt("POST /api/v1/ratelimit/check, domain %s, descriptor [client=c<i mod %,d>]", domain,
                     counters);
             requests = i -> HttpRequest.newBuilder(base.resolve("/api/v1/ratelimit/check")).timeout(timeout)
                     .header("User-Agent", "eventline-load").header("Authorization", bearer)

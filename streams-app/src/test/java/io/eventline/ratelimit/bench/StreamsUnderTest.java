@@ -1,12 +1,14 @@
 package io.eventline.ratelimit.bench;
 
+import io.eventline.bench.Bench;
+import io.eventline.bench.BenchBroker;
+import io.eventline.bench.RocksDbCounters;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.ratelimit.CounterPartitions;
 import io.eventline.ratelimit.RateLimitTopology;
 import io.eventline.shorturl.ShortUrlTopology;
 import io.eventline.streams.EventlineTopology;
 import io.eventline.streams.StreamsSettings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -44,7 +46,7 @@ final class StreamsUnderTest implements AutoCloseable {
         this(broker, applicationId, topology, false);
     }
 
-    /** @param rocksDbStats whether RocksDB keeps statistics ({@link RocksDbStats}) */
+    /** @param rocksDbStats whether RocksDB keeps statistics ({@link RocksDbCounters}) */
     private StreamsUnderTest(BenchBroker broker, String applicationId, Function<Properties, Topology> topology,
                              boolean rocksDbStats) {
         final EventlineConfig config = EventlineConfig.load(Map.of(
@@ -53,7 +55,7 @@ final class StreamsUnderTest implements AutoCloseable {
         this.applicationId = config.applicationId();
         final Properties props = StreamsSettings.of(config, broker.bootstrap());
         if (rocksDbStats) {
-            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbStats.class);
+            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbCounters.class);
         }
         this.streams = new KafkaStreams(topology.apply(props), props);
         streams.setUncaughtExceptionHandler(error -> {
@@ -134,7 +136,7 @@ final class StreamsUnderTest implements AutoCloseable {
 
     StreamsUnderTest start() {
         streams.start();
-        Out.await(applicationId + " RUNNING", 120_000, 50, () -> {
+        Bench.await(applicationId + " RUNNING", 120_000, 50, () -> {
             check();
             return streams.state() == KafkaStreams.State.RUNNING;
         });

@@ -1,4 +1,4 @@
-package io.eventline.ratelimit.bench;
+package io.eventline.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * accounts for (JIT compilers, garbage collection, the VM itself, RocksDB's native background threads) is the
  * process's CPU time minus theirs.
  */
-final class ThreadCpu {
+public final class ThreadCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -28,7 +28,7 @@ final class ThreadCpu {
         this.processBefore = processBefore;
     }
 
-    static ThreadCpu start() {
+    public static ThreadCpu start() {
         return new ThreadCpu(snapshot(null), OS.getProcessCpuTime());
     }
 
@@ -50,14 +50,15 @@ final class ThreadCpu {
     }
 
     /**
-     * Prints the CPU per group since {@link #start()}, largest first, and per record of {@code records}; a thread
-     * that started and ended meanwhile is named by {@code endedThread}, with the CPU it reported.
+     * Prints the CPU per group since {@link #start()}, largest first, and per one of {@code records} (a
+     * {@code unit}, e.g. "check"); a thread that started and ended meanwhile is named by {@code endedThread}, with
+     * the CPU it reported.
      */
-    void print(long records, String endedThread, long endedThreadNanos) {
+    public void print(long records, String unit, String endedThread, long endedThreadNanos) {
         final Map<Long, String> names = new HashMap<>();
         final Map<Long, Long> after = snapshot(names);
         final long process = OS.getProcessCpuTime() - processBefore;
-        final double wall = Out.seconds(System.nanoTime() - wallBefore);
+        final double wall = Bench.seconds(System.nanoTime() - wallBefore);
         final Map<String, Long> groups = new TreeMap<>();
         long threads = 0;
         for (Map.Entry<Long, Long> thread : after.entrySet()) {
@@ -69,12 +70,12 @@ final class ThreadCpu {
         groups.put(endedThread, endedThreadNanos);
         groups.put("not Java threads: JIT compilers, GC, VM, RocksDB's flushes and compactions",
                 process - threads - endedThreadNanos);
-        Out.line("    cpu: whole process %.2f s in %.2f s = %.2f cores, %.1f us per check; by thread group:",
-                Out.seconds(process), wall, Out.seconds(process) / wall, process / 1e3 / records);
+        Bench.line("    cpu: whole process %.2f s in %.2f s = %.2f cores, %.1f us per %s; by thread group:",
+                Bench.seconds(process), wall, Bench.seconds(process) / wall, process / 1e3 / records, unit);
         groups.entrySet().stream().filter(g -> g.getValue() >= 50_000_000L)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(g -> Out.line("      %7.2f s  %5.1f us/check  %s", Out.seconds(g.getValue()),
-                        g.getValue() / 1e3 / records, g.getKey()));
+                .forEach(g -> Bench.line("      %7.2f s  %5.1f us/%s  %s", Bench.seconds(g.getValue()),
+                        g.getValue() / 1e3 / records, unit, g.getKey()));
     }
 
     /** A thread's group: its name with every number replaced by N and a stream application's ID cut short. */

@@ -1,13 +1,10 @@
-package io.eventline.feed.bench;
+package io.eventline.bench;
 
-import io.eventline.feed.FeedTopics;
 import io.eventline.kafka.EmbeddedKafkaBroker;
 import io.eventline.kafka.TopicProvisioner;
 import io.eventline.kafka.TopicSpec;
-import io.eventline.operations.OperationTopics;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
-import io.eventline.shorturl.ShortUrlTopics;
 import io.eventline.streams.StreamsSettings;
 import io.eventline.topics.Topic;
 import java.io.IOException;
@@ -16,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +22,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -34,12 +31,13 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * A fresh single-node broker in this JVM (temporary directory, free port) with every Eventline topic created as
- * production creates it, plus the admin queries the benchmarks need: end offsets, consumer lag, bytes on disk.
+ * A fresh single-node KRaft broker in this JVM (temporary directory, free port) with the topics of the domains a
+ * benchmark runs created as an instance creates them, one in-memory schema registry for the benchmark's clients
+ * and topologies, and the admin queries benchmarks need: end offsets, consumer lag, bytes on disk.
  */
-final class BenchCluster implements AutoCloseable {
+public final class BenchBroker implements AutoCloseable {
     /** {@code EVENTLINE_TOPIC_PARTITIONS}' default. */
-    static final int PARTITIONS = 6;
+    public static final int PARTITIONS = 6;
 
     private final Path root;
     private final EmbeddedKafkaBroker broker;
@@ -47,57 +45,55 @@ final class BenchCluster implements AutoCloseable {
     private final boolean keep;
     private final EventSerdes serdes = new EventSerdes(new InMemorySchemaRegistry());
 
-    private BenchCluster(Path root, boolean keep) {
+    private BenchBroker(Path root, boolean keep) {
         this.root = root;
         this.keep = keep;
         this.broker = new EmbeddedKafkaBroker(root.resolve("kafka"), 0).start();
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
     }
 
-    /** @param keep whether to leave the directory behind, for a look at RocksDB's and the broker's files */
-    static BenchCluster start(boolean keep) {
+    /**
+     * @param name    what the temporary directory is named after, e.g. {@code feed}
+     * @param keep    whether to leave the directory behind, for a look at RocksDB's and the broker's files
+     * @param domains the topics of each domain the benchmark runs ({@code FeedTopics.ALL}, …); the dead-letter
+     *                topic is always created
+     */
+    @SafeVarargs
+    public static BenchBroker start(String name, boolean keep, Collection<? extends Topic<?>>... domains) {
         final Path root;
         try {
-            root = Files.createTempDirectory("eventline-feed-bench-");
+            root = Files.createTempDirectory("eventline-" + name + "-bench-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        final BenchCluster cluster = new BenchCluster(root, keep);
+        final BenchBroker cluster = new BenchBroker(root, keep);
+        final List<TopicSpec> specs = new ArrayList<>();
+        for (Collection<? extends Topic<?>> topics : domains) {
+            topics.forEach(topic -> specs.add(new TopicSpec(topic.name(), PARTITIONS, (short) 1, topic.topicConfig())));
+        }
+        specs.add(TopicSpec.of(StreamsSettings.DEAD_LETTER_TOPIC, PARTITIONS).withReplicationFactor(1));
         try (TopicProvisioner topics = new TopicProvisioner(cluster.admin)) {
-            topics.ensureTopics(productionTopics());
+            topics.ensureTopics(specs);
         }
         return cluster;
     }
 
-    /** The topics of {@code Platform}: every domain's, at the default partition count and replication factor 1. */
-    private static List<TopicSpec> productionTopics() {
-        final List<TopicSpec> specs = new ArrayList<>();
-        Stream.of(ShortUrlTopics.ALL, FeedTopics.ALL, OperationTopics.ALL).flatMap(List::stream)
-                .forEach(topic -> specs.add(spec(topic)));
-        specs.add(TopicSpec.of(StreamsSettings.DEAD_LETTER_TOPIC, PARTITIONS).withReplicationFactor(1));
-        return specs;
-    }
-
-    private static TopicSpec spec(Topic<?> topic) {
-        return new TopicSpec(topic.name(), PARTITIONS, (short) 1, topic.topicConfig());
-    }
-
-    void createTopic(String name) {
+    public void createTopic(String name) {
         try (TopicProvisioner topics = new TopicProvisioner(admin)) {
             topics.ensureTopics(TopicSpec.of(name, PARTITIONS).withReplicationFactor(1));
         }
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return broker.bootstrapServers();
     }
 
-    EventSerdes serdes() {
+    public EventSerdes serdes() {
         return serdes;
     }
 
     /** A fresh directory under this run's temporary directory. */
-    Path dir(String name) {
+    public Path dir(String name) {
         try {
             return Files.createDirectories(root.resolve(name));
         } catch (IOException e) {
@@ -105,15 +101,14 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
-    Path kafkaDir() {
+    public Path kafkaDir() {
         return root.resolve("kafka");
     }
 
     /** Records per topic so far (sum of end offsets over partitions), every non-internal topic, by name. */
-    TreeMap<String, Long> endOffsets() {
-        final Map<TopicPartition, Long> ends = endOffsets(topics());
+    public TreeMap<String, Long> endOffsets() {
         final TreeMap<String, Long> byTopic = new TreeMap<>();
-        ends.forEach((tp, end) -> byTopic.merge(tp.topic(), end, Long::sum));
+        endOffsets(topics()).forEach((tp, end) -> byTopic.merge(tp.topic(), end, Long::sum));
         return byTopic;
     }
 
@@ -142,7 +137,7 @@ final class BenchCluster implements AutoCloseable {
      * Records of {@code topics} the consumer group has not committed yet. Kafka Streams commits every
      * {@code commit.interval.ms}, after flushing its caches, so 0 means everything was processed and written.
      */
-    long lag(String groupId, Set<String> topics) {
+    public long lag(String groupId, Set<String> topics) {
         try {
             final Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
@@ -158,7 +153,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /** Waits until the group has committed every record of {@code topics} twice in a row, a commit apart. */
-    void awaitIdle(String groupId, Set<String> topics, Duration timeout) {
+    public void awaitIdle(String groupId, Set<String> topics, Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         int quiet = 0;
         while (quiet < 2) {
@@ -175,7 +170,7 @@ final class BenchCluster implements AutoCloseable {
      * Bytes of {@code topic}'s log segments on the broker, every partition. Index files are left out: the broker
      * preallocates them (10 MiB per segment) whatever the segment holds.
      */
-    long topicBytes(String topic) {
+    public long topicBytes(String topic) {
         long total = 0;
         for (int p = 0; p < PARTITIONS; p++) {
             total += Bench.segmentBytes(kafkaDir().resolve(topic + "-" + p));
@@ -184,7 +179,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /** The topics whose names start with {@code prefix}, sorted. */
-    List<String> topicsStartingWith(String prefix) {
+    public List<String> topicsStartingWith(String prefix) {
         return topics().stream().filter(t -> t.startsWith(prefix)).sorted(Comparator.naturalOrder()).toList();
     }
 

@@ -1,4 +1,4 @@
-package io.eventline.feed.bench;
+package io.eventline.bench;
 
 import io.eventline.streams.BoundedRocksDbConfig;
 import java.util.LinkedHashMap;
@@ -14,18 +14,19 @@ import org.rocksdb.TickerType;
 /**
  * Another config setter (production's {@link BoundedRocksDbConfig} unless told otherwise) plus RocksDB
  * statistics, one per store name shared by its partitions, so a run can count the operations that reach RocksDB
- * below Kafka Streams' record cache, and the memtable flushes and write stalls they cause.
+ * below Kafka Streams' record cache, and the memtable flushes and write stalls they cause. The statistics cost
+ * time: rates measured with them on are not the ones to compare.
  */
-public final class CountingRocksDbConfig implements RocksDBConfigSetter {
+public final class RocksDbCounters implements RocksDBConfigSetter {
     /** The counters a run reports, per store, by short name. */
-    static final Map<String, TickerType> TICKERS = tickers();
+    public static final Map<String, TickerType> TICKERS = tickers();
 
     private static final Map<String, Statistics> STATISTICS = new ConcurrentHashMap<>();
     private static volatile Class<? extends RocksDBConfigSetter> delegateClass = BoundedRocksDbConfig.class;
 
     private final RocksDBConfigSetter delegate;
 
-    public CountingRocksDbConfig() {
+    public RocksDbCounters() {
         try {
             delegate = delegateClass.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
@@ -47,7 +48,7 @@ public final class CountingRocksDbConfig implements RocksDBConfigSetter {
     }
 
     /** Which setter the statistics go on top of; set before the streams start. */
-    static void delegateTo(Class<? extends RocksDBConfigSetter> setter) {
+    public static void delegateTo(Class<? extends RocksDBConfigSetter> setter) {
         delegateClass = setter;
     }
 
@@ -63,7 +64,7 @@ public final class CountingRocksDbConfig implements RocksDBConfigSetter {
     }
 
     /** Store name → counter → count so far; {@code flushes} is the number of memtable flushes. */
-    static Map<String, Map<String, Long>> snapshot() {
+    public static Map<String, Map<String, Long>> snapshot() {
         final Map<String, Map<String, Long>> all = new TreeMap<>();
         STATISTICS.forEach((store, statistics) -> {
             final Map<String, Long> counts = new LinkedHashMap<>();
@@ -72,5 +73,38 @@ public final class CountingRocksDbConfig implements RocksDBConfigSetter {
             all.put(store, counts);
         });
         return all;
+    }
+
+    /**
+     * Prints each counter's change between two snapshots per {@code unit} ("check", "insert"), per store that did
+     * anything, with its totals, then over all stores.
+     */
+    public static void print(Map<String, Map<String, Long>> before, Map<String, Map<String, Long>> after, long n,
+                             String unit) {
+        Bench.line("    RocksDB per %s (read = keys read by Get, written = keys put or deleted, seek/next/prev ="
+                + " iterator steps, stallMicros = write stall time, flushBytes/compactBytes = bytes written by"
+                + " memtable flushes and compactions, flushes = memtable flushes):", unit);
+        final Map<String, Long> total = new LinkedHashMap<>();
+        after.forEach((store, counts) -> {
+            final StringBuilder line = new StringBuilder(Bench.fmt("    %-28s", store));
+            final StringBuilder totals = new StringBuilder();
+            boolean any = false;
+            for (Map.Entry<String, Long> count : counts.entrySet()) {
+                final long delta = count.getValue() - before.getOrDefault(store, Map.of())
+                        .getOrDefault(count.getKey(), 0L);
+                any |= delta > 0;
+                total.merge(count.getKey(), delta, Long::sum);
+                line.append(Bench.fmt(" %s %.4f", count.getKey(), (double) delta / n));
+                totals.append(Bench.fmt(" %s=%d", count.getKey(), delta));
+            }
+            if (any) {
+                Bench.line("%s", line);
+                Bench.line("    %-28s totals:%s", "", totals);
+            }
+        });
+        final StringBuilder line = new StringBuilder(Bench.fmt("    %-28s", "all stores"));
+        total.forEach((name, delta) -> line.append(Bench.fmt(" %s %.4f", name, (double) delta / n)));
+        Bench.line("%s", line);
+        Bench.line("    all stores, totals: %s", total);
     }
 }
