@@ -151,6 +151,19 @@ public final class Bench {
                 millis(percentile(sorted, 99)), millis(percentile(sorted, 99.9)), millis(sorted[sorted.length - 1]));
     }
 
+    /** Records written to each topic between two snapshots of end offsets, and per one of {@code n} {@code unit}s. */
+    public static void printWrites(Map<String, Long> before, Map<String, Long> after, long n, String unit) {
+        long total = 0;
+        for (Map.Entry<String, Long> topic : after.entrySet()) {
+            final long written = topic.getValue() - before.getOrDefault(topic.getKey(), 0L);
+            if (written > 0) {
+                total += written;
+                line("    %-62s %,12d  %8.4f per %s", topic.getKey(), written, (double) written / n, unit);
+            }
+        }
+        line("    %-62s %,12d  %8.4f per %s", "all topics", total, (double) total / n, unit);
+    }
+
     public static long directoryBytes(Path dir) {
         if (!Files.exists(dir)) {
             return 0;

@@ -212,7 +212,7 @@ final class CelebrityRun {
         Bench.line("201 after %.1f ms; first follower's feed holds it after %.1f ms, the last one's after %.1f ms"
                         + " (%s feed inserts/s); followers without it: %d", Bench.millis(arrival.nanos() - t0),
                 Bench.millis(first), Bench.millis(last), Bench.rate(audience.size(), last), missing);
-        ThroughputRun.printWrites(before, after, audience.size());
+        Bench.printWrites(before, after, audience.size(), "insert");
     }
 
     private void measureCelebrityPost(FeedApp app, Traffic web, OutcomeWatcher outcomes, int n) {
@@ -230,7 +230,7 @@ final class CelebrityRun {
         Bench.line("-- Post %d by %s (celebrity, %s followers)", n, CELEBRITY, Bench.count(app.followers(CELEBRITY)));
         Bench.line("201 after %.1f ms; in the celebrity table every instance reads after %.1f ms",
                 Bench.millis(arrival.nanos() - t0), Bench.millis(visible));
-        ThroughputRun.printWrites(before, after, 1);
+        Bench.printWrites(before, after, 1, "insert");
     }
 
     private static OutcomeWatcher.Arrival checked(OutcomeWatcher.Arrival arrival, int status) {

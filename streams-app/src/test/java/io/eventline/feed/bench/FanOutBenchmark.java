@@ -4,6 +4,7 @@ import io.eventline.bench.Bench;
 import io.eventline.bench.BenchBroker;
 import io.eventline.feed.FeedTopics;
 import io.eventline.operations.OperationTopics;
+import io.eventline.ratelimit.RateLimitTopics;
 import io.eventline.shorturl.ShortUrlTopics;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
@@ -56,9 +57,10 @@ public final class FanOutBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
         final long began = System.nanoTime();
+        // EventlineTopology reads the rate limiter's rules as a global table, so its topics must exist too
         try (BenchBroker cluster = BenchBroker.start("feed",
                 Boolean.parseBoolean(options.getOrDefault("keep", "false")), ShortUrlTopics.ALL, FeedTopics.ALL,
-                OperationTopics.ALL)) {
+                RateLimitTopics.ALL, OperationTopics.ALL)) {
             Bench.line("broker %s, topics created with %d partitions", cluster.bootstrap(), BenchBroker.PARTITIONS);
             switch (scenario) {
                 case "fanout" -> new ThroughputRun(cluster, options, false).run();

@@ -202,7 +202,7 @@ final class ThroughputRun {
                         Bench.seconds(elapsed), Bench.rate(inserts, elapsed));
                 cluster.awaitIdle(app.applicationId(), Set.of(BaselineApp.INPUT,
                         app.applicationId() + "-" + BaselineApp.REPARTITION + "-repartition"), Duration.ofMinutes(5));
-                printWrites(before, cluster.endOffsets(), inserts);
+                Bench.printWrites(before, cluster.endOffsets(), inserts, "insert");
                 if (counting) {
                     RocksDbCounters.print(rocksBefore, RocksDbCounters.snapshot(), inserts, "insert");
                 }
@@ -263,7 +263,7 @@ final class ThroughputRun {
                         r + 1, Bench.count(inserts), Bench.seconds(elapsed), posts, Bench.millis(sent - t0),
                         Bench.rate(inserts, elapsed), expected, missing);
                 cluster.awaitIdle(app.applicationId(), FeedApp.INPUTS, Duration.ofMinutes(5));
-                printWrites(before, cluster.endOffsets(), inserts);
+                Bench.printWrites(before, cluster.endOffsets(), inserts, "insert");
                 if (counting) {
                     RocksDbCounters.print(rocksBefore, RocksDbCounters.snapshot(), inserts, "insert");
                 }
@@ -282,24 +282,6 @@ final class ThroughputRun {
         }
         return rocksDbConfig;
     }
-
-    /** RocksDB operations per store between two snapshots, and per insert. */
-    /** Records written to each topic between two snapshots of end offsets, and per insert. */
-    static void printWrites(Map<String, Long> before, Map<String, Long> after, long inserts) {
-        long total = 0;
-        final StringBuilder lines = new StringBuilder();
-        for (Map.Entry<String, Long> topic : after.entrySet()) {
-            final long written = topic.getValue() - before.getOrDefault(topic.getKey(), 0L);
-            if (written > 0) {
-                total += written;
-                lines.append(Bench.fmt("    %-58s %,12d  %10.4f per insert%n", topic.getKey(), written,
-                        (double) written / inserts));
-            }
-        }
-        System.out.print(lines);
-        Bench.line("    %-58s %,12d  %10.4f per insert", "all topics", total, (double) total / inserts);
-    }
-
     private static void join(Thread thread) {
         try {
             thread.join();

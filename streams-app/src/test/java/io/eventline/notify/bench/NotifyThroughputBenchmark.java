@@ -192,7 +192,8 @@ public final class NotifyThroughputBenchmark {
                 round.distinct(), sharing, round.inapp.sum(), round.deadLetters.sum());
         Bench.line("topology counted %,.0f requests, %,.0f dropped as duplicates", rig.notifyTotal("all",
                 "requested") - requestedBefore, rig.notifyTotal("all", "duplicate") - droppedBefore);
-        printWrites(offsetsBefore, rig.endOffsets(), requests);
+        Bench.line("offsets written per topic in the round (records plus transaction markers):");
+        Bench.printWrites(offsetsBefore, rig.endOffsets(), requests, "request");
         Bench.line("stream thread: %,.0f commits in the round, commit latency avg %.1f ms (last 30 s)",
                 rig.threadMetric("commit-total") - commitsBefore, rig.threadMetric("commit-latency-avg"));
         Bench.line("last distinct delivery read %.2f s after the first send: %s notifications (distinct"
@@ -201,25 +202,6 @@ public final class NotifyThroughputBenchmark {
         return new double[] {requests, requests / Bench.seconds(acked), 100.0 * duplicates / requests, sharing,
                 round.distinct(), Bench.seconds(elapsed), round.distinct() / Bench.seconds(elapsed)};
     }
-
-    /**
-     * How far each topic's offsets moved during the round, and per request. Under exactly-once every transaction
-     * also writes a commit marker to each partition it wrote, which takes an offset: these are records plus markers.
-     */
-    private static void printWrites(Map<String, Long> before, Map<String, Long> after, long requests) {
-        Bench.line("offsets written per topic in the round (records plus transaction markers):");
-        long total = 0;
-        for (Map.Entry<String, Long> topic : after.entrySet()) {
-            final long written = topic.getValue() - before.getOrDefault(topic.getKey(), 0L);
-            if (written > 0) {
-                total += written;
-                Bench.line("    %-62s %,10d  %7.3f per request", topic.getKey(), written,
-                        (double) written / requests);
-            }
-        }
-        Bench.line("    %-62s %,10d  %7.3f per request", "all topics", total, (double) total / requests);
-    }
-
     private static NotificationRequested request(String eventId, String userId, List<String> channels) {
         return NotificationRequested.newBuilder().setEventId(eventId).setUserId(userId)
                 .setTemplate(NotifyTopology.NEW_FOLLOWER).setParams(Map.of("follower", "follower-of-" + userId))

@@ -170,7 +170,7 @@ public final class DecisionThroughputBenchmark {
                                 limited.sum() - limitedBefore);
                         broker.awaitIdle(app.applicationId(), Set.of(RateLimitTopics.CHECKS.name()),
                                 Duration.ofMinutes(5));
-                        printWrites(before, broker.endOffsets(), checks);
+                        Bench.printWrites(before, broker.endOffsets(), checks, "check");
                         if (rocksDbStats) {
                             RocksDbCounters.print(rocksBefore, RocksDbCounters.snapshot(), checks, "check");
                         }
@@ -233,7 +233,7 @@ public final class DecisionThroughputBenchmark {
                 Bench.line("round %d: %,d checks out %.2f s after the first send = %s", r + 1, checks,
                         Bench.seconds(elapsed), Bench.rate(checks, elapsed));
                 broker.awaitIdle(app.applicationId(), Set.of(in), Duration.ofMinutes(5));
-                printWrites(before, broker.endOffsets(), checks);
+                Bench.printWrites(before, broker.endOffsets(), checks, "check");
             }
         }
         return rates;
@@ -309,20 +309,6 @@ public final class DecisionThroughputBenchmark {
                 });
         return acked;
     }
-
-    /** Records written to each topic between two snapshots of end offsets, and per check. */
-    private static void printWrites(Map<String, Long> before, Map<String, Long> after, long checks) {
-        long total = 0;
-        for (Map.Entry<String, Long> topic : after.entrySet()) {
-            final long written = topic.getValue() - before.getOrDefault(topic.getKey(), 0L);
-            if (written > 0) {
-                total += written;
-                Bench.line("    %-58s %,12d  %8.4f per check", topic.getKey(), written, (double) written / checks);
-            }
-        }
-        Bench.line("    %-58s %,12d  %8.4f per check", "all topics", total, (double) total / checks);
-    }
-
     // ---------------------------------------------------------------- latency
 
     private void latency() {
