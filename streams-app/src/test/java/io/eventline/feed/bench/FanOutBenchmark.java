@@ -2,7 +2,9 @@ package io.eventline.feed.bench;
 
 import io.eventline.bench.Bench;
 import io.eventline.bench.BenchBroker;
+import io.eventline.chat.ChatTopics;
 import io.eventline.feed.FeedTopics;
+import io.eventline.notify.NotifyTopics;
 import io.eventline.operations.OperationTopics;
 import io.eventline.ratelimit.RateLimitTopics;
 import io.eventline.shorturl.ShortUrlTopics;
@@ -57,10 +59,10 @@ public final class FanOutBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
         final long began = System.nanoTime();
-        // EventlineTopology reads the rate limiter's rules as a global table, so its topics must exist too
+        // EventlineTopology also reads the rate limiter's rules and writes chat's known users: every domain's topics
         try (BenchBroker cluster = BenchBroker.start("feed",
                 Boolean.parseBoolean(options.getOrDefault("keep", "false")), ShortUrlTopics.ALL, FeedTopics.ALL,
-                RateLimitTopics.ALL, OperationTopics.ALL)) {
+                RateLimitTopics.ALL, OperationTopics.ALL, ChatTopics.ALL, NotifyTopics.ALL)) {
             Bench.line("broker %s, topics created with %d partitions", cluster.bootstrap(), BenchBroker.PARTITIONS);
             switch (scenario) {
                 case "fanout" -> new ThroughputRun(cluster, options, false).run();
