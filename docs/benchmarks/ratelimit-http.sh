@@ -39,6 +39,7 @@ jar_version="eventline.jar built $(date -u -r "$root/web/target/eventline.jar" +
 cp "$root/producers/target/eventline-load.jar" "$work/eventline-load.jar"
 mkdir -p "$work/classes/io/eventline/ratelimit"
 cp -r "$root/streams-app/target/test-classes/io/eventline/ratelimit/bench" "$work/classes/io/eventline/ratelimit/"
+cp -r "$root/streams-app/target/test-classes/io/eventline/bench" "$work/classes/io/eventline/"
 export EVENTLINE_DATA_DIR="$work/data"
 EVENTLINE_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
 export EVENTLINE_JWT_SECRET
