@@ -14,6 +14,7 @@ import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
 import io.eventline.platform.ChatSettings;
+import io.eventline.platform.RouteServices;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.LocalStores;
 import io.eventline.query.QueryRouter;
@@ -59,29 +60,28 @@ public final class ChatRoutes {
     private final MessageTexts texts;
 
     /**
-     * @param writes        awaits outcomes as a read_committed consumer sees them: the user side's are
-     *                      transactional
-     * @param channelRouter routes reads of channels to their owners in the at-least-once application
-     * @param userRouter    routes reads of users' queues and views to their owners in the exactly-once application
-     * @param channelIds    derives direct channels' IDs with this deployment's key
-     * @param instanceId    this instance, named in presence signals
+     * @param services   its gateway awaits outcomes as a read_committed consumer sees them (the user side's are
+     *                   transactional); its router routes reads of channels to their owners in the at-least-once
+     *                   application
+     * @param userRouter routes reads of users' queues and views to their owners in the exactly-once application
+     * @param channelIds derives direct channels' IDs with this deployment's key
+     * @param instanceId this instance, named in presence signals
      */
-    public ChatRoutes(WriteGateway writes, QueryRouter channelRouter, QueryRouter userRouter, EventProducer producer,
-                      SnowflakeIdGenerator ids, ChannelIds channelIds, ChatSettings settings, SocketLocator sockets,
-                      String instanceId, ObjectMapper json, Clock clock, Executor responders, MessageTexts texts) {
-        this.writes = writes;
-        this.channelRouter = channelRouter;
+    public ChatRoutes(RouteServices services, QueryRouter userRouter, ChannelIds channelIds, ChatSettings settings,
+                      SocketLocator sockets, String instanceId, MessageTexts texts) {
+        this.writes = services.writes();
+        this.channelRouter = services.router();
         this.userRouter = userRouter;
-        this.producer = producer;
-        this.ids = ids;
+        this.producer = services.producer();
+        this.ids = services.ids();
         this.channelIds = channelIds;
         this.settings = settings;
         this.sockets = sockets;
         this.instanceId = instanceId;
-        this.bodies = new JsonBodies(json);
-        this.json = json;
-        this.clock = clock;
-        this.responders = responders;
+        this.bodies = new JsonBodies(services.json());
+        this.json = services.json();
+        this.clock = services.clock();
+        this.responders = services.responders();
         this.texts = texts;
     }
 

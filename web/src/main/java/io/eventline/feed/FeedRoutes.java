@@ -13,7 +13,7 @@ import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
-import io.eventline.producers.EventProducer;
+import io.eventline.platform.RouteServices;
 import io.eventline.query.BatchLookup;
 import io.eventline.query.LocalStores;
 import io.eventline.query.QueryRouter;
@@ -45,24 +45,18 @@ public final class FeedRoutes {
 
     private final FeedItemCache cache;
 
-    public FeedRoutes(WriteGateway writes, QueryRouter router, BatchLookup batches, EventProducer producer,
-                      SnowflakeIdGenerator ids, ObjectMapper json, Clock clock) {
-        this(writes, router, batches, producer, ids, json, clock, new FeedItemCache(0));
-    }
-
     /** @param cache the posts and names of this instance's partitions, kept exact by the feed's processors */
-    public FeedRoutes(WriteGateway writes, QueryRouter router, BatchLookup batches, EventProducer producer,
-                      SnowflakeIdGenerator ids, ObjectMapper json, Clock clock, FeedItemCache cache) {
-        this.writes = writes;
-        this.router = router;
-        this.batches = batches;
+    public FeedRoutes(RouteServices services, FeedItemCache cache) {
+        this.writes = services.writes();
+        this.router = services.router();
+        this.batches = new BatchLookup(router, services.json());
         this.cache = cache;
         this.reads = new FeedReads(batches, cache);
-        this.activity = new ActivityReports(producer, ids, clock);
-        this.ids = ids;
-        this.bodies = new JsonBodies(json);
-        this.json = json;
-        this.clock = clock;
+        this.activity = new ActivityReports(services.producer(), services.ids(), services.clock());
+        this.ids = services.ids();
+        this.bodies = new JsonBodies(services.json());
+        this.json = services.json();
+        this.clock = services.clock();
     }
 
     public List<ApiRoute> routes() {

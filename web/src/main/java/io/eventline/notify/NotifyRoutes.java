@@ -11,6 +11,7 @@ import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
+import io.eventline.platform.RouteServices;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.GlobalView;
 import io.eventline.query.QueryRouter;
@@ -59,19 +60,18 @@ public final class NotifyRoutes {
     private final Duration applyWait;
 
     /** @param applyWait how long a template write waits to be stored, and then to be in force here */
-    public NotifyRoutes(WriteGateway writes, QueryRouter router, GlobalView<NotificationTemplate> templates,
-                        EventProducer producer, SnowflakeIdGenerator ids, UnsubscribeLinks unsubscribe,
-                        ObjectMapper json, Clock clock, Executor responders, Duration applyWait) {
-        this.writes = writes;
-        this.router = router;
+    public NotifyRoutes(RouteServices services, GlobalView<NotificationTemplate> templates,
+                        UnsubscribeLinks unsubscribe, Duration applyWait) {
+        this.writes = services.writes();
+        this.router = services.router();
         this.templates = templates;
-        this.producer = producer;
-        this.ids = ids;
+        this.producer = services.producer();
+        this.ids = services.ids();
         this.unsubscribe = unsubscribe;
-        this.bodies = new JsonBodies(json);
-        this.json = json;
-        this.clock = clock;
-        this.responders = responders;
+        this.bodies = new JsonBodies(services.json());
+        this.json = services.json();
+        this.clock = services.clock();
+        this.responders = services.responders();
         this.applyWait = applyWait;
     }
 

@@ -11,6 +11,7 @@ import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
+import io.eventline.platform.RouteServices;
 import io.eventline.producers.EventProducer;
 import io.eventline.query.LocalStores;
 import io.eventline.query.QueryRouter;
@@ -47,17 +48,17 @@ public final class ShortUrlRoutes {
     private final String publicUrl;
     private final Clock clock;
 
-    public ShortUrlRoutes(WriteGateway writes, QueryRouter router, EventProducer producer, SnowflakeIdGenerator ids,
-                          ObjectMapper json, String publicUrl, LinkUrls links, Clock clock) {
-        this.writes = writes;
-        this.router = router;
-        this.producer = producer;
-        this.ids = ids;
-        this.bodies = new JsonBodies(json);
+    /** @param clicks the producer of clicks, which no request waits for */
+    public ShortUrlRoutes(RouteServices services, EventProducer clicks, String publicUrl, LinkUrls links) {
+        this.writes = services.writes();
+        this.router = services.router();
+        this.producer = clicks;
+        this.ids = services.ids();
+        this.bodies = new JsonBodies(services.json());
         this.validator = new LinkRequestValidator(links);
-        this.json = json;
+        this.json = services.json();
         this.publicUrl = publicUrl;
-        this.clock = clock;
+        this.clock = services.clock();
     }
 
     public List<ApiRoute> routes() {
