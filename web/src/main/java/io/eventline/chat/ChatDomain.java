@@ -64,7 +64,7 @@ public final class ChatDomain implements Domain {
             throws InterruptedException {
         final InstanceBasics basics = services.basics();
         final EventlineConfig config = basics.config();
-        final LocalSockets sockets = new LocalSockets(texts);
+        final LocalSockets sockets = new LocalSockets(texts, new ChatFrames(services.json()));
         final ChatHub hub = basics.closer().add(new ChatHub(basics.kafka().clientConfig(),
                 "eventline-chat-hub-" + config.instanceId(), basics.registry(), sockets));
         hub.start(HUB_START);

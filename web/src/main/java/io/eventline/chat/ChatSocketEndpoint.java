@@ -145,7 +145,7 @@ public final class ChatSocketEndpoint {
         final String device = ctx.attribute(DEVICE);
         final Outbox outbox = new Outbox(sink(ctx.session), this::sent, settings.socketOutboxBytes());
         final ChatSocket socket = new ChatSocket(ctx.attribute(CALLER), device, outbox, reader, scheduler,
-                settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval());
+                settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval(), local.frames());
         bySession.put(ctx.sessionId(), socket);
         final Instant expiresAt = ctx.attribute(EXPIRES_AT);
         if (expiresAt != null) {
@@ -170,7 +170,7 @@ public final class ChatSocketEndpoint {
         }
         final JsonNode frame;
         try {
-            frame = ChatFrames.parse(ctx.message());
+            frame = local.frames().parse(ctx.message());
         } catch (ProblemException problem) {
             metrics.frame(ChatMetrics.IN, ChatMetrics.INVALID);
             error(socket, problem, null);
@@ -260,7 +260,7 @@ public final class ChatSocketEndpoint {
         if (outcome.getStatus() == OperationStatus.ACCEPTED) {
             final String ack;
             try {
-                ack = ChatFrames.ack(clientMessageId, channelId, outcome.getResultJson());
+                ack = local.frames().ack(clientMessageId, channelId, outcome.getResultJson());
             } catch (IllegalStateException e) {
                 LOG.error("An accepted message's outcome could not be read", e);
                 error(socket, ProblemException.unavailable("the message's outcome could not be read; resend it "
@@ -333,7 +333,7 @@ public final class ChatSocketEndpoint {
 
     private void error(ChatSocket socket, ProblemException problem, String clientMessageId) {
         final ObjectNode body = problems.body(problem, PATH);
-        socket.push("error", ChatFrames.error(body, clientMessageId));
+        socket.push("error", local.frames().error(body, clientMessageId));
     }
 
     private void sent(Outbox.Frame frame) {

@@ -8,7 +8,6 @@ import io.eventline.producers.EventProducer;
 import io.eventline.ratelimit.CounterPartitions;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.serde.EventSerdes;
-import io.eventline.serde.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -24,7 +23,7 @@ public final class InstanceBasics {
 
     private final EventlineConfig config;
     private final Clock clock;
-    private final ObjectMapper json = Json.mapper();
+    private final ObjectMapper json;
     private final String jwtSecret;
     private final KafkaCluster kafka;
     private final HttpSchemaRegistryClient registry;
@@ -35,10 +34,11 @@ public final class InstanceBasics {
     private final CounterPartitions counters = new CounterPartitions();
     private final Closer closer;
 
-    private InstanceBasics(EventlineConfig config, Clock clock, String jwtSecret, KafkaCluster kafka,
-                           HttpSchemaRegistryClient registry, Closer closer) {
+    private InstanceBasics(EventlineConfig config, Clock clock, ObjectMapper json, String jwtSecret,
+                           KafkaCluster kafka, HttpSchemaRegistryClient registry, Closer closer) {
         this.config = config;
         this.clock = clock;
+        this.json = json;
         this.jwtSecret = jwtSecret;
         this.kafka = kafka;
         this.registry = registry;
@@ -55,9 +55,9 @@ public final class InstanceBasics {
     }
 
     /** Takes the worker lease and opens the shared producer. */
-    static InstanceBasics start(EventlineConfig config, Clock clock, String jwtSecret, KafkaCluster kafka,
-                                HttpSchemaRegistryClient registry, Closer closer) {
-        return new InstanceBasics(config, clock, jwtSecret, kafka, registry, closer);
+    static InstanceBasics start(EventlineConfig config, Clock clock, ObjectMapper json, String jwtSecret,
+                                KafkaCluster kafka, HttpSchemaRegistryClient registry, Closer closer) {
+        return new InstanceBasics(config, clock, json, jwtSecret, kafka, registry, closer);
     }
 
     /** A producer of its own, named {@code eventline-<purpose>-<instance>}, for events batched with {@code linger}. */
@@ -74,6 +74,7 @@ public final class InstanceBasics {
         return clock;
     }
 
+    /** The one JSON mapper of the instance ({@link io.eventline.serde.Json#mapper()}). */
     public ObjectMapper json() {
         return json;
     }

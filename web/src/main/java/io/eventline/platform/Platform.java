@@ -1,5 +1,6 @@
 package io.eventline.platform;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtSecrets;
 import io.eventline.chat.ChatDomain;
@@ -13,6 +14,7 @@ import io.eventline.operations.OperationsDomain;
 import io.eventline.ops.OpsDomain;
 import io.eventline.ratelimit.RateLimitDomain;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
+import io.eventline.serde.Json;
 import io.eventline.shorturl.ShortUrlDomain;
 import io.eventline.streams.EventlineTopology;
 import io.eventline.streams.ExactlyOnceTopology;
@@ -68,13 +70,14 @@ public final class Platform implements AutoCloseable {
         PrivateFiles.prepareDataDir(config);
         final String jwtSecret = JwtSecrets.resolve(config);
         final Optional<String> registryUserInfo = RegistryUserInfo.forClient(config);
+        final ObjectMapper json = Json.mapper();
         final String bootstrap = config.kafkaBootstrapServers().orElseGet(() -> EmbeddedBroker.start(config, started));
         final KafkaCluster kafka = KafkaCluster.connect(config, bootstrap, started);
         final List<Topic<?>> topics = domains.stream().flatMap(domain -> domain.topics().stream()).toList();
         TopicProvisioning.ensure(config, kafka, topics);
         registryUrl = config.schemaRegistryUrl().orElseGet(() -> RegistryServer.start(config, kafka,
-                registryUserInfo.get(), topics, started));
-        final InstanceBasics basics = InstanceBasics.start(config, clock, jwtSecret, kafka,
+                registryUserInfo.get(), topics, json, started));
+        final InstanceBasics basics = InstanceBasics.start(config, clock, json, jwtSecret, kafka,
                 new HttpSchemaRegistryClient(registryUrl, registryUserInfo), started);
         for (Domain domain : domains) {
             domain.beforeStreams(basics);

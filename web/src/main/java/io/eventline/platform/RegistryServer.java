@@ -1,5 +1,6 @@
 package io.eventline.platform;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.registry.SchemaRegistryConfig;
 import io.eventline.registry.SchemaRegistryServer;
 import io.eventline.serde.AvroSerde;
@@ -20,14 +21,14 @@ final class RegistryServer {
 
     /** Starts the registry on the cluster and returns its URL; the domains' subjects are kept from deletion. */
     static String start(EventlineConfig config, KafkaCluster kafka, String userInfo, List<Topic<?>> domainTopics,
-                        Closer closer) {
+                        ObjectMapper json, Closer closer) {
         final SchemaRegistryServer registry = closer.add(new SchemaRegistryServer(SchemaRegistryConfig
                 .defaults((String) kafka.clientConfig().get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), userInfo)
                 .withKafkaClientProperties(kafka.clientConfig())
                 .withTopic(SCHEMAS_TOPIC)
                 .withReplicationFactor(kafka.durability().replicationFactor())
                 .withListener(config.registry().host(), config.registryPort())
-                .withProtectedSubjects(subjects(domainTopics))));
+                .withProtectedSubjects(subjects(domainTopics)), json));
         registry.start();
         return registry.url();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.Principal;
 import io.eventline.platform.ChatSettings;
+import io.eventline.serde.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ class ChatSocketTest {
 
     private static ChatSocket socket(Duration forwardEvery) {
         final InternalCalls.Caller alice = new InternalCalls.Caller(new Principal("alice", Set.of()), "127.0.0.1", false);
-        return new ChatSocket(alice, "alice-phone", null, null, null, 5, forwardEvery);
+        return new ChatSocket(alice, "alice-phone", null, null, null, 5, forwardEvery,
+                new ChatFrames(Json.mapper()));
     }
 
     @Test
