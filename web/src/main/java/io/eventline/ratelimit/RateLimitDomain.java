@@ -30,7 +30,7 @@ public final class RateLimitDomain implements Domain {
     @Override
     public void start(SharedServices services) {
         final RateLimiting limiting = services.rateLimiting();
-        routes = new RateLimitRoutes(services.routeServices(null, services.router()), limiting.limiter(),
+        routes = new RateLimitRoutes(services.routeServices(services.writes(), services.router()), limiting.limiter(),
                 limiting.rules(), RateLimitRoutes.APPLY_WAIT, services.config().rateLimit().domain()).routes();
         internalRoutes = List.of(limiting.ownerRoute());
     }

@@ -45,8 +45,8 @@ public final class RateLimitRoutes {
     private final String ownDomain;
 
     /**
-     * @param services  its responders write check answers, not on the thread that receives decisions; its
-     *                  gateway is not used: rules changes await their own acknowledgement
+     * @param services  its responders write check answers, not on the thread that receives decisions; rules
+     *                  changes await their own acknowledgement, not the gateway's outcome
      * @param applyWait how long a rules change waits to be stored, and then to be in force here
      * @param ownDomain the domain Eventline's own endpoints are limited under, which services may not spend
      */
