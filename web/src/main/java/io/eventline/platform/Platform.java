@@ -25,8 +25,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.Topology;
 
 /**
  * One Eventline instance: the embedded broker and registry when none are configured, the topics, the streams
@@ -39,7 +41,7 @@ public final class Platform implements AutoCloseable {
     private final EventlineConfig config;
     private final Clock clock;
     private final Closer started = new Closer();
-    // the topologies are still built in one place, and take these domains' parts by name
+    // until each domain adds its own topology, the two are built in one place and take these domains' parts
     private final ShortUrlDomain shortUrl = new ShortUrlDomain();
     private final FeedDomain feed = new FeedDomain();
     private final NotifyDomain notify = new NotifyDomain();
@@ -91,13 +93,12 @@ public final class Platform implements AutoCloseable {
         serve(domains.stream().flatMap(domain -> domain.routes().stream()).toList());
     }
 
-    private Function<java.util.Properties, org.apache.kafka.streams.Topology> mainTopology(InstanceBasics basics) {
+    private Function<Properties, Topology> mainTopology(InstanceBasics basics) {
         return props -> EventlineTopology.build(shortUrl.topologySettings(), config.feed(), config.rateLimit(),
                 basics.serdes(), props, feed.changes(), basics.counters(), config.chat());
     }
 
-    private Function<java.util.Properties, org.apache.kafka.streams.Topology> exactlyOnceTopology(
-            InstanceBasics basics) {
+    private Function<Properties, Topology> exactlyOnceTopology(InstanceBasics basics) {
         return props -> ExactlyOnceTopology.build(config.notifications(), notify.unsubscribeLinks(), config.chat(),
                 config.topicPartitions(), basics.serdes(), props);
     }
