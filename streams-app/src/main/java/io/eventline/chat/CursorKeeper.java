@@ -36,16 +36,6 @@ final class CursorKeeper extends ChatProcessor<ChatCursorMoved> {
     }
 
     @Override
-    String partitionKey(ChatCursorMoved value) {
-        return value.getUserId();
-    }
-
-    @Override
-    String eventId(ChatCursorMoved value) {
-        return value.getEventId();
-    }
-
-    @Override
     void handle(Record<String, ChatCursorMoved> record) {
         final ChatCursorMoved moved = record.value();
         switch (moved.getKind()) {

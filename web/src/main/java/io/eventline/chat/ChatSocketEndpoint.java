@@ -15,7 +15,7 @@ import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.WriteGateway;
-import io.eventline.platform.ChatSettings;
+import io.eventline.chat.ChatSettings;
 import io.eventline.producers.EventProducer;
 import io.eventline.ratelimit.SharedAllowance;
 import io.javalin.http.Context;

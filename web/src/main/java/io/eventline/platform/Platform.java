@@ -41,6 +41,7 @@ import io.eventline.notify.sending.RetryPolicy;
 import io.eventline.notify.sending.SenderConfig;
 import io.eventline.notify.NotificationTemplate;
 import io.eventline.notify.NotifyRoutes;
+import io.eventline.notify.NotifySettings;
 import io.eventline.notify.NotifyStores;
 import io.eventline.notify.NotifyTopics;
 import io.eventline.notify.UnsubscribeLinks;
@@ -81,7 +82,7 @@ import io.eventline.shorturl.BoundedResolver;
 import io.eventline.shorturl.LinkUrls;
 import io.eventline.shorturl.ShortUrlRoutes;
 import io.eventline.shorturl.ShortUrlTopics;
-import io.eventline.shorturl.ShortUrlTopology;
+import io.eventline.shorturl.ShortUrlSettings;
 import io.eventline.streams.EventlineTopology;
 import io.eventline.streams.ExactlyOnceTopology;
 import io.eventline.streams.StoreMove;
@@ -234,14 +235,15 @@ public final class Platform implements AutoCloseable {
         new StoreMove(admin, kafka, STORE_MOVE_TIMEOUT).run(ChatTopology.channelSideMove(config.applicationId()));
         final CounterPartitions counters = new CounterPartitions();
         final FeedItemCache feedItems = new FeedItemCache(config.feed().cacheBytes());
-        final Readiness.App main = startStreams(EventlineTopology.build(new ShortUrlTopology.Settings(
-                config.topicPartitions(), jwtSecret, config.publicUrl(), links), config.feed(), config.rateLimit(), serdes,
-                streamsProps, feedItems, counters, config.chat()), streamsProps, admin);
+        final Readiness.App main = startStreams(EventlineTopology.build(new ShortUrlSettings(
+                config.topicPartitions(), jwtSecret, config.publicUrl(), links), config.feed().withChanges(feedItems),
+                config.rateLimit().withCounters(counters), config.chat(), serdes, streamsProps), streamsProps, admin);
         streams = main.streams();
         final UnsubscribeLinks unsubscribe = new UnsubscribeLinks(config.publicUrl(), jwtSecret);
         final Properties exactlyOnceProps = StreamsSettings.notifications(config, kafka, durability);
-        final Readiness.App exactlyOnce = startStreams(ExactlyOnceTopology.build(config.notifications(), unsubscribe,
-                config.chat(), config.topicPartitions(), serdes, exactlyOnceProps), exactlyOnceProps, admin);
+        final Readiness.App exactlyOnce = startStreams(ExactlyOnceTopology.build(
+                config.notifications().withUnsubscribe(unsubscribe), config.chat(), serdes, exactlyOnceProps),
+                exactlyOnceProps, admin);
 
         // each reads only the partition where the outcomes of the events this instance's worker minted land
         final ReplyListener<OperationOutcome> outcomes = ReplyListener.outcomes(kafka,

@@ -48,6 +48,7 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
@@ -193,8 +194,10 @@ final class NotifyRig implements AutoCloseable {
      */
     void startTopology(List<RecipientChange> changes) {
         final Properties props = streamsProperties();
-        streams = new KafkaStreams(NotifyTopology.build(config.notifications(),
-                new UnsubscribeLinks(config.publicUrl(), "bench-secret"), serdes, props), props);
+        final StreamsBuilder builder = new StreamsBuilder();
+        NotifyTopology.addTo(builder, config.notifications()
+                .withUnsubscribe(new UnsubscribeLinks(config.publicUrl(), "bench-secret")), serdes);
+        streams = new KafkaStreams(builder.build(props), props);
         streams.setUncaughtExceptionHandler(error -> {
             failure.set(error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
