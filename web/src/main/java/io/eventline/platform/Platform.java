@@ -271,8 +271,9 @@ public final class Platform implements AutoCloseable {
             started.add(streamsMetrics);
         }
 
+        final ObjectMapper json = Json.mapper();
         final NotifySettings notifySettings = config.notifications();
-        final ProviderClients providers = ProviderClients.from(notifySettings::provider);
+        final ProviderClients providers = ProviderClients.from(notifySettings::provider, json);
         final List<Duration> tiers = notifySettings.retryDelays();
         final NotificationSenders senders = new NotificationSenders(Map.of(DeliveryProvider.APNS, providers.apns(),
                 DeliveryProvider.FCM, providers.fcm(), DeliveryProvider.SMS, providers.sms(),
@@ -283,7 +284,6 @@ public final class Platform implements AutoCloseable {
         started.add(senders);
         readiness = new Readiness(List.of(main, exactlyOnce), senders::isRunning, lease::isHeld);
 
-        final ObjectMapper json = Json.mapper();
         final URI advertised = URI.create(config.advertisedUrl());
         final HostInfo self = new HostInfo(advertised.getHost(), StreamsSettings.effectivePort(advertised));
         final ClientAddress clients = new ClientAddress(config.rateLimit().trustedProxies());
