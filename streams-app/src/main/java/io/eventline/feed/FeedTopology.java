@@ -10,6 +10,7 @@ import io.eventline.streams.TopologyKit;
 import io.eventline.streams.TopologyKit.Caching;
 import io.eventline.streams.TopologyKit.Requests;
 import io.eventline.topics.Topic;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -95,7 +96,7 @@ public final class FeedTopology {
                 .end();
     }
 
-    private static java.util.function.Predicate<Object> tableWrite(Topic<?> topic) {
+    private static Predicate<Object> tableWrite(Topic<?> topic) {
         return value -> value instanceof TableWrite write && write.topic().equals(topic.name());
     }
 

@@ -7,7 +7,9 @@ import io.eventline.serde.EventSerdes;
 import io.eventline.topics.Topic;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -181,7 +183,7 @@ public final class TopologyKit {
         }
 
         /** Values that {@code accept} takes go to {@code topic} as {@code convert} makes them. */
-        public <V extends SpecificRecord> Sinks to(String name, java.util.function.Predicate<Object> accept,
+        public <V extends SpecificRecord> Sinks to(String name, Predicate<Object> accept,
                                                    Function<Object, V> convert, Topic<V> topic) {
             split.branch((key, value) -> accept.test(value), Branched.withConsumer(stream -> stream
                     .mapValues(convert::apply, Named.as(prefix + name + "-cast"))
@@ -189,9 +191,9 @@ public final class TopologyKit {
             return this;
         }
 
-        /** Raw branch for a sink of its own making. */
-        public Sinks branch(String name, java.util.function.Predicate<Object> accept,
-                            java.util.function.Consumer<KStream<String, Object>> sink) {
+        /** Values that {@code accept} takes go to a sink of the caller's making. */
+        public Sinks branch(String name, Predicate<Object> accept,
+                            Consumer<KStream<String, Object>> sink) {
             split.branch((key, value) -> accept.test(value), Branched.withConsumer(sink::accept, name));
             return this;
         }
