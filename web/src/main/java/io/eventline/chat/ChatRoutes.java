@@ -14,7 +14,7 @@ import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
 import io.eventline.platform.ChatSettings;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.LocalStores;
 import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;

@@ -16,7 +16,7 @@ import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.WriteGateway;
 import io.eventline.platform.ChatSettings;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.ratelimit.SharedAllowance;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

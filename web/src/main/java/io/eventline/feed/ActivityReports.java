@@ -2,7 +2,7 @@ package io.eventline.feed;
 
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.OncePerInterval;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

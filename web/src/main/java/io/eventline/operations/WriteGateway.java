@@ -2,7 +2,7 @@ package io.eventline.operations;
 
 import io.eventline.http.ProblemException;
 import io.eventline.http.Problems;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;

@@ -52,7 +52,7 @@ import io.eventline.operations.WriteGateway;
 import io.eventline.ops.MetricsAccess;
 import io.eventline.ops.OpsRoutes;
 import io.eventline.ops.Readiness;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.BatchLookup;
 import io.eventline.query.CatchUpGate;
 import io.eventline.query.GlobalView;

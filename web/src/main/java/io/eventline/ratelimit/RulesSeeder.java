@@ -2,7 +2,7 @@ package io.eventline.ratelimit;
 
 import io.eventline.kafka.TopicContents;
 import io.eventline.platform.EventlineConfig.ConfigException;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

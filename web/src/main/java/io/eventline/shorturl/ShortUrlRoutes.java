@@ -11,7 +11,7 @@ import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.LocalStores;
 import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventline.kafka.EmbeddedKafkaBroker;
 import io.eventline.platform.PlatformFixture;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.eventline.kafka.KafkaClusterExtension;
 import io.eventline.notify.NotificationRequested;
 import io.eventline.notify.NotifyTopics;
 import io.eventline.platform.PlatformFixture;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.serde.AvroSerde;
 import io.eventline.streams.StreamsSettings;

@@ -1,7 +1,7 @@
 package io.eventline.producers.load;
 
 import io.eventline.ids.SnowflakeIdGenerator;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.shorturl.ShortUrlRequested;
 import java.io.PrintWriter;

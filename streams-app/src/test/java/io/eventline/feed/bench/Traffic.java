@@ -4,7 +4,7 @@ import io.eventline.feed.FollowRequested;
 import io.eventline.feed.PostPublished;
 import io.eventline.feed.ProfileUpdated;
 import io.eventline.ids.SnowflakeIdGenerator;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;

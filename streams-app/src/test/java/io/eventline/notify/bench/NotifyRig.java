@@ -15,7 +15,7 @@ import io.eventline.notify.UnsubscribeLinks;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.platform.EventlineConfig;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
 import io.eventline.streams.StreamsSettings;

@@ -1,6 +1,6 @@
 package io.eventline.ratelimit.bench;
 
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.ratelimit.DescriptorEntry;
 import io.eventline.ratelimit.Limit;
 import io.eventline.ratelimit.LimitAlgorithm;

@@ -1,7 +1,7 @@
 package io.eventline.ratelimit.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.ratelimit.DescriptorEntry;
 import io.eventline.ratelimit.RateLimitCheckRequested;
 import io.eventline.ratelimit.RateLimitDecision;

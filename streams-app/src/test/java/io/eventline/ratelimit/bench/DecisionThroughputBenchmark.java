@@ -1,6 +1,6 @@
 package io.eventline.ratelimit.bench;
 
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.ratelimit.RateLimitCheckRequested;
 import io.eventline.ratelimit.RateLimitCode;
 import io.eventline.ratelimit.RateLimitDecision;

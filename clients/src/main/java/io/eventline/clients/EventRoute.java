@@ -1,4 +1,4 @@
-package io.eventline.producers;
+package io.eventline.clients;
 
 import io.eventline.topics.KeyPartitioner;
 import io.eventline.topics.Topic;

@@ -1,4 +1,4 @@
-package io.eventline.producers;
+package io.eventline.clients;
 
 import io.eventline.registry.client.SchemaRegistryClient;
 import io.eventline.serde.AvroSerde;
