@@ -329,7 +329,7 @@ public final class Platform implements AutoCloseable {
                 daemonThreads("ratelimit"));
         started.add(limiterTimers::shutdownNow);
         final CounterOwner owner = new CounterOwner(counters, partitionsOf(admin, RateLimitTopics.CHECKS.name()),
-                check -> hitProducer.send(check).thenApply(RecordMetadata::offset),
+                check -> hitProducer.send(RateLimitTopics.CHECKS, check).thenApply(RecordMetadata::offset),
                 serdes.of(RateLimitDecision.class).deserializer(), clock, limiterTimers,
                 config.rateLimit().maxUnloggedHits());
         started.add(owner);
@@ -416,7 +416,7 @@ public final class Platform implements AutoCloseable {
             return;
         }
         for (NotificationTemplate template : DefaultTemplates.all(clock.instant())) {
-            producer.send(template).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            producer.send(NotifyTopics.TEMPLATES, template).get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
         LOG.info("Seeded the default notification templates");
     }
