@@ -195,10 +195,12 @@ public final class Platform implements AutoCloseable {
         }
         registryUrl = config.schemaRegistryUrl()
                 .orElseGet(() -> startRegistry(kafka, durability, registryUserInfo.get()));
-        final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl, registryUserInfo);
+        final ObjectMapper json = Json.mapper();
+        final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl, registryUserInfo, json);
 
-        final LeaseKeeper lease = new LeaseKeeper(new WorkerLease(kafka, WorkerLease.TOPIC, config.instanceId(),
-                config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL, clock), LEASE_RETRY);
+        final LeaseKeeper lease = new LeaseKeeper(new WorkerLease(kafka, WorkerLease.TOPIC, registry, json,
+                config.instanceId(), config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL, clock),
+                LEASE_RETRY);
         started.add(lease);
         lease.start();
         // without the lease another instance may issue the same IDs: this one issues none until it holds it again
@@ -281,7 +283,6 @@ public final class Platform implements AutoCloseable {
         started.add(senders);
         readiness = new Readiness(List.of(main, exactlyOnce), senders::isRunning, lease::isHeld);
 
-        final ObjectMapper json = Json.mapper();
         final URI advertised = URI.create(config.advertisedUrl());
         final HostInfo self = new HostInfo(advertised.getHost(), StreamsSettings.effectivePort(advertised));
         final ClientAddress clients = new ClientAddress(config.rateLimit().trustedProxies());
