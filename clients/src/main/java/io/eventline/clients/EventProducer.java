@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The one way Eventline events are produced: idempotent, {@code acks=all}, keyed (and, where the topic says
- * so, partitioned) as the event's {@link Topic} says, values in the Confluent wire format. A send completes only once the broker has acknowledged it; failures
- * complete the future exceptionally.
+ * so, partitioned) as the event's {@link Topic} says, values in the Confluent wire format. A send completes only
+ * once the broker has acknowledged it; failures complete the future exceptionally.
  */
 public final class EventProducer implements AutoCloseable {
     /** How long a send waits for others to share its batch unless told otherwise. */

@@ -55,11 +55,11 @@ import org.slf4j.LoggerFactory;
  * keyed {@code "<datacenter>-<worker>"}, with a {@link WorkerLeaseClaim} value in the Confluent wire format naming
  * the holder's instance ID, when the lease expires, and the offset up to which the writer had read the topic; a
  * tombstone releases it. Records of earlier versions, in JSON with the same fields, are still read; this lease
- * rewrites its own in Avro at its next write. {@link #acquire()} reads the topic to the end and takes the pair if it is free,
- * expired, or held under this instance's own ID (a restart after a crash that skipped {@link #close()}); it then
- * reads again and gives up if another record for the key landed between its read and its write, so of two racing
- * writers only the first wins. The lease is renewed every third of its TTL on a daemon thread; a renewal that
- * finds a record written by someone who had seen this lease (a takeover after expiry, or a restart under the
+ * rewrites its own in Avro at its next write. {@link #acquire()} reads the topic to the end and takes the pair if
+ * it is free, expired, or held under this instance's own ID (a restart after a crash that skipped
+ * {@link #close()}); it then reads again and gives up if another record for the key landed between its read and
+ * its write, so of two racing writers only the first wins. The lease is renewed every third of its TTL on a daemon
+ * thread; a renewal that finds a record written by someone who had seen this lease (a takeover after expiry, or a restart under the
  * same instance ID) counts the lease as lost and runs the {@linkplain #onLost(Runnable) listener}.
  *
  * <p>Expiry compares the holder's clock with the reader's, so the TTL must be far larger than the clock skew
@@ -93,7 +93,7 @@ public final class WorkerLease implements AutoCloseable {
 
     private final Map<String, Object> clientConfig;
     private final String topic;
-    private final SchemaRegistryClient claimsRegistry;
+    private final SchemaRegistryClient registry;
     private final AvroSerde<WorkerLeaseClaim> claims;
     /** Reads the JSON records of earlier versions. */
     private final ObjectMapper json;
@@ -167,7 +167,7 @@ public final class WorkerLease implements AutoCloseable {
         }
         this.clientConfig = Map.copyOf(clientConfig);
         this.topic = Objects.requireNonNull(topic, "topic");
-        this.claimsRegistry = Objects.requireNonNull(registry, "registry");
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.claims = AvroSerde.forValue(registry, WorkerLeaseClaim.class);
         this.json = Objects.requireNonNull(json, "json");
         this.partition = new TopicPartition(topic, PARTITION);
@@ -533,7 +533,7 @@ public final class WorkerLease implements AutoCloseable {
     private LeaseRecord parseClaim(long offset, byte[] value) {
         try {
             // a schema that cannot be read now must not pass for a free pair: fail, and retry later
-            claimsRegistry.schemaById(WireFormat.schemaId(value));
+            registry.schemaById(WireFormat.schemaId(value));
         } catch (WireFormat.WireFormatException e) {
             return unreadable(offset, value);
         } catch (RuntimeException e) {

@@ -71,9 +71,9 @@ public final class WriteGateway {
     }
 
     /**
-     * Sends {@code event} to {@code topic} and completes with its final outcome, or with the pending marker (also produced, so
-     * {@code GET /api/v1/operations/{eventId}} reports it) when none came within the wait; completes exceptionally
-     * when the event could not be stored. For callers that answer elsewhere than in an HTTP response.
+     * Sends {@code event} to {@code topic} and completes with its final outcome, or with the pending marker (also
+     * produced, so {@code GET /api/v1/operations/{eventId}} reports it) when none came within the wait; completes
+     * exceptionally when the event could not be stored. For callers that answer elsewhere than in an HTTP response.
      */
     public <V extends SpecificRecord> CompletableFuture<OperationOutcome> await(Topic<V> topic, String eventId,
                                                                                 String userId, V event) {

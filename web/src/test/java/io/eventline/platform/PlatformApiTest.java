@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -248,7 +249,8 @@ class PlatformApiTest {
         final long skew = WorkerLease.DEFAULT_TTL.plusSeconds(5).toMillis();
         final Map<String, Object> client = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         final WorkerLease intruder = new WorkerLease(client, WorkerLease.TOPIC,
-                new HttpSchemaRegistryClient(platform.registryUrl()), Json.mapper(), "intruder-" + UUID.randomUUID(),
+                new HttpSchemaRegistryClient(platform.registryUrl(), Optional.of(PlatformFixture.REGISTRY_USER_INFO)),
+                Json.mapper(), "intruder-" + UUID.randomUUID(),
                 config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL,
                 () -> java.time.Instant.now().plusMillis(skew));
         try {
