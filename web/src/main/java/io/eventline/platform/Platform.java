@@ -53,7 +53,7 @@ import io.eventline.operations.WriteGateway;
 import io.eventline.ops.MetricsAccess;
 import io.eventline.ops.OpsRoutes;
 import io.eventline.ops.Readiness;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.BatchLookup;
 import io.eventline.query.CatchUpGate;
 import io.eventline.query.GlobalView;
@@ -196,10 +196,12 @@ public final class Platform implements AutoCloseable {
         }
         registryUrl = config.schemaRegistryUrl()
                 .orElseGet(() -> startRegistry(kafka, durability, registryUserInfo.get()));
-        final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl, registryUserInfo);
+        final ObjectMapper json = Json.mapper();
+        final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl, registryUserInfo, json);
 
-        final LeaseKeeper lease = new LeaseKeeper(new WorkerLease(kafka, WorkerLease.TOPIC, config.instanceId(),
-                config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL, clock), LEASE_RETRY);
+        final LeaseKeeper lease = new LeaseKeeper(new WorkerLease(kafka, WorkerLease.TOPIC, registry, json,
+                config.instanceId(), config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL, clock),
+                LEASE_RETRY);
         started.add(lease);
         lease.start();
         // without the lease another instance may issue the same IDs: this one issues none until it holds it again
@@ -271,7 +273,6 @@ public final class Platform implements AutoCloseable {
             started.add(streamsMetrics);
         }
 
-        final ObjectMapper json = Json.mapper();
         final NotifySettings notifySettings = config.notifications();
         final ProviderClients providers = ProviderClients.from(notifySettings::provider, json);
         final List<Duration> tiers = notifySettings.retryDelays();
@@ -331,7 +332,7 @@ public final class Platform implements AutoCloseable {
                 daemonThreads("ratelimit"));
         started.add(limiterTimers::shutdownNow);
         final CounterOwner owner = new CounterOwner(counters, partitionsOf(admin, RateLimitTopics.CHECKS.name()),
-                check -> hitProducer.send(check).thenApply(RecordMetadata::offset),
+                check -> hitProducer.send(RateLimitTopics.CHECKS, check).thenApply(RecordMetadata::offset),
                 serdes.of(RateLimitDecision.class).deserializer(), clock, limiterTimers,
                 config.rateLimit().maxUnloggedHits());
         started.add(owner);
@@ -418,7 +419,7 @@ public final class Platform implements AutoCloseable {
             return;
         }
         for (NotificationTemplate template : DefaultTemplates.all(clock.instant())) {
-            producer.send(template).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            producer.send(NotifyTopics.TEMPLATES, template).get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
         LOG.info("Seeded the default notification templates");
     }

@@ -172,7 +172,7 @@ public final class NotifyLatencyBenchmark {
             final Instant createdAt = Instant.now();
             phase.createdAt.set(i, createdAt);
             phase.recorder.sent(now - due);
-            rig.producer().send(request(name, i, NotifyRig.user(i % users), createdAt)).whenComplete((m, e) -> {
+            rig.producer().send(NotifyTopics.REQUESTS, request(name, i, NotifyRig.user(i % users), createdAt)).whenComplete((m, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
                 }
