@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.StreamsBuilder;
 
 /** Chat: channels, messages, presence, and the sockets that deliver them live. */
 public final class ChatDomain implements Domain {
@@ -38,6 +39,13 @@ public final class ChatDomain implements Domain {
     public void beforeStreams(InstanceBasics basics) throws Exception {
         new StoreMove(basics.kafka().admin(), basics.kafka().clientConfig(), STORE_MOVE_TIMEOUT)
                 .run(ChatTopology.channelSideMove(basics.config().applicationId()));
+    }
+
+    /** The channel side at least once, so no commit waits on a message's way; each user's side exactly once. */
+    @Override
+    public void addStreams(StreamsBuilder atLeastOnce, StreamsBuilder exactlyOnce, InstanceBasics basics) {
+        ChatTopology.addChannelSide(atLeastOnce, basics.config().chat(), basics.serdes());
+        ChatTopology.addUserSide(exactlyOnce, basics.config().chat(), basics.serdes());
     }
 
     @Override

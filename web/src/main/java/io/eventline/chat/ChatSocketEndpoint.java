@@ -15,8 +15,7 @@ import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.WriteGateway;
-import io.eventline.platform.ChatSettings;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.ratelimit.SharedAllowance;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -238,7 +237,7 @@ public final class ChatSocketEndpoint {
         }
         final CompletableFuture<OperationOutcome> stored;
         try {
-            stored = writes.await(eventId, socket.userId(), ChatEvents.message(eventId, channelId, socket.userId(),
+            stored = writes.await(ChatTopics.MESSAGES, eventId, socket.userId(), ChatEvents.message(eventId, channelId, socket.userId(),
                     message, socket.device(), clock.instant()));
         } catch (ProblemException problem) {
             error(socket, problem, message.clientMessageId());
@@ -288,7 +287,7 @@ public final class ChatSocketEndpoint {
         if (seq < 0) {
             return;
         }
-        producer.send(ChatEvents.syncAck(null, socket.userId(), socket.device(), seq, clock.instant()))
+        producer.send(ChatTopics.CURSORS, ChatEvents.syncAck(null, socket.userId(), socket.device(), seq, clock.instant()))
                 .whenComplete((acked, error) -> {
                     if (error != null) {
                         error(socket, ProblemException.unavailable("the acknowledgement could not be stored; "
@@ -323,7 +322,7 @@ public final class ChatSocketEndpoint {
     }
 
     private void signal(ChatSocket socket, PresenceSignalKind kind, Instant at) {
-        producer.send(ChatEvents.presence(socket.userId(), kind, socket.device(), instanceId, at))
+        producer.send(ChatTopics.PRESENCE, ChatEvents.presence(socket.userId(), kind, socket.device(), instanceId, at))
                 .whenComplete((acked, error) -> {
                     if (error != null) {
                         LOG.warn("A {} signal of {} was not stored: {}", kind, socket.userId(), error.toString());

@@ -7,6 +7,7 @@ import io.eventline.platform.SharedServices;
 import io.eventline.topics.Topic;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
+import org.apache.kafka.streams.StreamsBuilder;
 
 /** Posts, follows and profiles, and the feeds built from them. */
 public final class FeedDomain implements Domain {
@@ -23,9 +24,10 @@ public final class FeedDomain implements Domain {
         items = new FeedItemCache(basics.config().feed().cacheBytes());
     }
 
-    /** Told by the feed topology of each change of a post or profile this instance owns. */
-    public FeedChanges changes() {
-        return items;
+    /** The feed topology tells the item cache of each change of a post or profile this instance owns. */
+    @Override
+    public void addStreams(StreamsBuilder atLeastOnce, StreamsBuilder exactlyOnce, InstanceBasics basics) {
+        FeedTopology.addTo(atLeastOnce, basics.config().feed().withChanges(items), basics.serdes());
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
 import io.eventline.platform.RouteServices;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.BatchLookup;
 import io.eventline.query.LocalStores;
 import io.eventline.query.QueryRouter;
@@ -107,7 +108,7 @@ public final class FeedRoutes {
         final Principal caller = JwtAuth.principal(ctx);
         final String displayName = FeedRequests.displayName(bodies.object(ctx));
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(), ProfileUpdated.newBuilder()
+        writes.submit(ctx, FeedTopics.PROFILES, eventId, caller.userId(), ProfileUpdated.newBuilder()
                 .setEventId(eventId).setTimestamp(clock.instant()).setUserId(caller.userId())
                 .setDisplayName(displayName).build());
     }
@@ -122,7 +123,7 @@ public final class FeedRoutes {
             throw ProblemException.badRequest("a user cannot follow themselves", List.of());
         }
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(), FollowRequested.newBuilder()
+        writes.submit(ctx, FeedTopics.FOLLOWS, eventId, caller.userId(), FollowRequested.newBuilder()
                 .setEventId(eventId).setTimestamp(clock.instant()).setFollowerId(caller.userId())
                 .setFolloweeId(followee).setFollow(follow).build());
     }
@@ -133,7 +134,7 @@ public final class FeedRoutes {
         // the post's ID is its event's ID: a retried event cannot create a second post
         final long postId = ids.nextId();
         final String eventId = Long.toString(postId);
-        writes.submit(ctx, eventId, caller.userId(), PostPublished.newBuilder()
+        writes.submit(ctx, FeedTopics.POSTS, eventId, caller.userId(), PostPublished.newBuilder()
                 .setEventId(eventId).setTimestamp(clock.instant()).setPostId(postId).setAuthorId(caller.userId())
                 .setText(text).build(), FeedReads.POSTS_PATH + "/" + postId);
     }
@@ -142,7 +143,7 @@ public final class FeedRoutes {
         final Principal caller = JwtAuth.principal(ctx);
         final long postId = postIdOf(ctx);
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(), PostDeleteRequested.newBuilder()
+        writes.submit(ctx, FeedTopics.POST_DELETES, eventId, caller.userId(), PostDeleteRequested.newBuilder()
                 .setEventId(eventId).setTimestamp(clock.instant()).setPostId(postId)
                 .setRequesterId(caller.userId()).build());
     }

@@ -9,13 +9,13 @@ import io.eventline.notify.sending.SenderConfig;
 import io.eventline.platform.Domain;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.InstanceBasics;
-import io.eventline.platform.NotifySettings;
 import io.eventline.platform.SharedServices;
 import io.eventline.query.GlobalView;
 import io.eventline.streams.StreamsSettings;
 import io.eventline.topics.Topic;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.streams.StreamsBuilder;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,14 +42,16 @@ public final class NotifyDomain implements Domain {
             return;
         }
         for (NotificationTemplate template : DefaultTemplates.all(basics.clock().instant())) {
-            basics.producer().send(template).get(30, TimeUnit.SECONDS);
+            basics.producer().send(NotifyTopics.TEMPLATES, template).get(30, TimeUnit.SECONDS);
         }
         LOG.info("Seeded the default notification templates");
     }
 
-    /** The links that unsubscribe a recipient, which the topology puts in e-mails; known once the topics exist. */
-    public UnsubscribeLinks unsubscribeLinks() {
-        return unsubscribe;
+    /** Exactly once: a recipient is never notified twice of one event, nor told of an aborted write. */
+    @Override
+    public void addStreams(StreamsBuilder atLeastOnce, StreamsBuilder exactlyOnce, InstanceBasics basics) {
+        NotifyTopology.addTo(exactlyOnce, basics.config().notifications().withUnsubscribe(unsubscribe),
+                basics.serdes());
     }
 
     @Override
@@ -57,7 +59,7 @@ public final class NotifyDomain implements Domain {
         final EventlineConfig config = services.config();
         final InstanceBasics basics = services.basics();
         final NotifySettings settings = config.notifications();
-        final ProviderClients providers = ProviderClients.from(settings::provider);
+        final ProviderClients providers = ProviderClients.from(settings::provider, services.json());
         final List<Duration> tiers = settings.retryDelays();
         senders = basics.closer().add(new NotificationSenders(Map.of(DeliveryProvider.APNS, providers.apns(),
                 DeliveryProvider.FCM, providers.fcm(), DeliveryProvider.SMS, providers.sms(),

@@ -5,6 +5,7 @@ import io.eventline.http.SocketRoute;
 import io.eventline.topics.Topic;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
+import org.apache.kafka.streams.StreamsBuilder;
 
 /**
  * One domain's part of an instance. {@link Platform} creates its topics, calls {@link #beforeStreams} before the
@@ -17,6 +18,13 @@ public interface Domain {
 
     /** Runs once the topics exist and before the streams start: seeds, checks, what the topologies take. */
     default void beforeStreams(InstanceBasics basics) throws Exception {
+    }
+
+    /**
+     * Adds the domain's steps to the instance's two streams applications, after {@link #beforeStreams}: most
+     * steps run at least once, those whose output must never show an aborted write run exactly once.
+     */
+    default void addStreams(StreamsBuilder atLeastOnce, StreamsBuilder exactlyOnce, InstanceBasics basics) {
     }
 
     /** Starts what the domain runs beside the streams and builds its routes. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.ids.LeaseKeeper;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.ids.WorkerLease;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.ratelimit.CounterPartitions;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.serde.EventSerdes;
@@ -45,7 +45,7 @@ public final class InstanceBasics {
         this.serdes = new EventSerdes(registry);
         this.closer = closer;
         this.lease = closer.add(new LeaseKeeper(new WorkerLease(kafka.clientConfig(), WorkerLease.TOPIC,
-                config.instanceId(), config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL, clock),
+                registry, json, config.instanceId(), config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL, clock),
                 LEASE_RETRY));
         lease.start();
         // without the lease another instance may issue the same IDs: this one issues none until it holds it again

@@ -16,8 +16,6 @@ import io.eventline.ratelimit.RateLimitDomain;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.serde.Json;
 import io.eventline.shorturl.ShortUrlDomain;
-import io.eventline.streams.EventlineTopology;
-import io.eventline.streams.ExactlyOnceTopology;
 import io.eventline.topics.Topic;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -25,10 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.kafka.streams.Topology;
 
 /**
  * One Eventline instance: the embedded broker and registry when none are configured, the topics, the streams
@@ -41,13 +36,12 @@ public final class Platform implements AutoCloseable {
     private final EventlineConfig config;
     private final Clock clock;
     private final Closer started = new Closer();
-    // until each domain adds its own topology, the two are built in one place and take these domains' parts
-    private final ShortUrlDomain shortUrl = new ShortUrlDomain();
-    private final FeedDomain feed = new FeedDomain();
-    private final NotifyDomain notify = new NotifyDomain();
-    /** Every domain of the instance, in the order their routes are served and documented. */
-    private final List<Domain> domains = List.of(new OpsDomain(), new OperationsDomain(), shortUrl, feed, notify,
-            new ChatDomain(), new RateLimitDomain());
+    /**
+     * Every domain of the instance, in the order their routes are served and documented and their steps are added
+     * to the streams applications (which numbers the applications' tasks: append, don't reorder).
+     */
+    private final List<Domain> domains = List.of(new OpsDomain(), new OperationsDomain(), new ShortUrlDomain(),
+            new FeedDomain(), new NotifyDomain(), new RateLimitDomain(), new ChatDomain());
     private SharedServices services;
     private Javalin web;
     private String registryUrl;
@@ -80,27 +74,17 @@ public final class Platform implements AutoCloseable {
         registryUrl = config.schemaRegistryUrl().orElseGet(() -> RegistryServer.start(config, kafka,
                 registryUserInfo.get(), topics, json, started));
         final InstanceBasics basics = InstanceBasics.start(config, clock, json, jwtSecret, kafka,
-                new HttpSchemaRegistryClient(registryUrl, registryUserInfo), started);
+                new HttpSchemaRegistryClient(registryUrl, registryUserInfo, json), started);
         for (Domain domain : domains) {
             domain.beforeStreams(basics);
         }
-        final StreamsApps apps = StreamsApps.start(basics, mainTopology(basics), exactlyOnceTopology(basics));
+        final StreamsApps apps = StreamsApps.start(basics, domains);
         services = new SharedServices(basics, apps, () -> domains.stream().allMatch(Domain::workersRunning));
         for (Domain domain : domains) {
             domain.start(services);
             domain.meterBinders().forEach(binder -> binder.bindTo(services.meters()));
         }
         serve(domains.stream().flatMap(domain -> domain.routes().stream()).toList());
-    }
-
-    private Function<Properties, Topology> mainTopology(InstanceBasics basics) {
-        return props -> EventlineTopology.build(shortUrl.topologySettings(), config.feed(), config.rateLimit(),
-                basics.serdes(), props, feed.changes(), basics.counters(), config.chat());
-    }
-
-    private Function<Properties, Topology> exactlyOnceTopology(InstanceBasics basics) {
-        return props -> ExactlyOnceTopology.build(config.notifications(), notify.unsubscribeLinks(), config.chat(),
-                config.topicPartitions(), basics.serdes(), props);
     }
 
     /** Serves the routes, limited and documented, with their internal twins and the domains' sockets. */

@@ -3,7 +3,7 @@ package io.eventline.platform;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.QueryRouter;
 import java.time.Clock;
 import java.util.concurrent.Executor;

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -28,16 +28,18 @@ public record StreamsApps(Readiness.App main, Readiness.App exactlyOnce) {
     /** How soon metrics that Kafka Streams registers after start (per task, per sensor) reach /metrics. */
     private static final Duration METRICS_REFRESH = Duration.ofSeconds(10);
 
-    /** Builds each application's topology from its properties and starts both. */
-    static StreamsApps start(InstanceBasics basics, Function<Properties, Topology> mainTopology,
-                             Function<Properties, Topology> exactlyOnceTopology) {
+    /** Builds both applications from the steps each domain adds, in the domains' order, and starts them. */
+    static StreamsApps start(InstanceBasics basics, List<Domain> domains) {
         final EventlineConfig config = basics.config();
         final KafkaCluster kafka = basics.kafka();
+        final StreamsBuilder atLeastOnce = new StreamsBuilder();
+        final StreamsBuilder exactlyOnce = new StreamsBuilder();
+        domains.forEach(domain -> domain.addStreams(atLeastOnce, exactlyOnce, basics));
         final Properties mainProps = StreamsSettings.of(config, kafka.clientConfig(), kafka.durability());
-        final Readiness.App main = start(mainTopology.apply(mainProps), mainProps, basics);
+        final Readiness.App main = start(atLeastOnce.build(mainProps), mainProps, basics);
         final Properties exactlyOnceProps = StreamsSettings.notifications(config, kafka.clientConfig(),
                 kafka.durability());
-        return new StreamsApps(main, start(exactlyOnceTopology.apply(exactlyOnceProps), exactlyOnceProps, basics));
+        return new StreamsApps(main, start(exactlyOnce.build(exactlyOnceProps), exactlyOnceProps, basics));
     }
 
     /** Starts one streams application, replacing failed threads and gating queries until it caught up. */

@@ -6,6 +6,7 @@ import io.eventline.platform.Domain;
 import io.eventline.platform.SharedServices;
 import io.eventline.topics.Topic;
 import java.util.List;
+import org.apache.kafka.streams.StreamsBuilder;
 
 /**
  * Rate limits: their rules and the check API services call. The limiter itself guards every domain's routes
@@ -25,6 +26,12 @@ public final class RateLimitDomain implements Domain {
     public void beforeStreams(InstanceBasics basics) throws Exception {
         final RulesSeeder seeder = new RulesSeeder(basics.kafka().admin(), basics.producer(), basics.clock());
         seeder.seedIfEmpty(seeder.rulesToSeed(basics.config().rateLimit().rulesFile()));
+    }
+
+    @Override
+    public void addStreams(StreamsBuilder atLeastOnce, StreamsBuilder exactlyOnce, InstanceBasics basics) {
+        RateLimitTopology.addTo(atLeastOnce, basics.config().rateLimit().withCounters(basics.counters()),
+                basics.serdes());
     }
 
     @Override

@@ -13,7 +13,7 @@ import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
 import io.eventline.platform.RouteServices;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -121,7 +121,7 @@ public final class RateLimitRoutes {
             throw ProblemException.badRequest(e.getMessage(), e.violations().stream()
                     .map(v -> new ProblemException.FieldError(v.pointer(), v.detail())).toList());
         }
-        WriteGateway.requireStored(producer.send(replacement), applyWait);
+        WriteGateway.requireStored(producer.send(RateLimitTopics.RULES, replacement), applyWait);
         // this instance's copy holds the new rules before the answer, so the next request here is judged by them
         if (!rules.awaitVersion(domain, version, applyWait)) {
             // stored, so they come into force: 202 says they are not yet, and where to see when they are

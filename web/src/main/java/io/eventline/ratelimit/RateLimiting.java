@@ -4,8 +4,7 @@ import io.eventline.auth.InternalCalls;
 import io.eventline.http.ApiRoute;
 import io.eventline.platform.DaemonThreads;
 import io.eventline.platform.InstanceBasics;
-import io.eventline.platform.RateLimitSettings;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.InstanceClient;
 import io.eventline.query.QueryRouter;
 import java.time.Duration;
@@ -49,7 +48,7 @@ public final class RateLimiting {
         basics.closer().add(timers::shutdownNow);
         this.owner = basics.closer().add(new CounterOwner(basics.counters(),
                 basics.kafka().partitionsOf(RateLimitTopics.CHECKS.name()),
-                check -> hits.send(check).thenApply(RecordMetadata::offset),
+                check -> hits.send(RateLimitTopics.CHECKS, check).thenApply(RecordMetadata::offset),
                 basics.serdes().of(RateLimitDecision.class).deserializer(), basics.clock(), timers,
                 settings.maxUnloggedHits()));
         final CounterOwnerCalls ownerCalls = basics.closer().add(new CounterOwnerCalls(router, instances.http(),

@@ -5,10 +5,11 @@ import io.eventline.platform.Domain;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.InstanceBasics;
 import io.eventline.platform.SharedServices;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.topics.Topic;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.streams.StreamsBuilder;
 
 /** Short links: creating them, redirecting through them, and counting their clicks. */
 public final class ShortUrlDomain implements Domain {
@@ -20,7 +21,7 @@ public final class ShortUrlDomain implements Domain {
 
     private LinkUrls links;
     private EventProducer clicks;
-    private ShortUrlTopology.Settings topologySettings;
+    private ShortUrlSettings topologySettings;
     private List<ApiRoute> routes = List.of();
 
     @Override
@@ -42,13 +43,13 @@ public final class ShortUrlDomain implements Domain {
                     + " partitions but EVENTLINE_TOPIC_PARTITIONS is " + config.topicPartitions()
                     + "; set EVENTLINE_TOPIC_PARTITIONS=" + linkPartitions + " to match the existing topics");
         }
-        topologySettings = new ShortUrlTopology.Settings(config.topicPartitions(), basics.jwtSecret(),
+        topologySettings = new ShortUrlSettings(config.topicPartitions(), basics.jwtSecret(),
                 config.publicUrl(), links);
     }
 
-    /** What the short-URL topology runs with; known once {@link #beforeStreams} ran. */
-    public ShortUrlTopology.Settings topologySettings() {
-        return topologySettings;
+    @Override
+    public void addStreams(StreamsBuilder atLeastOnce, StreamsBuilder exactlyOnce, InstanceBasics basics) {
+        ShortUrlTopology.addTo(atLeastOnce, topologySettings, basics.serdes());
     }
 
     @Override

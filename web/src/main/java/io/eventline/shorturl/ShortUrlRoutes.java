@@ -12,7 +12,7 @@ import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
 import io.eventline.platform.RouteServices;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.LocalStores;
 import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
@@ -84,7 +84,7 @@ public final class ShortUrlRoutes {
         final Principal caller = JwtAuth.principal(ctx);
         final LinkRequestValidator.LinkRequest request = validator.validate(bodies.object(ctx));
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(), ShortUrlRequested.newBuilder()
+        writes.submit(ctx, ShortUrlTopics.REQUESTS, eventId, caller.userId(), ShortUrlRequested.newBuilder()
                 .setEventId(eventId).setTimestamp(clock.instant()).setUserId(caller.userId())
                 .setUrl(request.url()).setRedirect(request.redirect()).setCustomCode(request.customCode())
                 .build());
@@ -112,7 +112,7 @@ public final class ShortUrlRoutes {
     private void recordClick(Context ctx, String code) {
         final LinkClicked click = LinkClicked.newBuilder().setEventId(ids.nextIdString()).setTimestamp(clock.instant())
                 .setCode(code).setReferrer(ctx.header("Referer")).setUserAgent(ctx.header("User-Agent")).build();
-        producer.send(click).exceptionally(error -> {
+        producer.send(ShortUrlTopics.CLICKS, click).exceptionally(error -> {
             LOG.warn("A click on {} was not recorded: {}", code, error.toString());
             return null;
         });

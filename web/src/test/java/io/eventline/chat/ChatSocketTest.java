@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.Principal;
-import io.eventline.platform.ChatSettings;
 import io.eventline.serde.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,9 +47,9 @@ class ChatSocketTest {
 
     @Test
     void shouldForwardAThirdOfTheOfflineTimeoutButNotMoreOftenThanClientsSend() {
-        assertThat(ChatSettings.defaults().heartbeatForwardInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ChatSettings.defaults(1).heartbeatForwardInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(new ChatSettings(100, 100, Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(12), 20, ChatSettings.MIN_SOCKET_OUTBOX_BYTES, 20, 1_000).heartbeatForwardInterval())
+                Duration.ofSeconds(5), Duration.ofSeconds(12), 20, ChatSettings.MIN_SOCKET_OUTBOX_BYTES, 20, 1_000, 1).heartbeatForwardInterval())
                 .isEqualTo(Duration.ofSeconds(5));
     }
 

@@ -1,8 +1,8 @@
 package io.eventline.feed.bench;
 
+import io.eventline.clients.EventProducer;
 import io.eventline.feed.FeedStores;
 import io.eventline.platform.EventlineConfig;
-import io.eventline.producers.EventProducer;
 import io.eventline.streams.BoundedRocksDbConfig;
 import java.time.Duration;
 import java.util.ArrayList;

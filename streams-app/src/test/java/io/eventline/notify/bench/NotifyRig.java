@@ -1,5 +1,6 @@
 package io.eventline.notify.bench;
 
+import io.eventline.clients.EventProducer;
 import io.eventline.feed.FeedTopics;
 import io.eventline.kafka.EmbeddedKafkaBroker;
 import io.eventline.kafka.TopicProvisioner;
@@ -15,7 +16,6 @@ import io.eventline.notify.UnsubscribeLinks;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.platform.EventlineConfig;
-import io.eventline.producers.EventProducer;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
 import io.eventline.streams.StreamsSettings;
@@ -48,6 +48,7 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
@@ -153,9 +154,9 @@ final class NotifyRig implements AutoCloseable {
     /** The default templates, as {@code Platform} seeds them, plus {@code extra}. */
     void seedTemplates(NotificationTemplate... extra) {
         final List<CompletableFuture<?>> sent = new ArrayList<>();
-        DefaultTemplates.all(Instant.now()).forEach(t -> sent.add(producer.send(t)));
+        DefaultTemplates.all(Instant.now()).forEach(t -> sent.add(producer.send(NotifyTopics.TEMPLATES, t)));
         for (NotificationTemplate template : extra) {
-            sent.add(producer.send(template));
+            sent.add(producer.send(NotifyTopics.TEMPLATES, template));
         }
         sent.forEach(NotifyRig::join);
     }
@@ -193,8 +194,10 @@ final class NotifyRig implements AutoCloseable {
      */
     void startTopology(List<RecipientChange> changes) {
         final Properties props = streamsProperties();
-        streams = new KafkaStreams(NotifyTopology.build(config.notifications(),
-                new UnsubscribeLinks(config.publicUrl(), "bench-secret"), serdes, props), props);
+        final StreamsBuilder builder = new StreamsBuilder();
+        NotifyTopology.addTo(builder, config.notifications()
+                .withUnsubscribe(new UnsubscribeLinks(config.publicUrl(), "bench-secret")), serdes);
+        streams = new KafkaStreams(builder.build(props), props);
         streams.setUncaughtExceptionHandler(error -> {
             failure.set(error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -206,7 +209,7 @@ final class NotifyRig implements AutoCloseable {
             await("notifications topology RUNNING", Duration.ofMinutes(2), () -> streams.state()
                     == KafkaStreams.State.RUNNING);
             final List<CompletableFuture<?>> sent = new ArrayList<>();
-            changes.forEach(change -> sent.add(producer.send(change)));
+            changes.forEach(change -> sent.add(producer.send(NotifyTopics.RECIPIENTS, change)));
             sent.forEach(NotifyRig::join);
             await(changes.size() + " recipient changes applied", Duration.ofMinutes(2),
                     () -> outcomes.count() >= changes.size());

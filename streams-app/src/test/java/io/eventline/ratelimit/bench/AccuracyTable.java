@@ -1,6 +1,6 @@
 package io.eventline.ratelimit.bench;
 
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.ratelimit.DescriptorEntry;
 import io.eventline.ratelimit.Limit;
 import io.eventline.ratelimit.LimitAlgorithm;
@@ -169,7 +169,7 @@ public final class AccuracyTable {
                     (decision, nanos) -> decisions.put(decision.getCheckId(), decision))) {
                 for (final RateLimitAlgorithm kind : RateLimitAlgorithm.values()) {
                     for (int i = 0; i < pattern.length; i++) {
-                        producer.send(Checks.check(requestId(kind, i), domain, descriptor(kind, "table"),
+                        producer.send(RateLimitTopics.CHECKS, Checks.check(requestId(kind, i), domain, descriptor(kind, "table"),
                                 Instant.ofEpochMilli(base + pattern[i])));
                     }
                 }

@@ -1,7 +1,7 @@
 package io.eventline.ratelimit.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.ratelimit.DescriptorEntry;
 import io.eventline.ratelimit.RateLimitCheckRequested;
 import io.eventline.ratelimit.RateLimitDecision;
@@ -66,7 +66,7 @@ final class Checks {
      */
     static void publish(EventProducer producer, BenchBroker broker, RateLimitRules rules,
                         List<DescriptorEntry> probe) {
-        join(producer.send(rules));
+        join(producer.send(RateLimitTopics.RULES, rules));
         final ConcurrentHashMap<String, CompletableFuture<RateLimitDecision>> waiting = new ConcurrentHashMap<>();
         try (Watcher<RateLimitDecision> decisions = new Watcher<>(broker, RateLimitTopics.DECISIONS.name(),
                 broker.serdes().of(RateLimitDecision.class).deserializer(), (decision, nanos) -> {
@@ -80,7 +80,7 @@ final class Checks {
                         Instant.now());
                 final CompletableFuture<RateLimitDecision> answer = new CompletableFuture<>();
                 waiting.put(check.getCheckId(), answer);
-                join(producer.send(check));
+                join(producer.send(RateLimitTopics.CHECKS, check));
                 try {
                     if (answer.get(30, TimeUnit.SECONDS).getRule() != null) {
                         return;
