@@ -23,8 +23,8 @@ cd "$root"
 mvn -B -q -o -pl streams-app test-compile
 
 tree="tree at $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(git status --porcelain -- schemas producers streams-app 2>/dev/null)" ]]; then
-  tree="$tree with uncommitted changes in schemas/producers/streams-app"
+if [[ -n "$(git status --porcelain -- schemas clients producers streams-app 2>/dev/null)" ]]; then
+  tree="$tree with uncommitted changes in schemas/clients/producers/streams-app"
 fi
 
 # CPU ticks of the whole machine from /proc/stat: "busy steal total"; steal is time the hypervisor gave to others

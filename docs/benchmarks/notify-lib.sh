@@ -36,10 +36,10 @@ mvn -B -q -o -pl streams-app dependency:build-classpath -Dmdep.includeScope=test
 classpath="$classes/test-classes:$classes/classes:$(cat "$classes/dependencies.txt")"
 
 tree="tree at $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(git status --porcelain -- schemas/src/main producers/src/main streams-app/src/main 2>/dev/null)" ]]; then
-  tree="$tree with uncommitted changes in the main sources of schemas/producers/streams-app"
+if [[ -n "$(git status --porcelain -- schemas/src/main clients/src/main producers/src/main streams-app/src/main 2>/dev/null)" ]]; then
+  tree="$tree with uncommitted changes in the main sources of schemas/clients/producers/streams-app"
 else
-  tree="$tree (main sources of schemas/producers/streams-app as committed)"
+  tree="$tree (main sources of schemas/clients/producers/streams-app as committed)"
 fi
 
 # CPU ticks of the whole machine from /proc/stat: "busy steal total"; steal is time the hypervisor gave to others

@@ -1,6 +1,6 @@
 package io.eventline.operations;
 
-import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.ids.SnowflakeLayout;
 import io.eventline.topics.KeyPartitioner;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -23,7 +23,7 @@ public final class OutcomePartitioner implements KeyPartitioner {
         Objects.requireNonNull(eventId, "eventId");
         requirePartitions(partitionCount);
         if (isSnowflake(eventId)) {
-            return partitionOfWorker(SnowflakeIdGenerator.workerId(Long.parseLong(eventId)), partitionCount);
+            return partitionOfWorker(SnowflakeLayout.workerId(Long.parseLong(eventId)), partitionCount);
         }
         return Utils.toPositive(Utils.murmur2(eventId.getBytes(StandardCharsets.UTF_8))) % partitionCount;
     }
@@ -31,8 +31,8 @@ public final class OutcomePartitioner implements KeyPartitioner {
     /** The partition holding the outcomes of the events that worker {@code workerId} minted. */
     public int partitionOfWorker(int workerId, int partitionCount) {
         requirePartitions(partitionCount);
-        if (workerId < 0 || workerId > SnowflakeIdGenerator.MAX_WORKER_ID) {
-            throw new IllegalArgumentException("workerId must be 0.." + SnowflakeIdGenerator.MAX_WORKER_ID
+        if (workerId < 0 || workerId > SnowflakeLayout.MAX_WORKER_ID) {
+            throw new IllegalArgumentException("workerId must be 0.." + SnowflakeLayout.MAX_WORKER_ID
                     + ", got " + workerId);
         }
         return workerId % partitionCount;

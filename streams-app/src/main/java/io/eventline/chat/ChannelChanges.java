@@ -1,6 +1,5 @@
 package io.eventline.chat;
 
-import io.eventline.platform.ChatSettings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -33,16 +32,6 @@ final class ChannelChanges extends ChatProcessor<ChannelChangeRequested> {
         super.init(context);
         channels = context.getStateStore(ChatStores.CHANNELS);
         knownUsers = context.getStateStore(ChatStores.KNOWN_USERS);
-    }
-
-    @Override
-    String partitionKey(ChannelChangeRequested value) {
-        return value.getChannelId();
-    }
-
-    @Override
-    String eventId(ChannelChangeRequested value) {
-        return value.getEventId();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.eventline.chat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 
@@ -10,13 +10,14 @@ import java.util.Locale;
  * travel as strings: they exceed the 53 bits JavaScript numbers hold exactly. Sequence numbers are numbers.
  */
 public final class ChatJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Builds nodes only; whoever writes them out uses the instance's configured mapper. */
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private ChatJson() {
     }
 
     public static ObjectNode channel(Channel channel) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("channelId", channel.getChannelId());
         node.put("type", type(channel.getType()));
         if (channel.getName() != null) {
@@ -32,7 +33,7 @@ public final class ChatJson {
 
     /** One entry of {@code GET /api/v1/me/channels}. */
     public static ObjectNode view(ChannelView view) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("channelId", view.getChannelId());
         node.put("type", type(view.getType()));
         if (view.getName() != null) {
@@ -51,7 +52,7 @@ public final class ChatJson {
     }
 
     public static ObjectNode message(ChatMessage message) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("channelId", message.getChannelId());
         node.put("messageId", Long.toString(message.getMessageId()));
         node.put("senderId", message.getSenderId());
@@ -63,14 +64,14 @@ public final class ChatJson {
 
     /** A sync queue entry: the message with the user's seq; also the socket's {@code message} frame body. */
     public static ObjectNode entry(SyncEntry entry) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("seq", entry.getSeq());
         node.setAll(message(entry.getMessage()));
         return node;
     }
 
     public static ObjectNode presence(PresenceStatus status) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("userId", status.getUserId());
         node.put("status", status.getStatus().name().toLowerCase(Locale.ROOT));
         node.put("lastActiveAt", status.getLastActiveAt().toString());

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A chat step on the partition of its key (a channel or a user). Everything it emits is routed to its topic
- * by type. Records keyed other than by what they change are refused, since their state would split.
+ * by type.
  */
 abstract class ChatProcessor<V> implements Processor<String, V, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(ChatProcessor.class);
@@ -27,25 +27,15 @@ abstract class ChatProcessor<V> implements Processor<String, V, String, Object> 
         if (record.value() == null) {
             return;
         }
-        final String expected = partitionKey(record.value());
-        if (!ChatKeys.usable(expected) || !expected.equals(record.key())) {
-            LOG.warn("Ignoring a {} keyed '{}' instead of '{}'", record.value().getClass().getSimpleName(),
-                    record.key(), expected);
-            final String eventId = eventId(record.value());
-            if (eventId != null) {
-                rejected(record, eventId, null, 400, "invalid-request", "Wrongly keyed event",
-                        "this event must be produced with key '" + expected + "' (see the topic's key)");
-            }
+        // the key is the one the topic computes (TopologyKit#source); an ID holding the store keys' separator
+        // would read as parts of other keys, and only producers other than Eventline's own can send one
+        if (!ChatKeys.usable(record.key())) {
+            LOG.warn("Ignoring a {} keyed '{}': not an ID a store key can hold",
+                    record.value().getClass().getSimpleName(), record.key());
             return;
         }
         handle(record);
     }
-
-    /** The key the record must carry: the channel or user whose partition holds the state it changes. */
-    abstract String partitionKey(V value);
-
-    /** The event ID whose outcome someone awaits; null when nobody does. */
-    abstract String eventId(V value);
 
     abstract void handle(Record<String, V> record);
 

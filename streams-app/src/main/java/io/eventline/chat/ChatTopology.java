@@ -5,30 +5,20 @@ import io.eventline.notify.NotificationRequested;
 import io.eventline.notify.NotifyTopics;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
-import io.eventline.platform.ChatSettings;
 import io.eventline.serde.EventSerdes;
 import io.eventline.streams.StoreMove;
 import io.eventline.streams.StreamsSettings;
-import io.eventline.streams.TypedSinks;
-import io.eventline.topics.Topic;
+import io.eventline.streams.TopologyKit;
+import io.eventline.streams.TopologyKit.Caching;
+import io.eventline.streams.TopologyKit.Requests;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.BranchedKStream;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Chat, in two applications. A channel's partition owns its members, its history and the assignment of message
@@ -45,15 +35,11 @@ public final class ChatTopology {
     private ChatTopology() {
     }
 
-    /**
-     * @param partitions the partition count of chat's topics, which fan-out needs to group members by
-     *                   destination partition
-     */
-    public static Topology build(ChatSettings settings, int partitions, EventSerdes serdes,
-                                 Properties streamsProperties) {
+    /** Both sides of chat, for tests. */
+    public static Topology build(ChatSettings settings, EventSerdes serdes) {
         final StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, settings, partitions, serdes);
-        return builder.build(streamsProperties);
+        addTo(builder, settings, serdes);
+        return builder.build();
     }
 
     /**
@@ -67,9 +53,9 @@ public final class ChatTopology {
     }
 
     /** Adds chat's stores and steps to {@code builder}, both sides; see {@link #build}. */
-    public static void addTo(StreamsBuilder builder, ChatSettings settings, int partitionCount, EventSerdes serdes) {
-        addChannelSteps(builder, settings, partitionCount, serdes);
-        addUserSteps(builder, settings, partitionCount, serdes);
+    public static void addTo(StreamsBuilder builder, ChatSettings settings, EventSerdes serdes) {
+        addChannelSide(builder, settings, serdes);
+        addUserSide(builder, settings, serdes);
     }
 
     /**
@@ -77,60 +63,51 @@ public final class ChatTopology {
      * by its event ID and the channel's stored history), so a replay after a crash emits the same records again,
      * and fan-out reaches the members' partitions without waiting for a commit.
      */
-    public static void addChannelSteps(StreamsBuilder builder, ChatSettings settings, int partitionCount,
-                                       EventSerdes serdes) {
-        final Serde<String> strings = Serdes.String();
-        builder.addStateStore(store(ChatStores.CHANNELS, strings, serdes.of(Channel.class)));
-        builder.addStateStore(store(ChatStores.HISTORY, strings, serdes.of(ChatMessage.class)));
-        builder.addStateStore(store(ChatStores.HISTORY_EXPIRY, strings, Serdes.Long()));
-        // not cached: a cached window store keeps serving an entry past its retention until the cache evicts it
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ChatStores.SENDS,
-                settings.dedupeRetention(), Duration.ofMillis(1), false), strings, Serdes.Long()));
+    public static void addChannelSide(StreamsBuilder builder, ChatSettings settings, EventSerdes serdes) {
+        final TopologyKit kit = new TopologyKit(builder, serdes, "chat");
+        kit.keyValueStore(ChatStores.CHANNELS, kit.serde(Channel.class), Caching.CACHED);
+        kit.keyValueStore(ChatStores.HISTORY, kit.serde(ChatMessage.class), Caching.CACHED);
+        kit.keyValueStore(ChatStores.HISTORY_EXPIRY, Serdes.Long(), Caching.CACHED);
+        kit.windowStore(ChatStores.SENDS, settings.dedupeRetention(), Duration.ofMillis(1), Serdes.Long(),
+                Caching.UNCACHED);
         final String[] channelStores = {ChatStores.CHANNELS, ChatStores.HISTORY, ChatStores.HISTORY_EXPIRY,
                 ChatStores.SENDS};
-        final Fanout fanout = new Fanout(new Partitions(partitionCount), settings.presencePushMaxGroup());
-        route(source(builder, ChatTopics.CHANNEL_CHANGES, serdes)
+        final Fanout fanout = new Fanout(new Partitions(settings.partitions()), settings.presencePushMaxGroup());
+        route(kit, kit.source(ChatTopics.CHANNEL_CHANGES, Requests.of(ChannelChangeRequested::getEventId, null))
                 .process(supplier(() -> new ChannelChanges(settings, fanout)), Named.as("chat-change-channels"),
-                        channelStores), CHANNEL_PREFIX + "changes-", serdes);
-        route(source(builder, ChatTopics.MESSAGES, serdes)
+                        channelStores), CHANNEL_PREFIX + "changes-");
+        route(kit, kit.source(ChatTopics.MESSAGES, Requests.of(ChatMessageSent::getEventId, null))
                 .process(supplier(() -> new MessageSequencer(settings, fanout)), Named.as("chat-sequence-messages"),
-                        channelStores), CHANNEL_PREFIX + "messages-", serdes);
-        builder.globalTable(ChatTopics.PRESENCE_STATUS.name(),
-                Consumed.with(Serdes.String(), serdes.of(PresenceStatus.class)).withName("chat-presence-status"),
-                Materialized.<String, PresenceStatus, KeyValueStore<Bytes, byte[]>>as(ChatStores.PRESENCE_STATUS)
-                        .withKeySerde(Serdes.String()).withValueSerde(serdes.of(PresenceStatus.class)));
+                        channelStores), CHANNEL_PREFIX + "messages-");
+        kit.globalTable(ChatTopics.PRESENCE_STATUS, ChatStores.PRESENCE_STATUS, "chat-presence-status");
         // global, so a channel's partition checks every member it is asked to add without a hop to theirs
-        builder.globalTable(ChatTopics.KNOWN_USERS.name(),
-                Consumed.with(Serdes.String(), serdes.of(KnownUser.class)).withName("chat-known-users"),
-                Materialized.<String, KnownUser, KeyValueStore<Bytes, byte[]>>as(ChatStores.KNOWN_USERS)
-                        .withKeySerde(Serdes.String()).withValueSerde(serdes.of(KnownUser.class)));
+        kit.globalTable(ChatTopics.KNOWN_USERS, ChatStores.KNOWN_USERS, "chat-known-users");
     }
 
     /**
      * The user side, in the exactly-once application: sync queues, read markers, cursors and presence, whose
      * pushes to users with no device connected go to notifications in the same transaction.
      */
-    public static void addUserSteps(StreamsBuilder builder, ChatSettings settings, int partitionCount,
-                                    EventSerdes serdes) {
-        final Serde<String> strings = Serdes.String();
-        builder.addStateStore(store(ChatStores.USERS, strings, serdes.of(ChatUser.class)));
-        builder.addStateStore(store(ChatStores.MEMBERSHIPS, strings, serdes.of(ChannelView.class)));
-        builder.addStateStore(store(ChatStores.SYNC, strings, serdes.of(SyncEntry.class)));
-        builder.addStateStore(store(ChatStores.UNREAD, strings, Serdes.Long()));
-        builder.addStateStore(store(ChatStores.PRESENCE, strings, serdes.of(Presence.class)));
-        builder.addStateStore(store(ChatStores.ONLINE, strings, Serdes.Long()));
+    public static void addUserSide(StreamsBuilder builder, ChatSettings settings, EventSerdes serdes) {
+        final TopologyKit kit = new TopologyKit(builder, serdes, "chat");
+        // the cache coalesces repeated writes of hot keys (a user's seq) into one changelog record per commit
+        kit.keyValueStore(ChatStores.USERS, kit.serde(ChatUser.class), Caching.CACHED);
+        kit.keyValueStore(ChatStores.MEMBERSHIPS, kit.serde(ChannelView.class), Caching.CACHED);
+        kit.keyValueStore(ChatStores.SYNC, kit.serde(SyncEntry.class), Caching.CACHED);
+        kit.keyValueStore(ChatStores.UNREAD, Serdes.Long(), Caching.CACHED);
+        kit.keyValueStore(ChatStores.PRESENCE, kit.serde(Presence.class), Caching.CACHED);
+        kit.keyValueStore(ChatStores.ONLINE, Serdes.Long(), Caching.CACHED);
         final String[] userStores = {ChatStores.USERS, ChatStores.MEMBERSHIPS, ChatStores.SYNC, ChatStores.UNREAD,
                 ChatStores.PRESENCE, ChatStores.ONLINE};
-        route(source(builder, ChatTopics.FANOUT, serdes)
+        route(kit, kit.source(ChatTopics.FANOUT)
                 .process(supplier(() -> new SyncQueue(settings)), Named.as("chat-queue-for-users"), userStores),
-                USER_PREFIX + "queue-", serdes);
-        route(source(builder, ChatTopics.CURSORS, serdes)
-                .process(supplier(() -> new CursorKeeper(settings.maxDevices())), Named.as("chat-keep-cursors"), userStores),
-                USER_PREFIX + "cursors-", serdes);
-        route(source(builder, ChatTopics.PRESENCE, serdes)
-                .process(supplier(() -> new PresenceTracker(settings, new Partitions(partitionCount))),
-                        Named.as("chat-track-presence"), userStores),
-                USER_PREFIX + "presence-", serdes);
+                USER_PREFIX + "queue-");
+        route(kit, kit.source(ChatTopics.CURSORS, Requests.of(ChatCursorMoved::getEventId, null))
+                .process(supplier(() -> new CursorKeeper(settings.maxDevices())), Named.as("chat-keep-cursors"),
+                        userStores), USER_PREFIX + "cursors-");
+        route(kit, kit.source(ChatTopics.PRESENCE)
+                .process(supplier(() -> new PresenceTracker(settings, new Partitions(settings.partitions()))),
+                        Named.as("chat-track-presence"), userStores), USER_PREFIX + "presence-");
     }
 
     private static <V> ProcessorSupplier<String, V, String, Object> supplier(
@@ -138,26 +115,14 @@ public final class ChatTopology {
         return supplier;
     }
 
-    private static <V extends SpecificRecord> KStream<String, V> source(StreamsBuilder builder, Topic<V> topic,
-                                                                       EventSerdes serdes) {
-        return builder.stream(topic.name(), Consumed.with(Serdes.String(), serdes.of(topic.valueType()))
-                .withName(topic.name() + "-source"));
-    }
-
-    private static void route(KStream<String, Object> out, String prefix, EventSerdes serdes) {
-        final BranchedKStream<String, Object> split = out.split(Named.as(prefix));
-        TypedSinks.sink(split, prefix, "outcome", OperationOutcome.class, OperationTopics.OUTCOMES, serdes);
-        TypedSinks.sink(split, prefix, "fanout", ChatFanout.class, ChatTopics.FANOUT, serdes);
-        TypedSinks.sink(split, prefix, "user-event", ChatUserEvent.class, ChatTopics.USER_EVENTS, serdes);
-        TypedSinks.sink(split, prefix, "presence", PresenceStatus.class, ChatTopics.PRESENCE_STATUS, serdes);
-        TypedSinks.sink(split, prefix, "push", NotificationRequested.class, NotifyTopics.REQUESTS, serdes);
-        TypedSinks.sink(split, prefix, "change", ChannelChangeRequested.class, ChatTopics.CHANNEL_CHANGES, serdes);
-        split.noDefaultBranch();
-    }
-
-    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<String> keys, Serde<V> values) {
-        // the cache coalesces repeated writes of hot keys (a channel's last ID, a user's seq) into one changelog
-        // record per commit
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values).withCachingEnabled();
+    private static void route(TopologyKit kit, KStream<String, Object> out, String prefix) {
+        kit.sinks(out, prefix)
+                .to("outcome", OperationOutcome.class, OperationTopics.OUTCOMES)
+                .to("fanout", ChatFanout.class, ChatTopics.FANOUT)
+                .to("user-event", ChatUserEvent.class, ChatTopics.USER_EVENTS)
+                .to("presence", PresenceStatus.class, ChatTopics.PRESENCE_STATUS)
+                .to("push", NotificationRequested.class, NotifyTopics.REQUESTS)
+                .to("change", ChannelChangeRequested.class, ChatTopics.CHANNEL_CHANGES)
+                .end();
     }
 }

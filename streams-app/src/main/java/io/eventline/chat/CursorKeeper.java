@@ -1,6 +1,6 @@
 package io.eventline.chat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * oldest entry).
  */
 final class CursorKeeper extends ChatProcessor<ChatCursorMoved> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Builds nodes only; whoever writes them out uses the instance's configured mapper. */
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int MAX_DEVICE_LENGTH = 64;
     private final int maxDevices;
     private KeyValueStore<String, ChatUser> users;
@@ -33,16 +34,6 @@ final class CursorKeeper extends ChatProcessor<ChatCursorMoved> {
         users = context.getStateStore(ChatStores.USERS);
         memberships = context.getStateStore(ChatStores.MEMBERSHIPS);
         unread = context.getStateStore(ChatStores.UNREAD);
-    }
-
-    @Override
-    String partitionKey(ChatCursorMoved value) {
-        return value.getUserId();
-    }
-
-    @Override
-    String eventId(ChatCursorMoved value) {
-        return value.getEventId();
     }
 
     @Override
@@ -73,7 +64,7 @@ final class CursorKeeper extends ChatProcessor<ChatCursorMoved> {
             // the user's other devices update their badges
             emit(record, userId, ChatUserEvent.newBuilder().setUserId(userId).setChannel(view).build());
         }
-        final ObjectNode result = JSON.createObjectNode();
+        final ObjectNode result = NODES.objectNode();
         result.put("channelId", channelId);
         result.put("readMessageId", view.getReadMessageId() == 0 ? null : Long.toString(view.getReadMessageId()));
         result.put("unread", view.getUnread());
@@ -102,7 +93,7 @@ final class CursorKeeper extends ChatProcessor<ChatCursorMoved> {
             user.setCursors(cursors);
             users.put(userId, user);
         }
-        final ObjectNode result = JSON.createObjectNode();
+        final ObjectNode result = NODES.objectNode();
         result.put("device", device);
         result.put("seq", seq);
         accepted(record, moved.getEventId(), userId, 200, result.toString());

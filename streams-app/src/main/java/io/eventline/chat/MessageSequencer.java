@@ -1,7 +1,6 @@
 package io.eventline.chat;
 
 import io.eventline.ids.SnowflakeIdGenerator;
-import io.eventline.platform.ChatSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,16 +64,6 @@ final class MessageSequencer extends ChatProcessor<ChatMessageSent> {
         expiry = context.getStateStore(ChatStores.HISTORY_EXPIRY);
         sends = context.getStateStore(ChatStores.SENDS);
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
-    }
-
-    @Override
-    String partitionKey(ChatMessageSent value) {
-        return value.getChannelId();
-    }
-
-    @Override
-    String eventId(ChatMessageSent value) {
-        return value.getEventId();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.eventline.chat;
 
 import io.eventline.kafka.Partitions;
-import io.eventline.platform.ChatSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,16 +48,6 @@ final class PresenceTracker extends ChatProcessor<PresenceSignal> {
         online = context.getStateStore(ChatStores.ONLINE);
         final Duration sweep = Duration.ofMillis(Math.max(100, Math.min(1_000, settings.offlineAfter().toMillis() / 5)));
         context.schedule(sweep, PunctuationType.WALL_CLOCK_TIME, this::sweep);
-    }
-
-    @Override
-    String partitionKey(PresenceSignal value) {
-        return value.getUserId();
-    }
-
-    @Override
-    String eventId(PresenceSignal value) {
-        return null;
     }
 
     @Override

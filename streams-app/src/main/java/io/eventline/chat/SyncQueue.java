@@ -2,7 +2,6 @@ package io.eventline.chat;
 
 import io.eventline.notify.DefaultTemplates;
 import io.eventline.notify.NotificationRequested;
-import io.eventline.platform.ChatSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,16 +53,6 @@ final class SyncQueue extends ChatProcessor<ChatFanout> {
         unread = context.getStateStore(ChatStores.UNREAD);
         presence = context.getStateStore(ChatStores.PRESENCE);
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sweep());
-    }
-
-    @Override
-    String partitionKey(ChatFanout value) {
-        return value.getUserIds().isEmpty() ? "" : value.getUserIds().get(0);
-    }
-
-    @Override
-    String eventId(ChatFanout value) {
-        return null;
     }
 
     @Override

@@ -1,18 +1,12 @@
 package io.eventline.feed;
 
 import io.eventline.kafka.Partitions;
-import io.eventline.platform.FeedSettings;
 import org.apache.kafka.streams.processor.api.Record;
 
 /** Notes a user's activity; a user returning after inactivity gets fan-out again and what they missed. */
 final class ActivityTracker extends FeedProcessor<UserSeen> {
     ActivityTracker(FeedSettings settings, Partitions partitions) {
         super(settings, partitions);
-    }
-
-    @Override
-    String partitionKey(UserSeen seen) {
-        return seen.getUserId();
     }
 
     @Override

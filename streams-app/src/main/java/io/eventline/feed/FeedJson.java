@@ -1,18 +1,19 @@
 package io.eventline.feed;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The JSON forms of posts and profiles, as the API returns them. Post IDs are strings: they exceed 2^53. */
 public final class FeedJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Builds nodes only; whoever writes them out uses the instance's configured mapper. */
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private FeedJson() {
     }
 
     /** {@code {"postId","authorId","authorDisplayName","text","createdAt"}}; the display name may be null. */
     public static ObjectNode post(Post post, String authorDisplayName) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("postId", Long.toString(post.getPostId()));
         node.put("authorId", post.getAuthorId());
         node.put("authorDisplayName", authorDisplayName);
@@ -23,7 +24,7 @@ public final class FeedJson {
 
     /** {@code {"id","displayName","followers","following","posts"}}. */
     public static ObjectNode profile(UserState user) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("id", user.getUserId());
         node.put("displayName", user.getDisplayName());
         node.put("followers", user.getFollowers());

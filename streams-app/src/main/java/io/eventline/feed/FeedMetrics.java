@@ -5,8 +5,8 @@ import org.apache.kafka.streams.StreamsMetrics;
 
 /**
  * The feed's counters, as Kafka Streams metrics of group {@code stream-feed-metrics} (so {@code /metrics} shows
- * them as {@code kafka_stream_feed_<name>_total}). Sensors are per stream thread; asking again for the same
- * one returns it.
+ * them as {@code kafka_stream_feed_<name>_total}; {@code misrouted} is counted where records enter, in
+ * {@code TopologyKit}). Sensors are per stream thread; asking again for the same one returns it.
  */
 final class FeedMetrics {
     private static final String SCOPE = "feed";
@@ -19,15 +19,12 @@ final class FeedMetrics {
     final Sensor deliveryRecords;
     /** Posts written once to the celebrity table instead of being fanned out. */
     final Sensor celebrityPosts;
-    /** Records that arrived on a topic under a key that is not the one their event is partitioned by. */
-    final Sensor misrouted;
 
     FeedMetrics(StreamsMetrics metrics) {
         this.inserts = sensor(metrics, "inserts");
         this.skippedIdle = sensor(metrics, "skipped-idle");
         this.deliveryRecords = sensor(metrics, "delivery-records");
         this.celebrityPosts = sensor(metrics, "celebrity-posts");
-        this.misrouted = sensor(metrics, "misrouted");
     }
 
     private static Sensor sensor(StreamsMetrics metrics, String operation) {

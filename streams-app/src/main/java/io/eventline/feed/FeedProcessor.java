@@ -3,21 +3,17 @@ package io.eventline.feed;
 import io.eventline.kafka.Partitions;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.Outcomes;
-import io.eventline.platform.FeedSettings;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A processor on a user partition. Everything it emits (outcomes, deliveries, graph changes, table writes) is
  * routed to its topic by type; every step is idempotent, because a replay after a crash repeats it.
  */
 abstract class FeedProcessor<V> implements Processor<String, V, String, Object> {
-    private static final Logger LOG = LoggerFactory.getLogger(FeedProcessor.class);
     protected final FeedSettings settings;
     protected final Partitions partitions;
     protected ProcessorContext<String, Object> context;
@@ -36,36 +32,15 @@ abstract class FeedProcessor<V> implements Processor<String, V, String, Object> 
         this.state = new FeedState(context, settings, metrics);
     }
 
+    /** Records reach here under the key their topic computes from them (see {@code TopologyKit#source}). */
     @Override
     public final void process(Record<String, V> record) {
-        if (record.value() == null) {
-            return;
+        if (record.value() != null) {
+            handle(record);
         }
-        final String expected = partitionKey(record.value());
-        if (!expected.equals(record.key())) {
-            // state about one user must live on that user's partition; a record keyed otherwise would split it
-            metrics.misrouted.record();
-            LOG.warn("Ignoring a {} keyed '{}' instead of '{}'", record.value().getClass().getSimpleName(),
-                    record.key(), expected);
-            misrouted(record, expected);
-            return;
-        }
-        handle(record);
     }
-
-    /** The key the record must have been produced with: the user whose partition holds the state it changes. */
-    abstract String partitionKey(V value);
 
     abstract void handle(Record<String, V> record);
-
-    /** Reacts to a record under the wrong key; requests from clients say so in their outcome. */
-    void misrouted(Record<String, V> record, String expectedKey) {
-    }
-
-    final void rejectMisrouted(Record<String, V> record, String eventId, String userId, String expectedKey) {
-        rejected(record, eventId, userId, 400, "invalid-request", "Wrongly keyed event",
-                "this event must be produced with key '" + expectedKey + "' (see the topic's key)");
-    }
 
     final void emit(Record<String, V> cause, String key, Object value) {
         context.forward(cause.withKey(key).withValue(value));

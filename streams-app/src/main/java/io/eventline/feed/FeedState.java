@@ -1,6 +1,5 @@
 package io.eventline.feed;
 
-import io.eventline.platform.FeedSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;

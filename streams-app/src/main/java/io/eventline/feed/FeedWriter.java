@@ -1,7 +1,6 @@
 package io.eventline.feed;
 
 import io.eventline.kafka.Partitions;
-import io.eventline.platform.FeedSettings;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -12,11 +11,6 @@ import org.apache.kafka.streams.processor.api.Record;
 final class FeedWriter extends FeedProcessor<FeedDelivery> {
     FeedWriter(FeedSettings settings, Partitions partitions) {
         super(settings, partitions);
-    }
-
-    @Override
-    String partitionKey(FeedDelivery delivery) {
-        return delivery.getUserIds().get(0);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.eventline.feed;
 
 import io.eventline.kafka.Partitions;
-import io.eventline.platform.FeedSettings;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -13,16 +12,6 @@ import org.apache.kafka.streams.processor.api.Record;
 final class FollowGate extends FeedProcessor<FollowRequested> {
     FollowGate(FeedSettings settings, Partitions partitions) {
         super(settings, partitions);
-    }
-
-    @Override
-    String partitionKey(FollowRequested request) {
-        return request.getFollowerId();
-    }
-
-    @Override
-    void misrouted(Record<String, FollowRequested> record, String expectedKey) {
-        rejectMisrouted(record, record.value().getEventId(), record.value().getFollowerId(), expectedKey);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.eventline.feed;
 
 import io.eventline.kafka.Partitions;
 import io.eventline.ids.SnowflakeIdGenerator;
-import io.eventline.platform.FeedSettings;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -14,11 +13,6 @@ import org.apache.kafka.streams.processor.api.Record;
 final class GraphKeeper extends FeedProcessor<GraphChange> {
     GraphKeeper(FeedSettings settings, Partitions partitions) {
         super(settings, partitions);
-    }
-
-    @Override
-    String partitionKey(GraphChange change) {
-        return change.getFolloweeId();
     }
 
     @Override

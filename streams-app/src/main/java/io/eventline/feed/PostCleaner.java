@@ -1,7 +1,6 @@
 package io.eventline.feed;
 
 import io.eventline.kafka.Partitions;
-import io.eventline.platform.FeedSettings;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -13,11 +12,6 @@ import org.apache.kafka.streams.processor.api.Record;
 final class PostCleaner extends FeedProcessor<PostChange> {
     PostCleaner(FeedSettings settings, Partitions partitions) {
         super(settings, partitions);
-    }
-
-    @Override
-    String partitionKey(PostChange change) {
-        return change.getPost().getAuthorId();
     }
 
     @Override

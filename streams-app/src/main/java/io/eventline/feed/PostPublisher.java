@@ -1,7 +1,6 @@
 package io.eventline.feed;
 
 import io.eventline.kafka.Partitions;
-import io.eventline.platform.FeedSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -19,16 +18,6 @@ final class PostPublisher extends FeedProcessor<PostPublished> {
 
     PostPublisher(FeedSettings settings, Partitions partitions) {
         super(settings, partitions);
-    }
-
-    @Override
-    String partitionKey(PostPublished published) {
-        return published.getAuthorId();
-    }
-
-    @Override
-    void misrouted(Record<String, PostPublished> record, String expectedKey) {
-        rejectMisrouted(record, record.value().getEventId(), record.value().getAuthorId(), expectedKey);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.eventline.feed;
 
 import io.eventline.chat.KnownUser;
 import io.eventline.kafka.Partitions;
-import io.eventline.platform.FeedSettings;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -27,16 +26,6 @@ final class ProfileKeeper extends FeedProcessor<ProfileUpdated> {
     @Override
     public void close() {
         changes.ownershipChanged();
-    }
-
-    @Override
-    String partitionKey(ProfileUpdated update) {
-        return update.getUserId();
-    }
-
-    @Override
-    void misrouted(Record<String, ProfileUpdated> record, String expectedKey) {
-        rejectMisrouted(record, record.value().getEventId(), record.value().getUserId(), expectedKey);
     }
 
     @Override

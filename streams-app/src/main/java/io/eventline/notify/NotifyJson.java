@@ -1,19 +1,20 @@
 package io.eventline.notify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import java.util.TreeMap;
 
 /** JSON views of notification state, shared by the stream's answers and the web layer's reads. */
 public final class NotifyJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Builds nodes only; whoever writes them out uses the instance's configured mapper. */
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private NotifyJson() {
     }
 
     public static ObjectNode settings(NotificationSettings settings) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         final ObjectNode channels = node.putObject("channels");
         new TreeMap<>(settings.getChannels()).forEach(channels::put);
         final ObjectNode templates = node.putObject("templates");
@@ -27,14 +28,14 @@ public final class NotifyJson {
     }
 
     public static ObjectNode contact(Recipient recipient) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("email", recipient.getEmail());
         node.put("phone", recipient.getPhone());
         return node;
     }
 
     public static ObjectNode device(Device device) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("deviceId", device.getDeviceId());
         node.put("platform", device.getPlatform().name().toLowerCase(Locale.ROOT));
         node.put("token", device.getToken());
@@ -46,7 +47,7 @@ public final class NotifyJson {
     }
 
     public static ObjectNode inboxEntry(InboxEntry entry) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("id", entry.getNotificationId());
         node.put("template", entry.getTemplate());
         node.put("title", entry.getTitle());
@@ -58,7 +59,7 @@ public final class NotifyJson {
 
     /** Every delivery of a notification, grouped by user. */
     public static ObjectNode status(NotificationStatus status) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("eventId", status.getEventId());
         node.put("template", status.getTemplate());
         node.put("requestedBy", status.getRequestedBy());

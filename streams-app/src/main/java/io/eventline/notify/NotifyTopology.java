@@ -1,28 +1,19 @@
 package io.eventline.notify;
 
 import io.eventline.feed.FeedTopics;
-import io.eventline.feed.GraphChange;
 import io.eventline.feed.GraphChangeKind;
 import io.eventline.operations.OperationTopics;
-import io.eventline.platform.NotifySettings;
 import io.eventline.serde.EventSerdes;
-import io.eventline.streams.TypedSinks;
+import io.eventline.streams.TopologyKit;
+import io.eventline.streams.TopologyKit.Caching;
+import io.eventline.streams.TopologyKit.Requests;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Objects;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.BranchedKStream;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Notifications: requests re-keyed by recipient, de-duplicated, checked against settings and caps, rendered and
@@ -37,81 +28,58 @@ public final class NotifyTopology {
     private NotifyTopology() {
     }
 
-    public static Topology build(NotifySettings settings, UnsubscribeLinks unsubscribe, EventSerdes serdes,
-                                 Properties streamsProperties) {
+    /** Notifications alone, for tests. */
+    public static Topology build(NotifySettings settings, EventSerdes serdes) {
         final StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, settings, unsubscribe, serdes);
-        return builder.build(streamsProperties);
+        addTo(builder, settings, serdes);
+        return builder.build();
     }
 
-    public static void addTo(StreamsBuilder builder, NotifySettings settings, UnsubscribeLinks unsubscribe,
-                             EventSerdes serdes) {
-        final var requestSerde = serdes.of(NotificationRequested.class);
-        builder.globalTable(NotifyTopics.TEMPLATES.name(),
-                Consumed.with(Serdes.String(), serdes.of(NotificationTemplate.class)).withName("notify-templates-source"),
-                Materialized.<String, NotificationTemplate, KeyValueStore<Bytes, byte[]>>as(NotifyStores.TEMPLATES)
-                        .withKeySerde(Serdes.String()).withValueSerde(serdes.of(NotificationTemplate.class)));
+    public static void addTo(StreamsBuilder builder, NotifySettings settings, EventSerdes serdes) {
+        final UnsubscribeLinks unsubscribe = Objects.requireNonNull(settings.unsubscribe(),
+                "notify settings without unsubscribe links");
+        final TopologyKit kit = new TopologyKit(builder, serdes, "notify");
+        kit.globalTable(NotifyTopics.TEMPLATES, NotifyStores.TEMPLATES, "notify-templates-source");
         // cached: a commit writes a key's last value once, however often it changed since the last commit
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NotifyStores.RECIPIENTS),
-                Serdes.String(), serdes.of(Recipient.class)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NotifyStores.CAPS),
-                Serdes.String(), Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NotifyStores.INBOX),
-                Serdes.String(), serdes.of(InboxEntry.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NotifyStores.INBOX_INDEX),
-                Serdes.String(), Serdes.String()));
+        kit.keyValueStore(NotifyStores.RECIPIENTS, serdes.of(Recipient.class), Caching.CACHED);
+        kit.keyValueStore(NotifyStores.CAPS, Serdes.ByteArray(), Caching.UNCACHED);
+        kit.keyValueStore(NotifyStores.INBOX, serdes.of(InboxEntry.class), Caching.UNCACHED);
+        kit.keyValueStore(NotifyStores.INBOX_INDEX, Serdes.String(), Caching.UNCACHED);
         final Duration retention = settings.dedupeRetention();
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(NotifyStores.DEDUPE, retention,
-                Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
-        // not cached: a cached window store keeps serving an entry past its retention until the cache evicts it
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(NotifyStores.STATUS, retention,
-                Duration.ofMillis(1), false), Serdes.String(), serdes.of(NotificationStatus.class)));
+        kit.windowStore(NotifyStores.DEDUPE, retention, Duration.ofMillis(1), Serdes.Long(), Caching.UNCACHED);
+        kit.windowStore(NotifyStores.STATUS, retention, Duration.ofMillis(1), serdes.of(NotificationStatus.class),
+                Caching.UNCACHED);
 
-        builder.stream(FeedTopics.GRAPH_CHANGES.name(), Consumed.with(Serdes.String(), serdes.of(GraphChange.class))
-                        .withName("notify-graph-changes-source"))
+        kit.to(kit.stream(FeedTopics.GRAPH_CHANGES, "notify-graph-changes-source")
                 .filter((key, change) -> change != null && change.getKind() == GraphChangeKind.FOLLOWED
                         && change.getEventId() != null, Named.as("notify-new-follows"))
                 .processValues(NewFollowerRequests::new, Named.as("notify-new-follower-request"))
-                .selectKey((key, request) -> request.getUserId(), Named.as("notify-follow-by-followee"))
-                .to(NotifyTopics.REQUESTS.name(), Produced.with(Serdes.String(), requestSerde)
-                        .withName("notify-new-follower-sink"));
+                .selectKey((key, request) -> request.getUserId(), Named.as("notify-follow-by-followee")),
+                NotifyTopics.REQUESTS, "notify-new-follower-sink");
 
         // requests keyed by their userId (Eventline's own producers, well-behaved services) are already on their
         // user's partition; only the others take the extra hop through the repartition topic
-        final KStream<String, NotificationRequested> requests = builder.stream(NotifyTopics.REQUESTS.name(),
-                        Consumed.with(Serdes.String(), requestSerde).withName("notify-requests-source"))
-                .filter((key, request) -> request != null && request.getUserId() != null,
-                        Named.as("notify-requests-present"));
-        final KStream<String, NotificationRequested> misrouted = requests
-                .filterNot((key, request) -> request.getUserId().equals(key), Named.as("notify-requests-misrouted"))
-                .selectKey((key, request) -> request.getUserId(), Named.as("notify-requests-by-user"))
-                .repartition(Repartitioned.<String, NotificationRequested>as("notify-requests-by-user")
-                        .withKeySerde(Serdes.String()).withValueSerde(requestSerde));
-        final BranchedKStream<String, Object> out = requests
-                .filter((key, request) -> request.getUserId().equals(key), Named.as("notify-requests-keyed"))
-                .merge(misrouted, Named.as("notify-requests-on-user-partition"))
-                .process(() -> new NotificationProcessor(retention, settings.inboxLimit(), unsubscribe),
-                        Named.as("notify-dispatch"), NotifyStores.RECIPIENTS, NotifyStores.DEDUPE, NotifyStores.CAPS,
-                        NotifyStores.INBOX, NotifyStores.INBOX_INDEX)
-                .split(Named.as("notify-"));
-        out.branch((key, value) -> value instanceof NotificationDelivery, Branched.withConsumer(stream -> stream
-                .mapValues(value -> (NotificationDelivery) value, Named.as("notify-as-delivery"))
-                .to((key, delivery, context) -> NotifyTopics.of(delivery.getProvider()).name(),
-                        Produced.with(Serdes.String(), serdes.of(NotificationDelivery.class))
-                                .withName("notify-delivery-sink")), "delivery"));
-        TypedSinks.sink(out, "notify-", "status", DeliveryStatusChanged.class, NotifyTopics.STATUS, serdes);
-        TypedSinks.sink(out, "notify-", "inapp", InboxEntry.class, NotifyTopics.INAPP, serdes);
-        TypedSinks.sink(out, "notify-", "dead-letter", NotificationDeadLettered.class, NotifyTopics.DEAD_LETTERS, serdes);
-        out.noDefaultBranch();
+        kit.sinks(kit.rekeyed(NotifyTopics.REQUESTS, "notify-requests-source", "notify-requests-by-user")
+                        .process(() -> new NotificationProcessor(retention, settings.inboxLimit(), unsubscribe),
+                                Named.as("notify-dispatch"), NotifyStores.RECIPIENTS, NotifyStores.DEDUPE,
+                                NotifyStores.CAPS, NotifyStores.INBOX, NotifyStores.INBOX_INDEX), "notify-")
+                .branch("delivery", value -> value instanceof NotificationDelivery, stream -> stream
+                        .mapValues(value -> (NotificationDelivery) value, Named.as("notify-as-delivery"))
+                        .to((key, delivery, context) -> NotifyTopics.of(delivery.getProvider()).name(),
+                                Produced.with(Serdes.String(), serdes.of(NotificationDelivery.class))
+                                        .withName("notify-delivery-sink")))
+                .to("status", DeliveryStatusChanged.class, NotifyTopics.STATUS)
+                .to("inapp", InboxEntry.class, NotifyTopics.INAPP)
+                .to("dead-letter", NotificationDeadLettered.class, NotifyTopics.DEAD_LETTERS)
+                .end();
 
-        builder.stream(NotifyTopics.RECIPIENTS.name(), Consumed.with(Serdes.String(), serdes.of(RecipientChange.class))
-                        .withName("notify-recipients-source"))
-                .process(() -> new RecipientKeeper(settings.maxDevices()), Named.as("notify-keep-recipients"), NotifyStores.RECIPIENTS,
-                        NotifyStores.INBOX, NotifyStores.INBOX_INDEX)
-                .to(OperationTopics.OUTCOMES.name(), TypedSinks.outcomes(serdes, "notify-outcomes-sink"));
+        kit.to(kit.source(NotifyTopics.RECIPIENTS,
+                        Requests.of(RecipientChange::getEventId, RecipientChange::getUserId))
+                .process(() -> new RecipientKeeper(settings.maxDevices()), Named.as("notify-keep-recipients"),
+                        NotifyStores.RECIPIENTS, NotifyStores.INBOX, NotifyStores.INBOX_INDEX),
+                OperationTopics.OUTCOMES, "notify-outcomes-sink");
 
-        builder.stream(NotifyTopics.STATUS.name(), Consumed.with(Serdes.String(), serdes.of(DeliveryStatusChanged.class))
-                        .withName("notify-status-source"))
+        kit.source(NotifyTopics.STATUS)
                 .process(StatusKeeper::new, Named.as("notify-keep-status"), NotifyStores.STATUS);
     }
 }

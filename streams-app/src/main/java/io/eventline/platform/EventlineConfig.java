@@ -1,7 +1,13 @@
 package io.eventline.platform;
 
+import io.eventline.chat.ChatSettings;
+import io.eventline.feed.FeedChanges;
+import io.eventline.feed.FeedSettings;
 import io.eventline.kafka.Durability;
 import io.eventline.kafka.KafkaClientProperties;
+import io.eventline.notify.NotifySettings;
+import io.eventline.ratelimit.CounterPartitions;
+import io.eventline.ratelimit.RateLimitSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -119,9 +125,9 @@ public record EventlineConfig(
         d.put("EVENTLINE_PRESENCE_HEARTBEAT_INTERVAL", "PT5S");
         d.put("EVENTLINE_PRESENCE_OFFLINE_AFTER", "PT30S");
         d.put("EVENTLINE_PRESENCE_PUSH_MAX_GROUP", "20");
-        d.put("EVENTLINE_CHAT_MAX_DEVICES", String.valueOf(ChatSettings.defaults().maxDevices()));
-        d.put("EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", String.valueOf(ChatSettings.defaults().socketOutboxBytes()));
-        d.put("EVENTLINE_CHAT_MAX_CHANNELS_PER_USER", String.valueOf(ChatSettings.defaults().maxChannelsPerUser()));
+        d.put("EVENTLINE_CHAT_MAX_DEVICES", String.valueOf(ChatSettings.defaults(1).maxDevices()));
+        d.put("EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", String.valueOf(ChatSettings.defaults(1).socketOutboxBytes()));
+        d.put("EVENTLINE_CHAT_MAX_CHANNELS_PER_USER", String.valueOf(ChatSettings.defaults(1).maxChannelsPerUser()));
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -198,24 +204,28 @@ public record EventlineConfig(
                         duration(v, "EVENTLINE_FEED_INACTIVE_AFTER"),
                         intIn(v, "EVENTLINE_FEED_BACKFILL_POSTS", 0, 1_000),
                         intIn(v, "EVENTLINE_FEED_MAX_FOLLOWING", 1, 1_000_000),
-                        longIn(v, "EVENTLINE_FEED_CACHE_BYTES")),
+                        longIn(v, "EVENTLINE_FEED_CACHE_BYTES"),
+                        intIn(v, "EVENTLINE_TOPIC_PARTITIONS", 1, 10_000),
+                        FeedChanges.NONE),
                 new RateLimitSettings(
                         v.get("EVENTLINE_RATELIMIT_DOMAIN"),
                         Optional.ofNullable(v.get("EVENTLINE_RATELIMIT_RULES")).map(Path::of),
                         duration(v, "EVENTLINE_RATELIMIT_DECISION_TIMEOUT"),
                         duration(v, "EVENTLINE_RATELIMIT_DECISION_RETENTION"),
                         list(v.get("EVENTLINE_TRUSTED_PROXIES")),
-                        intIn(v, "EVENTLINE_RATELIMIT_MAX_UNLOGGED_HITS", 0, 1_000_000)),
+                        intIn(v, "EVENTLINE_RATELIMIT_MAX_UNLOGGED_HITS", 0, 1_000_000),
+                        new CounterPartitions()),
                 new NotifySettings(
                         duration(v, "EVENTLINE_NOTIFY_DEDUPE_RETENTION"),
                         intIn(v, "EVENTLINE_NOTIFY_INBOX_LIMIT", 1, 10_000),
                         intIn(v, "EVENTLINE_NOTIFY_MAX_DEVICES", 1, 100),
                         intIn(v, "EVENTLINE_NOTIFY_MAX_ATTEMPTS", 1, 100),
                         retryDelays(v),
-                        providerSettings(v)),
+                        providerSettings(v),
+                        null),
                 new ChatSettings(
                         intIn(v, "EVENTLINE_CHAT_MAX_GROUP_MEMBERS", 2, 10_000),
-                        ChatSettings.defaults().maxMessageChars(),
+                        ChatSettings.defaults(1).maxMessageChars(),
                         duration(v, "EVENTLINE_CHAT_HISTORY_RETENTION"),
                         duration(v, "EVENTLINE_CHAT_SYNC_RETENTION"),
                         duration(v, "EVENTLINE_CHAT_DEDUPE_RETENTION"),
@@ -224,7 +234,8 @@ public record EventlineConfig(
                         intIn(v, "EVENTLINE_PRESENCE_PUSH_MAX_GROUP", 0, 10_000),
                         longAtLeast(v, "EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", ChatSettings.MIN_SOCKET_OUTBOX_BYTES),
                         intIn(v, "EVENTLINE_CHAT_MAX_DEVICES", 1, 1_000),
-                        intIn(v, "EVENTLINE_CHAT_MAX_CHANNELS_PER_USER", 1, 100_000)),
+                        intIn(v, "EVENTLINE_CHAT_MAX_CHANNELS_PER_USER", 1, 100_000),
+                        intIn(v, "EVENTLINE_TOPIC_PARTITIONS", 1, 10_000)),
                 new RegistrySettings(
                         // loopback while the broker is embedded too: a single instance serves only its own host
                         Optional.ofNullable(v.get("EVENTLINE_REGISTRY_HOST"))

@@ -76,12 +76,8 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
         if (check == null) {
             return;
         }
-        final String counterKey = RateLimitKeys.counterKey(check);
-        if (!counterKey.equals(record.key())) {
-            // another partition may own this counter: deciding here would split its count
-            throw new IllegalArgumentException("check " + check.getCheckId() + " is keyed '" + record.key()
-                    + "' but its counter key is '" + counterKey + "'");
-        }
+        // keyed by its counter key (TopologyKit#source): this partition owns the counter
+        final String counterKey = record.key();
         final long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
         if (check.getRule() != null) {
             applyOwners(record, check, counterKey, offset);

@@ -1,11 +1,12 @@
 package io.eventline.shorturl;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The JSON form of a link, as the API returns it. */
 public final class LinkJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Builds nodes only; whoever writes them out uses the instance's configured mapper. */
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private LinkJson() {
     }
@@ -16,7 +17,7 @@ public final class LinkJson {
 
     /** {@code {"code","shortUrl","url","redirect","createdAt"}}. */
     public static ObjectNode node(LinkCreated link, String publicUrl) {
-        final ObjectNode node = JSON.createObjectNode();
+        final ObjectNode node = NODES.objectNode();
         node.put("code", link.getCode());
         node.put("shortUrl", publicUrl + "/" + link.getCode());
         node.put("url", link.getUrl());

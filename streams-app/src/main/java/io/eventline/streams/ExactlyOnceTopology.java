@@ -1,10 +1,9 @@
 package io.eventline.streams;
 
+import io.eventline.chat.ChatSettings;
 import io.eventline.chat.ChatTopology;
+import io.eventline.notify.NotifySettings;
 import io.eventline.notify.NotifyTopology;
-import io.eventline.notify.UnsubscribeLinks;
-import io.eventline.platform.ChatSettings;
-import io.eventline.platform.NotifySettings;
 import io.eventline.serde.EventSerdes;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -20,12 +19,11 @@ public final class ExactlyOnceTopology {
     private ExactlyOnceTopology() {
     }
 
-    /** @param partitions the partition count of chat's topics, which presence groups contacts by */
-    public static Topology build(NotifySettings notifications, UnsubscribeLinks unsubscribe, ChatSettings chat,
-                                 int partitions, EventSerdes serdes, Properties streamsProperties) {
+    public static Topology build(NotifySettings notifications, ChatSettings chat, EventSerdes serdes,
+                                 Properties streamsProperties) {
         final StreamsBuilder builder = new StreamsBuilder();
-        NotifyTopology.addTo(builder, notifications, unsubscribe, serdes);
-        ChatTopology.addUserSteps(builder, chat, partitions, serdes);
+        NotifyTopology.addTo(builder, notifications, serdes);
+        ChatTopology.addUserSide(builder, chat, serdes);
         return builder.build(streamsProperties);
     }
 }

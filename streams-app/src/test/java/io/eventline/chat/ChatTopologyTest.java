@@ -14,7 +14,7 @@ import io.eventline.notify.NotifyTopics;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.OperationTopics;
-import io.eventline.platform.ChatSettings;
+import io.eventline.chat.ChatSettings;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
 import java.io.IOException;
@@ -127,7 +127,7 @@ class ChatTopologyTest {
     private static ChatSettings settings(Duration historyRetention, Duration syncRetention, int maxChannelsPerUser) {
         return new ChatSettings(100, 1_000, historyRetention, syncRetention, Duration.ofDays(1),
                 Duration.ofSeconds(5), OFFLINE_AFTER, PRESENCE_PUSH_MAX_GROUP,
-                ChatSettings.MIN_SOCKET_OUTBOX_BYTES, MAX_DEVICES, maxChannelsPerUser);
+                ChatSettings.MIN_SOCKET_OUTBOX_BYTES, MAX_DEVICES, maxChannelsPerUser, PARTITIONS);
     }
 
     /** A generator on the test's clock, shifted by {@code offsetMillis}. */
@@ -140,7 +140,7 @@ class ChatTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(ChatTopology.build(settings, PARTITIONS, serdes, props), props,
+        driver = new TopologyTestDriver(ChatTopology.build(settings, serdes), props,
                 Instant.ofEpochMilli(clock.get()));
         changes = driver.createInputTopic(ChatTopics.CHANNEL_CHANGES.name(), Serdes.String().serializer(),
                 serdes.of(ChannelChangeRequested.class).serializer());

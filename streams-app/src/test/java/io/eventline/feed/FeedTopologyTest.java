@@ -10,12 +10,9 @@ import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.OperationTopics;
-import io.eventline.platform.EventlineConfig;
-import io.eventline.platform.FeedSettings;
+import io.eventline.feed.FeedSettings;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
-import io.eventline.shorturl.ShortUrlTopology;
-import io.eventline.streams.EventlineTopology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,14 +69,13 @@ class FeedTopologyTest {
     private int nextEvent;
 
     private void start(int feedCap, int celebrityThreshold, Duration inactiveAfter, int backfill, int maxFollowing) {
-        settings = new FeedSettings(feedCap, celebrityThreshold, inactiveAfter, backfill, maxFollowing);
+        settings = new FeedSettings(feedCap, celebrityThreshold, inactiveAfter, backfill, maxFollowing,
+                FeedSettings.DEFAULT_CACHE_BYTES, PARTITIONS, changes);
         serdes = new EventSerdes(new InMemorySchemaRegistry());
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "feed-test-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(EventlineTopology.build(
-                new ShortUrlTopology.Settings(PARTITIONS, "secret", "https://sho.rt"), settings,
-                EventlineConfig.load(java.util.Map.of()).rateLimit(), serdes, props, changes), props);
+        driver = new TopologyTestDriver(FeedTopology.build(settings, serdes), props);
         profiles = input(FeedTopics.PROFILES.name(), ProfileUpdated.class);
         follows = input(FeedTopics.FOLLOWS.name(), FollowRequested.class);
         posts = input(FeedTopics.POSTS.name(), PostPublished.class);

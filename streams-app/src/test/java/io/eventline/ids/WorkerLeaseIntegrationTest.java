@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +20,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
 import io.eventline.kafka.TestNames;
+import io.eventline.kafka.TopicProvisioner;
+import io.eventline.registry.client.InMemorySchemaRegistry;
+import io.eventline.registry.client.SchemaRegistryClient;
+import io.eventline.serde.AvroSerde;
+import io.eventline.serde.Json;
+import io.eventline.serde.WireFormat;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -34,6 +52,7 @@ class WorkerLeaseIntegrationTest {
 
     private final ManualClock clock = new ManualClock(Instant.parse("2025-06-01T12:00:00Z"));
     private final List<WorkerLease> leases = new ArrayList<>();
+    private final SchemaRegistryClient registry = new InMemorySchemaRegistry();
     private KafkaCluster kafka;
     private String topic;
 
@@ -74,8 +93,8 @@ class WorkerLeaseIntegrationTest {
         lease("instance-a").acquire();
 
         // When
-        final WorkerLease otherWorker = new WorkerLease(kafka.clientConfig(), topic, "instance-b", DATACENTER,
-                WORKER + 1, TTL, clock);
+        final WorkerLease otherWorker = new WorkerLease(kafka.clientConfig(), topic, registry, Json.mapper(),
+                "instance-b", DATACENTER, WORKER + 1, TTL, clock);
         leases.add(otherWorker);
         otherWorker.acquire();
 
@@ -223,9 +242,86 @@ class WorkerLeaseIntegrationTest {
         assertThatThrownBy(lease("instance-b")::acquire).isInstanceOf(WorkerIdConflictException.class);
     }
 
+    @Test
+    void shouldHonourALeaseWrittenInJsonByAnEarlierVersionAndRewriteItInAvroOnRenewal() throws Exception {
+        // Given a live lease of instance-a as an earlier version wrote it, in JSON
+        final Instant expiry = clock.instant().plus(TTL);
+        try (TopicProvisioner topics = TopicProvisioner.connect(kafka.clientConfig())) {
+            topics.ensureTopics(WorkerLease.topicSpec(topic));
+        }
+        try (KafkaProducer<String, String> old = new KafkaProducer<>(kafka.clientConfig(), new StringSerializer(),
+                new StringSerializer())) {
+            old.send(new ProducerRecord<>(topic, 0, WorkerLease.key(DATACENTER, WORKER),
+                    "{\"holder\":\"instance-a\",\"incarnation\":\"" + UUID.randomUUID() + "\",\"expiresAt\":\""
+                            + expiry + "\",\"basedOn\":0}")).get(30, TimeUnit.SECONDS);
+        }
+
+        // When another instance asks for the pair, then instance-a restarts and renews
+        final WorkerLease other = lease("instance-b");
+        final WorkerLease restarted = lease("instance-a");
+
+        // Then the other is refused as before, instance-a takes its own lease back, and its record is now Avro
+        assertThatThrownBy(other::acquire)
+                .isInstanceOfSatisfying(WorkerIdConflictException.class, e -> {
+                    assertThat(e.holder()).isEqualTo("instance-a");
+                    assertThat(e.expiresAt()).contains(expiry);
+                });
+        restarted.acquire();
+        clock.advance(Duration.ofSeconds(10));
+        restarted.renewNow();
+        assertThat(restarted.isHeld()).isTrue();
+        final List<ConsumerRecord<String, byte[]>> records = readAll();
+        final ConsumerRecord<String, byte[]> newest = records.get(records.size() - 1);
+        assertThat(newest.key()).isEqualTo(WorkerLease.key(DATACENTER, WORKER));
+        assertThat(newest.value()[0]).isEqualTo(WireFormat.MAGIC_BYTE);
+        final WorkerLeaseClaim claim = AvroSerde.forValue(registry, WorkerLeaseClaim.class)
+                .deserialize(topic, newest.value());
+        assertThat(claim.getHolder()).isEqualTo("instance-a");
+        assertThat(claim.getExpiresAt()).isEqualTo(restarted.expiresAt());
+        assertThat(IdsTopics.WORKER_LEASES.keyOf(claim)).isEqualTo(newest.key());
+    }
+
+    @Test
+    void shouldWriteOnlyRecordsAConfluentStyleReaderDecodes() {
+        // Given an instance that took, renewed and released its lease
+        final WorkerLease held = lease("instance-a");
+        held.acquire();
+        clock.advance(Duration.ofSeconds(10));
+        held.renewNow();
+        held.close();
+
+        // When a reader that knows nothing of leases decodes the topic through the registry
+        final AvroSerde<GenericContainer> reader = AvroSerde.generic(registry, false);
+        final List<ConsumerRecord<String, byte[]>> records = readAll();
+
+        // Then every claim decodes, and the release is a tombstone
+        assertThat(records).hasSizeGreaterThanOrEqualTo(3);
+        for (ConsumerRecord<String, byte[]> record : records.subList(0, records.size() - 1)) {
+            final GenericRecord claim = (GenericRecord) reader.deserialize(topic, record.value());
+            assertThat(claim.get("holder")).hasToString("instance-a");
+        }
+        assertThat(records.get(records.size() - 1).value()).isNull();
+    }
+
+    /** Every record of the lease topic, oldest first. */
+    private List<ConsumerRecord<String, byte[]>> readAll() {
+        final TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.clientConfig(),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(Set.of(partition));
+            consumer.seekToBeginning(Set.of(partition));
+            final long end = consumer.endOffsets(Set.of(partition)).get(partition);
+            final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            while (consumer.position(partition) < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
     private WorkerLease lease(String instanceId) {
-        final WorkerLease lease =
-                new WorkerLease(kafka.clientConfig(), topic, instanceId, DATACENTER, WORKER, TTL, clock);
+        final WorkerLease lease = new WorkerLease(kafka.clientConfig(), topic, registry, Json.mapper(), instanceId,
+                DATACENTER, WORKER, TTL, clock);
         leases.add(lease);
         return lease;
     }

@@ -9,7 +9,7 @@ import io.eventline.feed.GraphChangeKind;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.OperationTopics;
-import io.eventline.platform.NotifySettings;
+import io.eventline.notify.NotifySettings;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
 import java.io.IOException;
@@ -99,7 +99,7 @@ class NotifyTopologyTest {
 
     private static NotifySettings settings(Duration retention, int inboxLimit) {
         return new NotifySettings(retention, inboxLimit, MAX_DEVICES, 5,
-                List.of(Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(10)), Map.of());
+                List.of(Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(10)), Map.of(), LINKS);
     }
 
     private void start(NotifySettings settings, Path dir) {
@@ -107,7 +107,7 @@ class NotifyTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
-        driver = new TopologyTestDriver(NotifyTopology.build(settings, LINKS, serdes, props), props, T0);
+        driver = new TopologyTestDriver(NotifyTopology.build(settings, serdes), props, T0);
         requests = driver.createInputTopic(NotifyTopics.REQUESTS.name(), Serdes.String().serializer(),
                 serdes.of(NotificationRequested.class).serializer());
         templates = driver.createInputTopic(NotifyTopics.TEMPLATES.name(), Serdes.String().serializer(),

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -30,13 +29,11 @@ class OperationsTopologyTest {
     @BeforeEach
     void start() {
         final EventSerdes serdes = new EventSerdes(new InMemorySchemaRegistry());
-        final StreamsBuilder builder = new StreamsBuilder();
-        OperationsTopology.addTo(builder, serdes);
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "operations-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(builder.build(), props);
+        driver = new TopologyTestDriver(OperationsTopology.build(OperationsSettings.defaults(), serdes), props);
         outcomes = driver.createInputTopic(OperationTopics.OUTCOMES.name(), Serdes.String().serializer(),
                 serdes.of(OperationOutcome.class).serializer());
     }

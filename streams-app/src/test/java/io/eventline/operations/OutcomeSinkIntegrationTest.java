@@ -10,7 +10,7 @@ import io.eventline.kafka.TopicProvisioner;
 import io.eventline.kafka.TopicSpec;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
-import io.eventline.streams.TypedSinks;
+import io.eventline.streams.TopologyKit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The shared sink of the topologies ({@link TypedSinks}) writes each outcome to the partition of the worker that
+ * The shared sink of the topologies ({@link TopologyKit#sinks}) writes each outcome to the partition of the worker that
  * minted its event's ID, on a real broker whose outcomes topic has more partitions than any test worker ID.
  */
 @Tag("integration")
@@ -71,8 +71,9 @@ class OutcomeSinkIntegrationTest {
         final KStream<String, Object> out = builder.stream(input,
                         Consumed.with(Serdes.String(), serdes.of(OperationOutcome.class)))
                 .mapValues(value -> (Object) value, Named.as("test-as-object"));
-        TypedSinks.sink(out.split(Named.as("test-")), "test-", "outcome", OperationOutcome.class,
-                OperationTopics.OUTCOMES, serdes);
+        new TopologyKit(builder, serdes, "test").sinks(out, "test-")
+                .to("outcome", OperationOutcome.class, OperationTopics.OUTCOMES)
+                .end();
         streams = new KafkaStreams(builder.build(), streamsConfig(kafka, names.applicationId("outcome-sink")));
         streams.start();
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
-import io.eventline.shorturl.ShortUrlTopology;
-import io.eventline.streams.EventlineTopology;
 import io.eventline.streams.StreamsSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +50,7 @@ class RateLimitTopologyTest {
                 LogAndContinueProcessingExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, StreamsSettings.DEAD_LETTER_TOPIC);
         final EventlineConfig config = EventlineConfig.load(Map.of());
-        driver = new TopologyTestDriver(EventlineTopology.build(new ShortUrlTopology.Settings(3, "secret",
-                "https://sho.rt"), config.feed(), config.rateLimit(), serdes, props), props, T0);
+        driver = new TopologyTestDriver(RateLimitTopology.build(config.rateLimit(), serdes), props, T0);
         rules = driver.createInputTopic(RateLimitTopics.RULES.name(), Serdes.String().serializer(),
                 serdes.of(RateLimitRules.class).serializer());
         checks = driver.createInputTopic(RateLimitTopics.CHECKS.name(), Serdes.String().serializer(),

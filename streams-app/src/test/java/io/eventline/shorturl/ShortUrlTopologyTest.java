@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.OperationTopics;
-import io.eventline.platform.EventlineConfig;
+import io.eventline.operations.OperationsSettings;
+import io.eventline.operations.OperationsTopology;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.eventline.serde.EventSerdes;
 import io.eventline.streams.DeadLetterHeaders;
-import io.eventline.streams.EventlineTopology;
 import io.eventline.streams.StreamsSettings;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -45,10 +46,11 @@ class ShortUrlTopologyTest {
         applicationId = "shorturl-test-" + UUID.randomUUID();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(EventlineTopology.build(
-                new ShortUrlTopology.Settings(PARTITIONS, SECRET, "https://sho.rt"),
-                EventlineConfig.load(java.util.Map.of()).feed(),
-                EventlineConfig.load(java.util.Map.of()).rateLimit(), serdes, props), props);
+        // with the outcomes store, whose changelog writes the tests count beside the shortener's
+        final StreamsBuilder builder = new StreamsBuilder();
+        ShortUrlTopology.addTo(builder, new ShortUrlSettings(PARTITIONS, SECRET, "https://sho.rt"), serdes);
+        OperationsTopology.addTo(builder, OperationsSettings.defaults(), serdes);
+        driver = new TopologyTestDriver(builder.build(), props);
         requests = driver.createInputTopic(ShortUrlTopics.REQUESTS.name(), Serdes.String().serializer(),
                 serdes.of(ShortUrlRequested.class).serializer());
         clicks = driver.createInputTopic(ShortUrlTopics.CLICKS.name(), Serdes.String().serializer(),

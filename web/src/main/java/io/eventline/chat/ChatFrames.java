@@ -18,16 +18,17 @@ import java.util.Set;
  */
 final class ChatFrames {
     static final Set<String> CLIENT_TYPES = Set.of("send", "heartbeat", "ack");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ObjectMapper json;
 
-    private ChatFrames() {
+    ChatFrames(ObjectMapper json) {
+        this.json = json;
     }
 
     /** A client's frame: a JSON object with a known type; anything else is a 400 problem. */
-    static JsonNode parse(String text) {
+    JsonNode parse(String text) {
         final JsonNode frame;
         try {
-            frame = JSON.readTree(text);
+            frame = json.readTree(text);
         } catch (JsonProcessingException e) {
             throw ProblemException.badRequest("the frame is not valid JSON: " + e.getOriginalMessage(), List.of());
         }
@@ -42,24 +43,24 @@ final class ChatFrames {
         return frame;
     }
 
-    static String hello(String device, long cursor, long heartbeatIntervalSeconds) {
+    String hello(String device, long cursor, long heartbeatIntervalSeconds) {
         return typed("hello").put("device", device).put("cursor", cursor)
                 .put("heartbeatIntervalSeconds", heartbeatIntervalSeconds).toString();
     }
 
     /** A sync queue entry as {@code ChatJson.entry} writes it. */
-    static String message(JsonNode entry) {
+    String message(JsonNode entry) {
         final ObjectNode frame = typed("message");
         frame.setAll((ObjectNode) entry);
         return frame.toString();
     }
 
     /** The answer to a {@code send}: {@code resultJson} is the stored message, as the stream reported it. */
-    static String ack(String clientMessageId, String channelId, String resultJson) {
+    String ack(String clientMessageId, String channelId, String resultJson) {
         final ObjectNode ack = typed("ack").put("clientMessageId", clientMessageId).put("channelId", channelId);
         final JsonNode messageId;
         try {
-            messageId = resultJson == null ? null : JSON.readTree(resultJson).get("messageId");
+            messageId = resultJson == null ? null : json.readTree(resultJson).get("messageId");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the stream reported a message that is not JSON: " + resultJson, e);
         }
@@ -70,26 +71,26 @@ final class ChatFrames {
         return ack.toString();
     }
 
-    static String presence(PresenceStatus status) {
+    String presence(PresenceStatus status) {
         final ObjectNode frame = typed("presence");
         frame.setAll(ChatJson.presence(status));
         return frame.toString();
     }
 
-    static String channel(ChannelView view, boolean removed) {
+    String channel(ChannelView view, boolean removed) {
         final ObjectNode frame = typed("channel");
         frame.setAll(ChatJson.view(view));
         return frame.put("removed", removed).toString();
     }
 
-    static String notification(InboxEntry entry) {
+    String notification(InboxEntry entry) {
         final ObjectNode frame = typed("notification");
         frame.setAll(NotifyJson.inboxEntry(entry));
         return frame.toString();
     }
 
     /** An error; {@code clientMessageId} ties it to the {@code send} it answers, when there is one. */
-    static String error(ObjectNode problem, String clientMessageId) {
+    String error(ObjectNode problem, String clientMessageId) {
         final ObjectNode error = typed("error");
         if (clientMessageId != null) {
             error.put("clientMessageId", clientMessageId);
@@ -98,7 +99,7 @@ final class ChatFrames {
         return error.toString();
     }
 
-    private static ObjectNode typed(String type) {
-        return JSON.createObjectNode().put("type", type);
+    private ObjectNode typed(String type) {
+        return json.createObjectNode().put("type", type);
     }
 }

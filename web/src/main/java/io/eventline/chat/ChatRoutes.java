@@ -13,8 +13,8 @@ import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
-import io.eventline.platform.ChatSettings;
-import io.eventline.producers.EventProducer;
+import io.eventline.platform.RouteServices;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.LocalStores;
 import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
@@ -59,29 +59,28 @@ public final class ChatRoutes {
     private final MessageTexts texts;
 
     /**
-     * @param writes        awaits outcomes as a read_committed consumer sees them: the user side's are
-     *                      transactional
-     * @param channelRouter routes reads of channels to their owners in the at-least-once application
-     * @param userRouter    routes reads of users' queues and views to their owners in the exactly-once application
-     * @param channelIds    derives direct channels' IDs with this deployment's key
-     * @param instanceId    this instance, named in presence signals
+     * @param services   its gateway awaits outcomes as a read_committed consumer sees them (the user side's are
+     *                   transactional); its router routes reads of channels to their owners in the at-least-once
+     *                   application
+     * @param userRouter routes reads of users' queues and views to their owners in the exactly-once application
+     * @param channelIds derives direct channels' IDs with this deployment's key
+     * @param instanceId this instance, named in presence signals
      */
-    public ChatRoutes(WriteGateway writes, QueryRouter channelRouter, QueryRouter userRouter, EventProducer producer,
-                      SnowflakeIdGenerator ids, ChannelIds channelIds, ChatSettings settings, SocketLocator sockets,
-                      String instanceId, ObjectMapper json, Clock clock, Executor responders, MessageTexts texts) {
-        this.writes = writes;
-        this.channelRouter = channelRouter;
+    public ChatRoutes(RouteServices services, QueryRouter userRouter, ChannelIds channelIds, ChatSettings settings,
+                      SocketLocator sockets, String instanceId, MessageTexts texts) {
+        this.writes = services.writes();
+        this.channelRouter = services.router();
         this.userRouter = userRouter;
-        this.producer = producer;
-        this.ids = ids;
+        this.producer = services.producer();
+        this.ids = services.ids();
         this.channelIds = channelIds;
         this.settings = settings;
         this.sockets = sockets;
         this.instanceId = instanceId;
-        this.bodies = new JsonBodies(json);
-        this.json = json;
-        this.clock = clock;
-        this.responders = responders;
+        this.bodies = new JsonBodies(services.json());
+        this.json = services.json();
+        this.clock = services.clock();
+        this.responders = services.responders();
         this.texts = texts;
     }
 
@@ -142,7 +141,7 @@ public final class ChatRoutes {
         final String channelId = channel.type() == ChannelType.DIRECT
                 ? channelIds.direct(caller.userId(), channel.members().get(0)) : ChannelIds.group(ids);
         final String eventId = ids.nextIdString();
-        writes.submitForResource(ctx, eventId, caller.userId(),
+        writes.submitForResource(ctx, ChatTopics.CHANNEL_CHANGES, eventId, caller.userId(),
                 ChatEvents.create(eventId, channelId, caller.userId(), channel, clock.instant()),
                 CHANNELS_PATH + "/" + channelId);
     }
@@ -165,7 +164,7 @@ public final class ChatRoutes {
                     : new ProblemException(404, "member-not-found", "Not found", "no user " + memberId);
         }
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(),
+        writes.submit(ctx, ChatTopics.CHANNEL_CHANGES, eventId, caller.userId(),
                 ChatEvents.member(eventId, channelId, caller.userId(), memberId, add, clock.instant()));
     }
 
@@ -190,7 +189,7 @@ public final class ChatRoutes {
         final String channelId = channelId(ctx);
         final ChatRequests.NewMessage message = ChatRequests.message(bodies.object(ctx), settings.maxMessageChars());
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(),
+        writes.submit(ctx, ChatTopics.MESSAGES, eventId, caller.userId(),
                 ChatEvents.message(eventId, channelId, caller.userId(), message, null, clock.instant()));
     }
 
@@ -218,7 +217,7 @@ public final class ChatRoutes {
         final String channelId = channelId(ctx);
         final long messageId = ChatRequests.messageId(bodies.object(ctx), "messageId");
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(),
+        writes.submit(ctx, ChatTopics.CURSORS, eventId, caller.userId(),
                 ChatEvents.read(eventId, caller.userId(), channelId, messageId, clock.instant()));
     }
 
@@ -286,14 +285,15 @@ public final class ChatRoutes {
                 "/device");
         final long seq = ChatRequests.ackSeq(body);
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, userId, ChatEvents.syncAck(eventId, userId, deviceName, seq, clock.instant()));
+        writes.submit(ctx, ChatTopics.CURSORS, eventId, userId,
+                ChatEvents.syncAck(eventId, userId, deviceName, seq, clock.instant()));
     }
 
     private void heartbeat(Context ctx) {
         final String userId = JwtAuth.principal(ctx).userId();
         final PresenceSignal signal = ChatEvents.presence(userId, PresenceSignalKind.HEARTBEAT, null, instanceId,
                 clock.instant());
-        ctx.future(() -> producer.send(signal).handleAsync((acked, error) -> {
+        ctx.future(() -> producer.send(ChatTopics.PRESENCE, signal).handleAsync((acked, error) -> {
             if (error != null) {
                 throw ProblemException.unavailable("the heartbeat could not be stored; retry it", 1);
             }

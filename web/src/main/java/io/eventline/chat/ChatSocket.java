@@ -40,6 +40,7 @@ final class ChatSocket implements SyncDelivery.Socket {
     private final List<Outbox.Frame> beforeHello = new ArrayList<>();
     private boolean helloSent;
     private final Duration heartbeatForward;
+    private final ChatFrames frames;
     private final AtomicInteger waitingSends = new AtomicInteger();
     private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
     private Instant lastHeardOf;
@@ -48,7 +49,8 @@ final class ChatSocket implements SyncDelivery.Socket {
     private volatile boolean closed;
 
     ChatSocket(InternalCalls.Caller caller, String device, Outbox outbox, SyncReader reader, ScheduledExecutorService scheduler,
-               long heartbeatIntervalSeconds, Duration heartbeatForward) {
+               long heartbeatIntervalSeconds, Duration heartbeatForward, ChatFrames frames) {
+        this.frames = frames;
         this.caller = caller;
         this.userId = caller.principal().userId();
         this.device = device;
@@ -60,8 +62,8 @@ final class ChatSocket implements SyncDelivery.Socket {
     }
 
     /** A queue entry as the hub and reads carry it. */
-    static SyncDelivery.Entry entry(SyncEntry entry) {
-        return new SyncDelivery.Entry(entry.getSeq(), ChatFrames.message(ChatJson.entry(entry)),
+    static SyncDelivery.Entry entry(ChatFrames frames, SyncEntry entry) {
+        return new SyncDelivery.Entry(entry.getSeq(), frames.message(ChatJson.entry(entry)),
                 entry.getMessage().getCreatedAt());
     }
 
@@ -205,7 +207,7 @@ final class ChatSocket implements SyncDelivery.Socket {
         final List<SyncDelivery.Entry> entries = new ArrayList<>();
         for (JsonNode entry : page.path("entries")) {
             // no creation time: entries caught up on would count their whole absence as delivery time
-            entries.add(new SyncDelivery.Entry(entry.get("seq").asLong(), ChatFrames.message(entry), null));
+            entries.add(new SyncDelivery.Entry(entry.get("seq").asLong(), frames.message(entry), null));
         }
         final boolean more = page.path("hasMore").asBoolean(false);
         if (first) {
@@ -218,7 +220,7 @@ final class ChatSocket implements SyncDelivery.Socket {
 
     private void sayHello(long cursor) {
         synchronized (helloLock) {
-            outbox.offer(new Outbox.Frame("hello", ChatFrames.hello(device, cursor, heartbeatIntervalSeconds), null));
+            outbox.offer(new Outbox.Frame("hello", frames.hello(device, cursor, heartbeatIntervalSeconds), null));
             beforeHello.forEach(outbox::offer);
             beforeHello.clear();
             helloSent = true;

@@ -15,8 +15,7 @@ import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationStatus;
 import io.eventline.operations.WriteGateway;
-import io.eventline.platform.ChatSettings;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.ratelimit.SharedAllowance;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -145,7 +144,7 @@ public final class ChatSocketEndpoint {
         final String device = ctx.attribute(DEVICE);
         final Outbox outbox = new Outbox(sink(ctx.session), this::sent, settings.socketOutboxBytes());
         final ChatSocket socket = new ChatSocket(ctx.attribute(CALLER), device, outbox, reader, scheduler,
-                settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval());
+                settings.heartbeatInterval().toSeconds(), settings.heartbeatForwardInterval(), local.frames());
         bySession.put(ctx.sessionId(), socket);
         final Instant expiresAt = ctx.attribute(EXPIRES_AT);
         if (expiresAt != null) {
@@ -170,7 +169,7 @@ public final class ChatSocketEndpoint {
         }
         final JsonNode frame;
         try {
-            frame = ChatFrames.parse(ctx.message());
+            frame = local.frames().parse(ctx.message());
         } catch (ProblemException problem) {
             metrics.frame(ChatMetrics.IN, ChatMetrics.INVALID);
             error(socket, problem, null);
@@ -238,7 +237,7 @@ public final class ChatSocketEndpoint {
         }
         final CompletableFuture<OperationOutcome> stored;
         try {
-            stored = writes.await(eventId, socket.userId(), ChatEvents.message(eventId, channelId, socket.userId(),
+            stored = writes.await(ChatTopics.MESSAGES, eventId, socket.userId(), ChatEvents.message(eventId, channelId, socket.userId(),
                     message, socket.device(), clock.instant()));
         } catch (ProblemException problem) {
             error(socket, problem, message.clientMessageId());
@@ -260,7 +259,7 @@ public final class ChatSocketEndpoint {
         if (outcome.getStatus() == OperationStatus.ACCEPTED) {
             final String ack;
             try {
-                ack = ChatFrames.ack(clientMessageId, channelId, outcome.getResultJson());
+                ack = local.frames().ack(clientMessageId, channelId, outcome.getResultJson());
             } catch (IllegalStateException e) {
                 LOG.error("An accepted message's outcome could not be read", e);
                 error(socket, ProblemException.unavailable("the message's outcome could not be read; resend it "
@@ -288,7 +287,7 @@ public final class ChatSocketEndpoint {
         if (seq < 0) {
             return;
         }
-        producer.send(ChatEvents.syncAck(null, socket.userId(), socket.device(), seq, clock.instant()))
+        producer.send(ChatTopics.CURSORS, ChatEvents.syncAck(null, socket.userId(), socket.device(), seq, clock.instant()))
                 .whenComplete((acked, error) -> {
                     if (error != null) {
                         error(socket, ProblemException.unavailable("the acknowledgement could not be stored; "
@@ -323,7 +322,7 @@ public final class ChatSocketEndpoint {
     }
 
     private void signal(ChatSocket socket, PresenceSignalKind kind, Instant at) {
-        producer.send(ChatEvents.presence(socket.userId(), kind, socket.device(), instanceId, at))
+        producer.send(ChatTopics.PRESENCE, ChatEvents.presence(socket.userId(), kind, socket.device(), instanceId, at))
                 .whenComplete((acked, error) -> {
                     if (error != null) {
                         LOG.warn("A {} signal of {} was not stored: {}", kind, socket.userId(), error.toString());
@@ -333,7 +332,7 @@ public final class ChatSocketEndpoint {
 
     private void error(ChatSocket socket, ProblemException problem, String clientMessageId) {
         final ObjectNode body = problems.body(problem, PATH);
-        socket.push("error", ChatFrames.error(body, clientMessageId));
+        socket.push("error", local.frames().error(body, clientMessageId));
     }
 
     private void sent(Outbox.Frame frame) {

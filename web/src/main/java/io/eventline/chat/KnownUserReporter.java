@@ -1,8 +1,8 @@
 package io.eventline.chat;
 
 import io.eventline.auth.Principal;
+import io.eventline.clients.EventProducer;
 import io.eventline.operations.OncePerInterval;
-import io.eventline.producers.EventProducer;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -31,7 +31,7 @@ public final class KnownUserReporter {
             return;
         }
         final String userId = principal.userId();
-        reports.send(userId, () -> producer.send(KnownUser.newBuilder().setUserId(userId)
+        reports.send(userId, () -> producer.send(ChatTopics.KNOWN_USERS, KnownUser.newBuilder().setUserId(userId)
                 .setSeenAt(clock.instant()).build()));
     }
 }

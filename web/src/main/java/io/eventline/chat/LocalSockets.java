@@ -11,9 +11,11 @@ public final class LocalSockets {
     private final ConcurrentHashMap<String, Set<ChatSocket>> byUser = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final LiveEntries liveEntries;
+    private final ChatFrames frames;
 
     /** @param texts where queue entries' texts are read, since entries point at them */
-    public LocalSockets(MessageTexts texts) {
+    public LocalSockets(MessageTexts texts, ChatFrames frames) {
+        this.frames = frames;
         this.liveEntries = new LiveEntries(texts::complete);
     }
 
@@ -61,17 +63,17 @@ public final class LocalSockets {
             liveEntries.deliver(event.getEntry(), event.getUserId(), full -> {
                 final Set<ChatSocket> sockets = byUser.get(event.getUserId());
                 if (sockets != null) {
-                    final SyncDelivery.Entry frame = ChatSocket.entry(full);
+                    final SyncDelivery.Entry frame = ChatSocket.entry(frames, full);
                     sockets.forEach(socket -> socket.live(frame));
                 }
             });
         }
         if (event.getChannel() != null && own != null) {
-            final String frame = ChatFrames.channel(event.getChannel(), event.getRemoved());
+            final String frame = frames.channel(event.getChannel(), event.getRemoved());
             own.forEach(socket -> socket.push("channel", frame));
         }
         if (event.getPresence() != null) {
-            final String frame = ChatFrames.presence(event.getPresence());
+            final String frame = frames.presence(event.getPresence());
             for (String contact : event.getAudience()) {
                 final Set<ChatSocket> sockets = byUser.get(contact);
                 if (sockets != null) {
@@ -85,8 +87,13 @@ public final class LocalSockets {
     void notification(InboxEntry entry) {
         final Set<ChatSocket> sockets = byUser.get(entry.getUserId());
         if (sockets != null) {
-            final String frame = ChatFrames.notification(entry);
+            final String frame = frames.notification(entry);
             sockets.forEach(socket -> socket.push("notification", frame));
         }
+    }
+
+    /** How this instance's sockets write and read their frames. */
+    ChatFrames frames() {
+        return frames;
     }
 }

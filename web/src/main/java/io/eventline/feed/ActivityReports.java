@@ -1,8 +1,8 @@
 package io.eventline.feed;
 
+import io.eventline.clients.EventProducer;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.OncePerInterval;
-import io.eventline.producers.EventProducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +27,7 @@ final class ActivityReports {
     private final OncePerInterval reports = new OncePerInterval("The activity", INTERVAL, MAX_REMEMBERED);
 
     ActivityReports(EventProducer producer, SnowflakeIdGenerator ids, Clock clock) {
-        this(producer::send, ids, clock);
+        this(event -> producer.send(FeedTopics.ACTIVITY, event), ids, clock);
     }
 
     /** @param send produces a report; its future fails when the report was not stored */

@@ -13,7 +13,8 @@ import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
-import io.eventline.producers.EventProducer;
+import io.eventline.platform.RouteServices;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.BatchLookup;
 import io.eventline.query.LocalStores;
 import io.eventline.query.QueryRouter;
@@ -45,24 +46,18 @@ public final class FeedRoutes {
 
     private final FeedItemCache cache;
 
-    public FeedRoutes(WriteGateway writes, QueryRouter router, BatchLookup batches, EventProducer producer,
-                      SnowflakeIdGenerator ids, ObjectMapper json, Clock clock) {
-        this(writes, router, batches, producer, ids, json, clock, new FeedItemCache(0));
-    }
-
     /** @param cache the posts and names of this instance's partitions, kept exact by the feed's processors */
-    public FeedRoutes(WriteGateway writes, QueryRouter router, BatchLookup batches, EventProducer producer,
-                      SnowflakeIdGenerator ids, ObjectMapper json, Clock clock, FeedItemCache cache) {
-        this.writes = writes;
-        this.router = router;
-        this.batches = batches;
+    public FeedRoutes(RouteServices services, FeedItemCache cache) {
+        this.writes = services.writes();
+        this.router = services.router();
+        this.batches = new BatchLookup(router, services.json());
         this.cache = cache;
         this.reads = new FeedReads(batches, cache);
-        this.activity = new ActivityReports(producer, ids, clock);
-        this.ids = ids;
-        this.bodies = new JsonBodies(json);
-        this.json = json;
-        this.clock = clock;
+        this.activity = new ActivityReports(services.producer(), services.ids(), services.clock());
+        this.ids = services.ids();
+        this.bodies = new JsonBodies(services.json());
+        this.json = services.json();
+        this.clock = services.clock();
     }
 
     public List<ApiRoute> routes() {
@@ -113,7 +108,7 @@ public final class FeedRoutes {
         final Principal caller = JwtAuth.principal(ctx);
         final String displayName = FeedRequests.displayName(bodies.object(ctx));
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(), ProfileUpdated.newBuilder()
+        writes.submit(ctx, FeedTopics.PROFILES, eventId, caller.userId(), ProfileUpdated.newBuilder()
                 .setEventId(eventId).setTimestamp(clock.instant()).setUserId(caller.userId())
                 .setDisplayName(displayName).build());
     }
@@ -128,7 +123,7 @@ public final class FeedRoutes {
             throw ProblemException.badRequest("a user cannot follow themselves", List.of());
         }
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(), FollowRequested.newBuilder()
+        writes.submit(ctx, FeedTopics.FOLLOWS, eventId, caller.userId(), FollowRequested.newBuilder()
                 .setEventId(eventId).setTimestamp(clock.instant()).setFollowerId(caller.userId())
                 .setFolloweeId(followee).setFollow(follow).build());
     }
@@ -139,7 +134,7 @@ public final class FeedRoutes {
         // the post's ID is its event's ID: a retried event cannot create a second post
         final long postId = ids.nextId();
         final String eventId = Long.toString(postId);
-        writes.submit(ctx, eventId, caller.userId(), PostPublished.newBuilder()
+        writes.submit(ctx, FeedTopics.POSTS, eventId, caller.userId(), PostPublished.newBuilder()
                 .setEventId(eventId).setTimestamp(clock.instant()).setPostId(postId).setAuthorId(caller.userId())
                 .setText(text).build(), FeedReads.POSTS_PATH + "/" + postId);
     }
@@ -148,7 +143,7 @@ public final class FeedRoutes {
         final Principal caller = JwtAuth.principal(ctx);
         final long postId = postIdOf(ctx);
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(), PostDeleteRequested.newBuilder()
+        writes.submit(ctx, FeedTopics.POST_DELETES, eventId, caller.userId(), PostDeleteRequested.newBuilder()
                 .setEventId(eventId).setTimestamp(clock.instant()).setPostId(postId)
                 .setRequesterId(caller.userId()).build());
     }

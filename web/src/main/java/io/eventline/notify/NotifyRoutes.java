@@ -11,7 +11,8 @@ import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
-import io.eventline.producers.EventProducer;
+import io.eventline.platform.RouteServices;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.GlobalView;
 import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
@@ -59,19 +60,18 @@ public final class NotifyRoutes {
     private final Duration applyWait;
 
     /** @param applyWait how long a template write waits to be stored, and then to be in force here */
-    public NotifyRoutes(WriteGateway writes, QueryRouter router, GlobalView<NotificationTemplate> templates,
-                        EventProducer producer, SnowflakeIdGenerator ids, UnsubscribeLinks unsubscribe,
-                        ObjectMapper json, Clock clock, Executor responders, Duration applyWait) {
-        this.writes = writes;
-        this.router = router;
+    public NotifyRoutes(RouteServices services, GlobalView<NotificationTemplate> templates,
+                        UnsubscribeLinks unsubscribe, Duration applyWait) {
+        this.writes = services.writes();
+        this.router = services.router();
         this.templates = templates;
-        this.producer = producer;
-        this.ids = ids;
+        this.producer = services.producer();
+        this.ids = services.ids();
         this.unsubscribe = unsubscribe;
-        this.bodies = new JsonBodies(json);
-        this.json = json;
-        this.clock = clock;
-        this.responders = responders;
+        this.bodies = new JsonBodies(services.json());
+        this.json = services.json();
+        this.clock = services.clock();
+        this.responders = services.responders();
         this.applyWait = applyWait;
     }
 
@@ -138,7 +138,7 @@ public final class NotifyRoutes {
         final Principal caller = JwtAuth.requireServiceOrAdmin(ctx, "requesting notifications");
         final NotificationRequested request = NotifyRequests.notification(bodies.object(ctx), caller.userId(),
                 clock.instant());
-        ctx.future(() -> producer.send(request).handleAsync((acked, error) -> {
+        ctx.future(() -> producer.send(NotifyTopics.REQUESTS, request).handleAsync((acked, error) -> {
             if (error != null) {
                 LOG.warn("Notification request {} was not stored", request.getEventId(), error);
                 throw ProblemException.unavailable("the request could not be stored; nothing was sent, retry it", 1);
@@ -336,7 +336,7 @@ public final class NotifyRoutes {
         final long version = current == null ? 1 : current.getVersion() + 1;
         final NotificationTemplate replacement = TemplateRequests.parse(name, bodies.object(ctx), version,
                 clock.instant(), caller.userId());
-        WriteGateway.requireStored(producer.send(replacement), applyWait);
+        WriteGateway.requireStored(producer.send(NotifyTopics.TEMPLATES, replacement), applyWait);
         // this instance's copy holds the new version before the answer, so the next request here renders with it
         final boolean applied = templates.await(name, seen -> seen.getVersion() >= version, applyWait);
         if (!applied) {
@@ -382,7 +382,7 @@ public final class NotifyRoutes {
 
     private void submit(Context ctx, RecipientChange.Builder change) {
         final RecipientChange event = change.build();
-        writes.submit(ctx, event.getEventId(), event.getUserId(), event);
+        writes.submit(ctx, NotifyTopics.RECIPIENTS, event.getEventId(), event.getUserId(), event);
     }
 
     private void answerRecipient(Context ctx, String userId,

@@ -1,8 +1,9 @@
 package io.eventline.operations;
 
+import io.eventline.clients.EventProducer;
 import io.eventline.http.ProblemException;
 import io.eventline.http.Problems;
-import io.eventline.producers.EventProducer;
+import io.eventline.topics.Topic;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,39 +45,42 @@ public final class WriteGateway {
         this.responders = responders;
     }
 
-    /** Sends {@code event} (whose ID is {@code eventId}) and answers {@code ctx} with its outcome. */
-    public void submit(Context ctx, String eventId, String userId, SpecificRecord event) {
-        submit(ctx, eventId, userId, event, null);
+    /** Sends {@code event} (whose ID is {@code eventId}) to {@code topic} and answers {@code ctx} with its outcome. */
+    public <V extends SpecificRecord> void submit(Context ctx, Topic<V> topic, String eventId, String userId,
+                                                  V event) {
+        submit(ctx, topic, eventId, userId, event, null);
     }
 
     /**
-     * As {@link #submit(Context, String, String, SpecificRecord)}; a {@code 201} answer also carries
+     * As {@link #submit(Context, Topic, String, String, SpecificRecord)}; a {@code 201} answer also carries
      * {@code Location: createdLocation} when that is not null.
      */
-    public void submit(Context ctx, String eventId, String userId, SpecificRecord event, String createdLocation) {
-        answer(ctx, eventId, userId, event, createdLocation, false);
+    public <V extends SpecificRecord> void submit(Context ctx, Topic<V> topic, String eventId, String userId,
+                                                  V event, String createdLocation) {
+        answer(ctx, topic, eventId, userId, event, createdLocation, false);
     }
 
     /**
-     * As {@link #submit(Context, String, String, SpecificRecord)} for a write whose answer is the resource at
-     * {@code location}, either created ({@code 201}) or found already there ({@code 200}): both carry
+     * As {@link #submit(Context, Topic, String, String, SpecificRecord)} for a write whose answer is the resource
+     * at {@code location}, either created ({@code 201}) or found already there ({@code 200}): both carry
      * {@code Location}.
      */
-    public void submitForResource(Context ctx, String eventId, String userId, SpecificRecord event,
-                                  String location) {
-        answer(ctx, eventId, userId, event, location, true);
+    public <V extends SpecificRecord> void submitForResource(Context ctx, Topic<V> topic, String eventId,
+                                                             String userId, V event, String location) {
+        answer(ctx, topic, eventId, userId, event, location, true);
     }
 
     /**
-     * Sends {@code event} and completes with its final outcome, or with the pending marker (also produced, so
-     * {@code GET /api/v1/operations/{eventId}} reports it) when none came within the wait; completes exceptionally
-     * when the event could not be stored. For callers that answer elsewhere than in an HTTP response.
+     * Sends {@code event} to {@code topic} and completes with its final outcome, or with the pending marker (also
+     * produced, so {@code GET /api/v1/operations/{eventId}} reports it) when none came within the wait; completes
+     * exceptionally when the event could not be stored. For callers that answer elsewhere than in an HTTP response.
      */
-    public CompletableFuture<OperationOutcome> await(String eventId, String userId, SpecificRecord event) {
+    public <V extends SpecificRecord> CompletableFuture<OperationOutcome> await(Topic<V> topic, String eventId,
+                                                                                String userId, V event) {
         final CompletableFuture<OperationOutcome> outcome = outcomes.expect(eventId);
         final long deadline = System.nanoTime() + awaitTimeout.toNanos();
         // every stage leaves the producer's I/O thread: a send from inside its callback would wait on itself
-        return producer.send(event)
+        return producer.send(topic, event)
                 .thenComposeAsync(acked -> outcome
                         .completeOnTimeout(null, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS),
                         responders)
@@ -108,9 +112,9 @@ public final class WriteGateway {
         return OutcomeJson.problemOf(outcome);
     }
 
-    private void answer(Context ctx, String eventId, String userId, SpecificRecord event, String location,
-                        boolean locateExisting) {
-        ctx.future(() -> await(eventId, userId, event)
+    private <V extends SpecificRecord> void answer(Context ctx, Topic<V> topic, String eventId, String userId,
+                                                   V event, String location, boolean locateExisting) {
+        ctx.future(() -> await(topic, eventId, userId, event)
                 .handleAsync((result, error) -> {
                     if (error != null) {
                         LOG.warn("Write {} was not stored", eventId, error);
@@ -126,7 +130,7 @@ public final class WriteGateway {
     private CompletableFuture<OperationOutcome> markPending(String eventId, String userId) {
         outcomes.forget(eventId);
         final OperationOutcome pending = Outcomes.pending(eventId, userId, clock.instant());
-        return producer.send(pending).thenApply(acked -> pending);
+        return producer.send(OperationTopics.OUTCOMES, pending).thenApply(acked -> pending);
     }
 
     private void respond(Context ctx, OperationOutcome outcome, String location, boolean locateExisting) {

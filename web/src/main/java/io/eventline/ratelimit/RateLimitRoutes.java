@@ -12,7 +12,8 @@ import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
-import io.eventline.producers.EventProducer;
+import io.eventline.platform.RouteServices;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -44,23 +45,23 @@ public final class RateLimitRoutes {
     private final String ownDomain;
 
     /**
-     * @param responders where check answers are written, not on the thread that receives decisions
-     * @param applyWait  how long a rules change waits to be stored, and then to be in force here
-     * @param ownDomain  the domain Eventline's own endpoints are limited under, which services may not spend
+     * @param services  its responders write check answers, not on the thread that receives decisions; rules
+     *                  changes await their own acknowledgement, not the gateway's outcome
+     * @param applyWait how long a rules change waits to be stored, and then to be in force here
+     * @param ownDomain the domain Eventline's own endpoints are limited under, which services may not spend
      */
-    public RateLimitRoutes(RateLimiter limiter, RulesView rules, EventProducer producer, QueryRouter router,
-                           SnowflakeIdGenerator ids, ObjectMapper json, Clock clock, Executor responders,
-                           Duration applyWait, String ownDomain) {
+    public RateLimitRoutes(RouteServices services, RateLimiter limiter, RulesView rules, Duration applyWait,
+                           String ownDomain) {
         this.ownDomain = ownDomain;
         this.limiter = limiter;
         this.rules = rules;
-        this.producer = producer;
-        this.router = router;
-        this.ids = ids;
-        this.bodies = new JsonBodies(json);
-        this.json = json;
-        this.clock = clock;
-        this.responders = responders;
+        this.producer = services.producer();
+        this.router = services.router();
+        this.ids = services.ids();
+        this.bodies = new JsonBodies(services.json());
+        this.json = services.json();
+        this.clock = services.clock();
+        this.responders = services.responders();
         this.applyWait = applyWait;
     }
 
@@ -120,7 +121,7 @@ public final class RateLimitRoutes {
             throw ProblemException.badRequest(e.getMessage(), e.violations().stream()
                     .map(v -> new ProblemException.FieldError(v.pointer(), v.detail())).toList());
         }
-        WriteGateway.requireStored(producer.send(replacement), applyWait);
+        WriteGateway.requireStored(producer.send(RateLimitTopics.RULES, replacement), applyWait);
         // this instance's copy holds the new rules before the answer, so the next request here is judged by them
         if (!rules.awaitVersion(domain, version, applyWait)) {
             // stored, so they come into force: 202 says they are not yet, and where to see when they are

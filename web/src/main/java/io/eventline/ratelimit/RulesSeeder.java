@@ -1,8 +1,8 @@
 package io.eventline.ratelimit;
 
+import io.eventline.clients.EventProducer;
 import io.eventline.kafka.TopicContents;
 import io.eventline.platform.EventlineConfig.ConfigException;
-import io.eventline.producers.EventProducer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ public final class RulesSeeder {
             return List.of();
         }
         for (RateLimitRules domain : rules) {
-            producer.send(domain).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            producer.send(RateLimitTopics.RULES, domain).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         final List<String> domains = rules.stream().map(RateLimitRules::getDomain).toList();
         LOG.info("Seeded rate-limit rules of {}", domains);

@@ -1,5 +1,6 @@
 package io.eventline.registry;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ final class KafkaRegistryLog implements RegistryLog {
 
     private final SchemaRegistryConfig config;
     private final RegistryState state;
+    private final RegistryRecords records;
     private final TopicPartition partition;
     private final String clientId = "eventline-schema-registry-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
@@ -62,7 +64,8 @@ final class KafkaRegistryLog implements RegistryLog {
     private KafkaConsumer<byte[], byte[]> consumer;
     private volatile Thread applier;
 
-    KafkaRegistryLog(SchemaRegistryConfig config, RegistryState state) {
+    KafkaRegistryLog(SchemaRegistryConfig config, RegistryState state, ObjectMapper json) {
+        this.records = new RegistryRecords(json);
         this.config = config;
         this.state = state;
         this.partition = new TopicPartition(config.topic(), 0);
@@ -91,8 +94,8 @@ final class KafkaRegistryLog implements RegistryLog {
         pending.put(proposal, outcome);
         try {
             throwIfFailed();
-            producer.send(new ProducerRecord<>(config.topic(), 0, RegistryRecords.key(proposal, command),
-                    RegistryRecords.value(command)), (metadata, e) -> {
+            producer.send(new ProducerRecord<>(config.topic(), 0, records.key(proposal, command),
+                    records.value(command)), (metadata, e) -> {
                         if (e != null) {
                             fail(pending.remove(proposal), RegistryException.storeError(
                                     "Error while writing to the schema log: " + e.getMessage(), e));
@@ -174,10 +177,10 @@ final class KafkaRegistryLog implements RegistryLog {
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
-        final CompletableFuture<Object> waiter = RegistryRecords.proposal(record.key())
+        final CompletableFuture<Object> waiter = records.proposal(record.key())
                 .map(pending::remove)
                 .orElse(null);
-        final Optional<RegistryCommand> command = RegistryRecords.command(record.value());
+        final Optional<RegistryCommand> command = records.command(record.value());
         if (command.isEmpty()) {
             LOG.warn("skipping unreadable record at offset {} of {}", record.offset(), config.topic());
             fail(waiter, RegistryException.storeError("The schema log holds an unreadable record", null));

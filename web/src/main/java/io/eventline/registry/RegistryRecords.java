@@ -16,23 +16,25 @@ import java.util.Optional;
  * value holds the command; both are readable with any console consumer.
  */
 final class RegistryRecords {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REGISTER = "REGISTER";
     private static final String SET_COMPATIBILITY = "SET_COMPATIBILITY";
     private static final String DELETE_SUBJECT = "DELETE_SUBJECT";
 
-    private RegistryRecords() {
+    private final ObjectMapper json;
+
+    RegistryRecords(ObjectMapper json) {
+        this.json = json;
     }
 
-    static byte[] key(String proposal, RegistryCommand command) {
-        final ObjectNode key = JSON.createObjectNode();
+    byte[] key(String proposal, RegistryCommand command) {
+        final ObjectNode key = json.createObjectNode();
         key.put("type", type(command));
         key.put("proposal", proposal);
         return bytes(key);
     }
 
-    static byte[] value(RegistryCommand command) {
-        final ObjectNode value = JSON.createObjectNode();
+    byte[] value(RegistryCommand command) {
+        final ObjectNode value = json.createObjectNode();
         value.put("type", type(command));
         if (command instanceof Register register) {
             value.put("subject", register.subject());
@@ -47,16 +49,16 @@ final class RegistryRecords {
     }
 
     /** The proposal that wrote this key, if the key is one of ours. */
-    static Optional<String> proposal(byte[] key) {
+    Optional<String> proposal(byte[] key) {
         return read(key).map(node -> node.path("proposal").asText(null));
     }
 
     /** The command in this value; empty for a tombstone or anything this version does not understand. */
-    static Optional<RegistryCommand> command(byte[] value) {
-        return read(value).flatMap(RegistryRecords::command);
+    Optional<RegistryCommand> command(byte[] value) {
+        return read(value).flatMap(this::command);
     }
 
-    private static Optional<RegistryCommand> command(JsonNode node) {
+    private Optional<RegistryCommand> command(JsonNode node) {
         final String subject = node.path("subject").isTextual() ? node.path("subject").asText() : null;
         switch (node.path("type").asText("")) {
             case REGISTER:
@@ -87,21 +89,21 @@ final class RegistryRecords {
         return DELETE_SUBJECT;
     }
 
-    private static Optional<JsonNode> read(byte[] bytes) {
+    private Optional<JsonNode> read(byte[] bytes) {
         if (bytes == null) {
             return Optional.empty();
         }
         try {
-            final JsonNode node = JSON.readTree(bytes);
+            final JsonNode node = json.readTree(bytes);
             return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
-    private static byte[] bytes(ObjectNode node) {
+    private byte[] bytes(ObjectNode node) {
         try {
-            return JSON.writeValueAsBytes(node);
+            return json.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + node, e);
         }

@@ -39,16 +39,17 @@ final class SchemaRegistryApi {
 
     private final SchemaRegistryService service;
     private final RegistryCredentials credentials;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
 
-    SchemaRegistryApi(SchemaRegistryService service, RegistryCredentials credentials) {
+    SchemaRegistryApi(SchemaRegistryService service, RegistryCredentials credentials, ObjectMapper json) {
         this.service = service;
         this.credentials = credentials;
+        this.json = json;
     }
 
     /** An unstarted Javalin app serving the registry API, whose writes take {@code credentials}. */
-    static Javalin create(SchemaRegistryService service, RegistryCredentials credentials) {
-        final SchemaRegistryApi api = new SchemaRegistryApi(service, credentials);
+    static Javalin create(SchemaRegistryService service, RegistryCredentials credentials, ObjectMapper json) {
+        final SchemaRegistryApi api = new SchemaRegistryApi(service, credentials, json);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             api.addRoutes(config.routes);

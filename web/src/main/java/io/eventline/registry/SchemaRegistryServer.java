@@ -1,5 +1,7 @@
 package io.eventline.registry;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.serde.Json;
 import io.javalin.Javalin;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -22,12 +24,19 @@ public final class SchemaRegistryServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryServer.class);
 
     private final SchemaRegistryConfig config;
+    private final ObjectMapper json;
     private KafkaRegistryLog log;
     private Javalin app;
     private boolean closed;
 
     public SchemaRegistryServer(SchemaRegistryConfig config) {
+        this(config, Json.mapper());
+    }
+
+    /** @param json reads and writes the log's records and the API's bodies */
+    public SchemaRegistryServer(SchemaRegistryConfig config, ObjectMapper json) {
         this.config = Objects.requireNonNull(config, "config");
+        this.json = json;
     }
 
     /**
@@ -52,11 +61,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
             throw new IllegalStateException("schema registry already started or closed");
         }
         final RegistryState state = new RegistryState();
-        log = new KafkaRegistryLog(config, state);
+        log = new KafkaRegistryLog(config, state, json);
         try {
             log.start();
             app = SchemaRegistryApi.create(new SchemaRegistryService(state, log, config.subjectRules()),
-                    new RegistryCredentials(config.userInfo())).start(config.host(), config.port());
+                    new RegistryCredentials(config.userInfo()), json).start(config.host(), config.port());
         } catch (RegistryException e) {
             close();
             throw new IllegalStateException("schema registry could not catch up with " + config.topic() + ": "

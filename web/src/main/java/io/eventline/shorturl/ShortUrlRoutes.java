@@ -11,7 +11,8 @@ import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
 import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
-import io.eventline.producers.EventProducer;
+import io.eventline.platform.RouteServices;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.LocalStores;
 import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
@@ -47,17 +48,17 @@ public final class ShortUrlRoutes {
     private final String publicUrl;
     private final Clock clock;
 
-    public ShortUrlRoutes(WriteGateway writes, QueryRouter router, EventProducer producer, SnowflakeIdGenerator ids,
-                          ObjectMapper json, String publicUrl, LinkUrls links, Clock clock) {
-        this.writes = writes;
-        this.router = router;
-        this.producer = producer;
-        this.ids = ids;
-        this.bodies = new JsonBodies(json);
+    /** @param clicks the producer of clicks, which no request waits for */
+    public ShortUrlRoutes(RouteServices services, EventProducer clicks, String publicUrl, LinkUrls links) {
+        this.writes = services.writes();
+        this.router = services.router();
+        this.producer = clicks;
+        this.ids = services.ids();
+        this.bodies = new JsonBodies(services.json());
         this.validator = new LinkRequestValidator(links);
-        this.json = json;
+        this.json = services.json();
         this.publicUrl = publicUrl;
-        this.clock = clock;
+        this.clock = services.clock();
     }
 
     public List<ApiRoute> routes() {
@@ -83,7 +84,7 @@ public final class ShortUrlRoutes {
         final Principal caller = JwtAuth.principal(ctx);
         final LinkRequestValidator.LinkRequest request = validator.validate(bodies.object(ctx));
         final String eventId = ids.nextIdString();
-        writes.submit(ctx, eventId, caller.userId(), ShortUrlRequested.newBuilder()
+        writes.submit(ctx, ShortUrlTopics.REQUESTS, eventId, caller.userId(), ShortUrlRequested.newBuilder()
                 .setEventId(eventId).setTimestamp(clock.instant()).setUserId(caller.userId())
                 .setUrl(request.url()).setRedirect(request.redirect()).setCustomCode(request.customCode())
                 .build());
@@ -111,7 +112,7 @@ public final class ShortUrlRoutes {
     private void recordClick(Context ctx, String code) {
         final LinkClicked click = LinkClicked.newBuilder().setEventId(ids.nextIdString()).setTimestamp(clock.instant())
                 .setCode(code).setReferrer(ctx.header("Referer")).setUserAgent(ctx.header("User-Agent")).build();
-        producer.send(click).exceptionally(error -> {
+        producer.send(ShortUrlTopics.CLICKS, click).exceptionally(error -> {
             LOG.warn("A click on {} was not recorded: {}", code, error.toString());
             return null;
         });

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.Principal;
-import io.eventline.platform.ChatSettings;
+import io.eventline.serde.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +18,8 @@ class ChatSocketTest {
 
     private static ChatSocket socket(Duration forwardEvery) {
         final InternalCalls.Caller alice = new InternalCalls.Caller(new Principal("alice", Set.of()), "127.0.0.1", false);
-        return new ChatSocket(alice, "alice-phone", null, null, null, 5, forwardEvery);
+        return new ChatSocket(alice, "alice-phone", null, null, null, 5, forwardEvery,
+                new ChatFrames(Json.mapper()));
     }
 
     @Test
@@ -46,9 +47,9 @@ class ChatSocketTest {
 
     @Test
     void shouldForwardAThirdOfTheOfflineTimeoutButNotMoreOftenThanClientsSend() {
-        assertThat(ChatSettings.defaults().heartbeatForwardInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ChatSettings.defaults(1).heartbeatForwardInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(new ChatSettings(100, 100, Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(12), 20, ChatSettings.MIN_SOCKET_OUTBOX_BYTES, 20, 1_000).heartbeatForwardInterval())
+                Duration.ofSeconds(5), Duration.ofSeconds(12), 20, ChatSettings.MIN_SOCKET_OUTBOX_BYTES, 20, 1_000, 1).heartbeatForwardInterval())
                 .isEqualTo(Duration.ofSeconds(5));
     }
 

@@ -3,9 +3,9 @@ package io.eventline.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eventline.clients.EventProducer;
 import io.eventline.kafka.EmbeddedKafkaBroker;
 import io.eventline.platform.PlatformFixture;
-import io.eventline.producers.EventProducer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ class NotifyFanOutTest {
             // When
             final List<CompletableFuture<?>> sent = new ArrayList<>();
             for (int i = 0; i < 4_000; i++) {
-                sent.add(producer.send(NotificationRequested.newBuilder().setEventId(eventId)
+                sent.add(producer.send(NotifyTopics.REQUESTS, NotificationRequested.newBuilder().setEventId(eventId)
                         .setUserId("fan-" + run + "-" + i).setTemplate(template).setParams(Map.of("name", "you", "order", "1"))
                         .setChannels(null).setCreatedAt(Instant.now()).setRequestedBy("billing").build()));
             }

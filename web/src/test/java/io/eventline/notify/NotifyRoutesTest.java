@@ -7,9 +7,10 @@ import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
 import io.eventline.http.EventlineWeb;
 import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.platform.RouteServices;
 import io.eventline.serde.Json;
-import io.eventline.producers.AcknowledgingProducer;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.AcknowledgingProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.GlobalView;
 import io.eventline.query.NotStartedStreams;
 import io.eventline.registry.client.InMemorySchemaRegistry;
@@ -111,9 +112,10 @@ class NotifyRoutesTest {
 
     private Javalin app(EventProducer producer) {
         streams = NotStartedStreams.create(stateDir);
-        final NotifyRoutes routes = new NotifyRoutes(null, null, new GlobalView<>(streams, NotifyStores.TEMPLATES),
-                producer, new SnowflakeIdGenerator(1, 1), new UnsubscribeLinks("http://localhost", SECRET),
-                JSON, Clock.systemUTC(), responders, Duration.ofSeconds(1));
+        final NotifyRoutes routes = new NotifyRoutes(new RouteServices(null, null, producer,
+                new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(), responders),
+                new GlobalView<>(streams, NotifyStores.TEMPLATES), new UnsubscribeLinks("http://localhost", SECRET),
+                Duration.ofSeconds(1));
         return EventlineWeb.create(routes.routes(), List.of(), List.of(), auth,
                 new InternalCalls(SECRET, Clock.systemUTC(), InternalCalls.DEFAULT_MAX_SKEW), JSON,
                 new SimpleMeterRegistry());

@@ -26,7 +26,9 @@ class ArchitectureDocTest {
     void shouldNameOnlyTypesThatExist() throws IOException {
         // Given
         final Set<String> types = typesInSources();
-        final String doc = Files.readString(ROOT.resolve("docs/architecture.md"));
+        // the guide's example domain is made up on purpose
+        final String doc = Files.readString(ROOT.resolve("docs/architecture.md"))
+                .replaceAll("(?s)## How to add a domain.*?(?=\n## )", "");
 
         // When
         final Set<String> named = new TreeSet<>();

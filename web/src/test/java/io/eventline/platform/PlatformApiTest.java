@@ -13,6 +13,8 @@ import io.eventline.kafka.KafkaCluster;
 import io.eventline.http.HeadlessChromium;
 import io.eventline.ids.WorkerLease;
 import io.eventline.kafka.KafkaClusterExtension;
+import io.eventline.registry.client.HttpSchemaRegistryClient;
+import io.eventline.serde.Json;
 import io.eventline.shorturl.ShortUrlTopics;
 import io.eventline.streams.StreamsSettings;
 import io.javalin.http.HandlerType;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -246,7 +249,9 @@ class PlatformApiTest {
         // When another instance takes its worker ID, its clock far enough ahead to see the lease as expired
         final long skew = WorkerLease.DEFAULT_TTL.plusSeconds(5).toMillis();
         final Map<String, Object> client = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        final WorkerLease intruder = new WorkerLease(client, WorkerLease.TOPIC, "intruder-" + UUID.randomUUID(),
+        final WorkerLease intruder = new WorkerLease(client, WorkerLease.TOPIC,
+                new HttpSchemaRegistryClient(platform.registryUrl(), Optional.of(PlatformFixture.REGISTRY_USER_INFO)),
+                Json.mapper(), "intruder-" + UUID.randomUUID(),
                 config.datacenterId(), config.workerId(), WorkerLease.DEFAULT_TTL,
                 () -> java.time.Instant.now().plusMillis(skew));
         try {

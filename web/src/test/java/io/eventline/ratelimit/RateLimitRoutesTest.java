@@ -7,9 +7,10 @@ import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtAuth;
 import io.eventline.http.EventlineWeb;
 import io.eventline.ids.SnowflakeIdGenerator;
+import io.eventline.platform.RouteServices;
 import io.eventline.serde.Json;
-import io.eventline.producers.AcknowledgingProducer;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.AcknowledgingProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.query.NotStartedStreams;
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import io.javalin.Javalin;
@@ -44,9 +45,9 @@ class RateLimitRoutesTest {
         final JwtAuth auth = new JwtAuth(SECRET, Clock.systemUTC());
         final ExecutorService responders = Executors.newSingleThreadExecutor();
         final KafkaStreams streams = NotStartedStreams.create(stateDir);
-        final RateLimitRoutes routes = new RateLimitRoutes(null, new RulesView(streams),
-                AcknowledgingProducer.create(), null, new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(),
-                responders, Duration.ofSeconds(1), "eventline");
+        final RateLimitRoutes routes = new RateLimitRoutes(new RouteServices(null, null,
+                AcknowledgingProducer.create(), new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(),
+                responders), null, new RulesView(streams), Duration.ofSeconds(1), "eventline");
         try {
             JavalinTest.test(app(routes, auth), (server, unused) -> {
                 // When
@@ -72,9 +73,9 @@ class RateLimitRoutesTest {
         broken.close();
         final ExecutorService responders = Executors.newSingleThreadExecutor();
         final KafkaStreams streams = NotStartedStreams.create(stateDir);
-        final RateLimitRoutes routes = new RateLimitRoutes(null, new RulesView(streams), broken, null,
-                new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(), responders, Duration.ofSeconds(1),
-                "eventline");
+        final RateLimitRoutes routes = new RateLimitRoutes(new RouteServices(null, null, broken,
+                new SnowflakeIdGenerator(1, 1), JSON, Clock.systemUTC(), responders), null, new RulesView(streams),
+                Duration.ofSeconds(1), "eventline");
         try {
             JavalinTest.test(app(routes, auth), (server, unused) -> {
                 // When

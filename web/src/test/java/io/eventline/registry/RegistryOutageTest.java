@@ -3,12 +3,12 @@ package io.eventline.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eventline.clients.EventProducer;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
 import io.eventline.notify.NotificationRequested;
 import io.eventline.notify.NotifyTopics;
 import io.eventline.platform.PlatformFixture;
-import io.eventline.producers.EventProducer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.serde.AvroSerde;
 import io.eventline.streams.StreamsSettings;
@@ -72,7 +72,7 @@ class RegistryOutageTest {
             registry.close();
             final List<CompletableFuture<?>> sent = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
-                sent.add(service.send(request(run, "user-" + i, template)));
+                sent.add(service.send(NotifyTopics.REQUESTS, request(run, "user-" + i, template)));
             }
             for (CompletableFuture<?> future : sent) {
                 future.get(30, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.serde.Json;
 import io.eventline.registry.RawHttp.Reply;
 import io.eventline.registry.client.CompatibilityLevel;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
@@ -487,7 +488,7 @@ class SchemaRegistryApiTest {
 
     private Javalin app(SubjectRules rules) {
         return SchemaRegistryApi.create(new SchemaRegistryService(state, log, rules),
-                new RegistryCredentials(USER_INFO));
+                new RegistryCredentials(USER_INFO), Json.mapper());
     }
 
     /** A client with the registry's credentials. */

@@ -1,9 +1,10 @@
 package io.eventline.producers.load;
 
+import io.eventline.clients.EventProducer;
 import io.eventline.ids.SnowflakeIdGenerator;
-import io.eventline.producers.EventProducer;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.shorturl.ShortUrlRequested;
+import io.eventline.shorturl.ShortUrlTopics;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
@@ -105,7 +106,7 @@ final class KafkaProduceCommand implements Callable<Integer> {
             // the first send also fetches metadata and registers the schema; it is timed apart from the rest
             final long firstStart = System.nanoTime();
             try {
-                producer.send(event(ids, run, -1)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                producer.send(ShortUrlTopics.REQUESTS, event(ids, run, -1)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 out.printf(Locale.ROOT, "%-12s the first event was not acknowledged: %s%n", "failed",
                         LatencyRecorder.failureName(e));
@@ -129,7 +130,7 @@ final class KafkaProduceCommand implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
             final long sentAt = System.nanoTime();
             recorder.sent(0);
-            producer.send(event(ids, run, i)).whenComplete((metadata, error) -> {
+            producer.send(ShortUrlTopics.REQUESTS, event(ids, run, i)).whenComplete((metadata, error) -> {
                 final long now = System.nanoTime();
                 if (error != null) {
                     recorder.failed(true, error, now);

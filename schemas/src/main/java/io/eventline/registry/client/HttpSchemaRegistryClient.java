@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventline.serde.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -46,7 +47,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final Duration readRetryBudget;
     private final HttpClient http;
     private final Optional<String> authorization;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
     private final Map<SubjectSchema, Integer> idBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
 
@@ -78,7 +79,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     /** As above, waiting out a registry that cannot answer a schema read for up to {@code readRetryBudget}. */
     public HttpSchemaRegistryClient(String baseUrl, Duration timeout, Optional<String> basicAuthUserInfo,
                                     Duration readRetryBudget) {
+        this(baseUrl, timeout, basicAuthUserInfo, readRetryBudget, Json.mapper());
+    }
+
+    /** A client that sends {@code basicAuthUserInfo} when present and reads the registry's answers with {@code json}. */
+    public HttpSchemaRegistryClient(String baseUrl, Optional<String> basicAuthUserInfo, ObjectMapper json) {
+        this(baseUrl, DEFAULT_TIMEOUT, basicAuthUserInfo, READ_RETRY_BUDGET, json);
+    }
+
+    /** As above, reading and writing the registry's JSON with {@code json}. */
+    public HttpSchemaRegistryClient(String baseUrl, Duration timeout, Optional<String> basicAuthUserInfo,
+                                    Duration readRetryBudget, ObjectMapper json) {
         Objects.requireNonNull(baseUrl, "baseUrl");
+        this.json = Objects.requireNonNull(json, "json");
         this.readRetryBudget = Objects.requireNonNull(readRetryBudget, "readRetryBudget");
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.timeout = Objects.requireNonNull(timeout, "timeout");

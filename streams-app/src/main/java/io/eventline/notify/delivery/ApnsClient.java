@@ -3,6 +3,7 @@ package io.eventline.notify.delivery;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +30,7 @@ public final class ApnsClient implements ProviderClient {
     private static final Set<String> DEAD_TOKEN_REASONS = Set.of("BadDeviceToken", "Unregistered", "DeviceTokenNotForTopic");
 
     private final ApnsSettings settings;
+    private final ObjectMapper mapper;
     private final Clock clock;
     private final Algorithm signer;
     private final HttpClient http;
@@ -37,12 +39,14 @@ public final class ApnsClient implements ProviderClient {
     private Instant providerTokenIssuedAt;
 
     /** Reads the signing key now, so a broken key file fails at startup rather than on the first send. */
-    public ApnsClient(ApnsSettings settings) {
-        this(settings, Clock.systemUTC());
+    /** @param json the instance's JSON mapper, for request and response bodies */
+    public ApnsClient(ApnsSettings settings, ObjectMapper json) {
+        this(settings, json, Clock.systemUTC());
     }
 
-    ApnsClient(ApnsSettings settings, Clock clock) {
+    ApnsClient(ApnsSettings settings, ObjectMapper json, Clock clock) {
         this.settings = settings;
+        this.mapper = json;
         this.clock = clock;
         this.signer = Algorithm.ECDSA256(null, (ECPrivateKey) Pem.privateKey(settings.privateKeyFile(), "EC"));
         this.http = HttpSupport.newClient(HttpClient.Version.HTTP_2, settings.connectTimeout(), settings.caFile());
@@ -85,7 +89,7 @@ public final class ApnsClient implements ProviderClient {
         if (status == 200) {
             return new ProviderResult.Sent(response.headers().firstValue("apns-id").orElse(apnsId));
         }
-        final String reason = HttpSupport.json(response.body()).path("reason").asText("");
+        final String reason = HttpSupport.json(mapper, response.body()).path("reason").asText("");
         final String error = "APNs " + status + (reason.isEmpty() ? "" : " " + reason);
         if (status == 410 || (status == 400 && DEAD_TOKEN_REASONS.contains(reason))) {
             return new ProviderResult.Permanent(error, true);
@@ -100,8 +104,8 @@ public final class ApnsClient implements ProviderClient {
         return new ProviderResult.Permanent(error, false);
     }
 
-    private static String payload(OutgoingMessage message) throws JsonProcessingException {
-        final ObjectNode root = HttpSupport.JSON.createObjectNode();
+    private String payload(OutgoingMessage message) throws JsonProcessingException {
+        final ObjectNode root = mapper.createObjectNode();
         final ObjectNode aps = root.putObject("aps");
         final ObjectNode alert = aps.putObject("alert");
         alert.put("title", message.title());
@@ -113,7 +117,7 @@ public final class ApnsClient implements ProviderClient {
                 root.put(entry.getKey(), entry.getValue());
             }
         }
-        return HttpSupport.JSON.writeValueAsString(root);
+        return mapper.writeValueAsString(root);
     }
 
     private synchronized String providerToken() {

@@ -4,6 +4,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +30,7 @@ public final class FcmClient implements ProviderClient {
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
 
     private final FcmSettings settings;
+    private final ObjectMapper mapper;
     private final Clock clock;
     private final Algorithm signer;
     private final HttpClient http;
@@ -38,12 +40,14 @@ public final class FcmClient implements ProviderClient {
     private Instant accessTokenUsableUntil;
 
     /** Decodes the service account's key now, so a broken key fails at startup rather than on the first send. */
-    public FcmClient(FcmSettings settings) {
-        this(settings, Clock.systemUTC());
+    /** @param json the instance's JSON mapper, for request and response bodies */
+    public FcmClient(FcmSettings settings, ObjectMapper json) {
+        this(settings, json, Clock.systemUTC());
     }
 
-    FcmClient(FcmSettings settings, Clock clock) {
+    FcmClient(FcmSettings settings, ObjectMapper json, Clock clock) {
         this.settings = settings;
+        this.mapper = json;
         this.clock = clock;
         this.signer = Algorithm.RSA256(null, (RSAPrivateKey) Pem.privateKey(settings.serviceAccount().privateKeyPem(), "RSA"));
         this.http = HttpSupport.newClient(HttpClient.Version.HTTP_2, settings.connectTimeout(), null);
@@ -73,7 +77,7 @@ public final class FcmClient implements ProviderClient {
 
     private ProviderResult interpret(HttpResponse<String> response, String tokenUsed) {
         final int status = response.statusCode();
-        final JsonNode json = HttpSupport.json(response.body());
+        final JsonNode json = HttpSupport.json(mapper, response.body());
         if (status == 200) {
             return new ProviderResult.Sent(json.path("name").asText(null));
         }
@@ -117,8 +121,8 @@ public final class FcmClient implements ProviderClient {
         return false;
     }
 
-    private static String payload(OutgoingMessage message) throws JsonProcessingException {
-        final ObjectNode root = HttpSupport.JSON.createObjectNode();
+    private String payload(OutgoingMessage message) throws JsonProcessingException {
+        final ObjectNode root = mapper.createObjectNode();
         final ObjectNode fcm = root.putObject("message");
         fcm.put("token", message.address());
         final ObjectNode notification = fcm.putObject("notification");
@@ -134,7 +138,7 @@ public final class FcmClient implements ProviderClient {
             final ObjectNode data = fcm.putObject("data");
             message.data().forEach(data::put);
         }
-        return HttpSupport.JSON.writeValueAsString(root);
+        return mapper.writeValueAsString(root);
     }
 
     private synchronized String accessToken() throws HttpSupport.Failure {
@@ -164,7 +168,7 @@ public final class FcmClient implements ProviderClient {
         if (HttpSupport.isRetryable(response.statusCode())) {
             throw new HttpSupport.Failure(new ProviderResult.Transient(error, HttpSupport.retryAfter(response, clock)));
         }
-        final JsonNode json = HttpSupport.json(response.body());
+        final JsonNode json = HttpSupport.json(mapper, response.body());
         if (response.statusCode() != 200) {
             // invalid_grant and friends: a key or clock problem that resending will not fix
             throw new HttpSupport.Failure(new ProviderResult.Permanent(error, false));

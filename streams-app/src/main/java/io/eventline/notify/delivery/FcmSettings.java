@@ -1,6 +1,7 @@
 package io.eventline.notify.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -36,13 +37,14 @@ public record FcmSettings(URI endpoint, ServiceAccount serviceAccount, Duration 
      *
      * @throws IllegalArgumentException when the file is set but unreadable or incomplete
      */
-    public static Optional<FcmSettings> from(Function<String, String> lookup) {
+    /** @param json reads the service-account file */
+    public static Optional<FcmSettings> from(Function<String, String> lookup, ObjectMapper json) {
         final Env env = new Env(lookup);
         final Path file = env.path(SERVICE_ACCOUNT_FILE);
         if (file == null) {
             return Optional.empty();
         }
-        return Optional.of(new FcmSettings(env.uri(URL, DEFAULT_URL), ServiceAccount.read(file),
+        return Optional.of(new FcmSettings(env.uri(URL, DEFAULT_URL), ServiceAccount.read(file, json),
                 Env.DEFAULT_CONNECT_TIMEOUT, Env.DEFAULT_REQUEST_TIMEOUT));
     }
 
@@ -66,10 +68,10 @@ public record FcmSettings(URI endpoint, ServiceAccount serviceAccount, Duration 
         }
 
         /** Reads a service-account JSON key file as downloaded from the Google Cloud console. */
-        public static ServiceAccount read(Path file) {
+        public static ServiceAccount read(Path file, ObjectMapper mapper) {
             final JsonNode json;
             try {
-                json = HttpSupport.JSON.readTree(Files.readString(file));
+                json = mapper.readTree(Files.readString(file));
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read service account file " + file, e);
             }

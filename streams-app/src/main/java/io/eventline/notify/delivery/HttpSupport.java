@@ -31,7 +31,6 @@ import javax.net.ssl.X509TrustManager;
 /** HTTP plumbing shared by the HTTP-based provider clients. */
 final class HttpSupport {
 
-    static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * A UUID derived from the delivery ID, the same on every attempt: APNs' {@code apns-id} and the collapse key
@@ -146,12 +145,12 @@ final class HttpSupport {
     }
 
     /** Parses a response body as JSON, or returns a missing node: providers sometimes answer errors in HTML. */
-    static JsonNode json(String body) {
+    static JsonNode json(ObjectMapper json, String body) {
         if (body == null || body.isBlank()) {
             return MissingNode.getInstance();
         }
         try {
-            return JSON.readTree(body);
+            return json.readTree(body);
         } catch (JsonProcessingException e) {
             return MissingNode.getInstance();
         }

@@ -1,5 +1,6 @@
 package io.eventline.notify.delivery;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.function.Function;
 
@@ -22,14 +23,18 @@ public final class ProviderClients implements AutoCloseable {
         this.email = email;
     }
 
-    /** Clients configured from {@code lookup}, e.g. {@code System::getenv}. */
-    public static ProviderClients from(Function<String, String> lookup) {
+    /**
+     * Clients configured from {@code lookup}, e.g. {@code System::getenv}.
+     *
+     * @param json the instance's JSON mapper, for request and response bodies
+     */
+    public static ProviderClients from(Function<String, String> lookup, ObjectMapper json) {
         return new ProviderClients(
-                ApnsSettings.from(lookup).<ProviderClient>map(ApnsClient::new)
+                ApnsSettings.from(lookup).<ProviderClient>map(settings -> new ApnsClient(settings, json))
                         .orElseGet(() -> new NotConfiguredClient(ApnsSettings.notConfiguredReason())),
-                FcmSettings.from(lookup).<ProviderClient>map(FcmClient::new)
+                FcmSettings.from(lookup, json).<ProviderClient>map(settings -> new FcmClient(settings, json))
                         .orElseGet(() -> new NotConfiguredClient(FcmSettings.notConfiguredReason())),
-                TwilioSmsSettings.from(lookup).<ProviderClient>map(TwilioSmsClient::new)
+                TwilioSmsSettings.from(lookup).<ProviderClient>map(settings -> new TwilioSmsClient(settings, json))
                         .orElseGet(() -> new NotConfiguredClient(TwilioSmsSettings.notConfiguredReason())),
                 SmtpSettings.from(lookup).<ProviderClient>map(SmtpMailClient::new)
                         .orElseGet(() -> new NotConfiguredClient(SmtpSettings.notConfiguredReason())));

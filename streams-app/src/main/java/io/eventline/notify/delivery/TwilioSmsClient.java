@@ -1,6 +1,7 @@
 package io.eventline.notify.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,17 +23,20 @@ public final class TwilioSmsClient implements ProviderClient {
     private static final Set<Integer> DEAD_NUMBER_CODES = Set.of(21211, 21614);
 
     private final TwilioSmsSettings settings;
+    private final ObjectMapper mapper;
     private final Clock clock;
     private final HttpClient http;
     private final URI messagesUri;
     private final String authorization;
 
-    public TwilioSmsClient(TwilioSmsSettings settings) {
-        this(settings, Clock.systemUTC());
+    /** @param json the instance's JSON mapper, for request and response bodies */
+    public TwilioSmsClient(TwilioSmsSettings settings, ObjectMapper json) {
+        this(settings, json, Clock.systemUTC());
     }
 
-    TwilioSmsClient(TwilioSmsSettings settings, Clock clock) {
+    TwilioSmsClient(TwilioSmsSettings settings, ObjectMapper json, Clock clock) {
         this.settings = settings;
+        this.mapper = json;
         this.clock = clock;
         this.http = HttpSupport.newClient(HttpClient.Version.HTTP_2, settings.connectTimeout(), null);
         this.messagesUri = URI.create(settings.endpoint() + "/2010-04-01/Accounts/"
@@ -64,7 +68,7 @@ public final class TwilioSmsClient implements ProviderClient {
 
     private ProviderResult interpret(HttpResponse<String> response) {
         final int status = response.statusCode();
-        final JsonNode json = HttpSupport.json(response.body());
+        final JsonNode json = HttpSupport.json(mapper, response.body());
         if (status == 200 || status == 201) {
             return new ProviderResult.Sent(json.path("sid").asText(null));
         }

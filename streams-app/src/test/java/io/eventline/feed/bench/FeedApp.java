@@ -8,7 +8,7 @@ import io.eventline.feed.FeedTopics;
 import io.eventline.feed.Post;
 import io.eventline.feed.UserState;
 import io.eventline.platform.EventlineConfig;
-import io.eventline.shorturl.ShortUrlTopology;
+import io.eventline.shorturl.ShortUrlSettings;
 import io.eventline.streams.EventlineTopology;
 import io.eventline.streams.StreamsSettings;
 import io.eventline.topics.Topic;
@@ -62,9 +62,9 @@ final class FeedApp implements AutoCloseable {
         if (rocksDbConfig != null) {
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, rocksDbConfig);
         }
-        this.streams = new KafkaStreams(EventlineTopology.build(new ShortUrlTopology.Settings(
-                config.topicPartitions(), "bench-secret", config.publicUrl()), config.feed(), config.rateLimit(), cluster.serdes(),
-                props), props);
+        this.streams = new KafkaStreams(EventlineTopology.build(new ShortUrlSettings(
+                config.topicPartitions(), "bench-secret", config.publicUrl()), config.feed(), config.rateLimit(), null,
+                cluster.serdes(), props), props);
         streams.setUncaughtExceptionHandler(error -> {
             failure.set(error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

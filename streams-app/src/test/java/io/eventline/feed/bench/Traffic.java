@@ -1,11 +1,13 @@
 package io.eventline.feed.bench;
 
 import io.eventline.bench.BenchBroker;
+import io.eventline.clients.EventProducer;
+import io.eventline.feed.FeedTopics;
 import io.eventline.feed.FollowRequested;
 import io.eventline.feed.PostPublished;
 import io.eventline.feed.ProfileUpdated;
 import io.eventline.ids.SnowflakeIdGenerator;
-import io.eventline.producers.EventProducer;
+import io.eventline.topics.Topic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -41,18 +43,18 @@ final class Traffic implements AutoCloseable {
     }
 
     CompletableFuture<?> profile(String userId, String eventId) {
-        return send(ProfileUpdated.newBuilder().setEventId(eventId).setTimestamp(Instant.now()).setUserId(userId)
+        return send(FeedTopics.PROFILES, ProfileUpdated.newBuilder().setEventId(eventId).setTimestamp(Instant.now()).setUserId(userId)
                 .setDisplayName(userId.toUpperCase(Locale.ROOT)).build());
     }
 
     CompletableFuture<?> follow(String followerId, String followeeId, String eventId) {
-        return send(FollowRequested.newBuilder().setEventId(eventId).setTimestamp(Instant.now())
+        return send(FeedTopics.FOLLOWS, FollowRequested.newBuilder().setEventId(eventId).setTimestamp(Instant.now())
                 .setFollowerId(followerId).setFolloweeId(followeeId).setFollow(true).build());
     }
 
     /** Publishes a post with ID {@code postId} (its event ID is the same number). */
     CompletableFuture<?> post(String authorId, long postId) {
-        return send(PostPublished.newBuilder().setEventId(Long.toString(postId)).setTimestamp(Instant.now())
+        return send(FeedTopics.POSTS, PostPublished.newBuilder().setEventId(Long.toString(postId)).setTimestamp(Instant.now())
                 .setPostId(postId).setAuthorId(authorId)
                 .setText("Post " + postId + " by " + authorId + ": a short text of about the usual length.").build());
     }
@@ -64,10 +66,10 @@ final class Traffic implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<?> send(SpecificRecord event) {
+    private <V extends SpecificRecord> CompletableFuture<?> send(Topic<V> topic, V event) {
         check();
         inFlight.acquireUninterruptibly();
-        return producer.send(event).whenComplete((metadata, error) -> {
+        return producer.send(topic, event).whenComplete((metadata, error) -> {
             inFlight.release();
             if (error != null) {
                 failure.compareAndSet(null, error);

@@ -1,5 +1,6 @@
 package io.eventline.notify.bench;
 
+import io.eventline.serde.Json;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -23,8 +24,8 @@ import io.eventline.notify.sending.RetryPolicy;
 import io.eventline.notify.sending.SenderConfig;
 import io.eventline.producers.load.FixedRateSchedule;
 import io.eventline.producers.load.LatencyRecorder;
-import io.eventline.producers.load.LoadResult;
 import io.eventline.producers.load.LoadReport;
+import io.eventline.producers.load.LoadResult;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -173,7 +174,7 @@ public final class NotifyLatencyBenchmark {
             final Instant createdAt = Instant.now();
             phase.createdAt.set(i, createdAt);
             phase.recorder.sent(now - due);
-            rig.producer().send(request(name, i, NotifyRig.user(i % users), createdAt)).whenComplete((m, e) -> {
+            rig.producer().send(NotifyTopics.REQUESTS, request(name, i, NotifyRig.user(i % users), createdAt)).whenComplete((m, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
                 }
@@ -209,7 +210,7 @@ public final class NotifyLatencyBenchmark {
             clients.put(provider, new NotConfiguredClient("not used by the benchmark"));
         }
         clients.put(DeliveryProvider.SMS, new TwilioSmsClient(new TwilioSmsSettings(URI.create(twilioUrl), ACCOUNT,
-                "bench-token", "+15550000000", Duration.ofSeconds(2), Duration.ofSeconds(5))));
+                "bench-token", "+15550000000", Duration.ofSeconds(2), Duration.ofSeconds(5)), Json.mapper()));
         return clients;
     }
 

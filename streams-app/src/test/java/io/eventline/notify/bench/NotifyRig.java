@@ -3,6 +3,7 @@ package io.eventline.notify.bench;
 import io.eventline.bench.Bench;
 import io.eventline.bench.BenchBroker;
 import io.eventline.bench.TopicReader;
+import io.eventline.clients.EventProducer;
 import io.eventline.feed.FeedTopics;
 import io.eventline.notify.DefaultTemplates;
 import io.eventline.notify.DevicePlatform;
@@ -15,7 +16,6 @@ import io.eventline.notify.UnsubscribeLinks;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
 import io.eventline.platform.EventlineConfig;
-import io.eventline.producers.EventProducer;
 import io.eventline.serde.EventSerdes;
 import io.eventline.streams.StreamsSettings;
 import java.time.Duration;
@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
@@ -119,9 +120,9 @@ final class NotifyRig implements AutoCloseable {
     /** The default templates, as {@code Platform} seeds them, plus {@code extra}. */
     void seedTemplates(NotificationTemplate... extra) {
         final List<CompletableFuture<?>> sent = new ArrayList<>();
-        DefaultTemplates.all(Instant.now()).forEach(t -> sent.add(producer.send(t)));
+        DefaultTemplates.all(Instant.now()).forEach(t -> sent.add(producer.send(NotifyTopics.TEMPLATES, t)));
         for (NotificationTemplate template : extra) {
-            sent.add(producer.send(template));
+            sent.add(producer.send(NotifyTopics.TEMPLATES, template));
         }
         sent.forEach(NotifyRig::join);
     }
@@ -159,8 +160,10 @@ final class NotifyRig implements AutoCloseable {
      */
     void startTopology(List<RecipientChange> changes) {
         final Properties props = streamsProperties();
-        streams = new KafkaStreams(NotifyTopology.build(config.notifications(),
-                new UnsubscribeLinks(config.publicUrl(), "bench-secret"), serdes, props), props);
+        final StreamsBuilder builder = new StreamsBuilder();
+        NotifyTopology.addTo(builder, config.notifications()
+                .withUnsubscribe(new UnsubscribeLinks(config.publicUrl(), "bench-secret")), serdes);
+        streams = new KafkaStreams(builder.build(props), props);
         streams.setUncaughtExceptionHandler(error -> {
             failure.set(error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -172,7 +175,7 @@ final class NotifyRig implements AutoCloseable {
             await("notifications topology RUNNING", Duration.ofMinutes(2), () -> streams.state()
                     == KafkaStreams.State.RUNNING);
             final List<CompletableFuture<?>> sent = new ArrayList<>();
-            changes.forEach(change -> sent.add(producer.send(change)));
+            changes.forEach(change -> sent.add(producer.send(NotifyTopics.RECIPIENTS, change)));
             sent.forEach(NotifyRig::join);
             await(changes.size() + " recipient changes applied", Duration.ofMinutes(2),
                     () -> outcomes.count() >= changes.size());

@@ -142,7 +142,7 @@ public final class NotifyThroughputBenchmark {
         for (int i = 0; i < requests; i++) {
             final int id = repeats[i] < 0 ? next++ : repeats[i];
             inFlight.acquireUninterruptibly();
-            rig.producer().send(request(round.prefix + "e" + id, NotifyRig.user(userOf[id]), channels))
+            rig.producer().send(NotifyTopics.REQUESTS, request(round.prefix + "e" + id, NotifyRig.user(userOf[id]), channels))
                     .whenComplete((metadata, error) -> {
                         if (error != null) {
                             failure.compareAndSet(null, error);

@@ -1,5 +1,6 @@
 package io.eventline.notify.delivery;
 
+import io.eventline.serde.Json;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -154,7 +155,7 @@ class ApnsClientTest {
         final ApnsSettings settings = settings(tls.certificatePem()).withTimeToLive(Duration.ofHours(1));
 
         // When
-        try (ApnsClient client = new ApnsClient(settings, clock)) {
+        try (ApnsClient client = new ApnsClient(settings, Json.mapper(), clock)) {
             client.send(message("ttl"));
         }
 
@@ -251,7 +252,7 @@ class ApnsClientTest {
                 keyFile(), TOPIC, tls.certificatePem(), null, Duration.ofSeconds(2), Duration.ofSeconds(2));
 
         final ProviderResult result;
-        try (ApnsClient client = new ApnsClient(settings, clock)) {
+        try (ApnsClient client = new ApnsClient(settings, Json.mapper(), clock)) {
             result = client.send(message("refused"));
         }
 
@@ -265,7 +266,7 @@ class ApnsClientTest {
     }
 
     private ApnsClient client(Path caFile) {
-        return new ApnsClient(settings(caFile), clock);
+        return new ApnsClient(settings(caFile), Json.mapper(), clock);
     }
 
     private static ApnsSettings settings(Path caFile) {

@@ -1,5 +1,6 @@
 package io.eventline.notify.delivery;
 
+import io.eventline.serde.Json;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -242,8 +243,9 @@ class FcmClientTest {
     }
 
     private FcmClient client() {
-        return new FcmClient(new FcmSettings(URI.create(google.baseUrl()), FcmSettings.ServiceAccount.read(serviceAccountFile()),
-                Duration.ofSeconds(2), Duration.ofSeconds(5)), clock);
+        return new FcmClient(new FcmSettings(URI.create(google.baseUrl()),
+                FcmSettings.ServiceAccount.read(serviceAccountFile(), Json.mapper()),
+                Duration.ofSeconds(2), Duration.ofSeconds(5)), Json.mapper(), clock);
     }
 
     /** A service-account key file in the shape the Google Cloud console downloads. */

@@ -1,5 +1,6 @@
 package io.eventline.notify.delivery;
 
+import io.eventline.serde.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,7 @@ class ProviderClientsTest {
 
     @Test
     void shouldAnswerNotConfiguredNamingTheVariablesWhenNothingIsSet() {
-        try (ProviderClients clients = ProviderClients.from(name -> null)) {
+        try (ProviderClients clients = ProviderClients.from(name -> null, Json.mapper())) {
             assertThat(clients.apns().send(ANY)).isEqualTo(new ProviderResult.NotConfigured(
                     "APNs not configured: set EVENTLINE_APNS_TEAM_ID, EVENTLINE_APNS_KEY_ID, "
                             + "EVENTLINE_APNS_PRIVATE_KEY_FILE and EVENTLINE_APNS_TOPIC"));
@@ -46,7 +47,7 @@ class ProviderClientsTest {
 
     @Test
     void shouldBuildRealClientsWhenTheVariablesAreSet() throws Exception {
-        try (ProviderClients clients = ProviderClients.from(fullEnvironment()::get)) {
+        try (ProviderClients clients = ProviderClients.from(fullEnvironment()::get, Json.mapper())) {
             assertThat(clients.apns()).isInstanceOf(ApnsClient.class);
             assertThat(clients.fcm()).isInstanceOf(FcmClient.class);
             assertThat(clients.sms()).isInstanceOf(TwilioSmsClient.class);
@@ -59,7 +60,7 @@ class ProviderClientsTest {
         final Map<String, String> env = fullEnvironment();
 
         final ApnsSettings apns = ApnsSettings.from(env::get).orElseThrow();
-        final FcmSettings fcm = FcmSettings.from(env::get).orElseThrow();
+        final FcmSettings fcm = FcmSettings.from(env::get, Json.mapper()).orElseThrow();
         final TwilioSmsSettings sms = TwilioSmsSettings.from(env::get).orElseThrow();
         final SmtpSettings smtp = SmtpSettings.from(env::get).orElseThrow();
 
@@ -90,7 +91,7 @@ class ProviderClientsTest {
 
         assertThat(ApnsSettings.from(env::get).orElseThrow().endpoint()).isEqualTo(URI.create("https://api.sandbox.push.apple.com"));
         assertThat(ApnsSettings.from(env::get).orElseThrow().caFile()).isEqualTo(Path.of("/etc/eventline/ca.pem"));
-        assertThat(FcmSettings.from(env::get).orElseThrow().endpoint()).isEqualTo(URI.create("http://localhost:9099"));
+        assertThat(FcmSettings.from(env::get, Json.mapper()).orElseThrow().endpoint()).isEqualTo(URI.create("http://localhost:9099"));
         assertThat(TwilioSmsSettings.from(env::get).orElseThrow().endpoint()).isEqualTo(URI.create("http://localhost:4010"));
         final SmtpSettings smtp = SmtpSettings.from(env::get).orElseThrow();
         assertThat(smtp.port()).isEqualTo(2525);
@@ -107,7 +108,7 @@ class ProviderClientsTest {
         env.put("EVENTLINE_SMS_FROM", "  ");
         env.remove("EVENTLINE_SMTP_FROM");
 
-        try (ProviderClients clients = ProviderClients.from(env::get)) {
+        try (ProviderClients clients = ProviderClients.from(env::get, Json.mapper())) {
             assertThat(clients.apns()).isInstanceOf(NotConfiguredClient.class);
             assertThat(clients.sms()).isInstanceOf(NotConfiguredClient.class);
             assertThat(clients.email()).isInstanceOf(NotConfiguredClient.class);
@@ -120,7 +121,7 @@ class ProviderClientsTest {
         final Map<String, String> env = fullEnvironment();
         env.put("EVENTLINE_APNS_PRIVATE_KEY_FILE", dir.resolve("missing.p8").toString());
 
-        assertThatThrownBy(() -> ProviderClients.from(env::get))
+        assertThatThrownBy(() -> ProviderClients.from(env::get, Json.mapper()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.p8");
     }
 
@@ -130,7 +131,7 @@ class ProviderClientsTest {
         env.put("EVENTLINE_FCM_SERVICE_ACCOUNT_FILE",
                 TestCrypto.write(dir.resolve("partial.json"), "{\"project_id\":\"p\"}").toString());
 
-        assertThatThrownBy(() -> FcmSettings.from(env::get))
+        assertThatThrownBy(() -> FcmSettings.from(env::get, Json.mapper()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("client_email");
     }
 
@@ -139,7 +140,7 @@ class ProviderClientsTest {
         final Map<String, String> env = fullEnvironment();
 
         assertThat(TwilioSmsSettings.from(env::get).orElseThrow().toString()).doesNotContain("auth-token-value");
-        assertThat(FcmSettings.from(env::get).orElseThrow().toString()).doesNotContain("PRIVATE KEY");
+        assertThat(FcmSettings.from(env::get, Json.mapper()).orElseThrow().toString()).doesNotContain("PRIVATE KEY");
     }
 
     private Map<String, String> fullEnvironment() throws Exception {

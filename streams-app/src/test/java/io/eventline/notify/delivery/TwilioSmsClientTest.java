@@ -1,5 +1,6 @@
 package io.eventline.notify.delivery;
 
+import io.eventline.serde.Json;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -126,7 +127,7 @@ class TwilioSmsClientTest {
                 ACCOUNT_SID, AUTH_TOKEN, FROM, Duration.ofSeconds(2), Duration.ofSeconds(2));
 
         final ProviderResult result;
-        try (TwilioSmsClient client = new TwilioSmsClient(settings, clock)) {
+        try (TwilioSmsClient client = new TwilioSmsClient(settings, Json.mapper(), clock)) {
             result = client.send(message());
         }
 
@@ -137,7 +138,7 @@ class TwilioSmsClientTest {
     private ProviderResult sendOne(OutgoingMessage message) {
         final TwilioSmsSettings settings = new TwilioSmsSettings(URI.create(twilio.baseUrl()), ACCOUNT_SID, AUTH_TOKEN, FROM,
                 Duration.ofSeconds(2), Duration.ofSeconds(5));
-        try (TwilioSmsClient client = new TwilioSmsClient(settings, clock)) {
+        try (TwilioSmsClient client = new TwilioSmsClient(settings, Json.mapper(), clock)) {
             return client.send(message);
         }
     }

@@ -3,9 +3,9 @@ package io.eventline.ratelimit.bench;
 import io.eventline.bench.Bench;
 import io.eventline.bench.BenchBroker;
 import io.eventline.bench.TopicReader;
+import io.eventline.clients.EventProducer;
 import io.eventline.feed.FeedTopics;
 import io.eventline.operations.OperationTopics;
-import io.eventline.producers.EventProducer;
 import io.eventline.ratelimit.DescriptorEntry;
 import io.eventline.ratelimit.Limit;
 import io.eventline.ratelimit.LimitAlgorithm;
@@ -15,7 +15,6 @@ import io.eventline.ratelimit.RateLimitCode;
 import io.eventline.ratelimit.RateLimitDecision;
 import io.eventline.ratelimit.RateLimitTopics;
 import io.eventline.ratelimit.Verdict;
-
 import io.eventline.shorturl.ShortUrlTopics;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -176,7 +175,7 @@ public final class AccuracyTable {
                     (decision, nanos) -> decisions.put(decision.getCheckId(), decision))) {
                 for (final RateLimitAlgorithm kind : RateLimitAlgorithm.values()) {
                     for (int i = 0; i < pattern.length; i++) {
-                        producer.send(Checks.check(requestId(kind, i), domain, descriptor(kind, "table"),
+                        producer.send(RateLimitTopics.CHECKS, Checks.check(requestId(kind, i), domain, descriptor(kind, "table"),
                                 Instant.ofEpochMilli(base + pattern[i])));
                     }
                 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.bench.Bench;
 import io.eventline.bench.BenchBroker;
 import io.eventline.bench.TopicReader;
-import io.eventline.producers.EventProducer;
+import io.eventline.clients.EventProducer;
 import io.eventline.ratelimit.DescriptorEntry;
 import io.eventline.ratelimit.RateLimitCheckRequested;
 import io.eventline.ratelimit.RateLimitDecision;
@@ -69,7 +69,7 @@ final class Checks {
      */
     static void publish(EventProducer producer, BenchBroker broker, RateLimitRules rules,
                         List<DescriptorEntry> probe) {
-        join(producer.send(rules));
+        join(producer.send(RateLimitTopics.RULES, rules));
         final ConcurrentHashMap<String, CompletableFuture<RateLimitDecision>> waiting = new ConcurrentHashMap<>();
         try (TopicReader<RateLimitDecision> decisions = TopicReader.latest(broker, RateLimitTopics.DECISIONS.name(),
                 broker.serdes().of(RateLimitDecision.class).deserializer(), (decision, nanos) -> {
@@ -83,7 +83,7 @@ final class Checks {
                         Instant.now());
                 final CompletableFuture<RateLimitDecision> answer = new CompletableFuture<>();
                 waiting.put(check.getCheckId(), answer);
-                join(producer.send(check));
+                join(producer.send(RateLimitTopics.CHECKS, check));
                 try {
                     if (answer.get(30, TimeUnit.SECONDS).getRule() != null) {
                         return;

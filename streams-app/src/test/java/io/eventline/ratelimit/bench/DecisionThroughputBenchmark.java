@@ -5,9 +5,9 @@ import io.eventline.bench.BenchBroker;
 import io.eventline.bench.RocksDbCounters;
 import io.eventline.bench.ThreadCpu;
 import io.eventline.bench.TopicReader;
+import io.eventline.clients.EventProducer;
 import io.eventline.feed.FeedTopics;
 import io.eventline.operations.OperationTopics;
-import io.eventline.producers.EventProducer;
 import io.eventline.ratelimit.RateLimitCheckRequested;
 import io.eventline.ratelimit.RateLimitCode;
 import io.eventline.ratelimit.RateLimitDecision;
@@ -160,7 +160,7 @@ public final class DecisionThroughputBenchmark {
                         final long limitedBefore = limited.sum();
                         final TreeMap<String, Long> before = broker.endOffsets();
                         final Map<String, Map<String, Long>> rocksBefore = RocksDbCounters.snapshot();
-                        final long elapsed = round(checks, decisions, i -> producer.send(Checks.check(
+                        final long elapsed = round(checks, decisions, i -> producer.send(RateLimitTopics.CHECKS, Checks.check(
                                 run + "-" + i, Checks.DOMAIN, Checks.postsBy("user-" + (i % counters)),
                                 Instant.now())), app);
                         rates[r] = checks / Bench.seconds(elapsed);
@@ -366,12 +366,12 @@ public final class DecisionThroughputBenchmark {
             Bench.line("(first %d s at 1,000/s, not measured: the JVM's compilers warm up)", jvmWarmup);
             fixedRate("limiter", 1000, 0, jvmWarmup, app, RateLimitTopics.DECISIONS.name(),
                     broker.serdes().of(RateLimitDecision.class).deserializer(), RateLimitDecision::getCheckId,
-                    i -> producer.send(Checks.check("lw-" + i, Checks.DOMAIN, Checks.postsBy("user-" + (i % counters)),
+                    i -> producer.send(RateLimitTopics.CHECKS, Checks.check("lw-" + i, Checks.DOMAIN, Checks.postsBy("user-" + (i % counters)),
                             Instant.now())));
             for (int rate : rates) {
                 fixedRate("limiter", rate, seconds, warmup, app, RateLimitTopics.DECISIONS.name(),
                         broker.serdes().of(RateLimitDecision.class).deserializer(), RateLimitDecision::getCheckId,
-                        i -> producer.send(Checks.check("l" + rate + "-" + i, Checks.DOMAIN,
+                        i -> producer.send(RateLimitTopics.CHECKS, Checks.check("l" + rate + "-" + i, Checks.DOMAIN,
                                 Checks.postsBy("user-" + (i % counters)), Instant.now())));
             }
         }

@@ -4,9 +4,8 @@ import io.eventline.bench.Bench;
 import io.eventline.bench.BenchBroker;
 import io.eventline.bench.RocksDbCounters;
 import io.eventline.platform.EventlineConfig;
-import io.eventline.ratelimit.CounterPartitions;
 import io.eventline.ratelimit.RateLimitTopology;
-import io.eventline.shorturl.ShortUrlTopology;
+import io.eventline.shorturl.ShortUrlSettings;
 import io.eventline.streams.EventlineTopology;
 import io.eventline.streams.StreamsSettings;
 import java.time.Duration;
@@ -73,8 +72,8 @@ final class StreamsUnderTest implements AutoCloseable {
     static StreamsUnderTest eventline(BenchBroker broker, boolean rocksDbStats) {
         final EventlineConfig defaults = EventlineConfig.load(Map.of());
         return new StreamsUnderTest(broker, defaults.applicationId(), props -> EventlineTopology.build(
-                new ShortUrlTopology.Settings(defaults.topicPartitions(), "bench-secret", defaults.publicUrl()),
-                defaults.feed(), defaults.rateLimit(), broker.serdes(), props), rocksDbStats);
+                new ShortUrlSettings(defaults.topicPartitions(), "bench-secret", defaults.publicUrl()),
+                defaults.feed(), defaults.rateLimit(), null, broker.serdes(), props), rocksDbStats);
     }
 
     /** Only the rate limiter's topology: its global rules table, its state store, checks in, decisions out. */
@@ -82,8 +81,7 @@ final class StreamsUnderTest implements AutoCloseable {
         final EventlineConfig defaults = EventlineConfig.load(Map.of());
         return new StreamsUnderTest(broker, "bench-ratelimit", props -> {
             final StreamsBuilder builder = new StreamsBuilder();
-            RateLimitTopology.addTo(builder, defaults.rateLimit().decisionRetention(), broker.serdes(),
-                    new CounterPartitions());
+            RateLimitTopology.addTo(builder, defaults.rateLimit(), broker.serdes());
             return builder.build(props);
         }, rocksDbStats);
     }

@@ -1,4 +1,4 @@
-package io.eventline.platform;
+package io.eventline.ratelimit;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,17 @@ import java.util.Optional;
  * @param maxUnloggedHits   decisions per counter partition that may wait to be logged at once: the most a
  *                          {@code kill -9} of the counter's owner can lose; at the bound, checks get their rule's
  *                          failure mode until the log catches up
+ * @param counters          where the limiter's tasks announce the counters this process decides
  */
 public record RateLimitSettings(String domain, Optional<Path> rulesFile, Duration decisionTimeout, Duration decisionRetention,
-                                List<String> trustedProxies, int maxUnloggedHits) {
+                                List<String> trustedProxies, int maxUnloggedHits, CounterPartitions counters) {
+    public RateLimitSettings {
+        counters = counters == null ? new CounterPartitions() : counters;
+    }
+
+    /** These settings, the limiter's tasks announcing their counters to {@code counters}. */
+    public RateLimitSettings withCounters(CounterPartitions counters) {
+        return new RateLimitSettings(domain, rulesFile, decisionTimeout, decisionRetention, trustedProxies,
+                maxUnloggedHits, counters);
+    }
 }

@@ -37,15 +37,15 @@ public final class SnowflakeIdGenerator {
     /** {@link #EPOCH_MILLIS} as an instant. */
     public static final Instant EPOCH = Instant.ofEpochMilli(EPOCH_MILLIS);
 
-    public static final int TIMESTAMP_BITS = 41;
-    public static final int DATACENTER_BITS = 5;
-    public static final int WORKER_BITS = 5;
-    public static final int SEQUENCE_BITS = 12;
+    public static final int TIMESTAMP_BITS = SnowflakeLayout.TIMESTAMP_BITS;
+    public static final int DATACENTER_BITS = SnowflakeLayout.DATACENTER_BITS;
+    public static final int WORKER_BITS = SnowflakeLayout.WORKER_BITS;
+    public static final int SEQUENCE_BITS = SnowflakeLayout.SEQUENCE_BITS;
 
-    public static final int MAX_DATACENTER_ID = (1 << DATACENTER_BITS) - 1;
-    public static final int MAX_WORKER_ID = (1 << WORKER_BITS) - 1;
-    public static final int MAX_SEQUENCE = (1 << SEQUENCE_BITS) - 1;
-    public static final long MAX_TIMESTAMP = (1L << TIMESTAMP_BITS) - 1;
+    public static final int MAX_DATACENTER_ID = SnowflakeLayout.MAX_DATACENTER_ID;
+    public static final int MAX_WORKER_ID = SnowflakeLayout.MAX_WORKER_ID;
+    public static final int MAX_SEQUENCE = SnowflakeLayout.MAX_SEQUENCE;
+    public static final long MAX_TIMESTAMP = SnowflakeLayout.MAX_TIMESTAMP;
 
     /** How far back the clock may step before {@link #nextId()} fails rather than waits. */
     public static final Duration DEFAULT_MAX_BACKWARD_WAIT = Duration.ofSeconds(5);
@@ -206,7 +206,7 @@ public final class SnowflakeIdGenerator {
     }
 
     public static int workerId(long id) {
-        return (int) ((id >>> WORKER_SHIFT) & MAX_WORKER_ID);
+        return SnowflakeLayout.workerId(id);
     }
 
     public static int sequence(long id) {

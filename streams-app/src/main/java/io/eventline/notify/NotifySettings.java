@@ -1,5 +1,6 @@
-package io.eventline.platform;
+package io.eventline.notify;
 
+import io.eventline.platform.Redaction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,11 @@ import java.util.Map;
  * @param retryDelays     the retry tiers' waits, shortest first (notify.retry.5s.v1, .1m, .10m)
  * @param providers       the providers' endpoints and credentials, by setting name ({@code EVENTLINE_APNS_*},
  *                        {@code EVENTLINE_FCM_*}, {@code EVENTLINE_SMS_*}, {@code EVENTLINE_SMTP_*}); unset ones absent
+ * @param unsubscribe     the links notifications carry to unsubscribe; null until the instance makes them
  */
 public record NotifySettings(Duration dedupeRetention, int inboxLimit, int maxDevices, int maxAttempts,
-                             List<Duration> retryDelays, Map<String, String> providers) {
+                             List<Duration> retryDelays, Map<String, String> providers,
+                             UnsubscribeLinks unsubscribe) {
     /** Names of the provider settings that {@link #providers} may hold, each with its default (null = unset). */
     public static final Map<String, String> PROVIDER_DEFAULTS = providerDefaults();
 
@@ -47,6 +50,11 @@ public record NotifySettings(Duration dedupeRetention, int inboxLimit, int maxDe
         d.put("EVENTLINE_SMTP_STARTTLS", "true");
         d.put("EVENTLINE_SMTP_FROM", null);
         return java.util.Collections.unmodifiableMap(d);
+    }
+
+    /** These settings, notifications carrying {@code links} to unsubscribe. */
+    public NotifySettings withUnsubscribe(UnsubscribeLinks links) {
+        return new NotifySettings(dedupeRetention, inboxLimit, maxDevices, maxAttempts, retryDelays, providers, links);
     }
 
     /** A provider setting, or null when unset. */

@@ -1,4 +1,4 @@
-package io.eventline.producers;
+package io.eventline.clients;
 
 import io.eventline.registry.client.InMemorySchemaRegistry;
 import org.apache.kafka.clients.producer.MockProducer;

@@ -1,7 +1,8 @@
-package io.eventline.producers;
+package io.eventline.clients;
 
 import io.eventline.registry.client.SchemaRegistryClient;
 import io.eventline.serde.AvroSerde;
+import io.eventline.topics.Topic;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -17,10 +18,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The one way Eventline events are produced: idempotent, {@code acks=all}, keyed (and, where the route says
- * so, partitioned) by each event type's route,
- * values in the Confluent wire format. A send completes only once the broker has acknowledged it; failures
- * complete the future exceptionally.
+ * The one way Eventline events are produced: idempotent, {@code acks=all}, keyed (and, where the topic says
+ * so, partitioned) as the event's {@link Topic} says, values in the Confluent wire format. A send completes only
+ * once the broker has acknowledged it; failures complete the future exceptionally.
  */
 public final class EventProducer implements AutoCloseable {
     /** How long a send waits for others to share its batch unless told otherwise. */
@@ -81,37 +81,37 @@ public final class EventProducer implements AutoCloseable {
         return props;
     }
 
-    /** Sends {@code event} to its topic under its key. */
-    public <V extends SpecificRecord> CompletableFuture<RecordMetadata> send(V event) {
-        @SuppressWarnings("unchecked")
-        final Class<V> type = (Class<V>) event.getClass();
-        final EventRoute<V> route = EventRoutes.of(type);
-        final String topic = route.topic().name();
+    /**
+     * Sends {@code event} to {@code topic} under the key the topic computes for it, on the topic's own partition
+     * for that key if it has its own partitioning.
+     */
+    public <V extends SpecificRecord> CompletableFuture<RecordMetadata> send(Topic<V> topic, V event) {
         final CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
-            final byte[] value = serde(type).serialize(topic, event);
-            final String key = route.keyOf(event);
-            producer.send(new ProducerRecord<>(topic, partitionOf(route, key), key, value), (metadata, error) -> {
-                if (error != null) {
-                    acked.completeExceptionally(error);
-                } else {
-                    acked.complete(metadata);
-                }
-            });
+            final byte[] value = serde(topic.valueType()).serialize(topic.name(), event);
+            final String key = topic.keyOf(event);
+            producer.send(new ProducerRecord<>(topic.name(), partitionOf(topic, key), key, value),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            acked.completeExceptionally(error);
+                        } else {
+                            acked.complete(metadata);
+                        }
+                    });
         } catch (RuntimeException e) {
             acked.completeExceptionally(e);
         }
         return acked;
     }
 
-    /** The route's own partition for {@code key}, or null to leave it to Kafka's key hashing. */
-    private Integer partitionOf(EventRoute<?> route, String key) {
-        if (route.partitioner() == null || key == null) {
+    /** The topic's own partition for {@code key}, or null to leave it to Kafka's key hashing. */
+    private Integer partitionOf(Topic<?> topic, String key) {
+        if (topic.partitioner() == null || key == null) {
             return null;
         }
         // the producer's metadata, cached after the first send to the topic
-        final int partitions = producer.partitionsFor(route.topic().name()).size();
-        return partitions == 0 ? null : route.partitioner().partition(key, partitions);
+        final int partitions = producer.partitionsFor(topic.name()).size();
+        return partitions == 0 ? null : topic.partitioner().partition(key, partitions);
     }
 
     @SuppressWarnings("unchecked")

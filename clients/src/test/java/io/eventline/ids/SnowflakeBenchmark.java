@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Threads;
  * <p>Run from the repository root (arguments after {@code -Djmh.args=} are JMH's; the default is the short run
  * below):
  * <pre>
- * mvn -B -q -pl schemas test-compile exec:exec -Djmh.args="SnowflakeBenchmark -f 1 -wi 2 -i 3 -w 2s -r 3s"
+ * mvn -B -q -pl schemas,clients test-compile exec:exec -Djmh.args="SnowflakeBenchmark -f 1 -wi 2 -i 3 -w 2s -r 3s"
  * </pre>
  *
  * <p>The {@code systemClock} benchmarks use the real clock, so they are capped by the layout at 4,096 IDs per

@@ -1,9 +1,12 @@
 package io.eventline.ids;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,12 +21,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.kafka.TopicProvisioner;
 import io.eventline.kafka.TopicSpec;
+import io.eventline.registry.client.SchemaRegistryClient;
+import io.eventline.serde.AvroSerde;
+import io.eventline.serde.Json;
+import io.eventline.serde.WireFormat;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,6 +40,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -44,13 +51,15 @@ import org.slf4j.LoggerFactory;
  * A lease on one (datacenter, worker) pair, so that no two live instances run Snowflake generators with the same
  * pair and issue the same IDs.
  *
- * <p>Leases live in the compacted topic {@value #TOPIC}, keyed {@code "<datacenter>-<worker>"}, with a JSON value
- * naming the holder's instance ID, when the lease expires, and the offset up to which the writer had read the
- * topic; a tombstone releases it. {@link #acquire()} reads the topic to the end and takes the pair if it is free,
- * expired, or held under this instance's own ID (a restart after a crash that skipped {@link #close()}); it then
- * reads again and gives up if another record for the key landed between its read and its write, so of two racing
- * writers only the first wins. The lease is renewed every third of its TTL on a daemon thread; a renewal that
- * finds a record written by someone who had seen this lease (a takeover after expiry, or a restart under the
+ * <p>Leases live in the compacted topic {@code eventline.worker-leases.v1} ({@link IdsTopics#WORKER_LEASES}),
+ * keyed {@code "<datacenter>-<worker>"}, with a {@link WorkerLeaseClaim} value in the Confluent wire format naming
+ * the holder's instance ID, when the lease expires, and the offset up to which the writer had read the topic; a
+ * tombstone releases it. Records of earlier versions, in JSON with the same fields, are still read; this lease
+ * rewrites its own in Avro at its next write. {@link #acquire()} reads the topic to the end and takes the pair if
+ * it is free, expired, or held under this instance's own ID (a restart after a crash that skipped
+ * {@link #close()}); it then reads again and gives up if another record for the key landed between its read and
+ * its write, so of two racing writers only the first wins. The lease is renewed every third of its TTL on a daemon
+ * thread; a renewal that finds a record written by someone who had seen this lease (a takeover after expiry, or a restart under the
  * same instance ID) counts the lease as lost and runs the {@linkplain #onLost(Runnable) listener}.
  *
  * <p>Expiry compares the holder's clock with the reader's, so the TTL must be far larger than the clock skew
@@ -58,8 +67,8 @@ import org.slf4j.LoggerFactory;
  * older one notices at its next renewal and reports the lease lost.
  *
  * <pre>{@code
- * WorkerLease lease = new WorkerLease(bootstrap, config.instanceId(), config.datacenterId(), config.workerId(),
- *         WorkerLease.DEFAULT_TTL, InstantSource.system());
+ * WorkerLease lease = new WorkerLease(bootstrap, registry, config.instanceId(), config.datacenterId(),
+ *         config.workerId(), WorkerLease.DEFAULT_TTL, InstantSource.system());
  * lease.acquire();
  * SnowflakeIdGenerator ids = new SnowflakeIdGenerator(config.datacenterId(), config.workerId());
  * ...
@@ -69,14 +78,13 @@ import org.slf4j.LoggerFactory;
 public final class WorkerLease implements AutoCloseable {
 
     /** The compacted topic holding all leases. */
-    public static final String TOPIC = "eventline.worker-leases.v1";
+    public static final String TOPIC = IdsTopics.WORKER_LEASES.name();
     /** The environment variable that sets an instance's worker ID; named in conflict messages. */
     public static final String WORKER_ID_ENV = "EVENTLINE_WORKER_ID";
     /** How long a lease lasts without renewal unless configured otherwise. */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(WorkerLease.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     private static final int PARTITION = 0;
@@ -85,6 +93,10 @@ public final class WorkerLease implements AutoCloseable {
 
     private final Map<String, Object> clientConfig;
     private final String topic;
+    private final SchemaRegistryClient registry;
+    private final AvroSerde<WorkerLeaseClaim> claims;
+    /** Reads the JSON records of earlier versions. */
+    private final ObjectMapper json;
     private final TopicPartition partition;
     private final String instanceId;
     private final int datacenterId;
@@ -97,8 +109,8 @@ public final class WorkerLease implements AutoCloseable {
 
     /** Guards the Kafka clients and everything read from the topic; they are not thread-safe. */
     private final Object lock = new Object();
-    private KafkaProducer<String, String> producer;
-    private KafkaConsumer<String, String> consumer;
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, byte[]> consumer;
     private LeaseRecord latest;
     private long readEnd;
     /** The offset of this lease's newest record, or -1 before the first. */
@@ -110,31 +122,35 @@ public final class WorkerLease implements AutoCloseable {
     private volatile Runnable lostListener = () -> { };
 
     /** A lease with {@link #DEFAULT_TTL} on the system clock. */
-    public WorkerLease(String bootstrapServers, String instanceId, int datacenterId, int workerId) {
-        this(bootstrapServers, instanceId, datacenterId, workerId, DEFAULT_TTL, InstantSource.system());
+    public WorkerLease(String bootstrapServers, SchemaRegistryClient registry, String instanceId, int datacenterId,
+                       int workerId) {
+        this(bootstrapServers, registry, instanceId, datacenterId, workerId, DEFAULT_TTL, InstantSource.system());
     }
 
     /**
-     * @param bootstrapServers the Kafka cluster holding {@value #TOPIC}
+     * @param bootstrapServers the Kafka cluster holding the lease topic
+     * @param registry         where the schema of the lease records is registered and read
      * @param instanceId       this instance's stable name, the same across restarts
      * @param datacenterId     0..{@value SnowflakeIdGenerator#MAX_DATACENTER_ID}
      * @param workerId         0..{@value SnowflakeIdGenerator#MAX_WORKER_ID}
      * @param ttl              how long the lease lasts without renewal; renewed every third of it
      * @param clock            the time source for expiry
      */
-    public WorkerLease(String bootstrapServers, String instanceId, int datacenterId, int workerId, Duration ttl,
-                       InstantSource clock) {
-        this(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), TOPIC, instanceId,
-                datacenterId, workerId, ttl, clock);
+    public WorkerLease(String bootstrapServers, SchemaRegistryClient registry, String instanceId, int datacenterId,
+                       int workerId, Duration ttl, InstantSource clock) {
+        this(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), TOPIC, registry, Json.mapper(),
+                instanceId, datacenterId, workerId, ttl, clock);
     }
 
     /**
      * @param clientConfig Kafka client settings (bootstrap servers, security) shared by the admin, producer and
      *                     consumer this lease creates
-     * @param topic        the lease topic, {@value #TOPIC} unless leases must be kept apart, as in tests
+     * @param topic        the lease topic, {@link #TOPIC} unless leases must be kept apart, as in tests
+     * @param json         reads the lease records earlier versions wrote in JSON
      */
-    public WorkerLease(Map<String, Object> clientConfig, String topic, String instanceId, int datacenterId,
-                       int workerId, Duration ttl, InstantSource clock) {
+    public WorkerLease(Map<String, Object> clientConfig, String topic, SchemaRegistryClient registry,
+                       ObjectMapper json, String instanceId, int datacenterId, int workerId, Duration ttl,
+                       InstantSource clock) {
         if (datacenterId < 0 || datacenterId > SnowflakeIdGenerator.MAX_DATACENTER_ID) {
             throw new IllegalArgumentException("datacenterId must be 0.." + SnowflakeIdGenerator.MAX_DATACENTER_ID
                     + ", got " + datacenterId);
@@ -151,6 +167,9 @@ public final class WorkerLease implements AutoCloseable {
         }
         this.clientConfig = Map.copyOf(clientConfig);
         this.topic = Objects.requireNonNull(topic, "topic");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.claims = AvroSerde.forValue(registry, WorkerLeaseClaim.class);
+        this.json = Objects.requireNonNull(json, "json");
         this.partition = new TopicPartition(topic, PARTITION);
         this.instanceId = instanceId;
         this.datacenterId = datacenterId;
@@ -169,7 +188,7 @@ public final class WorkerLease implements AutoCloseable {
 
     /** The record key of a pair's lease. */
     public static String key(int datacenterId, int workerId) {
-        return datacenterId + "-" + workerId;
+        return IdsTopics.leaseKey(datacenterId, workerId);
     }
 
     /**
@@ -207,7 +226,7 @@ public final class WorkerLease implements AutoCloseable {
                 catchUp();
                 final Instant now = clock.instant();
                 refuseIfHeldByOther(now);
-                final Instant expiry = now.plus(ttl);
+                final Instant expiry = expiryFrom(now);
                 final long offset = write(expiry);
                 for (LeaseRecord record : catchUp()) {
                     // Before ours: its writer and this one did not see each other, so neither may assume it won.
@@ -304,7 +323,7 @@ public final class WorkerLease implements AutoCloseable {
                         return;
                     }
                 }
-                final Instant expiry = clock.instant().plus(ttl);
+                final Instant expiry = expiryFrom(clock.instant());
                 final long offset = write(expiry);
                 for (LeaseRecord record : catchUp()) {
                     if (record.offset() != offset && defeats(record, record.offset() < offset ? claim : offset)) {
@@ -401,14 +420,28 @@ public final class WorkerLease implements AutoCloseable {
         }
     }
 
+    /** When a lease written at {@code now} ends, to the millisecond its record keeps. */
+    private Instant expiryFrom(Instant now) {
+        return now.plus(ttl).truncatedTo(ChronoUnit.MILLIS);
+    }
+
     private long write(Instant expiry) {
-        final ObjectNode value = JSON.createObjectNode()
-                .put("holder", instanceId)
-                .put("incarnation", incarnation)
-                .put("expiresAt", expiry.toString())
-                .put("basedOn", readEnd);
-        return await(producer.send(new ProducerRecord<>(topic, PARTITION, key, value.toString())), "write")
-                .offset();
+        final WorkerLeaseClaim claim = WorkerLeaseClaim.newBuilder()
+                .setDatacenterId(datacenterId)
+                .setWorkerId(workerId)
+                .setHolder(instanceId)
+                .setIncarnation(incarnation)
+                .setExpiresAt(expiry)
+                .setBasedOn(readEnd)
+                .build();
+        final byte[] value;
+        try {
+            value = claims.serialize(topic, claim);
+        } catch (RuntimeException e) {
+            // the registry is out of reach: like a broker out of reach, a reason to try again later
+            throw new KafkaException("Worker lease " + key + " could not be encoded: " + e.getMessage(), e);
+        }
+        return await(producer.send(new ProducerRecord<>(topic, PARTITION, key, value)), "write").offset();
     }
 
     /** Reads the partition up to its current end; returns the records for this lease's key that it read. */
@@ -420,9 +453,9 @@ public final class WorkerLease implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new KafkaException("Timed out reading " + topic + " up to offset " + end);
             }
-            for (ConsumerRecord<String, String> record : consumer.poll(POLL_INTERVAL)) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_INTERVAL)) {
                 if (key.equals(record.key())) {
-                    latest = LeaseRecord.parse(record);
+                    latest = parse(record);
                     seen.add(latest);
                 }
             }
@@ -444,13 +477,13 @@ public final class WorkerLease implements AutoCloseable {
         producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) OPERATION_TIMEOUT.toMillis());
         producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) OPERATION_TIMEOUT.toMillis() / 2);
         producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) OPERATION_TIMEOUT.toMillis());
-        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer());
+        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
 
         final Map<String, Object> consumerConfig = new HashMap<>(clientConfig);
         consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer());
+        consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.assign(Set.of(partition));
         consumer.seekToBeginning(Set.of(partition));
         latest = null;
@@ -478,6 +511,65 @@ public final class WorkerLease implements AutoCloseable {
         renewer.scheduleWithFixedDelay(this::renew, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The lease record {@code record} holds: a claim in the wire format, or in JSON as earlier versions wrote it.
+     *
+     * @throws KafkaException if the schema of a claim cannot be read from the registry now
+     */
+    private LeaseRecord parse(ConsumerRecord<String, byte[]> record) {
+        final byte[] value = record.value();
+        if (value == null) {
+            return new LeaseRecord(record.offset(), null, null, null, -1);
+        }
+        if (value.length > 0 && value[0] == WireFormat.MAGIC_BYTE) {
+            return parseClaim(record.offset(), value);
+        }
+        if (value.length > 0 && value[0] == '{') {
+            return parseJson(record.offset(), value);
+        }
+        return unreadable(record.offset(), value);
+    }
+
+    private LeaseRecord parseClaim(long offset, byte[] value) {
+        try {
+            // a schema that cannot be read now must not pass for a free pair: fail, and retry later
+            registry.schemaById(WireFormat.schemaId(value));
+        } catch (WireFormat.WireFormatException e) {
+            return unreadable(offset, value);
+        } catch (RuntimeException e) {
+            throw new KafkaException("Worker lease record at offset " + offset + " cannot be read now: "
+                    + e.getMessage(), e);
+        }
+        final WorkerLeaseClaim claim;
+        try {
+            claim = claims.deserialize(topic, value);
+        } catch (RuntimeException e) {
+            return unreadable(offset, value);
+        }
+        return new LeaseRecord(offset, claim.getHolder(), claim.getIncarnation(), claim.getExpiresAt(),
+                claim.getBasedOn());
+    }
+
+    private LeaseRecord parseJson(long offset, byte[] value) {
+        try {
+            final JsonNode record = json.readTree(value);
+            return new LeaseRecord(offset,
+                    record.path("holder").asText(""),
+                    record.path("incarnation").asText(""),
+                    Instant.parse(record.path("expiresAt").asText()),
+                    record.path("basedOn").asLong(-1));
+        } catch (IOException | DateTimeException e) {
+            return unreadable(offset, value);
+        }
+    }
+
+    /** A record not written by a lease; it cannot stand for a live holder. */
+    private static LeaseRecord unreadable(long offset, byte[] value) {
+        log.warn("Ignoring unreadable worker lease record at offset {}: {}", offset,
+                new String(value, StandardCharsets.UTF_8));
+        return new LeaseRecord(offset, null, null, null, -1);
+    }
+
     private static <T> T await(Future<T> future, String what) {
         try {
             return future.get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -499,24 +591,6 @@ public final class WorkerLease implements AutoCloseable {
 
         boolean isTombstone() {
             return holder == null;
-        }
-
-        static LeaseRecord parse(ConsumerRecord<String, String> record) {
-            if (record.value() == null) {
-                return new LeaseRecord(record.offset(), null, null, null, -1);
-            }
-            try {
-                final JsonNode json = JSON.readTree(record.value());
-                return new LeaseRecord(record.offset(),
-                        json.path("holder").asText(""),
-                        json.path("incarnation").asText(""),
-                        Instant.parse(json.path("expiresAt").asText()),
-                        json.path("basedOn").asLong(-1));
-            } catch (JsonProcessingException | DateTimeParseException e) {
-                // Not written by a lease; it cannot stand for a live holder.
-                log.warn("Ignoring unreadable worker lease record at offset {}: {}", record.offset(), record.value());
-                return new LeaseRecord(record.offset(), null, null, null, -1);
-            }
         }
     }
 }

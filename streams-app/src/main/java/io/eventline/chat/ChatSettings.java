@@ -1,4 +1,4 @@
-package io.eventline.platform;
+package io.eventline.chat;
 
 import java.time.Duration;
 
@@ -19,11 +19,12 @@ import java.time.Duration;
  * @param maxDevices         sync cursors kept per user; a new device beyond them replaces the one furthest behind
  * @param maxChannelsPerUser channels (groups and direct) one user may be in; anyone can add anyone, so without it
  *                           a stranger could grow another user's channel list without end
+ * @param partitions         the partition count of chat's topics, which fan-out and presence group users by
  */
 public record ChatSettings(int maxGroupMembers, int maxMessageChars, Duration historyRetention,
                            Duration syncRetention, Duration dedupeRetention, Duration heartbeatInterval,
                            Duration offlineAfter, int presencePushMaxGroup, long socketOutboxBytes,
-                           int maxDevices, int maxChannelsPerUser) {
+                           int maxDevices, int maxChannelsPerUser, int partitions) {
     /** The smallest outbox cap: room for the largest frame a socket may be sent, a full message, twice over. */
     public static final long MIN_SOCKET_OUTBOX_BYTES = 2L * 1024 * 1024;
 
@@ -37,9 +38,15 @@ public record ChatSettings(int maxGroupMembers, int maxMessageChars, Duration hi
         return third.compareTo(heartbeatInterval) > 0 ? third : heartbeatInterval;
     }
 
-    /** The defaults, as documented. */
-    public static ChatSettings defaults() {
+    public ChatSettings {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+        }
+    }
+
+    /** The defaults, as documented, for topics of {@code partitions} partitions. */
+    public static ChatSettings defaults(int partitions) {
         return new ChatSettings(100, 100_000, Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 20, 4L * 1024 * 1024, 20, 1_000);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 20, 4L * 1024 * 1024, 20, 1_000, partitions);
     }
 }
