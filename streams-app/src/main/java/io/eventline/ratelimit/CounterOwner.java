@@ -192,13 +192,8 @@ public final class CounterOwner implements AutoCloseable {
             final Instant now = clock.instant();
             final Verdict verdict = LimitAlgorithms.of(rule.getAlgorithm())
                     .decide(state, now.toEpochMilli(), check.getHits(), Limit.of(rule));
-            final boolean shadowLimited = !verdict.allowed() && rule.getShadow();
-            final RateLimitDecision decision = RateLimitDecision.newBuilder()
-                    .setCheckId(check.getCheckId()).setRequestId(check.getRequestId()).setDecidedAt(now)
-                    .setCode(verdict.allowed() || shadowLimited ? RateLimitCode.OK : RateLimitCode.OVER_LIMIT)
-                    .setRule(rule).setRemaining(verdict.remaining()).setResetMillis(verdict.resetMillis())
-                    .setRetryAfterMillis(verdict.allowed() ? 0 : verdict.retryAfterMillis())
-                    .setDelayMillis(verdict.delayMillis()).setShadowLimited(shadowLimited).build();
+            final RateLimitDecision decision = RateLimitDecisions.of(check.getCheckId(), check.getRequestId(), now,
+                    rule, verdict);
             final LiveCounter changed = target.counters.computeIfAbsent(counterKey, key -> new LiveCounter());
             changed.state = verdict.state();
             if (check.getKeepDecision()) {

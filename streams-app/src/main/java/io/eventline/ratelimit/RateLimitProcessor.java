@@ -114,7 +114,7 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
                 window = decided.state();
                 expiresAt = decided.expiresAt();
             }
-            final RateLimitDecision decision = decision(hit.getCheckId(), hit.getRequestId(), hit.getTimestamp(),
+            final RateLimitDecision decision = RateLimitDecisions.of(hit.getCheckId(), hit.getRequestId(), hit.getTimestamp(),
                     rule, verdict);
             if (hit.getKeepDecision()) {
                 final long kept = now + decisionRetention.toMillis();
@@ -132,15 +132,6 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
         }
     }
 
-    private static RateLimitDecision decision(String checkId, String requestId, Instant at,
-                                              RateLimitRule rule, Verdict verdict) {
-        final boolean shadowLimited = !verdict.allowed() && rule.getShadow();
-        return RateLimitDecision.newBuilder().setCheckId(checkId).setRequestId(requestId).setDecidedAt(at)
-                .setCode(verdict.allowed() || shadowLimited ? RateLimitCode.OK : RateLimitCode.OVER_LIMIT)
-                .setRule(rule).setRemaining(verdict.remaining()).setResetMillis(verdict.resetMillis())
-                .setRetryAfterMillis(verdict.allowed() ? 0 : verdict.retryAfterMillis())
-                .setDelayMillis(verdict.delayMillis()).setShadowLimited(shadowLimited).build();
-    }
 
     private void reject(Record<String, RateLimitCheckRequested> record, RateLimitCheckRequested check,
                         RateLimitRule rule, String requestId, Instant at, int hits) {
@@ -161,7 +152,7 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
         }
         final Optional<RateLimitRule> rule = rules.match(check.getDomain(), check.getDescriptor());
         if (rule.isEmpty()) {
-            forward(record, check.getCheckId(), decisions.serializer().serialize(TOPIC, unlimited(check)));
+            forward(record, check.getCheckId(), decisions.serializer().serialize(TOPIC, RateLimitDecisions.unlimited(check)));
             return;
         }
         decide(record, check, counterKey, decisionEntry, rule.get(), offset);
@@ -175,7 +166,7 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
         final Verdict verdict = LimitAlgorithms.of(rule.getAlgorithm())
                 .decide(stored == null ? null : RateLimitStores.counterStateOf(stored), now, check.getHits(),
                         Limit.of(rule));
-        final RateLimitDecision decision = decision(check.getCheckId(), check.getRequestId(), check.getTimestamp(),
+        final RateLimitDecision decision = RateLimitDecisions.of(check.getCheckId(), check.getRequestId(), check.getTimestamp(),
                 rule, verdict);
         final byte[] sent = decisions.serializer().serialize(TOPIC, decision);
         // the decision first: the changelog keeps this order, so a restored counter always has its decision
@@ -211,12 +202,6 @@ final class RateLimitProcessor implements Processor<String, RateLimitCheckReques
 
     private void forward(Record<String, RateLimitCheckRequested> record, String checkId, byte[] decision) {
         context.forward(record.withKey(checkId).withValue(decision));
-    }
-
-    private static RateLimitDecision unlimited(RateLimitCheckRequested check) {
-        return RateLimitDecision.newBuilder().setCheckId(check.getCheckId()).setRequestId(check.getRequestId())
-                .setDecidedAt(check.getTimestamp()).setCode(RateLimitCode.OK).setRule(null).setRemaining(-1)
-                .setResetMillis(0).setRetryAfterMillis(0).setDelayMillis(0).setShadowLimited(false).build();
     }
 
     /** Removes entries whose time has passed, walking the time index: no scan of live keys. */

@@ -147,10 +147,7 @@ public final class ChatRoutes {
     }
 
     private void channel(Context ctx) throws Exception {
-        final Principal caller = JwtAuth.principal(ctx);
-        final String channelId = channelId(ctx);
-        channelRouter.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
-            final Channel channel = memberChannel(stores, channelId, caller);
+        answerMember(ctx, (c, channel, stores) -> {
             c.contentType("application/json").result(ChatJson.channel(channel).toString());
         });
     }
@@ -222,13 +219,10 @@ public final class ChatRoutes {
     }
 
     private void presence(Context ctx) throws Exception {
-        final Principal caller = JwtAuth.principal(ctx);
-        final String channelId = channelId(ctx);
-        channelRouter.answer(ctx, ChatStores.CHANNELS, channelId, (c, stores) -> {
-            final Channel channel = memberChannel(stores, channelId, caller);
+        answerMember(ctx, (c, channel, stores) -> {
             final ReadOnlyKeyValueStore<String, PresenceStatus> statuses =
                     stores.globalKeyValue(ChatStores.PRESENCE_STATUS);
-            final ObjectNode body = json.createObjectNode().put("channelId", channelId);
+            final ObjectNode body = json.createObjectNode().put("channelId", channel.getChannelId());
             final ArrayNode members = body.putArray("members");
             for (String member : channel.getMembers()) {
                 final PresenceStatus status = statuses.get(member);
@@ -311,6 +305,18 @@ public final class ChatRoutes {
     }
 
     /** The channel, which the caller must be a member of; to anyone else it does not exist. */
+    /** Answers from the channel's partition for a member of it; anyone else gets the 404 of a missing channel. */
+    private void answerMember(Context ctx, MemberAnswer answer) throws Exception {
+        final Principal caller = JwtAuth.principal(ctx);
+        final String channelId = channelId(ctx);
+        channelRouter.answer(ctx, ChatStores.CHANNELS, channelId,
+                (c, stores) -> answer.answer(c, memberChannel(stores, channelId, caller), stores));
+    }
+
+    private interface MemberAnswer {
+        void answer(Context ctx, Channel channel, LocalStores stores) throws Exception;
+    }
+
     private static Channel memberChannel(LocalStores stores, String channelId, Principal caller) {
         return ChatQuery.channel(stores.<String, Channel>keyValue(ChatStores.CHANNELS), channelId)
                 .filter(channel -> channel.getMembers().contains(caller.userId()))

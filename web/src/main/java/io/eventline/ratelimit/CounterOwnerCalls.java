@@ -236,7 +236,7 @@ public final class CounterOwnerCalls implements AutoCloseable {
         for (RateLimitCheckRequested check : checks) {
             final RateLimitRule rule = rules.match(check.getDomain(), check.getDescriptor()).orElse(null);
             final CompletableFuture<RateLimitAnswer> answer = rule == null
-                    ? CompletableFuture.completedFuture(decided(RateLimiter.unlimited(check)))
+                    ? CompletableFuture.completedFuture(decided(RateLimitDecisions.unlimited(check)))
                     : owner.decide(check, rule).handle((decision, error) -> error == null ? decided(decision)
                             : refused(rootOf(error)));
             allDone &= answer.isDone();

@@ -10,20 +10,15 @@ import io.eventline.http.ApiRoute;
 import io.eventline.http.JsonSchema;
 import io.eventline.http.JsonBodies;
 import io.eventline.http.ProblemException;
-import io.eventline.ids.SnowflakeIdGenerator;
 import io.eventline.operations.WriteGateway;
 import io.eventline.platform.RouteServices;
-import io.eventline.clients.EventProducer;
-import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import java.util.concurrent.Executor;
 
 /** The limiter's HTTP API: rules per domain (admin), the check service (services), a counter's status (admin). */
 public final class RateLimitRoutes {
@@ -34,13 +29,9 @@ public final class RateLimitRoutes {
 
     private final RateLimiter limiter;
     private final RulesView rules;
-    private final EventProducer producer;
-    private final QueryRouter router;
-    private final SnowflakeIdGenerator ids;
+    private final RouteServices services;
     private final JsonBodies bodies;
     private final ObjectMapper json;
-    private final Clock clock;
-    private final Executor responders;
     private final Duration applyWait;
     private final String ownDomain;
 
@@ -55,13 +46,9 @@ public final class RateLimitRoutes {
         this.ownDomain = ownDomain;
         this.limiter = limiter;
         this.rules = rules;
-        this.producer = services.producer();
-        this.router = services.router();
-        this.ids = services.ids();
+        this.services = services;
         this.bodies = new JsonBodies(services.json());
         this.json = services.json();
-        this.clock = services.clock();
-        this.responders = services.responders();
         this.applyWait = applyWait;
     }
 
@@ -112,16 +99,16 @@ public final class RateLimitRoutes {
         final Principal caller = JwtAuth.requireRole(ctx, Principal.ADMIN);
         final String domain = ctx.pathParam("domain");
         final RateLimitRules current = rules.get(domain);
-        final long version = Math.max(current == null ? 1 : current.getVersion() + 1, clock.millis());
+        final long version = Math.max(current == null ? 1 : current.getVersion() + 1, services.clock().millis());
         final RateLimitRules replacement;
         try {
-            replacement = RuleConfigs.parseDomain(bodies.object(ctx), domain, version, clock.instant(),
+            replacement = RuleConfigs.parseDomain(bodies.object(ctx), domain, version, services.clock().instant(),
                     caller.userId());
         } catch (InvalidRulesException e) {
             throw ProblemException.badRequest(e.getMessage(), e.violations().stream()
                     .map(v -> new ProblemException.FieldError(v.pointer(), v.detail())).toList());
         }
-        WriteGateway.requireStored(producer.send(RateLimitTopics.RULES, replacement), applyWait);
+        WriteGateway.requireStored(services.producer().send(RateLimitTopics.RULES, replacement), applyWait);
         // this instance's copy holds the new rules before the answer, so the next request here is judged by them
         if (!rules.awaitVersion(domain, version, applyWait)) {
             // stored, so they come into force: 202 says they are not yet, and where to see when they are
@@ -136,12 +123,12 @@ public final class RateLimitRoutes {
         final CheckRequests.Check check = CheckRequests.parse(bodies.object(ctx));
         requireMayCheck(caller, check.domain());
         // a caller's own request ID makes its retries count once; it is scoped to the caller
-        final String requestId = check.requestId() == null ? ids.nextIdString()
+        final String requestId = check.requestId() == null ? services.ids().nextIdString()
                 : caller.userId() + ":" + check.requestId();
         ctx.future(() -> limiter.check(requestId, check.requestId() != null, check.domain(), check.descriptors(),
                         check.hits())
                 .thenAcceptAsync(result -> ctx.contentType("application/json").result(checkAnswer(result).toString()),
-                        responders));
+                        services.responders()));
     }
 
     /**
@@ -195,7 +182,7 @@ public final class RateLimitRoutes {
                 raw != null && raw.startsWith("[") ? bodies.parse(raw) : null);
         final RateLimitRule rule = limiter.ruleFor(domain, descriptor).orElse(null);
         final String counterKey = RateLimitKeys.counterKey(domain, descriptor);
-        router.answer(ctx, RateLimitStores.STATE, counterKey, (c, stores) -> {
+        services.router().answer(ctx, RateLimitStores.STATE, counterKey, (c, stores) -> {
             final byte[] stored = stores.<String, byte[]>keyValue(RateLimitStores.STATE)
                     .get(RateLimitStores.counterEntry(counterKey));
             // the owner's live window holds the hits it admitted that the store has not applied yet
@@ -221,7 +208,7 @@ public final class RateLimitRoutes {
         limit.put("algorithm", rule.getAlgorithm().name().toLowerCase(Locale.ROOT));
         limit.put("shadow", rule.getShadow());
         limit.put("failureMode", rule.getFailureMode().name().toLowerCase(Locale.ROOT));
-        final long now = clock.millis();
+        final long now = services.clock().millis();
         final Verdict standing = LimitAlgorithms.of(rule.getAlgorithm()).peek(state, now, Limit.of(rule));
         final boolean live = state != null && standing.expiresAt() > now;
         final ObjectNode window = answer.putObject("window");

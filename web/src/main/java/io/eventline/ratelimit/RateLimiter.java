@@ -114,10 +114,4 @@ public final class RateLimiter {
         });
     }
 
-    /** The decision for a check no rule applies to: admitted, nothing counted. */
-    static RateLimitDecision unlimited(RateLimitCheckRequested check) {
-        return RateLimitDecision.newBuilder().setCheckId(check.getCheckId()).setRequestId(check.getRequestId())
-                .setDecidedAt(check.getTimestamp()).setCode(RateLimitCode.OK).setRule(null).setRemaining(-1)
-                .setResetMillis(0).setRetryAfterMillis(0).setDelayMillis(0).setShadowLimited(false).build();
-    }
 }

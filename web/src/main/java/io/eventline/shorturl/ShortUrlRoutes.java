@@ -90,13 +90,23 @@ public final class ShortUrlRoutes {
                 .build());
     }
 
-    private void follow(Context ctx) throws Exception {
+    /** The path's code: one no link can have is answered as a missing link. */
+    private static String code(Context ctx) {
         final String code = ctx.pathParam("code");
         if (!CODE.matcher(code).matches()) {
             throw ProblemException.notFound("no link " + code);
         }
+        return code;
+    }
+
+    private static LinkCreated link(LocalStores stores, String code) {
+        return stores.<String, LinkCreated>keyValue(ShortUrlStores.LINKS).get(code);
+    }
+
+    private void follow(Context ctx) throws Exception {
+        final String code = code(ctx);
         router.answer(ctx, ShortUrlStores.LINKS, code, (c, stores) -> {
-            final LinkCreated link = stores.<String, LinkCreated>keyValue(ShortUrlStores.LINKS).get(code);
+            final LinkCreated link = link(stores, code);
             if (link == null) {
                 throw ProblemException.notFound("no link " + code);
             }
@@ -170,12 +180,9 @@ public final class ShortUrlRoutes {
 
     private void stats(Context ctx) throws Exception {
         final Principal caller = JwtAuth.principal(ctx);
-        final String code = ctx.pathParam("code");
-        if (!CODE.matcher(code).matches()) {
-            throw ProblemException.notFound("no link " + code);
-        }
+        final String code = code(ctx);
         router.answer(ctx, ShortUrlStores.LINKS, code, (c, stores) -> {
-            final LinkCreated link = stores.<String, LinkCreated>keyValue(ShortUrlStores.LINKS).get(code);
+            final LinkCreated link = link(stores, code);
             // someone else's link is reported as absent, so stats reveal nothing about other users' links
             if (link == null || !caller.mayRead(link.getOwnerId())) {
                 throw ProblemException.notFound("no link " + code);

@@ -46,25 +46,25 @@ record ChatTrafficResult(LoadResult delivered, LoadResult accepted, Histogram pe
     /** The chat lines of the report, printed after {@link LoadReport#format} of {@link #delivered()}. */
     String format(boolean distribution) {
         final StringBuilder out = new StringBuilder();
-        line(out, "messages", ChatFrames.count(measuredMessages) + " after the warm-up: "
+        LoadReport.line(out, "messages", ChatFrames.count(measuredMessages) + " after the warm-up: "
                 + ChatFrames.count(delivered.measuredOutcomes()) + " reached all " + recipients + " recipient"
                 + (recipients == 1 ? "" : "s") + ", not by the end of the run " + ChatFrames.count(lostMessages)
                 + " (" + ChatFrames.count(missingDeliveries) + " deliveries missing), duplicate deliveries "
                 + ChatFrames.count(duplicates) + "; answered with an error " + ChatFrames.count(refusedMessages)
                 + (refusedMessages > 0 ? " (" + ChatFrames.count(refusedDelivered) + " of them delivered all the same)"
                 : ""));
-        line(out, "deliveries", ChatFrames.count(measuredDeliveries) + " message frames at recipients, "
+        LoadReport.line(out, "deliveries", ChatFrames.count(measuredDeliveries) + " message frames at recipients, "
                 + fixed(deliveriesPerSecond(), 1) + "/s" + (recipients > 1 && perDeliveryMicros.getTotalCount() > 0
                 ? "; to each recipient " + percentiles(perDeliveryMicros) : ""));
-        line(out, "accepted", ChatFrames.count(accepted.measuredOutcomes()) + " acks, "
+        LoadReport.line(out, "accepted", ChatFrames.count(accepted.measuredOutcomes()) + " acks, "
                 + fixed(accepted.achievedPerSecond(), 1) + "/s" + (accepted.measuredOutcomes() > 0
                 ? "; send to ack " + percentiles(accepted.latencyMicros()) : "")
                 + (duplicateAcks > 0 ? "; duplicate acks " + duplicateAcks : ""));
-        line(out, "frames in", LoadReport.counts(frameTypes) + (echoes > 0 || strangers > 0
+        LoadReport.line(out, "frames in", LoadReport.counts(frameTypes) + (echoes > 0 || strangers > 0
                 ? " (of the messages: " + echoes + " at their senders' own sockets, " + strangers + " not this run's)"
                 : ""));
-        line(out, "errors", LoadReport.counts(problems));
-        line(out, "sockets", "closed while messages were on their way " + closedDuringRun + "; seq acks sent "
+        LoadReport.line(out, "errors", LoadReport.counts(problems));
+        LoadReport.line(out, "sockets", "closed while messages were on their way " + closedDuringRun + "; seq acks sent "
                 + ChatFrames.count(seqAcks));
         if (distribution && recipients > 1 && perDeliveryMicros.getTotalCount() > 0) {
             out.append(System.lineSeparator()).append("per-delivery latency distribution (ms):")
@@ -91,9 +91,5 @@ record ChatTrafficResult(LoadResult delivered, LoadResult accepted, Histogram pe
 
     private static String fixed(double value, int decimals) {
         return String.format(Locale.ROOT, "%,." + decimals + "f", value);
-    }
-
-    private static void line(StringBuilder out, String label, String text) {
-        out.append(String.format(Locale.ROOT, "%-12s %s", label, text)).append(System.lineSeparator());
     }
 }

@@ -96,7 +96,8 @@ public final class LoadReport {
         return String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 
-    private static void line(StringBuilder out, String label, String text) {
+    /** One labelled line of a report, labels aligned. */
+    static void line(StringBuilder out, String label, String text) {
         out.append(String.format(Locale.ROOT, "%-12s %s", label, text)).append(System.lineSeparator());
     }
 }
