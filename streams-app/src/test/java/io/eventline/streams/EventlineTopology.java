@@ -15,7 +15,11 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
-/** Every at-least-once domain's topology in one application, so one instance can answer for every store. */
+/**
+ * The at-least-once application as an instance runs it, for benchmarks that run it without the web layer. An
+ * instance composes it from its domains' list in the order they are listed ({@code Platform}); keep the two in the
+ * same order.
+ */
 public final class EventlineTopology {
     private EventlineTopology() {
     }
