@@ -37,9 +37,7 @@ public final class ChatTopology {
 
     /** Both sides of chat, for tests. */
     public static Topology build(ChatSettings settings, EventSerdes serdes) {
-        final StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, settings, serdes);
-        return builder.build();
+        return TopologyKit.alone(ChatTopology::addTo, settings, serdes);
     }
 
     /**

@@ -31,9 +31,7 @@ public final class FeedTopology {
 
     /** The feed alone, for tests. */
     public static Topology build(FeedSettings settings, EventSerdes serdes) {
-        final StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, settings, serdes);
-        return builder.build();
+        return TopologyKit.alone(FeedTopology::addTo, settings, serdes);
     }
 
     public static void addTo(StreamsBuilder builder, FeedSettings settings, EventSerdes serdes) {

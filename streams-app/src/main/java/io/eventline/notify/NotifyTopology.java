@@ -30,9 +30,7 @@ public final class NotifyTopology {
 
     /** Notifications alone, for tests. */
     public static Topology build(NotifySettings settings, EventSerdes serdes) {
-        final StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, settings, serdes);
-        return builder.build();
+        return TopologyKit.alone(NotifyTopology::addTo, settings, serdes);
     }
 
     public static void addTo(StreamsBuilder builder, NotifySettings settings, EventSerdes serdes) {

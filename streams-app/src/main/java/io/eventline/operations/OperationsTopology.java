@@ -15,9 +15,7 @@ public final class OperationsTopology {
 
     /** Outcomes alone, for tests. */
     public static Topology build(OperationsSettings settings, EventSerdes serdes) {
-        final StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, settings, serdes);
-        return builder.build();
+        return TopologyKit.alone(OperationsTopology::addTo, settings, serdes);
     }
 
     public static void addTo(StreamsBuilder builder, OperationsSettings settings, EventSerdes serdes) {

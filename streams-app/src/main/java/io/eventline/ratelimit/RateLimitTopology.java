@@ -19,9 +19,7 @@ public final class RateLimitTopology {
 
     /** The rate limiter alone, for tests. */
     public static Topology build(RateLimitSettings settings, EventSerdes serdes) {
-        final StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, settings, serdes);
-        return builder.build();
+        return TopologyKit.alone(RateLimitTopology::addTo, settings, serdes);
     }
 
     public static void addTo(StreamsBuilder builder, RateLimitSettings settings, EventSerdes serdes) {

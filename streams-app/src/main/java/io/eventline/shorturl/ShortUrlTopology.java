@@ -33,9 +33,7 @@ public final class ShortUrlTopology {
 
     /** The URL shortener alone, for tests. */
     public static Topology build(ShortUrlSettings settings, EventSerdes serdes) {
-        final StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, settings, serdes);
-        return builder.build();
+        return TopologyKit.alone(ShortUrlTopology::addTo, settings, serdes);
     }
 
     public static void addTo(StreamsBuilder builder, ShortUrlSettings settings, EventSerdes serdes) {

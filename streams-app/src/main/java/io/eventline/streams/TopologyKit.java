@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -40,6 +41,19 @@ public final class TopologyKit {
     private final StreamsBuilder builder;
     private final EventSerdes serdes;
     private final String domain;
+
+    /** How a domain adds its steps to an application: every domain's {@code addTo}. */
+    @FunctionalInterface
+    public interface Steps<S> {
+        void addTo(StreamsBuilder builder, S settings, EventSerdes serdes);
+    }
+
+    /** One domain's steps alone in a topology, as Kafka Streams' test driver runs them. */
+    public static <S> Topology alone(Steps<S> steps, S settings, EventSerdes serdes) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        steps.addTo(builder, settings, serdes);
+        return builder.build();
+    }
 
     public TopologyKit(StreamsBuilder builder, EventSerdes serdes, String domain) {
         this.builder = builder;

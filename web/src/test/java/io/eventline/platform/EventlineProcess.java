@@ -162,7 +162,24 @@ public final class EventlineProcess implements AutoCloseable {
             baseUrl = url.get();
             return;
         }
-        throw new IllegalStateException(name + " printed no ready line within " + timeout + "\n" + logTail(60));
+        throw new IllegalStateException(name + " printed no ready line within " + timeout + "; its threads: "
+                + threadDump() + "\n" + logTail(60));
+    }
+
+    /** Where the process's threads stood, written next to its logs: what a start that never ends waits for. */
+    private Path threadDump() {
+        final Path dump = logDir.resolve("threads.txt");
+        try {
+            final Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(dump.toFile()).start();
+            jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return Path.of("(no thread dump: " + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return dump;
     }
 
     private Optional<String> readyUrl() {

@@ -62,7 +62,13 @@ class KillNineDurabilityTest {
     /** Each SMS call takes at least this long, so that a batch is still in flight when the process dies. */
     private static final int STAND_IN_DELAY_MS = 100;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
-    private static final Duration RESTART_TIMEOUT = Duration.ofMinutes(4);
+    /**
+     * A restart after kill -9 has been seen to stall more than 4 minutes in a loaded build, after it found its
+     * exactly-once tasks' stores without checkpoints; Kafka's 5-minute timeouts (task.timeout.ms, the rebalance
+     * timeout) bound such a stall. The durability asserted here does not depend on how long it takes, and the time
+     * is printed.
+     */
+    private static final Duration RESTART_TIMEOUT = Duration.ofMinutes(8);
     private static final String SMS_ACCOUNT = "AC00000000000000000000000000000k9";
     private static final String SMS_PATH = "/2010-04-01/Accounts/" + SMS_ACCOUNT + "/Messages.json";
     private static final Pattern TEXT = Pattern.compile("k9 (\\d+)");
