@@ -53,7 +53,8 @@ public record StreamsApps(Readiness.App main, Readiness.App exactlyOnce) {
             LOG.error("A stream thread of {} failed; replacing it", applicationId, error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        final CatchUpGate gate = basics.closer().add(new CatchUpGate(app, basics.kafka().admin(), applicationId));
+        final CatchUpGate gate = basics.closer().add(new CatchUpGate(app, basics.kafka().admin(), applicationId,
+                basics.kafka().clientConfig()));
         app.setStateListener((now, before) -> {
             LOG.info("Streams {}: {} -> {}", applicationId, before, now);
             gate.onStateChange(now);
