@@ -6,10 +6,12 @@ import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.SharedServices;
 import io.eventline.topics.Topic;
 import java.util.List;
+import java.util.stream.Stream;
 
-/** Health, readiness and metrics, for operators and orchestrators. */
+/** Health, readiness, metrics and key stories, for operators and orchestrators. */
 public final class OpsDomain implements Domain {
     private List<ApiRoute> routes = List.of();
+    private List<ApiRoute> internalRoutes = List.of();
 
     @Override
     public List<Topic<?>> topics() {
@@ -21,10 +23,18 @@ public final class OpsDomain implements Domain {
         final EventlineConfig config = services.config();
         routes = new OpsRoutes(services.readiness(), services.meters(), config.httpLoopbackOnly()
                 ? MetricsAccess.open() : MetricsAccess.guarded(services.auth(), config.metricsToken())).routes();
+        final KeyStoryRoutes keys = new KeyStoryRoutes(KeyStories.start(services), services.instances());
+        routes = Stream.concat(routes.stream(), keys.routes().stream()).toList();
+        internalRoutes = keys.internalRoutes();
     }
 
     @Override
     public List<ApiRoute> routes() {
         return routes;
+    }
+
+    @Override
+    public List<ApiRoute> internalRoutes() {
+        return internalRoutes;
     }
 }
