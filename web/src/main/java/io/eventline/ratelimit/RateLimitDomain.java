@@ -101,10 +101,7 @@ public final class RateLimitDomain implements Domain {
         if (rule == null) {
             return "no rule of domain " + domain + " covers this descriptor: it is not limited";
         }
-        final byte[] stored = stores.<String, byte[]>keyValue(RateLimitStores.STATE)
-                .get(RateLimitStores.counterEntry(counterKey));
-        final byte[] state = limiter.liveState(counterKey)
-                .orElse(stored == null ? null : RateLimitStores.counterStateOf(stored));
+        final byte[] state = limiter.windowState(stores, counterKey);
         final Verdict standing = LimitAlgorithms.of(rule.getAlgorithm()).peek(state, now, Limit.of(rule));
         final String limit = rule.getName() + " (" + rule.getRequestsPerUnit() + " per " + unit(rule.getUnit()) + ", "
                 + rule.getAlgorithm().name().toLowerCase(Locale.ROOT) + (rule.getShadow() ? ", shadow" : "") + ")";

@@ -69,6 +69,17 @@ public final class RateLimiter {
         return rules.match(domain, descriptor);
     }
 
+    /**
+     * A counter's window as read from {@code stores} (the counter's partition): the live state when this instance
+     * decides the counter (it holds the hits admitted that the store has not applied yet), else the stored one;
+     * null when there is none.
+     */
+    byte[] windowState(io.eventline.query.LocalStores stores, String counterKey) {
+        final byte[] stored = stores.<String, byte[]>keyValue(RateLimitStores.STATE)
+                .get(RateLimitStores.counterEntry(counterKey));
+        return liveState(counterKey).orElse(stored == null ? null : RateLimitStores.counterStateOf(stored));
+    }
+
     /** The state a decision on {@code counterKey} starts from, when this instance decides that counter. */
     Optional<byte[]> liveState(String counterKey) {
         return owner.currentState(counterKey);
