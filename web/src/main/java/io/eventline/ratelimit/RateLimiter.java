@@ -1,5 +1,6 @@
 package io.eventline.ratelimit;
 
+import io.eventline.query.LocalStores;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ public final class RateLimiter {
      * decides the counter (it holds the hits admitted that the store has not applied yet), else the stored one;
      * null when there is none.
      */
-    byte[] windowState(io.eventline.query.LocalStores stores, String counterKey) {
+    byte[] windowState(LocalStores stores, String counterKey) {
         final byte[] stored = stores.<String, byte[]>keyValue(RateLimitStores.STATE)
                 .get(RateLimitStores.counterEntry(counterKey));
         return liveState(counterKey).orElse(stored == null ? null : RateLimitStores.counterStateOf(stored));
