@@ -32,8 +32,8 @@ public final class OpsDomain implements Domain {
     public void start(SharedServices services) throws Exception {
         final EventlineConfig config = services.config();
         final InstanceBasics basics = services.basics();
-        lag = basics.closer().add(ConsumerGroupLag.start(basics.kafka().admin(), services.meters(), basics.clock(),
-                ConsumerGroupLag.Limits.DEFAULT));
+        lag = basics.closer().add(ConsumerGroupLag.start(basics.kafka().admin(), config.applicationId(),
+                services.meters(), basics.clock(), ConsumerGroupLag.Limits.DEFAULT));
         final List<ApiRoute> all = new ArrayList<>(new OpsRoutes(services.readiness(), services.meters(),
                 config.httpLoopbackOnly() ? MetricsAccess.open()
                         : MetricsAccess.guarded(services.auth(), config.metricsToken())).routes());
