@@ -121,7 +121,8 @@ public final class ChatDomain implements Domain {
                 .topic(KeyedTopic.keyed(KeyKind.CHANNEL, ChatTopics.CHANNEL_CHANGES, change -> new KeyedTopic.Told(
                         KeyedTopic.word(change.getKind()), KeyedTopic.word(change.getKind()) + " by "
                         + change.getActorId() + (change.getMemberId() == null ? "" : ": " + change.getMemberId())
-                        + (change.getMembers().isEmpty() ? "" : ", members " + String.join(", ", change.getMembers())))))
+                        + (change.getMembers().isEmpty() ? ""
+                        : ", members " + String.join(", ", change.getMembers())))))
                 .topic(KeyedTopic.keyed(KeyKind.CHANNEL, ChatTopics.MESSAGES, sent -> new KeyedTopic.Told("sent",
                         "message " + sent.getClientMessageId() + " from " + sent.getSenderId() + ": "
                                 + KeyedTopic.excerpt(sent.getText()))))
@@ -211,7 +212,8 @@ public final class ChatDomain implements Domain {
         final String cursors = user == null || user.getCursors().isEmpty() ? "no device has acknowledged any"
                 : "device cursors " + new TreeMap<>(user.getCursors());
         return userId + "'s sync queue holds " + (size == QUEUE_COUNT_CAP ? "at least " : "") + size
-                + (size == 1 ? " entry" : " entries") + " (seq " + oldest + " to " + (user == null ? "?" : user.getLastSeq()) + "); " + cursors
+                + (size == 1 ? " entry" : " entries") + " (seq " + oldest + " to "
+                + (user == null ? "?" : user.getLastSeq()) + "); " + cursors
                 + "; newest: " + String.join(", ", newest);
     }
 

@@ -114,7 +114,8 @@ public final class NotifyDomain implements Domain {
                                         + " " + KeyedTopic.word(status.getState())
                                         + (status.getAttempts() > 0 ? " after " + status.getAttempts()
                                         + " attempt(s)" : "")
-                                        + (status.getLastError() == null ? "" : ", last error " + status.getLastError()))));
+                                        + (status.getLastError() == null ? ""
+                                        : ", last error " + status.getLastError()))));
         for (DeliveryProvider provider : DeliveryProvider.values()) {
             places.topic(KeyedTopic.keyed(KeyKind.USER, NotifyTopics.of(provider), delivery -> new KeyedTopic.Told(
                     "queued for " + KeyedTopic.word(provider), delivery(delivery))));

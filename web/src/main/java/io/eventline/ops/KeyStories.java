@@ -62,7 +62,8 @@ public final class KeyStories {
      * @param readers         where the topics are read, off the request threads
      * @param concurrent      stories read at once at most; more are answered 503
      */
-    KeyStories(Supplier<List<KeyPlaces>> places, Map<KeyedStore.Application, QueryRouter> routers, KeyEventReader events,
+    KeyStories(Supplier<List<KeyPlaces>> places, Map<KeyedStore.Application, QueryRouter> routers,
+               KeyEventReader events,
                ObjectMapper json, String rateLimitDomain, Executor readers, int concurrent) {
         this.places = places;
         this.routers = Map.copyOf(routers);

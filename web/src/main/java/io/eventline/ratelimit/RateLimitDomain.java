@@ -51,7 +51,8 @@ public final class RateLimitDomain implements Domain {
         routes = new RateLimitRoutes(services.routeServices(services.writes(), services.router()), limiting.limiter(),
                 limiting.rules(), RateLimitRoutes.APPLY_WAIT, services.config().rateLimit().domain()).routes();
         internalRoutes = List.of(limiting.ownerRoute());
-        keyPlaces = keyPlaces(limiting.limiter(), services.config().rateLimit().domain(), services.basics().clock()::millis);
+        keyPlaces = keyPlaces(limiting.limiter(), services.config().rateLimit().domain(),
+                services.basics().clock()::millis);
     }
 
     /**

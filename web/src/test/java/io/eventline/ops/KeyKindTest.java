@@ -22,7 +22,8 @@ class KeyKindTest {
         final String own = KeyKind.RATELIMIT.canonical("endpoint=GET /{code},ip=::1", "eventline");
 
         // Then
-        assertThat(named).isEqualTo(RateLimitKeys.counterKey("rewards", List.of(new DescriptorEntry("device", "d-42"))));
+        assertThat(named).isEqualTo(RateLimitKeys.counterKey("rewards",
+                List.of(new DescriptorEntry("device", "d-42"))));
         assertThat(own).isEqualTo(RateLimitKeys.counterKey("eventline", List.of(
                 new DescriptorEntry("endpoint", "GET /{code}"), new DescriptorEntry("ip", "::1"))));
     }
