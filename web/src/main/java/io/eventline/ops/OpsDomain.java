@@ -10,6 +10,7 @@ import java.util.List;
 /** Health, readiness and metrics, for operators and orchestrators. */
 public final class OpsDomain implements Domain {
     private List<ApiRoute> routes = List.of();
+    private ConsumerGroupLag lag;
 
     @Override
     public List<Topic<?>> topics() {
@@ -19,6 +20,8 @@ public final class OpsDomain implements Domain {
     @Override
     public void start(SharedServices services) {
         final EventlineConfig config = services.config();
+        lag = services.basics().closer().add(ConsumerGroupLag.start(services.basics().kafka().admin(),
+                services.meters(), services.basics().clock(), ConsumerGroupLag.Limits.DEFAULT));
         routes = new OpsRoutes(services.readiness(), services.meters(), config.httpLoopbackOnly()
                 ? MetricsAccess.open() : MetricsAccess.guarded(services.auth(), config.metricsToken())).routes();
     }
