@@ -2,6 +2,14 @@ package io.eventline.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** How the metric names read by the shipped rules and dashboard are found. */
@@ -34,5 +42,31 @@ class OpsFilesTest {
                 .noneMatch(name -> name.contains(":"));
         assertThat(OpsFiles.recorded()).contains("route_method:http_server_requests_seconds:p99_5m",
                 "group:eventline_consumer_group_lag_records:sum");
+    }
+
+    @Test
+    void shouldLinkEveryAlertToASectionOfTheRunbook() throws Exception {
+        // Given the runbook's sections, as GitHub names their anchors
+        final Path runbook = OpsFiles.OPS.resolve("runbooks/eventline.md");
+        final Set<String> anchors = Files.readAllLines(runbook).stream().filter(line -> line.startsWith("## "))
+                .map(line -> line.substring(3).trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 -]", "")
+                        .replace(' ', '-'))
+                .collect(Collectors.toSet());
+
+        // When
+        final List<String> broken = new ArrayList<>();
+        for (JsonNode rule : OpsFiles.rules()) {
+            if (rule.has("alert")) {
+                final String link = rule.path("annotations").path("runbook").asText();
+                if (!link.startsWith("ops/runbooks/eventline.md#")
+                        || !anchors.contains(link.substring(link.indexOf('#') + 1))) {
+                    broken.add(rule.path("alert").asText() + " -> " + link);
+                }
+            }
+        }
+
+        // Then
+        assertThat(broken).isEmpty();
+        assertThat(anchors).contains("consumer-group-stopped", "consumer-group-falling-behind");
     }
 }
