@@ -39,7 +39,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Gives the dead letters of one topic another chance: reads {@link StreamsSettings#DEAD_LETTER_TOPIC}, takes the
  * records that were read from that topic, checks each again as the topic's consumers would (it decodes with the
- * schema registry into the topic's event type, and its key is the one its event computes), and produces those
+ * schema registry into the topic's event type, its key is the one its event computes, and the topic's own
+ * {@link ContentCheck} lets it through), and produces those
  * that now pass back to the topic: the same key, value and timestamp, the original headers without the
  * dead-letter ones, and {@link #REPLAYED_FROM} naming the dead letter. A dead letter whose replay is already on
  * the topic is not produced again, so running the replay twice changes nothing.
@@ -54,16 +55,26 @@ public final class DeadLetterReplay {
     private final Map<String, Object> clientConfig;
     private final EventSerdes serdes;
     private final String deadLetterTopic;
+    private final Map<String, ContentCheck> contentChecks;
+
+    /** What a topic's consumer checks of an event besides its key: the reason it refuses it, or null. */
+    @FunctionalInterface
+    public interface ContentCheck {
+        String refusal(SpecificRecord event);
+    }
 
     /**
      * @param clientConfig    the Kafka client settings of the cluster (bootstrap servers, security)
      * @param serdes          the event serdes over the cluster's schema registry
      * @param deadLetterTopic the dead-letter topic, {@link StreamsSettings#DEAD_LETTER_TOPIC} but in tests
+     * @param contentChecks   by topic name, the checks its consumer makes of an event's content
      */
-    public DeadLetterReplay(Map<String, Object> clientConfig, EventSerdes serdes, String deadLetterTopic) {
+    public DeadLetterReplay(Map<String, Object> clientConfig, EventSerdes serdes, String deadLetterTopic,
+                            Map<String, ContentCheck> contentChecks) {
         this.clientConfig = Map.copyOf(clientConfig);
         this.serdes = serdes;
         this.deadLetterTopic = deadLetterTopic;
+        this.contentChecks = Map.copyOf(contentChecks);
     }
 
     /** What became of one dead letter. */
@@ -179,8 +190,8 @@ public final class DeadLetterReplay {
 
     /**
      * Why the record still cannot be read from {@code topic}, or null when it can: it must decode into the topic's
-     * event type with the registry's schemas, and be keyed as its event says. A registry that cannot be reached is
-     * an error of the whole replay, not a verdict on the record.
+     * event type with the registry's schemas, be keyed as its event says, and pass the topic's content check. A
+     * registry that cannot be reached is an error of the whole replay, not a verdict on the record.
      */
     <V extends SpecificRecord> String check(Topic<V> topic, String key, byte[] value) {
         if (value == null) {
@@ -195,7 +206,12 @@ public final class DeadLetterReplay {
             }
             return "it cannot be read as " + topic.valueType().getSimpleName() + ": " + messages(e);
         }
-        return topic.misKeyed(key, event);
+        final String misKeyed = topic.misKeyed(key, event);
+        if (misKeyed != null) {
+            return misKeyed;
+        }
+        final ContentCheck content = contentChecks.get(topic.name());
+        return content == null ? null : content.refusal(event);
     }
 
     /** The dead letters among {@code deadLetters} whose replay is already on {@code topic}. */

@@ -8,11 +8,18 @@ import io.eventline.platform.RegistryUserInfo;
 import io.eventline.registry.client.HttpSchemaRegistryClient;
 import io.eventline.serde.EventSerdes;
 import io.eventline.serde.Json;
+import io.eventline.shorturl.BoundedResolver;
+import io.eventline.shorturl.LinkRequestChecker;
+import io.eventline.shorturl.LinkUrls;
+import io.eventline.shorturl.ShortUrlRequested;
+import io.eventline.shorturl.ShortUrlTopics;
 import io.eventline.streams.StreamsSettings;
 import io.eventline.topics.Topic;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -49,6 +56,9 @@ public final class DlqCommand {
                             + "EVENTLINE_KAFKA_PROPERTIES_FILE, ...; the embedded broker and registry of "
                             + "./eventline run when unset). A dead letter already replayed is not replayed again."})
     static final class Replay implements Callable<Integer> {
+        /** As long as the instances wait for a link's host name to resolve. */
+        private static final Duration LINK_LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+
         @CommandLine.ParentCommand
         DlqCommand parent;
 
@@ -78,7 +88,10 @@ public final class DlqCommand {
             final EventlineConfig config = EventlineConfig.load(parent.environment);
             final Topic<?> source = topic(config);
             final PrintWriter out = spec.commandLine().getOut();
-            final DeadLetterReplay.Report report = replay(config).replay(source, from, dryRun);
+            final DeadLetterReplay.Report report;
+            try (BoundedResolver resolver = new BoundedResolver(LINK_LOOKUP_TIMEOUT, 2)) {
+                report = replay(config, resolver).replay(source, from, dryRun);
+            }
             for (DeadLetterReplay.Verdict verdict : report.verdicts()) {
                 out.println(line(verdict));
             }
@@ -98,7 +111,7 @@ public final class DlqCommand {
             return found;
         }
 
-        private static DeadLetterReplay replay(EventlineConfig config) {
+        private static DeadLetterReplay replay(EventlineConfig config, BoundedResolver resolver) {
             final String bootstrap = config.kafkaBootstrapServers()
                     .orElse(EmbeddedKafkaBroker.DEFAULT_HOST + ":" + config.kafkaPort());
             final String registryUrl = config.schemaRegistryUrl()
@@ -106,8 +119,13 @@ public final class DlqCommand {
             final ObjectMapper json = Json.mapper();
             final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl,
                     RegistryUserInfo.forClient(config), json);
+            // the checks a topology makes beyond reading and keying, which refuse records to the dead letters
+            final LinkUrls links = LinkUrls.forService(List.of(config.publicUrl(), config.advertisedUrl()),
+                    config.httpPort(), resolver);
+            final Map<String, DeadLetterReplay.ContentCheck> checks = Map.of(ShortUrlTopics.REQUESTS.name(),
+                    event -> LinkRequestChecker.refusal(links, (ShortUrlRequested) event));
             return new DeadLetterReplay(config.kafkaClientConfig(bootstrap), new EventSerdes(registry),
-                    StreamsSettings.DEAD_LETTER_TOPIC);
+                    StreamsSettings.DEAD_LETTER_TOPIC, checks);
         }
 
         private static String line(DeadLetterReplay.Verdict verdict) {

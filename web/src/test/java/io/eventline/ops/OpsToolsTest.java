@@ -263,14 +263,18 @@ class OpsToolsTest {
         @Test
         void shouldReplayARecordOnceItsSchemaIsRegisteredAndReportOneThatStillFails() throws Exception {
             // Given a link request written with a schema the registry does not know yet (as a producer using another
-            // registry would), and one keyed by another user than its own: both dead-lettered by the stream
+            // registry would), one keyed by another user than its own, and one whose link leads back to the
+            // service: all dead-lettered by the stream
             final HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(platform.registryUrl(),
                     Optional.of(PlatformFixture.REGISTRY_USER_INFO));
             final Instant since = Instant.now().minusSeconds(1);
             final String stranger = "dlq-stranger-" + RUN;
             produce(stranger, AvroSerde.forValue(registry, ShortUrlRequested.class).serialize(TOPIC,
                     request("dlq-owner-" + RUN, "dlq-x-" + RUN, "https://example.com/misrouted/" + RUN)));
-            awaitDeadLetters(List.of(stranger));
+            final String looper = "dlq-looper-" + RUN;
+            produce(looper, AvroSerde.forValue(registry, ShortUrlRequested.class).serialize(TOPIC,
+                    request(looper, "dlq-l-" + RUN, "http://127.0.0.1/loop")));
+            awaitDeadLetters(List.of(stranger, looper));
             // the schema ID the registry gives next but two (the refusal above registered what its answers need)
             final int futureId = registry.register("dlq-" + RUN + "-probe-value", filler(0)) + 3;
             final String user = "dlq-user-" + RUN;
@@ -288,6 +292,7 @@ class OpsToolsTest {
             assertThat(line(before, user)).startsWith("still failing").contains("schema id " + futureId);
             assertThat(line(before, stranger)).startsWith("still failing")
                     .contains("must be produced with key 'dlq-owner-" + RUN + "'");
+            assertThat(line(before, looper)).startsWith("still failing").contains("must not point at this shortener");
 
             // Given the schema now registered under the ID the record carries
             registerAs(registry, evolved, futureId);
