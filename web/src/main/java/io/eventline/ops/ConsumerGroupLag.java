@@ -118,8 +118,9 @@ public final class ConsumerGroupLag implements AutoCloseable {
             sample();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("Cannot sample the consumer groups' lag: {}", e.toString());
+        } catch (Exception | LinkageError e) {
+            // the schedule ends at the first throwable that leaves the task: log and carry on instead
+            LOG.warn("Cannot sample the consumer groups' lag: {}", e.toString(), e);
         }
     }
 
@@ -131,8 +132,14 @@ public final class ConsumerGroupLag implements AutoCloseable {
         final Set<TopicPartition> partitions = committed.values().stream().flatMap(offsets -> offsets.keySet()
                 .stream()).collect(Collectors.toSet());
         final Map<TopicPartition, Long> ends = endOffsets(partitions);
-        final Map<String, Integer> members = members(committed.keySet());
+        final Map<String, Integer> members = members(groups);
         final List<GroupLag> sampled = new ArrayList<>();
+        // a running group that has not committed yet (no input since it started) is shown too, without lag
+        members.forEach((group, count) -> {
+            if (count > 0) {
+                committed.putIfAbsent(group, Map.of());
+            }
+        });
         committed.forEach((group, offsets) -> {
             final List<PartitionLag> lags = offsets.entrySet().stream()
                     .filter(entry -> ends.containsKey(entry.getKey()))
@@ -188,7 +195,7 @@ public final class ConsumerGroupLag implements AutoCloseable {
 
     private Map<String, Map<TopicPartition, Long>> committedOffsets(List<String> groups) throws Exception {
         if (groups.isEmpty()) {
-            return Map.of();
+            return new LinkedHashMap<>();
         }
         final Map<String, ListConsumerGroupOffsetsSpec> specs = groups.stream().collect(Collectors.toMap(
                 Function.identity(), unused -> new ListConsumerGroupOffsetsSpec(), (a, b) -> a, LinkedHashMap::new));
@@ -232,7 +239,7 @@ public final class ConsumerGroupLag implements AutoCloseable {
         return ends;
     }
 
-    private Map<String, Integer> members(Set<String> groups) throws Exception {
+    private Map<String, Integer> members(List<String> groups) throws Exception {
         if (groups.isEmpty()) {
             return Map.of();
         }
