@@ -120,10 +120,11 @@ class OpsToolsTest {
             }
             // many records: the sampler keeps the most lagging groups of a broker shared by every test
             produce(STOPPED, 20_000);
-            createTraffic();
             final URI instance = URI.create(platform.baseUrl());
             prometheus = PrometheusProcess.start(dir, instance.getHost() + ":" + instance.getPort(),
                     PlatformFixture.METRICS_TOKEN);
+            // while Prometheus scrapes its first samples
+            createTraffic();
         }
 
         @AfterAll
