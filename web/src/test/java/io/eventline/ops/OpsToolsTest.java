@@ -103,7 +103,8 @@ class OpsToolsTest {
                 "kafka_stream_notify_requested_total", "kafka_stream_notify_duplicate_total",
                 "kafka_stream_notify_capped_total", "kafka_stream_notify_dead_lettered_total",
                 "kafka_stream_notify_queued_total", "kafka_stream_notify_skipped_total",
-                "kafka_stream_notify_sent_total", "eventline_chat_frames_total");
+                "kafka_stream_notify_sent_total", "eventline_chat_frames_total",
+                "kafka_producer_topic_record_send_total");
         private static final String STOPPED = "ops-stopped-" + RUN;
         private static PrometheusProcess prometheus;
 
@@ -141,7 +142,7 @@ class OpsToolsTest {
             used.removeAll(PROMETHEUS_OWN);
 
             // When its /metrics is scraped as Prometheus does, until every metric showed up
-            final Set<String> missing = eventually(Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
+            final Set<String> missing = eventually(Duration.ofSeconds(60), Duration.ofMillis(500), () -> {
                 final Set<String> left = new TreeSet<>(used);
                 left.removeAll(exported());
                 return left;
@@ -150,12 +151,17 @@ class OpsToolsTest {
             // Then each of them is there
             assertThat(missing).as("metrics the rules or the dashboard read that /metrics does not export").isEmpty();
             assertThat(used).containsAll(AFTER_TRAFFIC);
+            // and the dead-letter alert's series: the stream's producer wrote the unreadable record there
+            final String deadLetters = eventually(Duration.ofSeconds(30), Duration.ofMillis(500),
+                    () -> platform.get("/metrics", PlatformFixture.METRICS_TOKEN).body(),
+                    body -> body.lines().anyMatch(PrometheusScrape::isDeadLetterSeries));
+            assertThat(deadLetters.lines().filter(PrometheusScrape::isDeadLetterSeries)).isNotEmpty();
         }
 
         @Test
         void shouldFireTheStoppedGroupAlert() throws Exception {
             // When Prometheus has scraped the instance and evaluated the shipped rules for a few seconds
-            final JsonNode alert = eventually(Duration.ofSeconds(25), Duration.ofMillis(500),
+            final JsonNode alert = eventually(Duration.ofSeconds(60), Duration.ofMillis(500),
                     () -> stoppedGroupAlert(STOPPED), found -> found != null
                             && "firing".equals(found.path("state").asText())
                             && Double.parseDouble(found.path("value").asText()) == 20_000d);
@@ -180,6 +186,11 @@ class OpsToolsTest {
                 }
             }
             return null;
+        }
+
+        private static boolean isDeadLetterSeries(String line) {
+            return line.startsWith("kafka_producer_topic_record_send_total{")
+                    && line.contains("topic=\"" + StreamsSettings.DEAD_LETTER_TOPIC + "\"");
         }
 
         /** The metric names of {@code /metrics}, read with the metrics token as Prometheus reads it. */
@@ -208,9 +219,11 @@ class OpsToolsTest {
                         + checked + "\",\"descriptors\":[[{\"key\":\"" + key + "\",\"value\":\"d-1\"}]]}");
                 assertThat(check.statusCode()).as(check.body()).isEqualTo(200);
             }
+            // a record that is not Avro: dead-lettered
+            produceBytes(ShortUrlTopics.REQUESTS.name(), user, "not avro".getBytes(StandardCharsets.UTF_8));
             // a socket says hello
             try (ChatSocketClient socket = ChatSocketClient.connect(platform.baseUrl(), token, "phone")) {
-                socket.await("hello", Duration.ofSeconds(10));
+                socket.await("hello", Duration.ofSeconds(30));
             }
             // notifications: queued for e-mail, sent to the inbox, skipped for push and SMS; a duplicate; one over
             // the user's cap; one for a template that does not exist
@@ -241,6 +254,14 @@ class OpsToolsTest {
         private static String rule(String key, String name, boolean shadow) {
             return "{\"key\":\"" + key + "\",\"name\":\"" + name + "\",\"shadow\":" + shadow
                     + ",\"rate_limit\":{\"unit\":\"hour\",\"requests_per_unit\":1}}";
+        }
+
+        private static void produceBytes(String topic, String key, byte[] value) throws Exception {
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(topic, key, value)).get();
+            }
         }
 
         private static void produce(String topic, int records) {
@@ -315,7 +336,7 @@ class OpsToolsTest {
             // Then the first is produced again, marked as a replay, and the stream creates its link
             assertThat(line(replayed, user)).startsWith("replayed");
             assertThat(line(replayed, stranger)).startsWith("still failing");
-            final HttpResponse<String> redirect = eventually(Duration.ofSeconds(30), Duration.ofMillis(200),
+            final HttpResponse<String> redirect = eventually(Duration.ofSeconds(60), Duration.ofMillis(200),
                     () -> platform.get("/" + code, null), answer -> answer.statusCode() == 302);
             assertThat(redirect.statusCode()).isEqualTo(302);
             assertThat(redirect.headers().firstValue("Location")).contains("https://example.com/replayed/" + RUN);
@@ -435,7 +456,7 @@ class OpsToolsTest {
             }
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
                 consumer.subscribe(List.of(StreamsSettings.DEAD_LETTER_TOPIC));
-                final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (found.contains(null) && System.nanoTime() < deadline) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                         final int index = record.key() == null ? -1
@@ -456,7 +477,7 @@ class OpsToolsTest {
                     + deadLetter.offset();
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
                 consumer.subscribe(List.of(TOPIC));
-                final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (System.nanoTime() < deadline) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                         if (from.equals(header(record, DeadLetterReplay.REPLAYED_FROM))) {

@@ -65,7 +65,7 @@ final class PrometheusProcess implements AutoCloseable {
                 "--web.listen-address=127.0.0.1:" + port))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         final PrometheusProcess prometheus = new PrometheusProcess(process, "http://127.0.0.1:" + port, log);
-        final boolean ready = eventually(Duration.ofSeconds(20), Duration.ofMillis(200), prometheus::ready);
+        final boolean ready = eventually(Duration.ofSeconds(60), Duration.ofMillis(200), prometheus::ready);
         if (!ready) {
             final String output = prometheus.output();
             prometheus.close();
