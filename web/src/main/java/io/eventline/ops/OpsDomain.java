@@ -6,8 +6,9 @@ import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.SharedServices;
 import io.eventline.topics.Topic;
 import java.util.List;
+import java.util.stream.Stream;
 
-/** Health, readiness and metrics, for operators and orchestrators. */
+/** Health, readiness, metrics and the ops page, for operators and orchestrators. */
 public final class OpsDomain implements Domain {
     private List<ApiRoute> routes = List.of();
 
@@ -21,6 +22,7 @@ public final class OpsDomain implements Domain {
         final EventlineConfig config = services.config();
         routes = new OpsRoutes(services.readiness(), services.meters(), config.httpLoopbackOnly()
                 ? MetricsAccess.open() : MetricsAccess.guarded(services.auth(), config.metricsToken())).routes();
+        routes = Stream.concat(routes.stream(), OpsPageRoutes.fromClasspath().routes().stream()).toList();
     }
 
     @Override
