@@ -166,7 +166,7 @@ function drawLag(lag, endMs) {
     { label: 'Members', field: 'members', numeric: true, value: (row) => row.members },
     { label: 'Lag', field: 'total', numeric: true, value: (row) => row.total },
     { label: 'Per partition', field: 'partitions', value: (row) => keptOpen(`lag:${row.group}`,
-      `${(row.partitions ?? []).length} partitions`,
+      `${(row.partitions ?? []).length} partition${(row.partitions ?? []).length === 1 ? '' : 's'}`,
       table([
         { label: 'Topic', field: 'topic', value: (p) => p.topic },
         { label: 'Partition', field: 'partition', numeric: true, value: (p) => p.partition },
