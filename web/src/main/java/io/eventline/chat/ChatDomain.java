@@ -1,5 +1,14 @@
 package io.eventline.chat;
 
+import io.eventline.ops.KeyKind;
+import io.eventline.ops.KeyPlaces;
+import io.eventline.ops.KeyedStore;
+import io.eventline.ops.KeyedTopic;
+import io.eventline.query.LocalStores;
+import java.util.function.Function;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
 import io.eventline.auth.InternalCalls;
 import io.eventline.http.ApiRoute;
 import io.eventline.http.SocketRoute;
@@ -29,6 +38,8 @@ public final class ChatDomain implements Domain {
     private final List<ApiRoute> routes = new ArrayList<>();
     private final List<ApiRoute> internalRoutes = new ArrayList<>();
     private SocketRoute socket;
+    private static final int QUEUE_COUNT_CAP = 100_000;
+    private static final int NEWEST_SHOWN = 3;
 
     @Override
     public List<Topic<?>> topics() {
@@ -98,6 +109,110 @@ public final class ChatDomain implements Domain {
     @Override
     public List<ApiRoute> internalRoutes() {
         return internalRoutes;
+    }
+
+    /**
+     * A channel's changes, messages and members; a user's presence, cursors, fan-out records and sync queue events,
+     * and where the user's queue stands: its size and the newest messages' places in it.
+     */
+    @Override
+    public KeyPlaces keyPlaces() {
+        return KeyPlaces.builder()
+                .topic(KeyedTopic.keyed(KeyKind.CHANNEL, ChatTopics.CHANNEL_CHANGES, change -> new KeyedTopic.Told(
+                        KeyedTopic.word(change.getKind()), KeyedTopic.word(change.getKind()) + " by "
+                        + change.getActorId() + (change.getMemberId() == null ? "" : ": " + change.getMemberId())
+                        + (change.getMembers().isEmpty() ? "" : ", members " + String.join(", ", change.getMembers())))))
+                .topic(KeyedTopic.keyed(KeyKind.CHANNEL, ChatTopics.MESSAGES, sent -> new KeyedTopic.Told("sent",
+                        "message " + sent.getClientMessageId() + " from " + sent.getSenderId() + ": "
+                                + KeyedTopic.excerpt(sent.getText()))))
+                .topic(KeyedTopic.keyed(KeyKind.USER, ChatTopics.PRESENCE, signal -> new KeyedTopic.Told(
+                        KeyedTopic.word(signal.getKind()), "presence " + KeyedTopic.word(signal.getKind())
+                        + (signal.getDevice() == null ? "" : " from device " + signal.getDevice())
+                        + (signal.getInstanceId() == null ? "" : " on " + signal.getInstanceId()))))
+                .topic(KeyedTopic.keyed(KeyKind.USER, ChatTopics.CURSORS, cursor -> new KeyedTopic.Told(
+                        KeyedTopic.word(cursor.getKind()), KeyedTopic.word(cursor.getKind())
+                        + (cursor.getChannelId() == null ? "" : " in channel " + cursor.getChannelId()
+                        + " up to message " + cursor.getMessageId())
+                        + (cursor.getSeq() == null ? "" : " up to seq " + cursor.getSeq()
+                        + " on device " + cursor.getDevice()))))
+                .topic(KeyedTopic.field(KeyKind.USER, ChatTopics.FANOUT, Function.identity(),
+                        (fanout, user) -> fanout.getUserIds().contains(user), fanout -> new KeyedTopic.Told(
+                                fanout.getMessage() != null ? "fanned out" : "channel change",
+                                (fanout.getMessage() != null ? "message " + fanout.getMessage().getMessageId()
+                                        + " of channel " + fanout.getMessage().getChannelId()
+                                        : "channel " + (fanout.getChannel() == null ? "?" : fanout.getChannel()
+                                        .getChannelId()) + (fanout.getRemoved() ? " left" : " changed"))
+                                        + " for " + fanout.getUserIds().size() + " member(s) of this partition")))
+                .topic(KeyedTopic.keyed(KeyKind.USER, ChatTopics.USER_EVENTS, ChatDomain::told))
+                .stores(KeyKind.CHANNEL, KeyedStore.Application.AT_LEAST_ONCE, ChatStores.CHANNELS, ChatStores.HISTORY)
+                .stores(KeyKind.USER, KeyedStore.Application.EXACTLY_ONCE, ChatStores.USERS, ChatStores.SYNC,
+                        ChatStores.MEMBERSHIPS)
+                .state(KeyKind.CHANNEL, KeyedStore.Application.AT_LEAST_ONCE, ChatStores.CHANNELS,
+                        ChatDomain::channelState)
+                .state(KeyKind.USER, KeyedStore.Application.EXACTLY_ONCE, ChatStores.SYNC, ChatDomain::queueState)
+                .build();
+    }
+
+    private static KeyedTopic.Told told(ChatUserEvent event) {
+        if (event.getEntry() != null) {
+            final ChatMessage message = event.getEntry().getMessage();
+            return new KeyedTopic.Told("queued", "message " + message.getMessageId() + " of channel "
+                    + message.getChannelId() + " from " + message.getSenderId() + " at seq "
+                    + event.getEntry().getSeq() + " of " + event.getUserId() + "'s sync queue");
+        }
+        if (event.getPresence() != null) {
+            return new KeyedTopic.Told("presence", event.getPresence().getUserId() + " is "
+                    + KeyedTopic.word(event.getPresence().getStatus()) + ", told to " + event.getAudience().size()
+                    + " contact(s)");
+        }
+        return new KeyedTopic.Told(event.getRemoved() ? "left channel" : "channel view",
+                "channel " + (event.getChannel() == null ? "?" : event.getChannel().getChannelId())
+                        + (event.getRemoved() ? ": no longer a member" : " as " + event.getUserId() + " sees it"));
+    }
+
+    private static String channelState(LocalStores stores, String channelId) {
+        final Channel channel = stores.<String, Channel>keyValue(ChatStores.CHANNELS).get(channelId);
+        if (channel == null) {
+            return "no such channel on its partition";
+        }
+        final List<String> members = channel.getMembers();
+        return KeyedTopic.word(channel.getType()) + " channel" + (channel.getName() == null ? ""
+                : " " + KeyedTopic.excerpt(channel.getName())) + " of " + members.size() + " member(s): "
+                + String.join(", ", members.subList(0, Math.min(members.size(), 20)))
+                + (members.size() > 20 ? ", …" : "") + "; newest message " + channel.getLastMessageId();
+    }
+
+    /** The user's sync queue: how many entries it holds and where the newest messages sit in it. */
+    private static String queueState(LocalStores stores, String userId) {
+        final ChatUser user = stores.<String, ChatUser>keyValue(ChatStores.USERS).get(userId);
+        final ReadOnlyKeyValueStore<String, SyncEntry> sync = stores.keyValue(ChatStores.SYNC);
+        long size = 0;
+        long oldest = 0;
+        try (KeyValueIterator<String, SyncEntry> entries = sync.range(ChatKeys.from(userId), ChatKeys.to(userId))) {
+            while (entries.hasNext() && size < QUEUE_COUNT_CAP) {
+                final SyncEntry entry = entries.next().value;
+                oldest = size == 0 ? entry.getSeq() : oldest;
+                size++;
+            }
+        }
+        if (size == 0) {
+            return userId + "'s sync queue is empty" + (user == null ? "" : " (head seq " + user.getLastSeq() + ")");
+        }
+        final List<String> newest = new ArrayList<>();
+        try (KeyValueIterator<String, SyncEntry> entries = sync.reverseRange(ChatKeys.from(userId),
+                ChatKeys.to(userId))) {
+            for (long place = size; entries.hasNext() && newest.size() < NEWEST_SHOWN; place--) {
+                final SyncEntry entry = entries.next().value;
+                newest.add("message " + entry.getMessage().getMessageId() + " of channel "
+                        + entry.getMessage().getChannelId() + " at seq " + entry.getSeq() + " (" + place + " of "
+                        + size + ")");
+            }
+        }
+        final String cursors = user == null || user.getCursors().isEmpty() ? "no device has acknowledged any"
+                : "device cursors " + new java.util.TreeMap<>(user.getCursors());
+        return userId + "'s sync queue holds " + (size == QUEUE_COUNT_CAP ? "at least " : "") + size
+                + " entries (seq " + oldest + " to " + (user == null ? "?" : user.getLastSeq()) + "); " + cursors
+                + "; newest: " + String.join(", ", newest);
     }
 
     @Override

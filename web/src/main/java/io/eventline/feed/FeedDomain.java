@@ -1,5 +1,10 @@
 package io.eventline.feed;
 
+import io.eventline.ops.KeyKind;
+import io.eventline.ops.KeyPlaces;
+import io.eventline.ops.KeyedStore;
+import io.eventline.ops.KeyedTopic;
+
 import io.eventline.http.ApiRoute;
 import io.eventline.platform.Domain;
 import io.eventline.platform.InstanceBasics;
@@ -38,6 +43,30 @@ public final class FeedDomain implements Domain {
     @Override
     public List<ApiRoute> routes() {
         return routes;
+    }
+
+    /** A user's posts, follows, profile, activity and follow-graph changes, and the stores of their feed. */
+    @Override
+    public KeyPlaces keyPlaces() {
+        return KeyPlaces.builder()
+                .topic(KeyedTopic.keyed(KeyKind.USER, FeedTopics.POSTS, post -> new KeyedTopic.Told("published",
+                        "post " + post.getPostId() + ": " + KeyedTopic.excerpt(post.getText()))))
+                .topic(KeyedTopic.keyed(KeyKind.USER, FeedTopics.FOLLOWS, follow -> new KeyedTopic.Told(
+                        follow.getFollow() ? "follow" : "unfollow", (follow.getFollow() ? "follows " : "unfollows ")
+                        + follow.getFolloweeId())))
+                .topic(KeyedTopic.keyed(KeyKind.USER, FeedTopics.PROFILES, profile -> new KeyedTopic.Told(
+                        "profile updated", "display name " + KeyedTopic.excerpt(profile.getDisplayName()))))
+                .topic(KeyedTopic.keyed(KeyKind.USER, FeedTopics.ACTIVITY, seen -> new KeyedTopic.Told("seen",
+                        "active at " + seen.getTimestamp())))
+                .topic(KeyedTopic.keyed(KeyKind.USER, FeedTopics.GRAPH_CHANGES, change -> new KeyedTopic.Told(
+                        KeyedTopic.word(change.getKind()), "follower " + change.getFollowerId() + " "
+                        + KeyedTopic.word(change.getKind()))))
+                .topic(KeyedTopic.keyed(KeyKind.USER, FeedTopics.DELETED_POSTS, change -> new KeyedTopic.Told(
+                        "deleted", "post " + change.getPost().getPostId() + " removed from its author's list and "
+                        + "every feed")))
+                .stores(KeyKind.USER, KeyedStore.Application.AT_LEAST_ONCE, FeedStores.USERS, FeedStores.FEED,
+                        FeedStores.AUTHOR_POSTS, FeedStores.FOLLOWING, FeedStores.FOLLOWERS)
+                .build();
     }
 
     @Override

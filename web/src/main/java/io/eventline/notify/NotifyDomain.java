@@ -1,5 +1,11 @@
 package io.eventline.notify;
 
+import io.eventline.ops.KeyKind;
+import io.eventline.ops.KeyPlaces;
+import io.eventline.ops.KeyedStore;
+import io.eventline.ops.KeyedTopic;
+import io.eventline.query.LocalStores;
+
 import io.eventline.http.ApiRoute;
 import io.eventline.kafka.TopicContents;
 import io.eventline.notify.delivery.ProviderClients;
@@ -75,6 +81,78 @@ public final class NotifyDomain implements Domain {
     @Override
     public List<ApiRoute> routes() {
         return routes;
+    }
+
+    /**
+     * A user's notifications: requests, deliveries queued per provider, retries, in-app entries, dead letters with
+     * their reasons, recipient changes, every delivery's status (keyed by event ID, so every partition's tail is
+     * read), and where the user's devices, contact points and settings stand.
+     */
+    @Override
+    public KeyPlaces keyPlaces() {
+        final KeyPlaces.Builder places = KeyPlaces.builder()
+                .topic(KeyedTopic.keyed(KeyKind.USER, NotifyTopics.REQUESTS, request -> new KeyedTopic.Told(
+                        "requested", "notification " + request.getEventId() + " (template " + request.getTemplate()
+                        + (request.getChannels() == null ? "" : ", channels " + request.getChannels()) + ")"
+                        + (request.getRequestedBy() == null ? "" : " by " + request.getRequestedBy()))))
+                .topic(KeyedTopic.keyed(KeyKind.USER, NotifyTopics.INAPP, entry -> new KeyedTopic.Told("in inbox",
+                        "in-app " + entry.getNotificationId() + ": " + KeyedTopic.excerpt(entry.getTitle()))))
+                .topic(KeyedTopic.keyed(KeyKind.USER, NotifyTopics.DEAD_LETTERS, dead -> new KeyedTopic.Told(
+                        "not sent: " + dead.getReason(), "notification " + dead.getEventId() + " given up"
+                        + (dead.getDelivery() == null ? "" : " on " + KeyedTopic.word(dead.getDelivery().getProvider())
+                        + " after " + dead.getDelivery().getAttempt() + " attempt(s)") + ": " + dead.getReason())))
+                .topic(KeyedTopic.keyed(KeyKind.USER, NotifyTopics.RECIPIENTS, change -> new KeyedTopic.Told(
+                        KeyedTopic.word(change.getKind()), KeyedTopic.word(change.getKind())
+                        + (change.getDeviceId() == null ? "" : " device " + change.getDeviceId())
+                        + (change.getReason() == null ? "" : ": " + change.getReason()))))
+                .topic(KeyedTopic.field(KeyKind.USER, NotifyTopics.STATUS, null,
+                        (status, user) -> user.equals(status.getUserId()), status -> new KeyedTopic.Told(
+                                KeyedTopic.word(status.getState()) + (status.getReason() == null ? ""
+                                        : ": " + status.getReason()),
+                                "notification " + status.getEventId() + " on " + KeyedTopic.word(status.getChannel())
+                                        + (status.getDeviceId() == null ? "" : " device " + status.getDeviceId())
+                                        + " " + KeyedTopic.word(status.getState())
+                                        + (status.getAttempts() > 0 ? " after " + status.getAttempts()
+                                        + " attempt(s)" : "")
+                                        + (status.getLastError() == null ? "" : ", last error " + status.getLastError()))));
+        for (DeliveryProvider provider : DeliveryProvider.values()) {
+            places.topic(KeyedTopic.keyed(KeyKind.USER, NotifyTopics.of(provider), delivery -> new KeyedTopic.Told(
+                    "queued for " + KeyedTopic.word(provider), delivery(delivery))));
+        }
+        NotifyTopics.RETRIES.forEach(retry -> places.topic(KeyedTopic.keyed(KeyKind.USER, retry,
+                delivery -> new KeyedTopic.Told("retrying" + (delivery.getLastError() == null ? ""
+                        : ": " + delivery.getLastError()), delivery(delivery) + " waits on " + retry.name()))));
+        return places.stores(KeyKind.USER, KeyedStore.Application.EXACTLY_ONCE, NotifyStores.RECIPIENTS,
+                        NotifyStores.INBOX)
+                .state(KeyKind.USER, KeyedStore.Application.EXACTLY_ONCE, NotifyStores.RECIPIENTS,
+                        NotifyDomain::recipientState)
+                .build();
+    }
+
+    private static String delivery(NotificationDelivery delivery) {
+        return "delivery " + delivery.getDeliveryId() + " of notification " + delivery.getEventId() + " on "
+                + KeyedTopic.word(delivery.getChannel()) + " via " + KeyedTopic.word(delivery.getProvider())
+                + (delivery.getDeviceId() == null ? "" : " to device " + delivery.getDeviceId())
+                + ", attempt " + delivery.getAttempt();
+    }
+
+    /** What decides whether a push, e-mail or text can reach the user: devices, contact points, settings. */
+    private static String recipientState(LocalStores stores, String userId) {
+        final Recipient recipient = stores.<String, Recipient>keyValue(NotifyStores.RECIPIENTS).get(userId);
+        if (recipient == null) {
+            return userId + " has no devices, contact points or settings: pushes, e-mails and texts have nowhere "
+                    + "to go";
+        }
+        final long live = recipient.getDevices().stream().filter(device -> !device.getDisabled()).count();
+        final String devices = recipient.getDevices().isEmpty() ? "no devices" : recipient.getDevices().size()
+                + " device(s), " + live + " enabled" + recipient.getDevices().stream()
+                .filter(Device::getDisabled).map(device -> "; " + device.getDeviceId() + " disabled"
+                        + (device.getDisabledReason() == null ? "" : ": " + device.getDisabledReason()))
+                .reduce("", String::concat);
+        return devices + "; e-mail " + (recipient.getEmail() == null ? "none" : "set") + ", phone "
+                + (recipient.getPhone() == null ? "none" : "set") + "; channels " + new java.util.TreeMap<>(
+                recipient.getSettings().getChannels()) + "; " + recipient.getUnread() + " unread of "
+                + recipient.getInboxSize() + " in the inbox";
     }
 
     @Override

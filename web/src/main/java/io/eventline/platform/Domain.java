@@ -2,6 +2,7 @@ package io.eventline.platform;
 
 import io.eventline.http.ApiRoute;
 import io.eventline.http.SocketRoute;
+import io.eventline.ops.KeyPlaces;
 import io.eventline.topics.Topic;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
@@ -48,6 +49,14 @@ public interface Domain {
 
     default List<MeterBinder> meterBinders() {
         return List.of();
+    }
+
+    /**
+     * Which of the domain's topics and stores carry which kind of key (user, short code, channel, rate-limit
+     * counter), for the key story of {@code /api/v1/admin/keys}; read after {@link #start}.
+     */
+    default KeyPlaces keyPlaces() {
+        return KeyPlaces.NONE;
     }
 
     /** Whether the workers the domain runs beside the streams still run; the instance is not ready otherwise. */

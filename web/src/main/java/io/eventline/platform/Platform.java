@@ -79,7 +79,8 @@ public final class Platform implements AutoCloseable {
             domain.beforeStreams(basics);
         }
         final StreamsApps apps = StreamsApps.start(basics, domains);
-        services = new SharedServices(basics, apps, () -> domains.stream().allMatch(Domain::workersRunning));
+        services = new SharedServices(basics, apps, () -> domains.stream().allMatch(Domain::workersRunning),
+                () -> domains.stream().map(Domain::keyPlaces).toList());
         for (Domain domain : domains) {
             domain.start(services);
             domain.meterBinders().forEach(binder -> binder.bindTo(services.meters()));

@@ -8,6 +8,7 @@ import io.eventline.http.Problems;
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.ReplyListener;
 import io.eventline.operations.WriteGateway;
+import io.eventline.ops.KeyPlaces;
 import io.eventline.ops.Readiness;
 import io.eventline.query.InstanceClient;
 import io.eventline.query.QueryRouter;
@@ -28,7 +29,9 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -58,13 +61,19 @@ public final class SharedServices {
     private final WriteGateway exactlyOnceWrites;
     private final JwtAuth auth;
     private final RateLimiting rateLimiting;
+    private final Supplier<List<KeyPlaces>> keyPlaces;
 
-    /** @param workersRunning whether the workers the domains run beside the streams still run */
-    SharedServices(InstanceBasics basics, StreamsApps apps, BooleanSupplier workersRunning) throws Exception {
+    /**
+     * @param workersRunning whether the workers the domains run beside the streams still run
+     * @param keyPlaces      where every domain keeps each kind of key
+     */
+    SharedServices(InstanceBasics basics, StreamsApps apps, BooleanSupplier workersRunning,
+                   Supplier<List<KeyPlaces>> keyPlaces) throws Exception {
         final EventlineConfig config = basics.config();
         final Closer closer = basics.closer();
         this.basics = basics;
         this.apps = apps;
+        this.keyPlaces = keyPlaces;
         // each reads only the partition where the outcomes of the events this instance's worker minted land
         final ReplyListener<OperationOutcome> outcomes = closer.add(ReplyListener.outcomes(
                 basics.kafka().clientConfig(), "eventline-outcomes-" + config.instanceId(), basics.registry(),
@@ -187,5 +196,10 @@ public final class SharedServices {
 
     public RateLimiting rateLimiting() {
         return rateLimiting;
+    }
+
+    /** Where every domain keeps each kind of key ({@link Domain#keyPlaces()}), once the domains have started. */
+    public List<KeyPlaces> keyPlaces() {
+        return keyPlaces.get();
     }
 }

@@ -1,5 +1,11 @@
 package io.eventline.shorturl;
 
+import io.eventline.ops.KeyKind;
+import io.eventline.ops.KeyPlaces;
+import io.eventline.ops.KeyedStore;
+import io.eventline.ops.KeyedTopic;
+import io.eventline.query.LocalStores;
+
 import io.eventline.http.ApiRoute;
 import io.eventline.platform.Domain;
 import io.eventline.platform.EventlineConfig;
@@ -61,5 +67,37 @@ public final class ShortUrlDomain implements Domain {
     @Override
     public List<ApiRoute> routes() {
         return routes;
+    }
+
+    /** A code's link and clicks and where it points now; a user's link requests and the stores of their links. */
+    @Override
+    public KeyPlaces keyPlaces() {
+        return KeyPlaces.builder()
+                .topic(KeyedTopic.keyed(KeyKind.SHORTURL, ShortUrlTopics.LINKS, link -> new KeyedTopic.Told("created",
+                        link.getCode() + " → " + link.getUrl() + " (" + link.getRedirect() + ") for "
+                                + link.getOwnerId())))
+                .topic(KeyedTopic.keyed(KeyKind.SHORTURL, ShortUrlTopics.CLICKS, click -> new KeyedTopic.Told(
+                        "clicked", "followed" + (click.getReferrer() == null ? "" : " from " + click.getReferrer()))))
+                .topic(KeyedTopic.keyed(KeyKind.USER, ShortUrlTopics.REQUESTS, request -> new KeyedTopic.Told(
+                        "requested", "link to " + request.getUrl() + (request.getCustomCode() == null ? ""
+                        : " as " + request.getCustomCode()) + (request.getRejectedCode() == null ? ""
+                        : " (code " + request.getRejectedCode() + " was taken: retried)"))))
+                .stores(KeyKind.SHORTURL, KeyedStore.Application.AT_LEAST_ONCE, ShortUrlStores.LINKS,
+                        ShortUrlStores.CLICK_TOTALS)
+                .stores(KeyKind.USER, KeyedStore.Application.AT_LEAST_ONCE, ShortUrlStores.LINKS_BY_OWNER,
+                        ShortUrlStores.DEDUPE)
+                .state(KeyKind.SHORTURL, KeyedStore.Application.AT_LEAST_ONCE, ShortUrlStores.LINKS,
+                        ShortUrlDomain::linkState)
+                .build();
+    }
+
+    private static String linkState(LocalStores stores, String code) {
+        final LinkCreated link = stores.<String, LinkCreated>keyValue(ShortUrlStores.LINKS).get(code);
+        if (link == null) {
+            return "no link " + code + ": a redirect answers 404";
+        }
+        final Long clicks = stores.<String, Long>keyValue(ShortUrlStores.CLICK_TOTALS).get(code);
+        return code + " → " + link.getUrl() + " (" + link.getRedirect() + "), owned by " + link.getOwnerId()
+                + ", created " + link.getTimestamp() + "; " + (clicks == null ? 0 : clicks) + " click(s)";
     }
 }
