@@ -9,7 +9,7 @@ const token = process.env.OPS_TOKEN;
 const shortCode = process.env.OPS_SHORT_CODE;
 const loadedRoute = process.env.OPS_ROUTE;
 const screenshot = process.env.OPS_SCREENSHOT;
-const seen = { requests: [], console: [], pageErrors: [] };
+const seen = { requests: [], apiWithoutBearer: [], console: [], pageErrors: [] };
 
 const updates = (page) => page.$eval('#update-count', (counter) => Number(counter.dataset.value));
 const connection = (page) => page.$eval('#connection', (state) => state.dataset.state);
@@ -17,7 +17,13 @@ const routeCounts = (page) => page.$$eval('[data-testid=route]', (rows) => Objec
   [row.dataset.route, Number(row.querySelector('[data-field=count]').dataset.value)])));
 
 function watch(page) {
-  page.on('request', (request) => seen.requests.push(request.url()));
+  page.on('request', (request) => {
+    seen.requests.push(request.url());
+    if (new URL(request.url()).pathname.startsWith('/api/')
+      && request.headers().authorization !== `Bearer ${token}`) {
+      seen.apiWithoutBearer.push(request.url());
+    }
+  });
   page.on('console', (message) => seen.console.push(`${message.type()}: ${message.text()}`));
   page.on('pageerror', (error) => seen.pageErrors.push(error.message));
 }
@@ -26,6 +32,22 @@ async function waitForUpdate(page, after, timeout) {
   await page.waitForFunction((count) => Number(document.getElementById('update-count').dataset.value) > count,
     after, { timeout, polling: 100 });
   return updates(page);
+}
+
+// the numbers move: the loaded route's count rises between two live updates
+async function watchNumbersMove(page) {
+  const firstUpdate = await waitForUpdate(page, 0, 20000);
+  const first = { update: firstUpdate, connection: await connection(page), routes: await routeCounts(page) };
+  let last = first;
+  const moving = Date.now() + 12000;
+  while (Date.now() < moving) {
+    const update = await waitForUpdate(page, last.update, 6000);
+    last = { update, connection: await connection(page), routes: await routeCounts(page) };
+    if ((last.routes[loadedRoute] ?? 0) > (first.routes[loadedRoute] ?? 0)) {
+      break;
+    }
+  }
+  return { first, last };
 }
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
@@ -38,18 +60,12 @@ try {
   await page.goto(`${base}/ops`);
   await page.fill('#token-input', token);
   await page.click('#sign-in-button');
-  const firstUpdate = await waitForUpdate(page, 0, 20000);
-  const first = { update: firstUpdate, connection: await connection(page), routes: await routeCounts(page) };
-
-  // the numbers move: the loaded route's count rises between live updates
-  let last = first;
-  const moving = Date.now() + 12000;
-  while (Date.now() < moving) {
-    const update = await waitForUpdate(page, last.update, 6000);
-    last = { update, connection: await connection(page), routes: await routeCounts(page) };
-    if ((last.routes[loadedRoute] ?? 0) > (first.routes[loadedRoute] ?? 0)) {
-      break;
-    }
+  await page.waitForSelector('#dashboard:not([hidden])', { timeout: 5000 });
+  let live = { first: null, last: null, liveFailure: null };
+  try {
+    live = { ...live, ...await watchNumbersMove(page) };
+  } catch (error) {
+    live.liveFailure = String(error?.message ?? error);
   }
   const taskMap = await page.$$eval('[data-testid=task-map-application]', (applications) => applications.map(
     (application) => ({
@@ -89,11 +105,11 @@ try {
   const second = await context.newPage();
   watch(second);
   await second.goto(`${base}/ops#token=${encodeURIComponent(token)}`);
-  await waitForUpdate(second, 0, 20000);
+  await second.waitForSelector('#dashboard:not([hidden])', { timeout: 5000 });
   const fragment = { url: second.url(), historyLength: await second.evaluate(() => history.length) };
   await second.close();
 
-  console.log(JSON.stringify({ ...seen, first, last, taskMap, sections, story, storage, afterSignIn, fragment }));
+  console.log(JSON.stringify({ ...seen, ...live, taskMap, sections, story, storage, afterSignIn, fragment }));
 } catch (error) {
   console.log(JSON.stringify({ ...seen, failure: String(error?.stack ?? error) }));
   process.exitCode = 1;
