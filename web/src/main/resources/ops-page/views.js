@@ -318,7 +318,7 @@ function drawNotify(instances) {
     ...[...outcomes].sort().map((outcome) => ({
       label: outcome, field: outcome, numeric: true, value: (row) => row.counts[outcome] ?? 0,
     })),
-  ], [...byProvider.values()], (row) => ({ 'data-testid': 'notify', 'data-channel': row.channel })));
+  ], [...byProvider.values()], (row) => ({ 'data-testid': 'notify-outcome', 'data-channel': row.channel })));
 }
 
 function drawChat(instances) {
@@ -335,5 +335,5 @@ function drawChat(instances) {
     { label: 'Users present', field: 'presenceOnline', numeric: true, value: (row) => row.presenceOnline },
   ], [...rows, { instance: 'cluster', sockets,
     presenceOnline: Math.max(...rows.map((row) => row.presenceOnline ?? 0)) }],
-  (row) => ({ 'data-testid': 'chat', 'data-instance': row.instance })));
+  (row) => ({ 'data-testid': 'chat-instance', 'data-instance': row.instance })));
 }

@@ -8,15 +8,14 @@ import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
 import io.eventline.platform.PlatformFixture;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("integration")
 @ExtendWith(KafkaClusterExtension.class)
 class OpsPageBrowserTest {
-    private static final Path NODE_DIR = Path.of("src", "test", "node");
     private static final Path SCREENSHOT = Path.of("target", "ops-page.png");
     private static final String REDIRECT_ROUTE = "GET /{code}";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,8 +55,6 @@ class OpsPageBrowserTest {
     @Test
     void shouldSignInShowTheClusterMovingAndTellAShortCodesStoryWithoutLeakingTheToken() throws Exception {
         // Given an instance under a steady load of new short links and their redirects
-        assertThat(NODE_DIR.resolve("node_modules/playwright-core"))
-                .as("Node.js dependencies; run `npm ci` in web/src/test/node (mvn verify does)").isDirectory();
         final String code = createLink("ops-page-writer");
         final Thread load = new Thread(this::keepLoading, "ops-page-load");
         load.start();
@@ -113,21 +109,9 @@ class OpsPageBrowserTest {
     }
 
     private JsonNode drivePage(String admin, String code) throws Exception {
-        final Path stdout = Files.createTempFile("ops-page-", ".json");
-        final ProcessBuilder node = new ProcessBuilder("node", "ops-page.mjs").directory(NODE_DIR.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
-        node.environment().putAll(Map.of("OPS_BASE_URL", platform.baseUrl(), "OPS_TOKEN", admin,
+        return PageScript.run("ops-page.mjs", Map.of("OPS_BASE_URL", platform.baseUrl(), "OPS_TOKEN", admin,
                 "OPS_SHORT_CODE", code, "OPS_ROUTE", REDIRECT_ROUTE,
-                "OPS_SCREENSHOT", SCREENSHOT.toAbsolutePath().toString()));
-        final Process process = node.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the page run did not finish within 60 s");
-        }
-        final List<String> lines = Files.readAllLines(stdout, StandardCharsets.UTF_8);
-        Files.delete(stdout);
-        assertThat(lines).as("the page run's report").isNotEmpty();
-        return JSON.readTree(lines.get(lines.size() - 1));
+                "OPS_SCREENSHOT", SCREENSHOT.toAbsolutePath().toString()), Duration.ofSeconds(60));
     }
 
     private void keepLoading() {
