@@ -1,31 +1,31 @@
 package io.eventline.chat;
 
+import io.eventline.auth.InternalCalls;
+import io.eventline.http.ApiRoute;
+import io.eventline.http.SocketRoute;
 import io.eventline.ops.KeyKind;
 import io.eventline.ops.KeyPlaces;
 import io.eventline.ops.KeyedStore;
 import io.eventline.ops.KeyedTopic;
-import io.eventline.query.LocalStores;
-import java.util.function.Function;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-
-import io.eventline.auth.InternalCalls;
-import io.eventline.http.ApiRoute;
-import io.eventline.http.SocketRoute;
 import io.eventline.platform.DaemonThreads;
 import io.eventline.platform.Domain;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.InstanceBasics;
 import io.eventline.platform.SharedServices;
+import io.eventline.query.LocalStores;
 import io.eventline.streams.StoreMove;
 import io.eventline.topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Chat: channels, messages, presence, and the sockets that deliver them live. */
 public final class ChatDomain implements Domain {
@@ -209,9 +209,9 @@ public final class ChatDomain implements Domain {
             }
         }
         final String cursors = user == null || user.getCursors().isEmpty() ? "no device has acknowledged any"
-                : "device cursors " + new java.util.TreeMap<>(user.getCursors());
+                : "device cursors " + new TreeMap<>(user.getCursors());
         return userId + "'s sync queue holds " + (size == QUEUE_COUNT_CAP ? "at least " : "") + size
-                + " entries (seq " + oldest + " to " + (user == null ? "?" : user.getLastSeq()) + "); " + cursors
+                + (size == 1 ? " entry" : " entries") + " (seq " + oldest + " to " + (user == null ? "?" : user.getLastSeq()) + "); " + cursors
                 + "; newest: " + String.join(", ", newest);
     }
 

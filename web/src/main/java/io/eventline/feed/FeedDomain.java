@@ -1,11 +1,10 @@
 package io.eventline.feed;
 
+import io.eventline.http.ApiRoute;
 import io.eventline.ops.KeyKind;
 import io.eventline.ops.KeyPlaces;
 import io.eventline.ops.KeyedStore;
 import io.eventline.ops.KeyedTopic;
-
-import io.eventline.http.ApiRoute;
 import io.eventline.platform.Domain;
 import io.eventline.platform.InstanceBasics;
 import io.eventline.platform.SharedServices;

@@ -1,29 +1,29 @@
 package io.eventline.notify;
 
-import io.eventline.ops.KeyKind;
-import io.eventline.ops.KeyPlaces;
-import io.eventline.ops.KeyedStore;
-import io.eventline.ops.KeyedTopic;
-import io.eventline.query.LocalStores;
-
 import io.eventline.http.ApiRoute;
 import io.eventline.kafka.TopicContents;
 import io.eventline.notify.delivery.ProviderClients;
 import io.eventline.notify.sending.NotificationSenders;
 import io.eventline.notify.sending.RetryPolicy;
 import io.eventline.notify.sending.SenderConfig;
+import io.eventline.ops.KeyKind;
+import io.eventline.ops.KeyPlaces;
+import io.eventline.ops.KeyedStore;
+import io.eventline.ops.KeyedTopic;
 import io.eventline.platform.Domain;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.InstanceBasics;
 import io.eventline.platform.SharedServices;
 import io.eventline.query.GlobalView;
+import io.eventline.query.LocalStores;
 import io.eventline.streams.StreamsSettings;
 import io.eventline.topics.Topic;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.streams.StreamsBuilder;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,7 +150,7 @@ public final class NotifyDomain implements Domain {
                         + (device.getDisabledReason() == null ? "" : ": " + device.getDisabledReason()))
                 .reduce("", String::concat);
         return devices + "; e-mail " + (recipient.getEmail() == null ? "none" : "set") + ", phone "
-                + (recipient.getPhone() == null ? "none" : "set") + "; channels " + new java.util.TreeMap<>(
+                + (recipient.getPhone() == null ? "none" : "set") + "; channels " + new TreeMap<>(
                 recipient.getSettings().getChannels()) + "; " + recipient.getUnread() + " unread of "
                 + recipient.getInboxSize() + " in the inbox";
     }

@@ -2,6 +2,7 @@ package io.eventline.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.eventline.serde.EventSerdes;
@@ -16,8 +17,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,9 +29,9 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads the recent events about one key: on each topic that carries its kind, only the partition the key is placed
@@ -39,9 +42,11 @@ import org.apache.kafka.common.serialization.Deserializer;
 final class KeyEventReader {
     /** Strings in an event's JSON are cut to this: the answer shows what happened, not whole chat texts. */
     static final int MAX_STRING = 300;
+    /** Lists in an event's JSON are cut to this many items (a fan-out's users, say), with a note of the rest. */
+    static final int MAX_ITEMS = 20;
     private static final AtomicLong READERS = new AtomicLong();
     /** Device tokens and contact points stay out of answers: an operator needs to know they exist, not them. */
-    private static final java.util.Set<String> SECRET_FIELDS = java.util.Set.of("token", "address", "email", "phone",
+    private static final Set<String> SECRET_FIELDS = Set.of("token", "address", "email", "phone",
             "unsubscribeUrl");
 
     private final Map<String, Object> clientConfig;
@@ -105,7 +110,7 @@ final class KeyEventReader {
     private Found poll(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, List<KeyedTopic<?>>> readers,
                        Map<TopicPartition, Long> toRead, String key, int limit, long deadline) {
         final List<KeyEvent> found = new ArrayList<>();
-        final Map<KeyedTopic<?>, java.util.function.Function<SpecificRecord, KeyedTopic.Told>> tellers =
+        final Map<KeyedTopic<?>, Function<SpecificRecord, KeyedTopic.Told>> tellers =
                 new HashMap<>();
         int read = 0;
         while (!toRead.isEmpty() && read < maxRecords && System.nanoTime() < deadline) {
@@ -140,7 +145,7 @@ final class KeyEventReader {
     }
 
     private KeyEvent eventOf(KeyedTopic<?> topic, ConsumerRecord<String, byte[]> record, String key,
-                             java.util.function.Function<SpecificRecord, KeyedTopic.Told> teller) {
+                             Function<SpecificRecord, KeyedTopic.Told> teller) {
         if (record.value() == null || topic.recordKeyed() && !topic.placedBy().apply(key).equals(record.key())) {
             return null;
         }
@@ -179,8 +184,16 @@ final class KeyEventReader {
                     SECRET_FIELDS.contains(field.getKey()) && !field.getValue().isNull()
                             ? TextNode.valueOf("(hidden)") : cut(field.getValue())));
         } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                ((com.fasterxml.jackson.databind.node.ArrayNode) node).set(i, cut(node.get(i)));
+            final ArrayNode array = (ArrayNode) node;
+            final int more = array.size() - MAX_ITEMS;
+            while (array.size() > MAX_ITEMS) {
+                array.remove(array.size() - 1);
+            }
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, cut(array.get(i)));
+            }
+            if (more > 0) {
+                array.add("… " + more + " more");
             }
         } else if (node.isTextual() && node.asText().length() > MAX_STRING) {
             return TextNode.valueOf(cut(node.asText()));

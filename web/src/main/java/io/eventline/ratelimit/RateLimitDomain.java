@@ -5,16 +5,17 @@ import io.eventline.ops.KeyKind;
 import io.eventline.ops.KeyPlaces;
 import io.eventline.ops.KeyedStore;
 import io.eventline.ops.KeyedTopic;
-import io.eventline.query.LocalStores;
-import io.eventline.platform.InstanceBasics;
 import io.eventline.platform.Domain;
+import io.eventline.platform.InstanceBasics;
 import io.eventline.platform.SharedServices;
+import io.eventline.query.LocalStores;
 import io.eventline.topics.Topic;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.kafka.streams.StreamsBuilder;
 
 /**
@@ -57,7 +58,7 @@ public final class RateLimitDomain implements Domain {
      * A counter's story: its checks as its owner decided them (replayed through the rule's algorithm for what
      * remained), its rejections, and its window now; a user's rejections under this instance's own domain.
      */
-    private static KeyPlaces keyPlaces(RateLimiter limiter, String ownDomain, java.util.function.LongSupplier now) {
+    private static KeyPlaces keyPlaces(RateLimiter limiter, String ownDomain, LongSupplier now) {
         return KeyPlaces.builder()
                 .topic(KeyedTopic.keyedInOrder(KeyKind.RATELIMIT, RateLimitTopics.CHECKS, CheckReplay::new))
                 .topic(KeyedTopic.field(KeyKind.RATELIMIT, RateLimitTopics.REJECTIONS, RateLimitDomain::domainOf,
@@ -101,10 +102,7 @@ public final class RateLimitDomain implements Domain {
         if (rule == null) {
             return "no rule of domain " + domain + " covers this descriptor: it is not limited";
         }
-        final byte[] stored = stores.<String, byte[]>keyValue(RateLimitStores.STATE)
-                .get(RateLimitStores.counterEntry(counterKey));
-        final byte[] state = limiter.liveState(counterKey)
-                .orElse(stored == null ? null : RateLimitStores.counterStateOf(stored));
+        final byte[] state = limiter.windowState(stores, counterKey);
         final Verdict standing = LimitAlgorithms.of(rule.getAlgorithm()).peek(state, now, Limit.of(rule));
         final String limit = rule.getName() + " (" + rule.getRequestsPerUnit() + " per " + unit(rule.getUnit()) + ", "
                 + rule.getAlgorithm().name().toLowerCase(Locale.ROOT) + (rule.getShadow() ? ", shadow" : "") + ")";

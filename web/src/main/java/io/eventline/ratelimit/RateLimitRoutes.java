@@ -183,11 +183,7 @@ public final class RateLimitRoutes {
         final RateLimitRule rule = limiter.ruleFor(domain, descriptor).orElse(null);
         final String counterKey = RateLimitKeys.counterKey(domain, descriptor);
         services.router().answer(ctx, RateLimitStores.STATE, counterKey, (c, stores) -> {
-            final byte[] stored = stores.<String, byte[]>keyValue(RateLimitStores.STATE)
-                    .get(RateLimitStores.counterEntry(counterKey));
-            // the owner's live window holds the hits it admitted that the store has not applied yet
-            final byte[] state = limiter.liveState(counterKey)
-                    .orElse(stored == null ? null : RateLimitStores.counterStateOf(stored));
+            final byte[] state = limiter.windowState(stores, counterKey);
             c.contentType("application/json").result(statusAnswer(domain, descriptor, rule, state)
                     .toString());
         });

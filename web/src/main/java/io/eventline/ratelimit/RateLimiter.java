@@ -1,5 +1,6 @@
 package io.eventline.ratelimit;
 
+import io.eventline.query.LocalStores;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,17 @@ public final class RateLimiter {
     /** The rule a descriptor falls under now, if any. */
     public Optional<RateLimitRule> ruleFor(String domain, List<DescriptorEntry> descriptor) {
         return rules.match(domain, descriptor);
+    }
+
+    /**
+     * A counter's window as read from {@code stores} (the counter's partition): the live state when this instance
+     * decides the counter (it holds the hits admitted that the store has not applied yet), else the stored one;
+     * null when there is none.
+     */
+    byte[] windowState(LocalStores stores, String counterKey) {
+        final byte[] stored = stores.<String, byte[]>keyValue(RateLimitStores.STATE)
+                .get(RateLimitStores.counterEntry(counterKey));
+        return liveState(counterKey).orElse(stored == null ? null : RateLimitStores.counterStateOf(stored));
     }
 
     /** The state a decision on {@code counterKey} starts from, when this instance decides that counter. */

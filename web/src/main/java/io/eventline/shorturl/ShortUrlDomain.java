@@ -1,17 +1,16 @@
 package io.eventline.shorturl;
 
+import io.eventline.clients.EventProducer;
+import io.eventline.http.ApiRoute;
 import io.eventline.ops.KeyKind;
 import io.eventline.ops.KeyPlaces;
 import io.eventline.ops.KeyedStore;
 import io.eventline.ops.KeyedTopic;
-import io.eventline.query.LocalStores;
-
-import io.eventline.http.ApiRoute;
 import io.eventline.platform.Domain;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.InstanceBasics;
 import io.eventline.platform.SharedServices;
-import io.eventline.clients.EventProducer;
+import io.eventline.query.LocalStores;
 import io.eventline.topics.Topic;
 import java.time.Duration;
 import java.util.List;

@@ -85,6 +85,8 @@ class TwoInstanceRoutingTest {
         assertOutcomesLearntFromOwnPartition(a, 1);
         assertOutcomesLearntFromOwnPartition(b, 2);
         awaitStandbyCopiesAtA(a, ownedByB, urlByCode);
+        // an operator asking A for one of B's codes is told B owns it, A stands by, and the link as B holds it
+        awaitKeyStoryNamesOwnersAcrossInstances(a, ownedByB.iterator().next(), urlByCode, httpA, httpB);
         // the notification application routes its reads the same way, through its own ownership metadata
         awaitNotificationStateReadThroughEither(a, b);
         // chat: sent through A, delivered to sockets on B, and each recipient's queue reads the same through both
@@ -259,6 +261,27 @@ class TwoInstanceRoutingTest {
      * Contact points written through A, for enough users that both instances own some, read back through B and
      * through A: the notification application's stores answer through either instance.
      */
+    private void awaitKeyStoryNamesOwnersAcrossInstances(EventlineProcess a, String codeOfB,
+                                                         Map<String, String> urlByCode, int httpA, int httpB)
+            throws Exception {
+        final String admin = "Bearer " + auth.issue("ops", Set.of("admin"), Duration.ofMinutes(5));
+        final HttpResponse<String> answer = eventually(SETTLE_DEADLINE, Duration.ofMillis(200),
+                () -> a.get("/api/v1/admin/keys/shorturl/" + codeOfB, "Authorization", admin),
+                story -> story.statusCode() == 200 && story.body().contains("\"outcome\":\"created\"")
+                        && story.body().contains("\"standbys\":[\"http"));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        final JsonNode story = JSON.readTree(answer.body());
+        final JsonNode links = java.util.stream.StreamSupport.stream(story.get("owners").spliterator(), false)
+                .filter(owner -> owner.get("store").asText().equals("shorturl-links-store")).findFirst().orElseThrow();
+        assertThat(links.get("active").asText()).endsWith(":" + httpB);
+        assertThat(links.get("standbys")).hasSize(1);
+        assertThat(links.at("/standbys/0").asText()).endsWith(":" + httpA);
+        // the state part is read where the key lives, at B, through its internal route
+        assertThat(story.at("/state/0/store").asText()).isEqualTo("shorturl-links-store");
+        assertThat(story.at("/state/0/summary").asText()).contains(urlByCode.get(codeOfB));
+        assertThat(story.get("events").findValuesAsText("type")).contains("LinkCreated");
+    }
+
     private void awaitNotificationStateReadThroughEither(EventlineProcess a, EventlineProcess b) throws Exception {
         final Map<String, String> emailByUser = new LinkedHashMap<>();
         for (int i = 0; i < 12; i++) {
