@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * workers, streams, producers, registry, broker.
  */
 public final class Platform implements AutoCloseable {
-    private static final String VERSION = "0.1.0";
+    /** The version every instance reports in its API document and ops view. */
+    public static final String VERSION = "0.1.0";
 
     private final EventlineConfig config;
     private final Clock clock;

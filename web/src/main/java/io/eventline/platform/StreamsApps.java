@@ -15,15 +15,18 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The instance's two streams applications: the at-least-once one most domains run in, and the exactly-once one
- * ({@link StreamsSettings#notifications}).
+ * ({@link StreamsSettings#notifications}), with the description of each one's topology, which tells the ops view
+ * which topics and stores each task has.
  */
-public record StreamsApps(Readiness.App main, Readiness.App exactlyOnce) {
+public record StreamsApps(Readiness.App main, Readiness.App exactlyOnce, TopologyDescription mainTopology,
+                          TopologyDescription exactlyOnceTopology) {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApps.class);
     /** How soon metrics that Kafka Streams registers after start (per task, per sensor) reach /metrics. */
     private static final Duration METRICS_REFRESH = Duration.ofSeconds(10);
@@ -36,10 +39,13 @@ public record StreamsApps(Readiness.App main, Readiness.App exactlyOnce) {
         final StreamsBuilder exactlyOnce = new StreamsBuilder();
         domains.forEach(domain -> domain.addStreams(atLeastOnce, exactlyOnce, basics));
         final Properties mainProps = StreamsSettings.of(config, kafka.clientConfig(), kafka.durability());
-        final Readiness.App main = start(atLeastOnce.build(mainProps), mainProps, basics);
+        final Topology mainTopology = atLeastOnce.build(mainProps);
+        final Readiness.App main = start(mainTopology, mainProps, basics);
         final Properties exactlyOnceProps = StreamsSettings.notifications(config, kafka.clientConfig(),
                 kafka.durability());
-        return new StreamsApps(main, start(exactlyOnce.build(exactlyOnceProps), exactlyOnceProps, basics));
+        final Topology exactlyOnceTopology = exactlyOnce.build(exactlyOnceProps);
+        return new StreamsApps(main, start(exactlyOnceTopology, exactlyOnceProps, basics), mainTopology.describe(),
+                exactlyOnceTopology.describe());
     }
 
     /** Starts one streams application, replacing failed threads and gating queries until it caught up. */
