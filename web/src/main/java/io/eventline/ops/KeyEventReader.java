@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.eventline.serde.AvroSerde;
 import io.eventline.serde.EventSerdes;
+import io.eventline.streams.DeadLetterHeaders;
 import io.eventline.topics.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,11 +18,13 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -56,20 +61,26 @@ final class KeyEventReader {
     private final int maxRecords;
     private final Duration budget;
     private final Map<Class<?>, Deserializer<?>> deserializers = new ConcurrentHashMap<>();
+    private final String deadLetterTopic;
+    private final Deserializer<GenericContainer> anyEvent;
 
     /**
      * @param tail       records read from the end of each partition the key is placed on
      * @param maxRecords records read at most in one story, over all partitions
      * @param budget     how long one story may read
+     * @param deadLetterTopic where records that could not be processed go, under their own key, with the reason in
+     *                   their headers; null for none
      */
     KeyEventReader(Map<String, Object> clientConfig, EventSerdes serdes, ObjectMapper json, int tail, int maxRecords,
-                   Duration budget) {
+                   Duration budget, String deadLetterTopic) {
         this.clientConfig = Map.copyOf(clientConfig);
         this.serdes = serdes;
         this.json = json;
         this.tail = tail;
         this.maxRecords = maxRecords;
         this.budget = budget;
+        this.deadLetterTopic = deadLetterTopic;
+        this.anyEvent = AvroSerde.generic(serdes.registry(), false).deserializer();
     }
 
     /** One event about the key, as the answer shows it. */
@@ -90,6 +101,11 @@ final class KeyEventReader {
             for (KeyedTopic<?> topic : topics) {
                 place(consumer, topic, key, readers, tails);
             }
+            final TopicPartition deadLetters = deadLettersOf(consumer, key);
+            if (deadLetters != null) {
+                readers.putIfAbsent(deadLetters, List.of());
+                tails.put(deadLetters, tail);
+            }
             consumer.assign(readers.keySet());
             final Map<TopicPartition, Long> ends = consumer.endOffsets(readers.keySet(), remaining(deadline));
             final Map<TopicPartition, Long> starts = consumer.beginningOffsets(readers.keySet(), remaining(deadline));
@@ -103,12 +119,13 @@ final class KeyEventReader {
                 }
             }
             consumer.pause(readers.keySet().stream().filter(partition -> !toRead.containsKey(partition)).toList());
-            return poll(consumer, readers, toRead, key, limit, deadline);
+            return poll(consumer, readers, deadLetters, toRead, key, limit, deadline);
         }
     }
 
     private Found poll(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, List<KeyedTopic<?>>> readers,
-                       Map<TopicPartition, Long> toRead, String key, int limit, long deadline) {
+                       TopicPartition deadLetters, Map<TopicPartition, Long> toRead, String key, int limit,
+                       long deadline) {
         final List<KeyEvent> found = new ArrayList<>();
         final Map<KeyedTopic<?>, Function<SpecificRecord, KeyedTopic.Told>> tellers =
                 new HashMap<>();
@@ -122,6 +139,9 @@ final class KeyEventReader {
                     continue;
                 }
                 read++;
+                if (partition.equals(deadLetters) && key.equals(record.key())) {
+                    found.add(deadLetter(record));
+                }
                 for (KeyedTopic<?> topic : readers.get(partition)) {
                     final KeyEvent event = eventOf(topic, record, key,
                             tellers.computeIfAbsent(topic, KeyedTopic::teller));
@@ -163,13 +183,59 @@ final class KeyEventReader {
                 event.getSchema().getName(), told.outcome(), told.summary(), jsonOf(event));
     }
 
+    /** The dead-letter topic's partition of {@code key}: records keep their key there. */
+    private TopicPartition deadLettersOf(KafkaConsumer<String, byte[]> consumer, String key) {
+        if (deadLetterTopic == null) {
+            return null;
+        }
+        final List<PartitionInfo> partitions = consumer.partitionsFor(deadLetterTopic, Duration.ofSeconds(2));
+        if (partitions == null || partitions.isEmpty()) {
+            return null;
+        }
+        return new TopicPartition(deadLetterTopic, Utils.toPositive(Utils.murmur2(key.getBytes(
+                StandardCharsets.UTF_8))) % partitions.size());
+    }
+
+    /** A record of the key that a stream could not process, with the reason its headers give. */
+    private KeyEvent deadLetter(ConsumerRecord<String, byte[]> record) {
+        final String reason = Optional.ofNullable(header(record, DeadLetterHeaders.MESSAGE))
+                .or(() -> Optional.ofNullable(header(record, DeadLetterHeaders.EXCEPTION))).orElse("no reason given");
+        final String source = header(record, DeadLetterHeaders.TOPIC);
+        final ObjectNode event = json.createObjectNode();
+        event.put("topic", source);
+        event.put("partition", header(record, DeadLetterHeaders.PARTITION));
+        event.put("offset", header(record, DeadLetterHeaders.OFFSET));
+        event.put("exception", header(record, DeadLetterHeaders.EXCEPTION));
+        event.put("reason", cut(reason));
+        String type = "unreadable record";
+        try {
+            final GenericContainer value = record.value() == null ? null
+                    : anyEvent.deserialize(record.topic(), record.value());
+            if (value != null) {
+                type = value.getSchema().getName();
+                event.set("value", jsonOf(value));
+            }
+        } catch (RuntimeException e) {
+            event.put("value", "(" + (record.value() == null ? 0 : record.value().length)
+                    + " bytes that are no event)");
+        }
+        return new KeyEvent(record.topic(), record.partition(), record.offset(), record.timestamp(), type,
+                "dead-lettered: " + cut(reason), type + (source == null ? "" : " from " + source)
+                + " could not be processed: " + cut(reason), event);
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        final Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
     private Deserializer<?> deserializer(Topic<?> topic) {
         return deserializers.computeIfAbsent(topic.valueType(),
                 type -> serdes.of(topic.valueType()).deserializer());
     }
 
     /** The event as JSON (Avro's own rendering of a record), long strings cut short. */
-    private JsonNode jsonOf(SpecificRecord event) {
+    private JsonNode jsonOf(GenericContainer event) {
         try {
             return cut(json.readTree(event.toString()));
         } catch (Exception e) {

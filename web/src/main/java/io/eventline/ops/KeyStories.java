@@ -9,6 +9,7 @@ import io.eventline.http.ProblemException;
 import io.eventline.platform.DaemonThreads;
 import io.eventline.platform.SharedServices;
 import io.eventline.query.QueryRouter;
+import io.eventline.streams.StreamsSettings;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -79,7 +80,7 @@ public final class KeyStories {
         return new KeyStories(services::keyPlaces, Map.of(KeyedStore.Application.AT_LEAST_ONCE, services.router(),
                 KeyedStore.Application.EXACTLY_ONCE, services.exactlyOnceRouter()),
                 new KeyEventReader(services.basics().kafka().clientConfig(), services.basics().serdes(),
-                        services.json(), TAIL_RECORDS, MAX_RECORDS, READ_BUDGET),
+                        services.json(), TAIL_RECORDS, MAX_RECORDS, READ_BUDGET, StreamsSettings.DEAD_LETTER_TOPIC),
                 services.json(), services.config().rateLimit().domain(), readers, CONCURRENT);
     }
 

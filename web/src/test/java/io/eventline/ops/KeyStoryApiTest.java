@@ -7,14 +7,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
 import io.eventline.platform.PlatformFixture;
+import io.eventline.shorturl.ShortUrlTopics;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -24,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * One key's story through a running instance: what was just written through the public API shows up among the
  * key's events with its outcome (a post, a 429'd post with the rule that refused it, a short link, a chat message
- * and where it sits in its recipient's sync queue, a notification not sent and why), owned by this instance.
+ * and where it sits in its recipient's sync queue, a notification not sent and why, a record no stream could read),
+ * owned by this instance.
  */
 @Tag("integration")
 @ExtendWith(KafkaClusterExtension.class)
@@ -35,9 +43,11 @@ class KeyStoryApiTest {
     /** The domain this instance's own routes are limited under; only the rule this test puts. */
     private static final String LIMITS = "keys-" + UUID.randomUUID().toString().substring(0, 8);
     private static PlatformFixture platform;
+    private static String bootstrapServers;
 
     @BeforeAll
     static void startPlatform(KafkaCluster kafka) throws Exception {
+        bootstrapServers = kafka.bootstrapServers();
         platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of("EVENTLINE_AWAIT_TIMEOUT_MS", "20000",
                 "EVENTLINE_RATELIMIT_DOMAIN", LIMITS, "EVENTLINE_RATELIMIT_DECISION_TIMEOUT", "PT10S"));
         // one post per user an hour: a user's second post is refused
@@ -217,6 +227,29 @@ class KeyStoryApiTest {
         assertThat(skipped.get("summary").asText()).contains(eventId, "email");
         assertThat(state(story, "notify-recipients-store")).contains("no devices");
         assertOwnedHere(owner(story, "notify-recipients-store"));
+    }
+
+    @Test
+    void shouldShowARecordNoStreamCouldReadAsDeadLetteredWithTheReason() throws Exception {
+        // Given
+        final String frank = user("frank");
+
+        // When: something that is no event is produced to a topic under his user ID
+        final Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(ShortUrlTopics.REQUESTS.name(), frank,
+                    "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
+        }
+
+        // Then: his story shows it dead-lettered, where it came from and why
+        final JsonNode story = story("user", frank, hasEvent("unreadable record", "dead-lettered"));
+        final JsonNode dead = event(story, "unreadable record", "dead-lettered");
+        assertThat(dead.get("topic").asText()).isEqualTo("eventline.dead-letters.v1");
+        assertThat(dead.at("/event/topic").asText()).isEqualTo(ShortUrlTopics.REQUESTS.name());
+        assertThat(dead.at("/event/value").asText()).contains("15 bytes");
+        assertThat(dead.get("outcome").asText()).isNotEqualTo("dead-lettered: no reason given");
     }
 
     @Test
