@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The ops page's own cost: CPU seconds a fresh Eventline instance uses over 60 s under a fixed load (200
 # GET /{code}/s and 20 POST /api/v1/urls/s from the load generator), with no ops page open and with three pages open
-# (headless Chromium through playwright-core, web/src/test/node/ops-pages-open.mjs), alternating, ROUNDS times each.
+# (headless Chromium through playwright-core, web/src/test/node/ops-pages-open.mjs), alternating, ROUNDS (3) times each.
 # Writes docs/benchmarks/raw/ops-page-cost.txt; ports 18880 (HTTP), 19892 (Kafka), 18881 (registry).
 #
 #   docs/benchmarks/ops-page-cost.sh
@@ -17,7 +17,7 @@ export EVENTLINE_KAFKA_PORT="${EVENTLINE_KAFKA_PORT:-19892}"
 export EVENTLINE_REGISTRY_PORT="${EVENTLINE_REGISTRY_PORT:-18881}"
 url="http://localhost:$EVENTLINE_HTTP_PORT"
 window="${WINDOW_SECONDS:-60}"
-rounds="${ROUNDS:-2}"
+rounds="${ROUNDS:-3}"
 warmup="${WARMUP_SECONDS:-90}"
 pages="${PAGES:-3}"
 
@@ -94,8 +94,8 @@ measure() {
       OPS_SECONDS="$((window + 5))" node ops-pages-open.mjs >"$work/pages.log" 2>&1) &
     browser=$!
     # until every page is open and live; the window starts after that
-    for _ in $(seq 1 60); do grep -q 'pages open' "$work/pages.log" && break; sleep 0.5; done
-    grep -q 'pages open' "$work/pages.log" || { cat "$work/pages.log"; exit 1; }
+    for _ in $(seq 1 240); do grep -q 'pages open' "$work/pages.log" && break; sleep 0.5; done
+    grep -q 'pages open' "$work/pages.log" || { echo "the pages did not open within 120 s:"; cat "$work/pages.log"; exit 1; }
     measure "$pages-pages-$round"
     wait "$browser"
     sed 's/^/             /' "$work/pages.log" | grep 'updates per page'

@@ -12,7 +12,7 @@ try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await page.goto(`${base}/ops#token=${encodeURIComponent(process.env.OPS_TOKEN)}`);
     await page.waitForFunction(() => Number(document.getElementById('update-count').dataset.value) > 0,
-      null, { timeout: 30000 });
+      null, { timeout: 90000 });
     opened.push(page);
   }
   console.log(`${pages} pages open and live`);
