@@ -68,9 +68,23 @@ loaders+=($!)
 echo "warming up for ${warmup}s under the load"
 sleep "$warmup"
 
-# measure NAME: the instance's CPU seconds over $window seconds, with what the caller opened meanwhile
+# the Java threads serving the live streams (a request thread each, inside LiveRoutes.live): nid<TAB>cpu ms. A
+# stream's thread does all of its stream's work (assembling the snapshot, or reading the one a second stream
+# assembled, and writing it), so their CPU is the pages' cost on the server, whatever else the machine runs.
+stream_threads() {
+  jcmd "$pid" Thread.print 2>/dev/null | awk '
+    /^"/ { if (nid != "" && live) print nid "\t" cpu; nid = ""; live = 0
+           if (match($0, /cpu=[0-9.]+ms/)) cpu = substr($0, RSTART + 4, RLENGTH - 6)
+           if (match($0, /nid=0x[0-9a-f]+/)) nid = substr($0, RSTART + 4, RLENGTH - 4) }
+    /io\.eventline\.ops\.LiveRoutes\.live/ { live = 1 }
+    END { if (nid != "" && live) print nid "\t" cpu }'
+}
+
+# measure NAME: the instance's CPU seconds over $window seconds, with what the caller opened meanwhile, and the CPU
+# of the threads serving live streams
 measure() {
-  local before after machine_before machine_after t0 t1
+  local before after machine_before machine_after t0 t1 streams_before streams_after streams
+  streams_before="$(stream_threads)"
   before="$(cpu_seconds)"
   machine_before="$(machine_cpu_seconds)"
   t0="$(date +%s.%N)"
@@ -78,9 +92,12 @@ measure() {
   after="$(cpu_seconds)"
   machine_after="$(machine_cpu_seconds)"
   t1="$(date +%s.%N)"
-  printf '%-12s instance cpu %7.2f s in %5.1f s = %.3f cores; machine cpu %7.2f s = %.2f of %d cores; load %s\n' \
+  streams_after="$(stream_threads)"
+  streams="$(awk -F'\t' 'NF < 2 { next } NR == FNR { start[$1] = $2; next } ($1 in start) { ms += $2 - start[$1]; n++ }
+    END { printf "%d streams %.2f s", n, ms / 1000 }' <(echo "$streams_before") <(echo "$streams_after"))"
+  printf '%-12s instance cpu %7.2f s in %5.1f s = %.3f cores (live-stream threads: %s); machine cpu %7.2f s = %.2f of %d cores; load %s\n' \
     "$1" "$(echo "$after - $before" | bc)" "$(echo "$t1 - $t0" | bc)" \
-    "$(echo "($after - $before) / ($t1 - $t0)" | bc -l)" "$(echo "$machine_after - $machine_before" | bc)" \
+    "$(echo "($after - $before) / ($t1 - $t0)" | bc -l)" "$streams" "$(echo "$machine_after - $machine_before" | bc)" \
     "$(echo "($machine_after - $machine_before) / ($t1 - $t0)" | bc -l)" "$(nproc)" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
