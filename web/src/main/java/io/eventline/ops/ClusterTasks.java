@@ -71,7 +71,16 @@ public final class ClusterTasks {
 
     /** Every instance the application's group metadata names. */
     public List<HostInfo> hosts() {
-        return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo).toList();
+        return clients().stream().map(StreamsMetadata::hostInfo).toList();
+    }
+
+    /** The group's metadata; none while the application is not running or rebalancing (starting, stopping). */
+    private Collection<StreamsMetadata> clients() {
+        try {
+            return streams.metadataForAllStreamsClients();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** {@code {"application", "applicationId", "tasks": [...]}}, tasks in subtopology and partition order. */
@@ -82,8 +91,7 @@ public final class ClusterTasks {
             final int bySubtopology = Integer.compare(Integer.parseInt(x[0]), Integer.parseInt(y[0]));
             return bySubtopology != 0 ? bySubtopology : Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
         });
-        final Collection<StreamsMetadata> clients = streams.metadataForAllStreamsClients();
-        for (StreamsMetadata client : clients) {
+        for (StreamsMetadata client : clients()) {
             final String url = url(client.hostInfo());
             for (TopicPartition partition : client.topicPartitions()) {
                 final Task task = taskOf(tasks, partition);
@@ -150,10 +158,14 @@ public final class ClusterTasks {
     public Map<String, List<String>> localTasks() {
         final List<String> active = new ArrayList<>();
         final List<String> standby = new ArrayList<>();
-        streams.metadataForLocalThreads().forEach(thread -> {
-            thread.activeTasks().forEach(task -> active.add(task.taskId().toString()));
-            thread.standbyTasks().forEach(task -> standby.add(task.taskId().toString()));
-        });
+        try {
+            streams.metadataForLocalThreads().forEach(thread -> {
+                thread.activeTasks().forEach(task -> active.add(task.taskId().toString()));
+                thread.standbyTasks().forEach(task -> standby.add(task.taskId().toString()));
+            });
+        } catch (RuntimeException e) {
+            // not running: no tasks to show
+        }
         active.sort(null);
         standby.sort(null);
         return Map.of("active", active, "standby", standby);

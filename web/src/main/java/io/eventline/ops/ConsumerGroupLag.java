@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * the end of each partition it committed on. Groups without members count too: a stopped application keeps its
  * committed offsets, and its lag grows as records arrive. Exports {@code eventline_consumer_group_lag_records
  * {group,topic,partition}} and {@code eventline_consumer_group_members{group}}, and keeps the total lag of each
- * group over a window for the ops page. The most lagging groups and partitions are kept when there are more than
- * the caps, so a broker shared by many applications cannot grow the series without bound.
+ * group over a window for the ops page. When there are more than the caps, the cluster's own groups (those whose
+ * names start with its application ID) are kept first, then the most lagging others, and within a group its most
+ * lagging partitions, so a broker shared by many applications cannot grow the series without bound.
  */
 public final class ConsumerGroupLag implements AutoCloseable {
     public static final String LAG_METRIC = "eventline.consumer.group.lag.records";
@@ -55,6 +56,7 @@ public final class ConsumerGroupLag implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerGroupLag.class);
 
     private final Admin admin;
+    private final String ownPrefix;
     private final Clock clock;
     private final Limits limits;
     private final MultiGauge lagGauge;
@@ -86,9 +88,11 @@ public final class ConsumerGroupLag implements AutoCloseable {
     public record View(long windowSeconds, long stepSeconds, long sampledAt, List<GroupLag> groups) {
     }
 
-    public ConsumerGroupLag(Admin admin, MeterRegistry meters, Clock clock, Limits limits,
+    /** @param ownPrefix what the names of the cluster's own groups start with: its application ID */
+    public ConsumerGroupLag(Admin admin, String ownPrefix, MeterRegistry meters, Clock clock, Limits limits,
                             ScheduledExecutorService sampler) {
         this.admin = admin;
+        this.ownPrefix = ownPrefix;
         this.clock = clock;
         this.limits = limits;
         this.sampler = sampler;
@@ -100,10 +104,11 @@ public final class ConsumerGroupLag implements AutoCloseable {
     }
 
     /** Samples on a thread of its own, every step, until closed. */
-    public static ConsumerGroupLag start(Admin admin, MeterRegistry meters, Clock clock, Limits limits) {
+    public static ConsumerGroupLag start(Admin admin, String ownPrefix, MeterRegistry meters, Clock clock,
+                                         Limits limits) {
         final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.named("consumer-group-lag"));
-        final ConsumerGroupLag lag = new ConsumerGroupLag(admin, meters, clock, limits, thread);
+        final ConsumerGroupLag lag = new ConsumerGroupLag(admin, ownPrefix, meters, clock, limits, thread);
         thread.scheduleWithFixedDelay(lag::sampleQuietly, 0, limits.step().toMillis(), TimeUnit.MILLISECONDS);
         return lag;
     }
@@ -154,9 +159,11 @@ public final class ConsumerGroupLag implements AutoCloseable {
         publish(kept(sampled));
     }
 
-    /** The most lagging groups, and within them the most lagging partitions, up to the caps. */
+    /** The cluster's own groups, then the most lagging others, and within them the most lagging partitions. */
     private List<GroupLag> kept(List<GroupLag> sampled) {
-        final List<GroupLag> byLag = sampled.stream().sorted(Comparator.comparingLong(GroupLag::total).reversed()
+        final List<GroupLag> byLag = sampled.stream().sorted(Comparator.comparing(
+                        (GroupLag group) -> !group.group().startsWith(ownPrefix))
+                .thenComparing(Comparator.comparingLong(GroupLag::total).reversed())
                 .thenComparing(GroupLag::group)).limit(limits.maxGroups()).toList();
         int left = limits.maxPartitions();
         final List<GroupLag> kept = new ArrayList<>();

@@ -26,7 +26,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 /**
  * This instance's part of the ops view, read from its own meters and streams: its applications' state,
  * throughput and latency, its stores' sizes, request rate and p99 per route, rate-limit decisions, notification
- * outcomes and chat figures. Rates are the change of counters between two readings, read at most once a second
+ * outcomes, chat figures, and the host's (see {@link HostFigures}). Rates are the change of counters between two readings, read at most once a second
  * however many pages ask; p99 is over the requests since the last reading, or over all when there were none.
  */
 public final class InstanceFigures {
@@ -45,6 +45,7 @@ public final class InstanceFigures {
     private final String onlineStore;
     private final Clock clock;
     private final ObjectMapper json;
+    private final HostFigures host;
     private Reading last;
     private ObjectNode lastAnswer;
 
@@ -62,7 +63,7 @@ public final class InstanceFigures {
      *                    counts the users of its active partitions, so the instances' counts add up
      */
     public InstanceFigures(Identity identity, List<ClusterTasks> apps, MeterRegistry meters, BooleanSupplier ready,
-                           String onlineStore, Clock clock, ObjectMapper json) {
+                           String onlineStore, HostFigures host, Clock clock, ObjectMapper json) {
         this.identity = identity;
         this.apps = List.copyOf(apps);
         this.meters = meters;
@@ -70,6 +71,7 @@ public final class InstanceFigures {
         this.onlineStore = onlineStore;
         this.clock = clock;
         this.json = json;
+        this.host = host;
     }
 
     public Identity identity() {
@@ -93,6 +95,7 @@ public final class InstanceFigures {
         rateLimit(answer.putArray("rateLimit"), reading, seconds);
         notify(answer.putArray("notify"));
         chat(answer.putObject("chat"));
+        host.addTo(answer);
         last = reading;
         lastAnswer = answer;
         return answer.deepCopy();

@@ -26,6 +26,7 @@ public final class OpsDomain implements Domain {
     private List<ApiRoute> routes = List.of();
     private List<ApiRoute> internalRoutes = List.of();
     private ConsumerGroupLag lag;
+    private RecentProblems problems;
 
     @Override
     public List<Topic<?>> topics() {
@@ -36,8 +37,10 @@ public final class OpsDomain implements Domain {
     public void start(SharedServices services) throws Exception {
         final EventlineConfig config = services.config();
         final InstanceBasics basics = services.basics();
-        lag = basics.closer().add(ConsumerGroupLag.start(basics.kafka().admin(), services.meters(), basics.clock(),
-                ConsumerGroupLag.Limits.DEFAULT));
+        problems = RecentProblems.attachToRoot();
+        basics.closer().add(problems::detach);
+        lag = basics.closer().add(ConsumerGroupLag.start(basics.kafka().admin(), config.applicationId(),
+                services.meters(), basics.clock(), ConsumerGroupLag.Limits.DEFAULT));
         final List<ApiRoute> all = new ArrayList<>(new OpsRoutes(services.readiness(), services.meters(),
                 config.httpLoopbackOnly() ? MetricsAccess.open()
                         : MetricsAccess.guarded(services.auth(), config.metricsToken())).routes());
@@ -65,7 +68,8 @@ public final class OpsDomain implements Domain {
         tail.start(TAIL_START);
         final InstanceFigures figures = new InstanceFigures(new InstanceFigures.Identity(config.instanceId(),
                 ClusterTasks.url(services.self()), Platform.VERSION, basics.clock().instant()), tasks,
-                services.meters(), services.readiness()::isReady, ChatStores.ONLINE, basics.clock(), basics.json());
+                services.meters(), services.readiness()::isReady, ChatStores.ONLINE, new HostFigures(services.meters(),
+                config.dataDir(), problems), basics.clock(), basics.json());
         final ClusterSnapshots snapshots = new ClusterSnapshots(figures, services.self(), tasks, lag, deadLetters,
                 services.instances(), basics.clock(), basics.json());
         final LiveRoutes live = new LiveRoutes(snapshots, figures);

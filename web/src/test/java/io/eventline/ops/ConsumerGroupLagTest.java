@@ -42,7 +42,9 @@ class ConsumerGroupLagTest {
     @BeforeEach
     void connect(KafkaCluster kafka) {
         admin = Admin.create(kafka.clientConfig());
-        lag = new ConsumerGroupLag(admin, meters, Clock.systemUTC(), ConsumerGroupLag.Limits.DEFAULT,
+        // caps far above the groups a shared test broker holds: every group of a test is seen
+        lag = new ConsumerGroupLag(admin, "no-group-is-own", meters, Clock.systemUTC(),
+                new ConsumerGroupLag.Limits(100_000, 1_000_000, ConsumerGroupLag.STEP, ConsumerGroupLag.WINDOW),
                 Executors.newSingleThreadScheduledExecutor());
     }
 
@@ -95,7 +97,7 @@ class ConsumerGroupLagTest {
     void shouldKeepTheMostLaggingGroupsWithinTheCaps(KafkaCluster kafka, TestNames names) throws Exception {
         // Given: caps of one group and one partition series, and two stopped groups with different lag
         lag.close();
-        lag = new ConsumerGroupLag(admin, meters, Clock.systemUTC(),
+        lag = new ConsumerGroupLag(admin, "no-group-is-own", meters, Clock.systemUTC(),
                 new ConsumerGroupLag.Limits(1, 1, ConsumerGroupLag.STEP, ConsumerGroupLag.WINDOW),
                 Executors.newSingleThreadScheduledExecutor());
         final String topic = names.topic("capped");
@@ -116,6 +118,17 @@ class ConsumerGroupLagTest {
         assertThat(scrape().lines().filter(line -> line.startsWith("eventline_consumer_group_lag_records{")))
                 .hasSize(1);
         assertThat(scrape()).doesNotContain("group=\"" + caughtUp + "\"");
+
+        // When: the caught-up group is the cluster's own
+        lag.close();
+        lag = new ConsumerGroupLag(admin, caughtUp, meters, Clock.systemUTC(),
+                new ConsumerGroupLag.Limits(1, 1, ConsumerGroupLag.STEP, ConsumerGroupLag.WINDOW),
+                Executors.newSingleThreadScheduledExecutor());
+        lag.sample();
+
+        // Then: it is kept before any more lagging group of others
+        assertThat(lag.view().groups()).extracting(ConsumerGroupLag.GroupLag::group).containsExactly(caughtUp);
+        assertThat(series(caughtUp)).hasSize(1);
     }
 
     private Optional<ConsumerGroupLag.GroupLag> group(String group) {

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live cluster view over two instances of one cluster, in this JVM on the shared broker: the assignment,
@@ -123,6 +124,28 @@ class OpsLiveTest {
         assertThat(self.get("stores").get(0).get("entries").isIntegralNumber()).isTrue();
         assertThat(self.get("notify").findValuesAsText("channel")).contains("push", "email", "sms");
         assertThat(self.get("chat").has("presenceOnline")).isTrue();
+    }
+
+    @Test
+    @Order(3)
+    void shouldShowTheHostFiguresAndTheLatestWarningsOfEveryInstance() throws Exception {
+        // Given: a warning logged in this process, where both instances run
+        final String warning = "disk nearly full " + UUID.randomUUID();
+        LoggerFactory.getLogger("io.eventline.ops.OpsLiveTest.sample").warn(warning);
+
+        // When
+        final JsonNode snapshot = a.awaitJson(LiveRoutes.SNAPSHOT_PATH, admin,
+                answer -> instance(answer, b.baseUrl()) != null && instance(answer, b.baseUrl()).path("problems")
+                        .path("latest").findValuesAsText("message").contains(warning), Duration.ofSeconds(10));
+
+        // Then: B's part, read through A, carries its host figures and the warning among its latest problems
+        final JsonNode other = instance(snapshot, b.baseUrl());
+        assertThat(other.path("problems").path("warnings").asLong()).isPositive();
+        assertThat(other.path("host").path("heapUsedBytes").asLong()).isPositive();
+        assertThat(other.path("host").path("heapMaxBytes").asLong())
+                .isGreaterThanOrEqualTo(other.path("host").path("heapUsedBytes").asLong());
+        assertThat(other.path("host").path("dataDiskFreeBytes").asLong()).isPositive();
+        assertThat(other.path("host").path("processCpu").asDouble()).isBetween(0.0, 1.0);
     }
 
     @Test
