@@ -45,6 +45,7 @@ try {
       deadLetters: texts('dead-letter'),
       notify: texts('notify-outcome'),
       chat: texts('chat-instance'),
+      logged: texts('problem'),
       storyKey: document.querySelector('[data-testid=key-story-key]')?.textContent ?? null,
       storyError: document.querySelector('[data-testid=key-error]')?.textContent ?? null,
       owners: texts('key-owner'),

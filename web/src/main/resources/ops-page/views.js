@@ -19,6 +19,11 @@ export function render(snapshot) {
   drawDeadLetters(snapshot.deadLetters);
   drawNotify(instances);
   drawChat(instances);
+  drawProblems(instances);
+}
+
+function percent(fraction) {
+  return fraction === null || fraction === undefined ? '–' : `${number(fraction * 100, 0)} %`;
 }
 
 /** Instance URL → its ID, from the cluster view and the instances' own parts. */
@@ -54,6 +59,14 @@ function drawInstances(snapshot) {
     { label: 'Ready', field: 'ready', value: (row) => (row.ready ? 'ready' : 'not ready') },
     { label: 'Version', field: 'version', value: (row) => row.version },
     { label: 'Uptime', field: 'uptime', numeric: true, value: (row) => row.uptimeSeconds, format: duration },
+    { label: 'CPU (process / machine)', field: 'cpu', value: (row) => (row.host
+      ? `${percent(row.host.processCpu)} / ${percent(row.host.systemCpu)}` : '–') },
+    { label: 'Heap', field: 'heap', value: (row) => (row.host
+      ? `${bytes(row.host.heapUsedBytes)} of ${bytes(row.host.heapMaxBytes)}` : '–') },
+    { label: 'Free disk (data)', field: 'disk', numeric: true, value: (row) => row.host?.dataDiskFreeBytes,
+      format: bytes },
+    { label: 'Warnings / errors', field: 'problems', value: (row) => (row.problems
+      ? `${number(row.problems.warnings)} / ${number(row.problems.errors)}` : '–') },
     { label: '', field: 'error', value: (row) => (row.error ? el('span', { class: 'error' }, row.error) : '') },
   ], rows, (row) => ({ 'data-testid': 'instance', 'data-instance': row.id })));
   document.getElementById('served-by').textContent = `served by ${snapshot.servedBy ?? '?'}`;
@@ -327,13 +340,30 @@ function drawChat(instances) {
     show('chat', empty('No chat figures reported.'));
     return;
   }
-  const sockets = rows.reduce((total, row) => total + (row.sockets ?? 0), 0);
-  // presence is the cluster's: instances report the same users, so the cluster line takes the highest
+  // each instance counts the online users of the partitions it owns, so both add up over the cluster
+  const sum = (field) => rows.reduce((total, row) => total + (row[field] ?? 0), 0);
   show('chat', table([
     { label: 'Instance', field: 'instance', value: (row) => row.instance },
     { label: 'Open sockets', field: 'sockets', numeric: true, value: (row) => row.sockets },
     { label: 'Users present', field: 'presenceOnline', numeric: true, value: (row) => row.presenceOnline },
-  ], [...rows, { instance: 'cluster', sockets,
-    presenceOnline: Math.max(...rows.map((row) => row.presenceOnline ?? 0)) }],
+  ], [...rows, { instance: 'cluster', sockets: sum('sockets'), presenceOnline: sum('presenceOnline') }],
   (row) => ({ 'data-testid': 'chat-instance', 'data-instance': row.instance })));
+}
+
+/** The warnings and errors every instance logged lately, newest first. */
+function drawProblems(instances) {
+  const latest = instances.flatMap((instance) => (instance.problems?.latest ?? [])
+    .map((problem) => ({ instance: instance.id, ...problem })))
+    .sort((a, b) => String(b.at).localeCompare(String(a.at)));
+  if (latest.length === 0) {
+    show('problems', empty('No warning or error logged lately.'));
+    return;
+  }
+  show('problems', table([
+    { label: 'At', field: 'at', value: (row) => time(row.at) },
+    { label: 'Instance', field: 'instance', value: (row) => row.instance },
+    { label: 'Level', field: 'level', value: (row) => el('span', { class: row.level === 'ERROR' ? 'down' : null }, row.level) },
+    { label: 'Logger', field: 'logger', value: (row) => row.logger },
+    { label: 'Message', field: 'message', value: (row) => row.message },
+  ], latest, () => ({ 'data-testid': 'problem' })));
 }

@@ -63,12 +63,14 @@ class OpsPageFixtureTest {
                 "OPS_BASE_URL", "http://127.0.0.1:" + server.port(), "OPS_TOKEN", admin,
                 "OPS_KEY_KIND", "ratelimit", "OPS_KEY", DESCRIPTOR), Duration.ofSeconds(40));
 
-        // Then every section shows the fixture's figures
+        // Then every section shows the fixture's figures (and the host figures and logged problems an instance
+        // reports beside the contract's fields)
         assertThat(drawn.path("failure").asText("")).as("the page run failed: %s", drawn).isEmpty();
         assertThat(drawn.path("url").asText()).doesNotContain(admin).endsWith("/ops");
         assertThat(drawn.path("connection").asText()).isEqualTo("live");
         assertThat(texts(drawn, "instances")).hasSize(2).anySatisfy(row -> assertThat(row)
-                .contains("eventline-a", "up", "ready", "0.1.0", "1h 2m")).anySatisfy(row -> assertThat(row)
+                .contains("eventline-a", "up", "ready", "0.1.0", "1h 2m", "25 % / 88 %", "200.0 MB of 512.0 MB",
+                        "10.0 GB", "2 / 1")).anySatisfy(row -> assertThat(row)
                 .contains("eventline-b", "down", "no answer within 1 s"));
         assertThat(drawn.path("taskMap").toString()).isEqualTo(JSON.readTree("""
                 [{"application":"at-least-once","rows":[{"instance":"eventline-a","active":5,"standby":4},
@@ -90,6 +92,9 @@ class OpsPageFixtureTest {
         assertThat(drawn.path("deadLettersTotal").asText()).isEqualTo("3");
         assertThat(texts(drawn, "notify")).containsExactly("push apns 2 12");
         assertThat(texts(drawn, "chat")).containsExactly("eventline-a 3 2", "cluster 3 2");
+        assertThat(texts(drawn, "logged")).hasSize(2).first().asString()
+                .contains("eventline-a", "WARN", "connection to node 1 lost");
+        assertThat(texts(drawn, "logged").get(1)).contains("ERROR", "SMTP refused <script>x</script>");
         // And the story of the descriptor, asked for with its path segment encoded
         assertThat(askedKeys).containsExactly("ratelimit " + DESCRIPTOR);
         assertThat(drawn.path("storyError").isNull()).as(drawn.toString()).isTrue();
@@ -121,16 +126,20 @@ class OpsPageFixtureTest {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
-    /** Two snapshots as server-sent events, then the end of the stream (the page reconnects). */
+    /** The snapshot as server-sent events every 300 ms, until the page goes (or 15 s passed). */
     private void live(Context ctx) throws Exception {
         JwtAuth.requireRole(ctx, "admin");
         final String snapshot = JSON.readTree(fixture("snapshot.json")).toString();
         ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-store");
         final OutputStream out = ctx.res().getOutputStream();
-        for (int i = 0; i < 2; i++) {
-            out.write(("event: snapshot\ndata: " + snapshot + "\n\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            Thread.sleep(200);
+        try {
+            for (int i = 0; i < 50; i++) {
+                out.write(("event: snapshot\ndata: " + snapshot + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(300);
+            }
+        } catch (IOException gone) {
+            // the page closed the stream
         }
     }
 
