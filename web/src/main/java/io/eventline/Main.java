@@ -4,6 +4,7 @@ import io.eventline.auth.JwtAuth;
 import io.eventline.auth.JwtSecrets;
 import io.eventline.auth.Principal;
 import io.eventline.ids.WorkerIdConflictException;
+import io.eventline.ops.DlqCommand;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.platform.Platform;
 import java.time.Clock;
@@ -21,10 +22,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The {@code eventline} command: {@code run} the platform, or mint a {@code token}. */
+/** The {@code eventline} command: {@code run} the platform, mint a {@code token}, or replay dead letters. */
 @Command(name = "eventline", mixinStandardHelpOptions = true, version = "eventline 0.1.0",
         description = "Event-streaming backend on Kafka Streams.",
-        subcommands = {Main.Run.class, Main.Token.class})
+        subcommands = {Main.Run.class, Main.Token.class, DlqCommand.class})
 public final class Main {
 
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * may write there: a valid request goes on with its link in ASCII form; an invalid one goes to the dead letters
  * with the reason, and its caller, if one waits, gets a 400 outcome.
  */
-final class LinkRequestChecker implements Processor<String, ShortUrlRequested, String, Object> {
+public final class LinkRequestChecker implements Processor<String, ShortUrlRequested, String, Object> {
     private static final Pattern ALIAS = Pattern.compile("[0-9A-Za-z_-]{3,32}");
 
     /** A request refused for {@code reason}, on its way to the dead letters. */
@@ -40,24 +40,42 @@ final class LinkRequestChecker implements Processor<String, ShortUrlRequested, S
         if (request == null) {
             return;
         }
+        final Verdict verdict = verdict(links, request);
+        if (verdict.reason() != null) {
+            refuse(record, verdict.reason());
+            return;
+        }
+        context.forward(verdict.url().equals(request.getUrl()) ? record
+                : record.withValue(ShortUrlRequested.newBuilder(request).setUrl(verdict.url()).build()));
+    }
+
+    /**
+     * Why this step refuses {@code request}, or null when it lets it through: for a dead letter checked again
+     * before it is replayed.
+     */
+    public static String refusal(LinkUrls links, ShortUrlRequested request) {
+        return verdict(links, request).reason();
+    }
+
+    /** The request's link in ASCII form, or the reason it is refused. */
+    private record Verdict(String url, String reason) {
+    }
+
+    private static Verdict verdict(LinkUrls links, ShortUrlRequested request) {
         final String url;
         try {
             url = links.canonical(request.getUrl());
         } catch (LinkUrls.InvalidLinkException e) {
-            refuse(record, e.getMessage());
-            return;
+            return new Verdict(null, e.getMessage());
         }
         if (request.getRedirect() != 301 && request.getRedirect() != 302) {
-            refuse(record, "redirect must be 301 or 302");
-            return;
+            return new Verdict(null, "redirect must be 301 or 302");
         }
         final String code = request.getCustomCode();
         if (code != null && (!ALIAS.matcher(code).matches() || ReservedCodes.isReserved(code))) {
-            refuse(record, "code must be 3 to 32 characters of [0-9A-Za-z_-] and not reserved");
-            return;
+            return new Verdict(null, "code must be 3 to 32 characters of [0-9A-Za-z_-] and not reserved");
         }
-        context.forward(url.equals(request.getUrl()) ? record
-                : record.withValue(ShortUrlRequested.newBuilder(request).setUrl(url).build()));
+        return new Verdict(url, null);
     }
 
     private void refuse(Record<String, ShortUrlRequested> record, String reason) {

@@ -70,7 +70,7 @@ public final class Platform implements AutoCloseable {
         final ObjectMapper json = Json.mapper();
         final String bootstrap = config.kafkaBootstrapServers().orElseGet(() -> EmbeddedBroker.start(config, started));
         final KafkaCluster kafka = KafkaCluster.connect(config, bootstrap, started);
-        final List<Topic<?>> topics = domains.stream().flatMap(domain -> domain.topics().stream()).toList();
+        final List<Topic<?>> topics = topics();
         TopicProvisioning.ensure(config, kafka, topics);
         registryUrl = config.schemaRegistryUrl().orElseGet(() -> RegistryServer.start(config, kafka,
                 registryUserInfo.get(), topics, json, started));
@@ -101,6 +101,11 @@ public final class Platform implements AutoCloseable {
                 services.json(), services.meters());
         web.start(config.httpHost(), config.httpPort());
         started.add(web::stop);
+    }
+
+    /** Every topic of the instance's domains, as it creates them; the instance need not be started. */
+    public List<Topic<?>> topics() {
+        return domains.stream().flatMap(domain -> domain.topics().stream()).toList();
     }
 
     /** Waits until the streams run and their stores answer. */
