@@ -12,6 +12,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -50,11 +51,11 @@ class KeyStoryApiTest {
         bootstrapServers = kafka.bootstrapServers();
         platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of("EVENTLINE_AWAIT_TIMEOUT_MS", "20000",
                 "EVENTLINE_RATELIMIT_DOMAIN", LIMITS, "EVENTLINE_RATELIMIT_DECISION_TIMEOUT", "PT10S"));
-        // one post per user an hour: a user's second post is refused
+        // two posts per user an hour: a user's third post is refused
         final HttpResponse<String> rules = platform.put("/api/v1/admin/ratelimit/rules/" + LIMITS, admin(),
                 "{\"descriptors\":[{\"key\":\"endpoint\",\"value\":\"POST /api/v1/posts\",\"descriptors\":[{\"key\":"
-                        + "\"user\",\"name\":\"one-post-an-hour\",\"rate_limit\":{\"unit\":\"hour\","
-                        + "\"requests_per_unit\":1}}]}]}");
+                        + "\"user\",\"name\":\"two-posts-an-hour\",\"rate_limit\":{\"unit\":\"hour\","
+                        + "\"requests_per_unit\":2}}]}]}");
         assertThat(rules.statusCode()).as(rules.body()).isEqualTo(200);
     }
 
@@ -94,6 +95,12 @@ class KeyStoryApiTest {
                 .findFirst().orElse(null);
     }
 
+    /** The counter's logged checks in the story, newest first. */
+    private static List<JsonNode> checks(JsonNode story) {
+        return StreamSupport.stream(story.get("events").spliterator(), false)
+                .filter(e -> e.get("type").asText().equals("RateLimitCheckRequested")).toList();
+    }
+
     private static JsonNode owner(JsonNode story, String store) {
         return StreamSupport.stream(story.get("owners").spliterator(), false)
                 .filter(o -> o.get("store").asText().equals(store)).findFirst().orElseThrow();
@@ -118,45 +125,51 @@ class KeyStoryApiTest {
     // ---- behaviour ----
 
     @Test
-    void shouldShowAUsersPostAndTheRefusedSecondPostWithTheRuleThatLimitedIt() throws Exception {
-        // Given: a user who may post once an hour
+    void shouldShowAUsersPostsAndTheRefusedThirdPostWithTheRuleThatLimitedIt() throws Exception {
+        // Given: a user who may post twice an hour
         final String alice = user("alice");
 
-        // When: she posts twice
+        // When: she posts three times
         final HttpResponse<String> first = platform.post("/api/v1/posts", platform.token(alice),
                 "{\"text\":\"hello from the key story\"}");
         final HttpResponse<String> second = platform.post("/api/v1/posts", platform.token(alice),
+                "{\"text\":\"and again\"}");
+        final HttpResponse<String> third = platform.post("/api/v1/posts", platform.token(alice),
                 "{\"text\":\"one too many\"}");
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
-        assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(201);
+        assertThat(third.statusCode()).as(third.body()).isEqualTo(429);
 
-        // Then: her story shows the post published and the second refused by the rule, and who owns her
+        // Then: her story shows the posts published and the third refused by the rule, and who owns her
         final JsonNode story = story("user", alice, hasEvent("PostPublished", "published")
                 .and(hasEvent("RateLimitRejected", "limited")));
         assertThat(story.get("kind").asText()).isEqualTo("user");
         assertThat(story.get("key").asText()).isEqualTo(alice);
-        assertThat(event(story, "PostPublished", "published").get("summary").asText())
-                .contains("hello from the key story");
+        assertThat(story.get("events").findValuesAsText("summary"))
+                .anyMatch(summary -> summary.contains("hello from the key story"))
+                .anyMatch(summary -> summary.contains("and again"))
+                .noneMatch(summary -> summary.contains("one too many"));
         final JsonNode rejected = event(story, "RateLimitRejected", "limited");
-        assertThat(rejected.get("summary").asText()).contains("one-post-an-hour", "1 per hour");
+        assertThat(rejected.get("summary").asText()).contains("two-posts-an-hour", "2 per hour");
         assertThat(rejected.get("topic").asText()).isEqualTo("ratelimit.rejections.v1");
-        assertThat(rejected.at("/event/rule").asText()).isEqualTo("one-post-an-hour");
+        assertThat(rejected.at("/event/rule").asText()).isEqualTo("two-posts-an-hour");
         assertOwnedHere(owner(story, "feed-store"));
         assertThat(owner(story, "feed-store").get("application").asText()).isEqualTo("at-least-once");
         assertOwnedHere(owner(story, "chat-sync-store"));
         assertThat(owner(story, "chat-sync-store").get("application").asText()).isEqualTo("exactly-once");
 
-        // And: the counter's own story, asked by its descriptor, shows the allowed and the limited decision
+        // And: the counter's own story, asked by its descriptor, shows each decision and what remained after it
         final String descriptor = LIMITS + ":endpoint=POST /api/v1/posts,user=" + alice;
-        final JsonNode counter = story("ratelimit", descriptor, hasEvent("RateLimitCheckRequested", "limited")
-                .and(hasEvent("RateLimitCheckRequested", "allowed")));
-        assertThat(event(counter, "RateLimitCheckRequested", "limited").get("summary").asText())
-                .contains("one-post-an-hour", "remaining 0");
-        assertThat(event(counter, "RateLimitCheckRequested", "allowed").get("summary").asText())
-                .contains("remaining 0");
-        assertThat(counter.at("/events/0/outcome").asText()).isEqualTo("limited");
+        final JsonNode counter = story("ratelimit", descriptor, answer -> checks(answer).size() == 3
+                && event(answer, "RateLimitRejected", "limited") != null);
+        assertThat(checks(counter).stream().map(check -> check.get("outcome").asText()))
+                .containsExactly("limited", "allowed", "allowed");
+        assertThat(checks(counter).stream().map(check -> check.get("summary").asText())).satisfiesExactly(
+                limited -> assertThat(limited).contains("limited by two-posts-an-hour (2 per hour)", "remaining 0"),
+                allowed -> assertThat(allowed).contains("allowed by two-posts-an-hour", "remaining 0"),
+                allowed -> assertThat(allowed).contains("allowed by two-posts-an-hour", "remaining 1"));
         assertOwnedHere(owner(counter, "ratelimit-state-store"));
-        assertThat(state(counter, "ratelimit-state-store")).contains("one-post-an-hour", "0 remaining now");
+        assertThat(state(counter, "ratelimit-state-store")).contains("two-posts-an-hour", "0 remaining now");
         // the same counter without its domain is this instance's own
         assertThat(story("ratelimit", "endpoint=POST /api/v1/posts,user=" + alice,
                 hasEvent("RateLimitCheckRequested", "limited")).get("events")).isNotEmpty();
