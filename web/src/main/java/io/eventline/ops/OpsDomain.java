@@ -17,13 +17,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
-<<<<<<< HEAD
- * Health, readiness and metrics, for operators and orchestrators; the live view of the whole cluster, key stories
- * and the ops page that draws them.
-=======
- * Health, readiness and metrics, for operators and orchestrators, the live view of the whole cluster, and one
- * key's story.
->>>>>>> ops-keys
+ * Health, readiness and metrics, for operators and orchestrators; the live view of the whole cluster, one key's
+ * story, and the ops page that draws them.
  */
 public final class OpsDomain implements Domain {
     /** How long the start waits for the dead-letter tail to find the topic's end. */
