@@ -120,7 +120,8 @@ public final class DeadLetters implements TopicTail.Reader {
         return answer;
     }
 
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    /** A record's header as UTF-8 text, or null when it has none of that name. */
+    static String header(ConsumerRecord<String, byte[]> record, String name) {
         final Header header = record.headers().lastHeader(name);
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }

@@ -32,7 +32,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -198,14 +197,14 @@ final class KeyEventReader {
 
     /** A record of the key that a stream could not process, with the reason its headers give. */
     private KeyEvent deadLetter(ConsumerRecord<String, byte[]> record) {
-        final String reason = Optional.ofNullable(header(record, DeadLetterHeaders.MESSAGE))
-                .or(() -> Optional.ofNullable(header(record, DeadLetterHeaders.EXCEPTION))).orElse("no reason given");
-        final String source = header(record, DeadLetterHeaders.TOPIC);
+        final String reason = Optional.ofNullable(DeadLetters.header(record, DeadLetterHeaders.MESSAGE))
+                .or(() -> Optional.ofNullable(DeadLetters.header(record, DeadLetterHeaders.EXCEPTION))).orElse("no reason given");
+        final String source = DeadLetters.header(record, DeadLetterHeaders.TOPIC);
         final ObjectNode event = json.createObjectNode();
         event.put("topic", source);
-        event.put("partition", header(record, DeadLetterHeaders.PARTITION));
-        event.put("offset", header(record, DeadLetterHeaders.OFFSET));
-        event.put("exception", header(record, DeadLetterHeaders.EXCEPTION));
+        event.put("partition", DeadLetters.header(record, DeadLetterHeaders.PARTITION));
+        event.put("offset", DeadLetters.header(record, DeadLetterHeaders.OFFSET));
+        event.put("exception", DeadLetters.header(record, DeadLetterHeaders.EXCEPTION));
         event.put("reason", cut(reason));
         String type = "unreadable record";
         try {
@@ -222,11 +221,6 @@ final class KeyEventReader {
         return new KeyEvent(record.topic(), record.partition(), record.offset(), record.timestamp(), type,
                 "dead-lettered: " + cut(reason), type + (source == null ? "" : " from " + source)
                 + " could not be processed: " + cut(reason), event);
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        final Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private Deserializer<?> deserializer(Topic<?> topic) {
