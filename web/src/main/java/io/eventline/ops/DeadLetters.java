@@ -120,7 +120,7 @@ public final class DeadLetters implements TopicTail.Reader {
         return answer;
     }
 
-    /** A header of {@code record} as UTF-8 text; null when it has none. */
+    /** A record's header as UTF-8 text, or null when it has none of that name. */
     static String header(ConsumerRecord<String, byte[]> record, String name) {
         final Header header = record.headers().lastHeader(name);
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Health, readiness and metrics, for operators and orchestrators, the live view of the whole cluster, and one
- * key's story.
+ * Health, readiness and metrics, for operators and orchestrators; the live view of the whole cluster, one key's
+ * story, and the ops page that draws them.
  */
 public final class OpsDomain implements Domain {
     /** How long the start waits for the dead-letter tail to find the topic's end. */
@@ -48,6 +48,7 @@ public final class OpsDomain implements Domain {
         all.addAll(live.routes());
         final KeyStoryRoutes keys = new KeyStoryRoutes(KeyStories.start(services), services.instances());
         all.addAll(keys.routes());
+        all.addAll(OpsPageRoutes.fromClasspath().routes());
         routes = List.copyOf(all);
         internalRoutes = Stream.concat(live.internalRoutes().stream(), keys.internalRoutes().stream()).toList();
     }
