@@ -57,6 +57,6 @@ public final class HeadlessChromium {
             }
         }
         throw new IllegalStateException("Debian's chromium is not installed; "
-                + "web/src/test/browser/ensure-chromium.sh installs it");
+                + "web/src/test/debian/ensure-package.sh chromium chromium installs it");
     }
 }
