@@ -58,6 +58,8 @@ public final class DlqCommand {
     static final class Replay implements Callable<Integer> {
         /** As long as the instances wait for a link's host name to resolve. */
         private static final Duration LINK_LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+        /** The exit code when some dead letters still fail (2 is picocli's for a usage error). */
+        static final int STILL_FAILING_EXIT = 1;
 
         @CommandLine.ParentCommand
         DlqCommand parent;
@@ -97,7 +99,8 @@ public final class DlqCommand {
             }
             out.println(report.summary());
             out.flush();
-            return 0;
+            // a script running the replay learns that records are left, as the operator reads it in the report
+            return report.count(DeadLetterReplay.Outcome.STILL_FAILING) > 0 ? STILL_FAILING_EXIT : 0;
         }
 
         private Topic<?> topic(EventlineConfig config) {
