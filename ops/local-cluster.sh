@@ -256,14 +256,15 @@ start_brokers() {
 
 # --- instances ------------------------------------------------------------------------------------------------
 
-# Runs an instance's command with exactly its cluster settings (none inherited from the caller's Eventline ones).
+# An instance's environment: its cluster settings over the caller's other EVENTLINE_* settings (e.g.
+# EVENTLINE_DURABILITY=fsync), without the caller's Kafka and registry (a sourced cluster.env names instance 1's).
 instance_env() {
   local i="$1"
   local -a unset_args=()
   local name
   while IFS= read -r name; do
     unset_args+=(-u "$name")
-  done < <(env | sed -n 's/^\(EVENTLINE_[A-Z0-9_]*\|SCHEMA_REGISTRY_[A-Z0-9_]*\|KAFKA_BOOTSTRAP_SERVERS\)=.*/\1/p')
+  done < <(env | sed -n 's/^\(SCHEMA_REGISTRY_[A-Z0-9_]*\|KAFKA_BOOTSTRAP_SERVERS\)=.*/\1/p')
   INSTANCE_ENV=(env "${unset_args[@]}"
     "KAFKA_BOOTSTRAP_SERVERS=$(bootstrap_servers)"
     "EVENTLINE_INSTANCE_ID=eventline-$i"
