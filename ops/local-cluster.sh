@@ -308,7 +308,7 @@ require_nginx() {
 render_nginx_conf() {
   local i servers="" content
   for i in "$@"; do
-    servers+="        server $HOST:$(instance_port "$i") max_fails=3 fail_timeout=5s;"$'\n'
+    servers+="        server $HOST:$(instance_port "$i") max_fails=3 fail_timeout=1s;"$'\n'
   done
   content="$(<"$TEMPLATES/nginx.conf")"
   content="${content//@DIR@/$DIR}"
