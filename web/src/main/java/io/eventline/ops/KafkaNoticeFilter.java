@@ -10,7 +10,7 @@ import org.slf4j.Marker;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
- * Drops four warnings of Kafka that a clean first start and stop prints and that ask nothing of anyone, while
+ * Drops five warnings of Kafka that a clean first start and stop prints and that ask nothing of anyone, while
  * the rest of those loggers' warnings (an unreachable broker, say) still show:
  * <ul>
  *   <li>a Streams consumer's metadata naming its own repartition topics unknown, in the moment between
@@ -20,7 +20,9 @@ import org.slf4j.helpers.MessageFormatter;
  *       behind it, where the second finds it made;</li>
  *   <li>the task assignor finding no second instance for a task's standby replica, once per task and rebalance:
  *       standbys are on by default, and a single instance is a normal way to run. Which tasks have standbys, and
- *       where, is in {@code GET /api/v1/admin/cluster} and on the ops page.</li>
+ *       where, is in {@code GET /api/v1/admin/cluster} and on the ops page;</li>
+ *   <li>the sticky task assignor saying, twice per thread and rebalance, that it does not place tasks by rack
+ *       when no racks are configured.</li>
  * </ul>
  * Installed from {@code logback.xml}. The client formats its messages before logging them, so this reads the text.
  */
@@ -33,8 +35,9 @@ public final class KafkaNoticeFilter extends TurboFilter {
     private static final Pattern METADATA_ISSUE = Pattern.compile(
             "The metadata response from the cluster reported a recoverable issue with correlation id \\d+ : \\{(.+)}$");
     static final String ASSIGNORS = "org.apache.kafka.streams.processor";
-    private static final Pattern NO_ROOM_FOR_STANDBY = Pattern.compile(
-            "Unable to assign \\d+ of \\d+ standby tasks for task \\[[0-9_]+]\\..*");
+    private static final Pattern ASSIGNMENT_NOTICE = Pattern.compile(
+            "Unable to assign \\d+ of \\d+ standby tasks for task \\[[0-9_]+]\\..*"
+                    + "|Rack aware task assignment optimization disabled: rack aware strategy was set to none");
     private static final Pattern REPARTITION_TOPIC_NOT_CREATED =
             Pattern.compile("[A-Za-z0-9._-]+-repartition=UNKNOWN_TOPIC_OR_PARTITION");
 
@@ -45,7 +48,7 @@ public final class KafkaNoticeFilter extends TurboFilter {
             return FilterReply.NEUTRAL;
         }
         if (logger.getName().startsWith(ASSIGNORS)) {
-            return NO_ROOM_FOR_STANDBY.matcher(formatted(format, params)).matches() ? FilterReply.DENY
+            return ASSIGNMENT_NOTICE.matcher(formatted(format, params)).matches() ? FilterReply.DENY
                     : FilterReply.NEUTRAL;
         }
         if (!(NETWORK_CLIENT.equals(logger.getName()) || TOPIC_CREATION.equals(logger.getName()))) {

@@ -135,6 +135,7 @@ class KafkaNoticeFilterTest {
             assignor.warn("Unable to assign {} of {} standby tasks for task [{}]. There is not enough available "
                     + "capacity. You should increase the number of application instances to maintain the requested "
                     + "number of standby replicas.", 1, 1, "0_3");
+            assignor.warn("Rack aware task assignment optimization disabled: rack aware strategy was set to none");
             assignor.warn("Assignment is invalid: standby task for stateless task {} was assigned", "1_0");
 
             // then only the other failure shows
