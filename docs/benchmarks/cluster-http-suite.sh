@@ -15,7 +15,7 @@
 #
 # Writes docs/benchmarks/raw/cluster-http-suite-1.txt and cluster-http-suite-3.txt. Knobs:
 # EVENTLINE_CLUSTER_PORT_BASE (24000), EVENTLINE_CLUSTER_DIR (${TMPDIR:-/tmp}/eventline-hashing-cluster),
-# EVENTLINE_STANDBY_REPLICAS (1), WARMUP_SECONDS (90, unmeasured load on every path before each run),
+# WARMUP_SECONDS (90, unmeasured load on every path before each run),
 # DURATION (30s), POST_CONCURRENCY, GET_CONCURRENCY, FEED_CONCURRENCY, KEEP_CLUSTER, OUT.
 #
 # Needs jq, curl and openssl. Build first: mvn -B -o -q -DskipTests -Dmaven.test.skip=true package
@@ -26,7 +26,8 @@ out="${OUT:-$root/docs/benchmarks/raw}"
 cluster="$root/ops/local-cluster.sh"
 export EVENTLINE_CLUSTER_PORT_BASE="${EVENTLINE_CLUSTER_PORT_BASE:-24000}"
 export EVENTLINE_CLUSTER_DIR="${EVENTLINE_CLUSTER_DIR:-${TMPDIR:-/tmp}/eventline-hashing-cluster}"
-export EVENTLINE_STANDBY_REPLICAS="${EVENTLINE_STANDBY_REPLICAS:-1}"
+# the instances run with the default EVENTLINE_STANDBY_REPLICAS (1); standbys beyond it are warm-ups
+standby_replicas=1
 warmup_seconds="${WARMUP_SECONDS:-90}"
 duration="${DURATION:-30s}"
 post_concurrency="${POST_CONCURRENCY:-4}"
@@ -138,7 +139,7 @@ run() {
   report="$out/cluster-http-suite-$n.txt"
   : >"$report"
   log "\$ docs/benchmarks/cluster-http-suite.sh   # run on $n instance(s): $EVENTLINE_CLUSTER_INSTANCES, 3 brokers, nginx"
-  log "commit: $commit; EVENTLINE_STANDBY_REPLICAS=$EVENTLINE_STANDBY_REPLICAS; instance JVM options as ops/local-cluster.sh"
+  log "commit: $commit; EVENTLINE_STANDBY_REPLICAS=$standby_replicas; instance JVM options as ops/local-cluster.sh"
   log "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc))"
   log "mix, all at once through nginx: http-post-urls (20 users) --concurrency $post_concurrency; http-get /{code}" \
     "(${#paths[@]} links) --concurrency $get_concurrency; http-get $feed_path --concurrency $feed_concurrency;" \
@@ -175,8 +176,8 @@ warm_up
 run 1
 
 report=/dev/null
-"$cluster" add-instance
-"$cluster" add-instance
+CLUSTER_ID="$EVENTLINE_CLUSTER_ID" "$cluster" add-instance
+CLUSTER_ID="$EVENTLINE_CLUSTER_ID" "$cluster" add-instance
 # shellcheck disable=SC1091
 source "$EVENTLINE_CLUSTER_DIR/cluster.env"
 await_settled 3 "$work/cluster-3.json"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Shared by the scripts that measure a cluster of ops/local-cluster.sh (source it, do not run it) after sourcing
-# the cluster's cluster.env. They set $admin (an admin token), $settle_timeout and $stable_seconds, and define
-# log (a line to the screen and the report).
+# the cluster's cluster.env. They set $admin (an admin token), $standby_replicas, $settle_timeout and
+# $stable_seconds, and define log (a line to the screen and the report).
 
 # HS256 tokens as the instances issue them, minted here so 40 users cost no JVM start each
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
@@ -19,7 +19,7 @@ cluster_json() { curl -sf --max-time 10 -H "Authorization: Bearer $admin" "$EVEN
 signature() { jq -c '[.applications[] | .applicationId as $a | .tasks[] | [$a, .taskId, .active, .standbys]]'; }
 # instances named in the assignment, tasks without an active, standbys beyond EVENTLINE_STANDBY_REPLICAS
 shape() {
-  jq -r --argjson standbys "$EVENTLINE_STANDBY_REPLICAS" '[.applications[].tasks[]] as $tasks
+  jq -r --argjson standbys "$standby_replicas" '[.applications[].tasks[]] as $tasks
     | [([$tasks[] | .active, .standbys[]] | map(select(. != null)) | unique | length),
        ([$tasks[] | select(.active == null)] | length),
        ([$tasks[] | (.standbys | length) - $standbys | if . > 0 then . else 0 end] | add // 0)] | @tsv'

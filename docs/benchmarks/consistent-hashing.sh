@@ -12,7 +12,7 @@
 # Writes docs/benchmarks/raw/consistent-hashing-cluster.txt (the steps), consistent-hashing-simulation.txt (the
 # simulation with the observed assignments) and consistent-hashing-cluster-N[-immediate].json (the raw answers).
 # Knobs: EVENTLINE_CLUSTER_PORT_BASE (24000), EVENTLINE_CLUSTER_DIR (${TMPDIR:-/tmp}/eventline-hashing-cluster),
-# EVENTLINE_STANDBY_REPLICAS (1), LINKS_SECONDS (90, the state load at LINKS_RATE 200/s), STABLE_SECONDS (30),
+# LINKS_SECONDS (90, the state load at LINKS_RATE 200/s), STABLE_SECONDS (30),
 # SETTLE_TIMEOUT_SECONDS (600), KEEP_CLUSTER (unset: the cluster is stopped and purged at the end), OUT.
 #
 # Needs jq, curl and openssl. Build first: mvn -B -o -q -DskipTests -Dmaven.test.skip=true package
@@ -23,7 +23,8 @@ out="${OUT:-$root/docs/benchmarks/raw}"
 cluster="$root/ops/local-cluster.sh"
 export EVENTLINE_CLUSTER_PORT_BASE="${EVENTLINE_CLUSTER_PORT_BASE:-24000}"
 export EVENTLINE_CLUSTER_DIR="${EVENTLINE_CLUSTER_DIR:-${TMPDIR:-/tmp}/eventline-hashing-cluster}"
-export EVENTLINE_STANDBY_REPLICAS="${EVENTLINE_STANDBY_REPLICAS:-1}"
+# the instances run with the default EVENTLINE_STANDBY_REPLICAS (1); standbys beyond it are warm-ups
+standby_replicas=1
 links_seconds="${LINKS_SECONDS:-90}"
 links_rate="${LINKS_RATE:-200}"
 stable_seconds="${STABLE_SECONDS:-30}"
@@ -52,7 +53,7 @@ mkdir -p "$out"
 log() { echo "$*" | tee -a "$report"; }
 : >"$report"
 log "\$ docs/benchmarks/consistent-hashing.sh"
-log "commit: $commit; EVENTLINE_CLUSTER_PORT_BASE=$EVENTLINE_CLUSTER_PORT_BASE, EVENTLINE_STANDBY_REPLICAS=$EVENTLINE_STANDBY_REPLICAS, EVENTLINE_TOPIC_PARTITIONS=${EVENTLINE_TOPIC_PARTITIONS:-6}"
+log "commit: $commit; EVENTLINE_CLUSTER_PORT_BASE=$EVENTLINE_CLUSTER_PORT_BASE, EVENTLINE_STANDBY_REPLICAS=$standby_replicas, EVENTLINE_TOPIC_PARTITIONS=6 (the instances run with the defaults)"
 log "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc))"
 
 "$cluster" down --purge >/dev/null 2>&1 || true
@@ -65,9 +66,9 @@ source "$root/docs/benchmarks/cluster-lib.sh"
 
 step() {
   log ""
-  log "\$ java -jar producers/target/eventline-load.jar scale-step --before $(basename "$1") --after $(basename "$2") --bootstrap \$KAFKA_BOOTSTRAP_SERVERS --standby-replicas $EVENTLINE_STANDBY_REPLICAS"
+  log "\$ java -jar producers/target/eventline-load.jar scale-step --before $(basename "$1") --after $(basename "$2") --bootstrap \$KAFKA_BOOTSTRAP_SERVERS --standby-replicas $standby_replicas"
   load_gen scale-step --before "$1" --after "$2" --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" \
-    --standby-replicas "$EVENTLINE_STANDBY_REPLICAS" | tee -a "$report"
+    --standby-replicas "$standby_replicas" | tee -a "$report"
 }
 
 # state: short links of 40 users, each user well under the 20 writes per second the default rules allow
@@ -83,7 +84,10 @@ for n in 3 4; do
   log ""
   log "\$ ops/local-cluster.sh add-instance   # -> $n instances; machine load $(cut -d' ' -f1-3 /proc/loadavg)"
   t0=$SECONDS
-  "$cluster" add-instance | tee -a "$work/add-$n.txt"
+  # CLUSTER_ID: what add-instance writes back to cluster.env, for versions of the script that do not read it
+  CLUSTER_ID="$EVENTLINE_CLUSTER_ID" "$cluster" add-instance | tee -a "$work/add-$n.txt"
+  # shellcheck disable=SC1091
+  source "$EVENTLINE_CLUSTER_DIR/cluster.env"
   log "add-instance returned after $((SECONDS - t0)) s"
   await_new "$n" "$out/consistent-hashing-cluster-$n-immediate.json"
   await_settled "$n" "$out/consistent-hashing-cluster-$n.json"
