@@ -142,7 +142,7 @@ run() {
   log "commit: $commit; EVENTLINE_STANDBY_REPLICAS=$standby_replicas; instance JVM options as ops/local-cluster.sh"
   log "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc))"
   log "mix, all at once through nginx: http-post-urls (20 users) --concurrency $post_concurrency; http-get /{code}" \
-    "(${#paths[@]} links) --concurrency $get_concurrency; http-get $feed_path --concurrency $feed_concurrency;" \
+    "($((${#paths[@]} / 2)) links) --concurrency $get_concurrency; http-get $feed_path --concurrency $feed_concurrency;" \
     "--duration $duration --warmup 10s each"
   c0="$(cluster_cpu)" m0="$(machine_cpu)" t0="$(date +%s.%N)"
   load_gen http-post-urls --url "$url" "${post_tokens[@]}" --concurrency "$post_concurrency" --duration "$duration" \
@@ -176,8 +176,8 @@ warm_up
 run 1
 
 report=/dev/null
-CLUSTER_ID="$EVENTLINE_CLUSTER_ID" "$cluster" add-instance
-CLUSTER_ID="$EVENTLINE_CLUSTER_ID" "$cluster" add-instance
+"$cluster" add-instance
+"$cluster" add-instance
 # shellcheck disable=SC1091
 source "$EVENTLINE_CLUSTER_DIR/cluster.env"
 await_settled 3 "$work/cluster-3.json"

@@ -84,8 +84,7 @@ for n in 3 4; do
   log ""
   log "\$ ops/local-cluster.sh add-instance   # -> $n instances; machine load $(cut -d' ' -f1-3 /proc/loadavg)"
   t0=$SECONDS
-  # CLUSTER_ID: what add-instance writes back to cluster.env, for versions of the script that do not read it
-  CLUSTER_ID="$EVENTLINE_CLUSTER_ID" "$cluster" add-instance | tee -a "$work/add-$n.txt"
+  "$cluster" add-instance | tee -a "$work/add-$n.txt"
   # shellcheck disable=SC1091
   source "$EVENTLINE_CLUSTER_DIR/cluster.env"
   log "add-instance returned after $((SECONDS - t0)) s"
