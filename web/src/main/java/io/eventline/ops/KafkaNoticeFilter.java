@@ -10,14 +10,17 @@ import org.slf4j.Marker;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
- * Drops three warnings of Kafka that a clean first start and stop prints and that ask nothing of anyone, while
+ * Drops four warnings of Kafka that a clean first start and stop prints and that ask nothing of anyone, while
  * the rest of those loggers' warnings (an unreachable broker, say) still show:
  * <ul>
  *   <li>a Streams consumer's metadata naming its own repartition topics unknown, in the moment between
  *       subscribing to them and the group leader creating them;</li>
  *   <li>the embedded broker closing its controller registration client twice on shutdown;</li>
  *   <li>the broker's two first lookups of a transaction or group coordinator both creating the internal topic
- *       behind it, where the second finds it made.</li>
+ *       behind it, where the second finds it made;</li>
+ *   <li>the task assignor finding no second instance for a task's standby replica, once per task and rebalance:
+ *       standbys are on by default, and a single instance is a normal way to run. Which tasks have standbys, and
+ *       where, is in {@code GET /api/v1/admin/cluster} and on the ops page.</li>
  * </ul>
  * Installed from {@code logback.xml}. The client formats its messages before logging them, so this reads the text.
  */
@@ -29,18 +32,26 @@ public final class KafkaNoticeFilter extends TurboFilter {
             "Auto topic creation failed for (__transaction_state|__consumer_offsets) with error 'TOPIC_ALREADY_EXISTS'.*");
     private static final Pattern METADATA_ISSUE = Pattern.compile(
             "The metadata response from the cluster reported a recoverable issue with correlation id \\d+ : \\{(.+)}$");
+    static final String ASSIGNORS = "org.apache.kafka.streams.processor";
+    private static final Pattern NO_ROOM_FOR_STANDBY = Pattern.compile(
+            "Unable to assign \\d+ of \\d+ standby tasks for task \\[[0-9_]+]\\..*");
     private static final Pattern REPARTITION_TOPIC_NOT_CREATED =
             Pattern.compile("[A-Za-z0-9._-]+-repartition=UNKNOWN_TOPIC_OR_PARTITION");
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
                               Throwable t) {
-        if (level != Level.WARN || format == null
-                || !(NETWORK_CLIENT.equals(logger.getName()) || TOPIC_CREATION.equals(logger.getName()))) {
+        if (level != Level.WARN || format == null) {
             return FilterReply.NEUTRAL;
         }
-        final String message = params == null || params.length == 0
-                ? format : MessageFormatter.arrayFormat(format, params).getMessage();
+        if (logger.getName().startsWith(ASSIGNORS)) {
+            return NO_ROOM_FOR_STANDBY.matcher(formatted(format, params)).matches() ? FilterReply.DENY
+                    : FilterReply.NEUTRAL;
+        }
+        if (!(NETWORK_CLIENT.equals(logger.getName()) || TOPIC_CREATION.equals(logger.getName()))) {
+            return FilterReply.NEUTRAL;
+        }
+        final String message = formatted(format, params);
         if (TOPIC_CREATION.equals(logger.getName())) {
             return INTERNAL_TOPIC_MADE_ALREADY.matcher(message).matches() ? FilterReply.DENY : FilterReply.NEUTRAL;
         }
@@ -52,6 +63,10 @@ public final class KafkaNoticeFilter extends TurboFilter {
             return FilterReply.DENY;
         }
         return FilterReply.NEUTRAL;
+    }
+
+    private static String formatted(String format, Object[] params) {
+        return params == null || params.length == 0 ? format : MessageFormatter.arrayFormat(format, params).getMessage();
     }
 
     private static boolean onlyRepartitionTopicsNotCreatedYet(String errors) {

@@ -121,6 +121,32 @@ class KafkaNoticeFilterTest {
     }
 
     @Test
+    void shouldDropOnlyTheNoticeOfAStandbyWithNoInstanceToHoldIt() {
+        // given the filter installed, and the logger of the assignor that places standby tasks
+        final Logger assignor = context.getLogger(
+                "org.apache.kafka.streams.processor.internals.assignment.DefaultStandbyTaskAssignor");
+        final Level before = assignor.getLevel();
+        assignor.setLevel(Level.WARN);
+        final ListAppender<ILoggingEvent> assigned = new ListAppender<>();
+        assigned.start();
+        assignor.addAppender(assigned);
+        try {
+            // when a single instance is assigned a task, and then the assignor fails for another reason
+            assignor.warn("Unable to assign {} of {} standby tasks for task [{}]. There is not enough available "
+                    + "capacity. You should increase the number of application instances to maintain the requested "
+                    + "number of standby replicas.", 1, 1, "0_3");
+            assignor.warn("Assignment is invalid: standby task for stateless task {} was assigned", "1_0");
+
+            // then only the other failure shows
+            assertThat(assigned.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("Assignment is invalid");
+        } finally {
+            assignor.detachAppender(assigned);
+            assignor.setLevel(before);
+        }
+    }
+
+    @Test
     void shouldKeepOtherWarningsOfTheNetworkClient() {
         // given the filter installed
         // when the client cannot reach a broker

@@ -58,7 +58,7 @@ class TwoInstanceRoutingTest {
 
     @Test
     void shouldForwardReadsToTheOwnerAndServeStaleFromTheStandbyWhenTheOwnerIsKilled() throws Exception {
-        // Given: A runs the broker and registry, B joins through them; each keeps a standby of the other's tasks
+        // Given: A runs the broker and registry, B joins through them; each keeps a standby of the other's tasks by default
         final List<Integer> ports = EventlineProcess.freePorts(4);
         final int httpA = ports.get(0);
         final int kafkaA = ports.get(1);
@@ -68,12 +68,10 @@ class TwoInstanceRoutingTest {
         final Map<String, String> envA = instances.environment("instance-a", httpA, 1, applicationId);
         envA.put("EVENTLINE_KAFKA_PORT", Integer.toString(kafkaA));
         envA.put("EVENTLINE_REGISTRY_PORT", Integer.toString(registryA));
-        envA.put("EVENTLINE_STANDBY_REPLICAS", "1");
         final EventlineProcess a = instances.start("instance-a", envA);
         final Map<String, String> envB = instances.environment("instance-b", httpB, 2, applicationId);
         envB.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaA);
         envB.put("SCHEMA_REGISTRY_URL", "http://localhost:" + registryA);
-        envB.put("EVENTLINE_STANDBY_REPLICAS", "1");
         // B's clients reach its sockets under a name of their own, which A must hand out for B's users
         final String socketUrlB = "ws://127.0.0.1:" + httpB + "/ws";
         envB.put("EVENTLINE_SOCKET_URL", socketUrlB);
