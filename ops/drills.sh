@@ -83,6 +83,38 @@ header() {
   echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB"
 }
 
+# Creates links until RECORD holds N acknowledged ones (a busy machine times some out): make_links URL N RECORD
+# TOKEN_ARGS...
+make_links() {
+  local url="$1" n="$2" record="$3" attempt
+  shift 3
+  : >"$record"
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    local have missing
+    have="$(grep -vc '^pending:' "$record" || true)"
+    missing=$((n - have))
+    ((missing > 0)) || return 0
+    "${LOAD_JAVA[@]}" http-post-urls --url "$url" "$@" --rate 5 --duration "$(((missing + 4) / 5))s" --warmup 0s \
+      --timeout 30s --record "$record.part" >"$record.out" 2>&1 || true
+    grep -v '^pending:' "$record.part" | head -n "$missing" >>"$record" || true
+    sleep 2
+  done
+  fail "could not create $n links through $url (see $record.out)"
+}
+
+# Waits until the instances at URL (N of them) are all up and ready and each runs active tasks: wait_settled URL
+# N TOKEN SECONDS
+wait_settled() {
+  local url="$1" n="$2" token="$3" deadline=$((SECONDS + $4))
+  until curl -s -m 5 -H "Authorization: Bearer $token" "$url/api/v1/admin/cluster" | jq -e --argjson n "$n" '
+    ([.instances[] | select(.up and .ready)] | length) == $n
+    and ([.applications[].tasks[].active] | unique | length) == $n
+    and ([.applications[].tasks[] | select(.active == null)] | length) == 0' >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || return 1
+    sleep 2
+  done
+}
+
 # --- the cluster ----------------------------------------------------------------------------------------------
 
 cluster_up() {
@@ -105,9 +137,10 @@ cluster_up() {
   ADMIN_TOKEN="$(<"$WORK/token-admin")"
   TOKEN_ARGS=()
   for u in 1 2 3 4 5; do TOKEN_ARGS+=(--token "$(<"$WORK/token-$u")"); done
+  say "waiting for the group to settle over the 3 instances"
+  wait_settled "$EVENTLINE_URL" 3 "$ADMIN_TOKEN" 600 || say "not settled after 600 s; going on"
   say "creating 100 links to read during the drills"
-  "${LOAD_JAVA[@]}" http-post-urls --url "$EVENTLINE_URL" "${TOKEN_ARGS[@]}" --rate 20 --duration 5s --warmup 0s \
-    --record "$WORK/seed.tsv" >"$WORK/seed.out"
+  make_links "$EVENTLINE_URL" 100 "$WORK/seed.tsv" "${TOKEN_ARGS[@]}"
   "${LOAD_JAVA[@]}" verify-urls --url "$EVENTLINE_URL" --record "$WORK/seed.tsv" --token "$ADMIN_TOKEN" \
     --attempts 30 >"$WORK/seed-verify.out" || fail "the links made before the drill do not all redirect: $WORK/seed-verify.out"
   READ_ARGS=()
@@ -120,10 +153,7 @@ cluster_up() {
 
 # Every instance up and ready and holding active tasks: the group has settled with all of them.
 group_settled() {
-  curl -s -m 5 -H "Authorization: Bearer $ADMIN_TOKEN" "$EVENTLINE_URL/api/v1/admin/cluster" | jq -e --argjson n 3 '
-    ([.instances[] | select(.up and .ready)] | length) == $n
-    and ([.applications[].tasks[].active] | unique | length) == $n
-    and ([.applications[].tasks[] | select(.active == null)] | length) == 0' >/dev/null 2>&1
+  wait_settled "$EVENTLINE_URL" 3 "$ADMIN_TOKEN" 0
 }
 
 assignment() {
@@ -327,10 +357,10 @@ start_second_instances() {
 }
 
 await_ready() {
-  local log="$1" name="$2" deadline=$((SECONDS + 420))
+  local log="$1" name="$2" deadline=$((SECONDS + 900))
   until grep -q "Eventline ready: " "$log" 2>/dev/null; do
     kill -0 "$(<"$SECOND_DIR/$name.pid")" 2>/dev/null || { tail -20 "$log" >&2; fail "the $name instance exited"; }
-    ((SECONDS < deadline)) || fail "the $name instance was not ready within 420 s ($log)"
+    ((SECONDS < deadline)) || fail "the $name instance was not ready within 900 s ($log)"
     sleep 1
   done
 }
@@ -355,9 +385,10 @@ drill_second_instance() {
   local token admin
   token="$(cd "$SECOND_DIR" && EVENTLINE_JWT_SECRET="$secret" java -jar eventline.jar token drill-user)"
   admin="$(cd "$SECOND_DIR" && EVENTLINE_JWT_SECRET="$secret" java -jar eventline.jar token drill-ops --admin)"
+  say "waiting for the two instances to share the tasks"
+  wait_settled "http://127.0.0.1:$FIRST_HTTP" 2 "$admin" 600 || say "not settled after 600 s; going on"
   say "creating 20 links"
-  "${LOAD_JAVA[@]}" http-post-urls --url "http://127.0.0.1:$FIRST_HTTP" --token "$token" --rate 10 --duration 2s \
-    --warmup 0s --record "$SECOND_DIR/links.tsv" >"$SECOND_DIR/links.out"
+  make_links "http://127.0.0.1:$FIRST_HTTP" 20 "$SECOND_DIR/links.tsv" --token "$token"
   "${LOAD_JAVA[@]}" verify-urls --url "http://127.0.0.1:$FIRST_HTTP" --record "$SECOND_DIR/links.tsv" \
     --token "$admin" --attempts 30 >"$SECOND_DIR/links-verify.out" || fail "the 20 links do not all redirect"
   "${LOAD_JAVA[@]}" verify-urls --url "http://127.0.0.1:$SECOND_HTTP" --record "$SECOND_DIR/links.tsv" \
