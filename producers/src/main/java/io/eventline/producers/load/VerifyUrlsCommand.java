@@ -112,8 +112,9 @@ final class VerifyUrlsCommand implements Callable<Integer> {
             thread.setDaemon(true);
             return thread;
         });
+        // the client completes responses on threads of its own: the pool's threads block waiting for them
         final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).executor(pool).build();
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).build();
         final List<Future<Checked>> futures = new ArrayList<>();
         final long start = System.nanoTime();
         for (Recorded link : links) {
