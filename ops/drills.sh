@@ -183,9 +183,18 @@ start_load() {
   # the kill is timed from when every part is sending
   local deadline=$((SECONDS + 180))
   until grep -q '^started' "$WORK/$drill-posts.out" 2>/dev/null && grep -q '^started' "$WORK/$drill-reads.out" \
-    && grep -q '^started' "$WORK/$drill-reads-instance-1.out" \
-    && grep -q 'connected at the first attempt' "$WORK/$drill-sockets.out" 2>/dev/null; do
+    && grep -q '^started' "$WORK/$drill-reads-instance-1.out" 2>/dev/null; do
     ((SECONDS < deadline)) || fail "the load did not start within 180 s (see $WORK)"
+    sleep 0.5
+  done
+  # the sockets first create their channels; on a busy machine that can take minutes, and the drill goes on
+  until grep -q 'connected at the first attempt' "$WORK/$drill-sockets.out" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      say "the sockets are not all connected yet; the drill goes on"
+      echo "the chat sockets were not all connected when the drill began (channels still being created)" \
+        >>"$WORK/$drill-events.txt"
+      break
+    fi
     sleep 0.5
   done
   LOAD_STARTED_MS="$(now_ms)"
