@@ -80,6 +80,7 @@ header() {
     producers 2>/dev/null || echo ' (with uncommitted changes)')"
   echo "date: $(date -u +%FT%TZ)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores, shared)"
+  echo "settings: DRILL_LOAD_SECONDS=$LOAD_SECONDS DRILL_BEFORE_KILL=$BEFORE_KILL DRILL_KILL_TO_RESTART=$KILL_TO_RESTART"
   echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB"
 }
 
@@ -277,7 +278,7 @@ drill_instance() {
   {
     header "ops/drills.sh instance"
     echo "cluster: 3 brokers (KRaft, replication factor 3, min.insync.replicas 2), 3 instances (standby replicas at the default), nginx on :$P"
-    echo "load: posts ${POST_RATE}/s over 5 users, reads ${READ_RATE}/s of ${#READ_ARGS[@]} links through nginx and ${DIRECT_READ_RATE}/s straight to instance 1, $SOCKETS chat sockets sending ${CHAT_RATE}/s, ${LOAD_SECONDS} s"
+    echo "load: posts ${POST_RATE}/s over 5 users, reads ${READ_RATE}/s of $((${#READ_ARGS[@]} / 2)) links through nginx and ${DIRECT_READ_RATE}/s straight to instance 1, $SOCKETS chat sockets sending ${CHAT_RATE}/s, ${LOAD_SECONDS} s"
     echo
     cat "$log"
     echo
@@ -321,7 +322,7 @@ drill_broker() {
   {
     header "ops/drills.sh broker"
     echo "cluster: 3 brokers (KRaft, replication factor 3, min.insync.replicas 2), 3 instances (standby replicas at the default), nginx on :$P"
-    echo "load: posts ${POST_RATE}/s over 5 users, reads ${READ_RATE}/s of ${#READ_ARGS[@]} links through nginx and ${DIRECT_READ_RATE}/s straight to instance 1, $SOCKETS chat sockets sending ${CHAT_RATE}/s, ${LOAD_SECONDS} s"
+    echo "load: posts ${POST_RATE}/s over 5 users, reads ${READ_RATE}/s of $((${#READ_ARGS[@]} / 2)) links through nginx and ${DIRECT_READ_RATE}/s straight to instance 1, $SOCKETS chat sockets sending ${CHAT_RATE}/s, ${LOAD_SECONDS} s"
     echo
     cat "$log"
     echo
@@ -409,8 +410,8 @@ drill_second_instance() {
     | jq -c '[.applications[] | {app: .application, active: ([.tasks[].active] | group_by(.) |
       map({key: .[0], value: length}) | from_entries), standbys: ([.tasks[].standbys[]] | group_by(.) |
       map({key: .[0], value: length}) | from_entries)}]' 2>/dev/null || echo "(no answer)")"
-  say "reading the ${#paths[@]} links through the first instance, each once a second; kill -9 of the second after 10 s"
-  "${LOAD_JAVA[@]}" http-get --url "http://127.0.0.1:$FIRST_HTTP" "${paths[@]}" --rate "${#paths[@]}" \
+  say "reading the $((${#paths[@]} / 2)) links through the first instance, each once a second; kill -9 of the second after 10 s"
+  "${LOAD_JAVA[@]}" http-get --url "http://127.0.0.1:$FIRST_HTTP" "${paths[@]}" --rate "$((${#paths[@]} / 2))" \
     --duration 90s --warmup 0s --timeout 10s --timeline >"$SECOND_DIR/reads.out" 2>&1 &
   local reads=$!
   PIDS+=("$reads")
@@ -430,7 +431,7 @@ drill_second_instance() {
     echo "  README's variables (HTTP $SECOND_HTTP, registry $((P + 591))); standby replicas at the default"
     echo "  ($(grep -o 'EVENTLINE_STANDBY_REPLICAS[^|]*|[^|]*' "$ROOT/README.md" | head -1 | tr -s ' '))"
     echo "tasks before the kill: $owners"
-    echo "links: ${#paths[@]}, each read once a second through the first instance (GET /{code}, no redirect following)"
+    echo "links: $((${#paths[@]} / 2)), each read once a second through the first instance (GET /{code}, no redirect following)"
     echo "kill -9 of the second at $(date -u -d "@$((kill / 1000))" +%T) (epoch ms $kill), load average $load_at_kill"
     echo
     echo "## figures (ops/drills/recovery.py; times from the kill)"

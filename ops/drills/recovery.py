@@ -64,6 +64,9 @@ def http(path, expect, kill, restart):
             print("last_stale_s=%s" % seconds(stale[-1][0] + 1000 - kill))
     if restart:
         after = [(t, c) for t, c in data if t + 1000 > restart]
+        if not sum(sum(c[k] for k in classes) for _, c in after):
+            print("after_restart=no answers (the load had ended)")
+            return
         wrong = [(t, c) for t, c in after
                  if sum(c[k] for k in classes if k != expect) > 0 or c.get("stale", 0) > 0]
         print("not_%s_or_stale_after_restart=%d" % (expect, sum(
