@@ -22,7 +22,7 @@ DIR="${EVENTLINE_CLUSTER_DIR:-${TMPDIR:-/tmp}/eventline-cluster}"
 HOST=127.0.0.1
 STOP_WAIT_SECONDS=30
 BROKER_START_SECONDS=120
-INSTANCE_START_SECONDS=360
+INSTANCE_START_SECONDS=600
 # as ./eventline runs the jar
 INSTANCE_JAVA_OPTS="${EVENTLINE_JAVA_OPTS:--Xms512m -Xmx512m -XX:MaxDirectMemorySize=256m -XX:+UseG1GC -XX:MaxGCPauseMillis=5}"
 BROKER_JAVA_OPTS="${EVENTLINE_CLUSTER_BROKER_JAVA_OPTS:--Xms384m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}"
@@ -74,6 +74,7 @@ load_cluster() {
   source "$DIR/cluster.env"
   BROKERS="$EVENTLINE_CLUSTER_BROKERS"
   INSTANCES="$EVENTLINE_CLUSTER_INSTANCES"
+  CLUSTER_ID="${EVENTLINE_CLUSTER_ID:-}"
 }
 
 bootstrap_servers() {
@@ -255,14 +256,15 @@ start_brokers() {
 
 # --- instances ------------------------------------------------------------------------------------------------
 
-# Runs an instance's command with exactly its cluster settings (none inherited from the caller's Eventline ones).
+# An instance's environment: its cluster settings over the caller's other EVENTLINE_* settings (e.g.
+# EVENTLINE_DURABILITY=fsync), without the caller's Kafka and registry (a sourced cluster.env names instance 1's).
 instance_env() {
   local i="$1"
   local -a unset_args=()
   local name
   while IFS= read -r name; do
     unset_args+=(-u "$name")
-  done < <(env | sed -n 's/^\(EVENTLINE_[A-Z0-9_]*\|SCHEMA_REGISTRY_[A-Z0-9_]*\|KAFKA_BOOTSTRAP_SERVERS\)=.*/\1/p')
+  done < <(env | sed -n 's/^\(SCHEMA_REGISTRY_[A-Z0-9_]*\|KAFKA_BOOTSTRAP_SERVERS\)=.*/\1/p')
   INSTANCE_ENV=(env "${unset_args[@]}"
     "KAFKA_BOOTSTRAP_SERVERS=$(bootstrap_servers)"
     "EVENTLINE_INSTANCE_ID=eventline-$i"
@@ -306,7 +308,7 @@ require_nginx() {
 render_nginx_conf() {
   local i servers="" content
   for i in "$@"; do
-    servers+="        server $HOST:$(instance_port "$i") max_fails=3 fail_timeout=5s;"$'\n'
+    servers+="        server $HOST:$(instance_port "$i") max_fails=3 fail_timeout=1s;"$'\n'
   done
   content="$(<"$TEMPLATES/nginx.conf")"
   content="${content//@DIR@/$DIR}"
@@ -626,8 +628,8 @@ cluster_summary() {
     echo "tasks: GET /api/v1/admin/cluster answered: ${answer:0:200}"
     return 0
   fi
-  echo "tasks (GET /api/v1/admin/cluster through nginx):"
-  jq -r '
+  local table
+  table="$(jq -r '
     (.applications | map({app: .application, tasks: .tasks})) as $apps
     | ([.instances[] | .url] + [$apps[].tasks[] | (.active // empty), .standbys[]?] | unique) as $urls
     | (["  INSTANCE"] + ($apps | map(.app + " active/standby")) + ["UP/READY"] | @tsv),
@@ -643,7 +645,9 @@ cluster_summary() {
             (.tasks | length | tostring) + " tasks, "
             + ([.tasks[] | select(.active == null)] | length | tostring) + " unassigned"))
         + [""] | @tsv)
-  ' <<<"$answer" | column -t -s $'\t'
+  ' <<<"$answer" 2>&1)" || { echo "tasks: cannot read the answer of GET /api/v1/admin/cluster: ${table:0:200}"; return 0; }
+  echo "tasks (GET /api/v1/admin/cluster through nginx):"
+  column -t -s $'\t' <<<"$table"
 }
 
 cmd_nginx_config() {

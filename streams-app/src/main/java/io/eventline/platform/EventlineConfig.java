@@ -8,6 +8,7 @@ import io.eventline.kafka.KafkaClientProperties;
 import io.eventline.notify.NotifySettings;
 import io.eventline.ratelimit.CounterPartitions;
 import io.eventline.ratelimit.RateLimitSettings;
+import io.eventline.streams.TaskAssignor;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -47,6 +48,7 @@ public record EventlineConfig(
         int topicPartitions,
         Optional<Short> topicReplicationFactor,
         int standbyReplicas,
+        TaskAssignor taskAssignor,
         long awaitTimeoutMs,
         Optional<String> kafkaBootstrapServers,
         Optional<String> schemaRegistryUrl,
@@ -92,6 +94,7 @@ public record EventlineConfig(
         d.put("EVENTLINE_DURABILITY", Durability.PAGE_CACHE.setting());
         d.put("EVENTLINE_KAFKA_PROPERTIES_FILE", null);
         d.put("EVENTLINE_STANDBY_REPLICAS", "1");
+        d.put("EVENTLINE_TASK_ASSIGNOR", TaskAssignor.STICKY.setting());
         d.put("EVENTLINE_AWAIT_TIMEOUT_MS", "5000");
         d.put("KAFKA_BOOTSTRAP_SERVERS", null);
         d.put("SCHEMA_REGISTRY_URL", null);
@@ -190,6 +193,7 @@ public record EventlineConfig(
                 Optional.ofNullable(v.get("EVENTLINE_TOPIC_REPLICATION_FACTOR"))
                         .map(raw -> (short) intIn(v, "EVENTLINE_TOPIC_REPLICATION_FACTOR", 1, 32)),
                 intIn(v, "EVENTLINE_STANDBY_REPLICAS", 0, 10),
+                taskAssignor(v),
                 intIn(v, "EVENTLINE_AWAIT_TIMEOUT_MS", 0, 600_000),
                 Optional.ofNullable(v.get("KAFKA_BOOTSTRAP_SERVERS")),
                 Optional.ofNullable(v.get("SCHEMA_REGISTRY_URL")).map(EventlineConfig::stripSlash),
@@ -337,6 +341,14 @@ public record EventlineConfig(
             return value;
         } catch (DateTimeParseException e) {
             throw new ConfigException(name + " must be an ISO-8601 duration such as P30D or PT12H, got '" + raw + "'");
+        }
+    }
+
+    private static TaskAssignor taskAssignor(Map<String, String> v) {
+        try {
+            return TaskAssignor.parse(v.get("EVENTLINE_TASK_ASSIGNOR"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("EVENTLINE_TASK_ASSIGNOR " + e.getMessage());
         }
     }
 

@@ -42,6 +42,8 @@ public final class StreamsSettings {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
         topics.topicConfig().forEach((name, value) -> props.put(StreamsConfig.topicPrefix(name), value));
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        config.taskAssignor().assignorClass()
+                .ifPresent(assignor -> props.put(StreamsConfig.TASK_ASSIGNOR_CLASS_CONFIG, assignor));
         // at-least-once: outcomes are visible at once, and processors fix IDs and outcomes by event ID
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);

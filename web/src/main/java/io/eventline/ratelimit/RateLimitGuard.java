@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Puts the rate limiter in front of every route that declares whom it limits ({@link ApiRoute#limitedBy()}):
@@ -58,6 +60,13 @@ public final class RateLimitGuard {
             }
             final CompletableFuture<CheckResult> pending = limiter.check(ids.nextIdString(), false, domain,
                     List.of(descriptor), 1);
+            if (isSocketUpgrade(ctx)) {
+                // the upgrade goes ahead as soon as the handler returns, without waiting for a future: a socket
+                // would open before its handler ran, and whatever the decision, so this one is awaited here
+                awaitTurn(admit(ctx, decided(pending)));
+                handler.handle(ctx);
+                return;
+            }
             if (pending.isDone()) {
                 // decided here, in memory: the usual case, answered on this thread
                 final CompletableFuture<Void> turn = admit(ctx, pending.join());
@@ -76,6 +85,26 @@ public final class RateLimitGuard {
                     .thenCompose(result -> admit(ctx, result))
                     .thenRun(() -> handle(handler, ctx)));
         };
+    }
+
+    private static boolean isSocketUpgrade(Context ctx) {
+        return "websocket".equalsIgnoreCase(ctx.header("Upgrade"));
+    }
+
+    private CheckResult decided(CompletableFuture<CheckResult> pending) throws InterruptedException {
+        try {
+            return pending.get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw ProblemException.unavailable("the rate limiter did not answer; retry shortly", 1);
+        }
+    }
+
+    private void awaitTurn(CompletableFuture<Void> turn) throws InterruptedException {
+        try {
+            turn.get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw ProblemException.unavailable("too many connections are waiting for their turn; retry shortly", 1);
+        }
     }
 
     /** Refuses the request if the result says so; else sets its headers and says when its turn comes. */

@@ -87,7 +87,7 @@ class TwoInstanceRoutingTest {
         awaitKeyStoryNamesOwnersAcrossInstances(a, ownedByB.iterator().next(), urlByCode, httpA, httpB);
         // the notification application routes its reads the same way, through its own ownership metadata
         awaitNotificationStateReadThroughEither(a, b);
-        // chat: sent through A, delivered to sockets on B, and each recipient's queue reads the same through both
+        // chat: sent through A, delivered to sockets on both, and each recipient's queue reads the same through both
         awaitChatDeliveredAcrossInstances(a, b);
         assertSocketEndpointsNameTheOwnersSocketUrl(a, b, "ws://localhost:" + httpA + "/ws", socketUrlB);
         // the feed: every feed reads the same through both, posts and names fetched once per owning instance
@@ -318,7 +318,10 @@ class TwoInstanceRoutingTest {
                 final String created = settled(a, "/api/v1/channels", sender, JSON.createObjectNode()
                         .put("type", "direct").set("members", JSON.createArrayNode().add(recipient)).toString());
                 channelByRecipient.put(recipient, JSON.readTree(created).get("channelId").asText());
-                final ChatSocketClient socket = ChatSocketClient.connect(b.baseUrl(), token(recipient), "phone");
+                // sockets on both instances: the connect counter of this address is owned by one of them, and
+                // the other must wait for its decision before the socket opens
+                final EventlineProcess at = i % 2 == 0 ? b : a;
+                final ChatSocketClient socket = ChatSocketClient.connect(at.baseUrl(), token(recipient), "phone");
                 sockets.add(socket);
                 socket.await("hello", SETTLE_DEADLINE);
             }
