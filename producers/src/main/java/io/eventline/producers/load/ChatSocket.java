@@ -56,11 +56,25 @@ final class ChatSocket implements WebSocket.Listener {
      */
     static CompletableFuture<ChatSocket> connect(HttpClient client, URI base, String token, String device, int index,
                                                  String userId, Frames frames, Duration timeout) {
+        return open(client, socketUri(base, token, device), index, userId, frames, timeout);
+    }
+
+    /**
+     * As {@link #connect}, to the WebSocket endpoint {@code endpoint} (e.g. {@code ws://127.0.0.1:8080/ws}, as
+     * {@code GET /api/v1/chat/endpoint} names it) rather than to an instance's base URL.
+     */
+    static CompletableFuture<ChatSocket> connectTo(HttpClient client, URI endpoint, String token, String device,
+                                                   int index, String userId, Frames frames, Duration timeout) {
+        return open(client, endpointUri(endpoint, token, device), index, userId, frames, timeout);
+    }
+
+    private static CompletableFuture<ChatSocket> open(HttpClient client, URI uri, int index, String userId,
+                                                      Frames frames, Duration timeout) {
         final ChatSocket socket = new ChatSocket(index, userId, frames);
         final CompletableFuture<ChatSocket> connected = client.newWebSocketBuilder()
                 .connectTimeout(timeout)
                 .header("User-Agent", "eventline-load")
-                .buildAsync(socketUri(base, token, device), socket)
+                .buildAsync(uri, socket)
                 .thenCompose(ws -> socket.hello)
                 .thenApply(h -> socket)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -74,9 +88,13 @@ final class ChatSocket implements WebSocket.Listener {
 
     /** {@code ws://host:port/ws?access_token=...&device=...} of the instance at {@code base}. */
     static URI socketUri(URI base, String token, String device) {
-        return URI.create("ws" + base.toString().substring("http".length()) + "/ws?access_token="
-                + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&device="
-                + URLEncoder.encode(device, StandardCharsets.UTF_8));
+        return endpointUri(URI.create("ws" + base.toString().substring("http".length()) + "/ws"), token, device);
+    }
+
+    /** {@code endpoint?access_token=...&device=...}. */
+    static URI endpointUri(URI endpoint, String token, String device) {
+        return URI.create(endpoint + "?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                + "&device=" + URLEncoder.encode(device, StandardCharsets.UTF_8));
     }
 
     /** What a failed connect is counted as: {@code handshake 429}, or the failure's type. */

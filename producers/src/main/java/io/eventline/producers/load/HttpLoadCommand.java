@@ -1,11 +1,13 @@
 package io.eventline.producers.load;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -58,8 +60,28 @@ abstract class HttpLoadCommand implements Callable<Integer> {
             description = "also print rate and latency of each interval of D (at least 1s), warm-up included")
     Duration interval;
 
+    @Option(names = "--timeline",
+            description = "also print, after the run, the answers of each second by status class (2xx, 3xx, 4xx, "
+                    + "5xx, errors without an answer) and how many were marked Eventline-Stale: true")
+    boolean timeline;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** What else sees each answer of the run; none unless a subclass adds some. */
+    ResponseObserver observer() throws IOException {
+        return ResponseObserver.NONE;
+    }
+
+    /** Whether the observer needs the answers' bodies. */
+    boolean readBodies() {
+        return false;
+    }
+
+    /** Called once the run is over, to close the observer and report on it; the exit code is the result. */
+    int finish(PrintWriter out, int exitCode) throws IOException {
+        return exitCode;
+    }
 
     /** The method and path shown in the report, e.g. {@code POST /api/v1/urls}. */
     abstract String describeRequests();
@@ -89,10 +111,19 @@ abstract class HttpLoadCommand implements Callable<Integer> {
         out.flush();
         final ProcessCpu cpu = ProcessCpu.start();
         final LoadResult result;
-        try (HttpLoadRunner runner = new HttpLoadRunner(timeout); IntervalPrinter timeline = new IntervalPrinter(out)) {
+        final StatusTimeline statuses = timeline ? StatusTimeline.startingNow(System::nanoTime) : null;
+        final ResponseObserver observer;
+        try {
+            observer = statuses == null ? observer()
+                    : ResponseObserver.all(List.of(statuses, observer()));
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.toString(), e);
+        }
+        try (HttpLoadRunner runner = new HttpLoadRunner(timeout, observer, readBodies());
+             IntervalPrinter intervals = new IntervalPrinter(out)) {
             final Consumer<LatencyRecorder> started = recorder -> {
                 if (interval != null) {
-                    timeline.start(recorder, interval);
+                    intervals.start(recorder, interval);
                 }
             };
             if (rate != null) {
@@ -105,8 +136,22 @@ abstract class HttpLoadCommand implements Callable<Integer> {
         out.print(LoadReport.format(result, "status",
                 rate != null ? "from intended send time" : "from send, closed loop", percentiles));
         cpu.report().ifPresent(text -> out.printf(Locale.ROOT, "%-12s %s%n", "client cpu", text));
+        if (statuses != null) {
+            out.printf(Locale.ROOT, "%ntimeline: answers per second by the second they ended, from %s (epoch ms %d)%n",
+                    statuses.start(), statuses.start().toEpochMilli());
+            out.println(StatusTimeline.HEADER);
+            statuses.lines().forEach(out::println);
+        }
+        final int exitCode;
+        try {
+            exitCode = finish(out, result.measuredOutcomes() > 0 ? 0 : 1);
+        } catch (IOException e) {
+            out.println("failed       " + e);
+            out.flush();
+            return 1;
+        }
         out.flush();
-        return result.measuredOutcomes() > 0 ? 0 : 1;
+        return exitCode;
     }
 
     private HttpRequest.Builder builder() {

@@ -28,10 +28,23 @@ public final class HttpLoadRunner implements AutoCloseable {
     private final Duration requestTimeout;
     private final ExecutorService executor;
     private final HttpClient client;
+    private final ResponseObserver observer;
+    private final HttpResponse.BodyHandler<String> bodies;
 
     /** @param requestTimeout the timeout each request built for this runner must carry, also used to connect */
     public HttpLoadRunner(Duration requestTimeout) {
+        this(requestTimeout, ResponseObserver.NONE, false);
+    }
+
+    /**
+     * @param observer   sees every request as it ends
+     * @param readBodies whether answers' bodies are read (as text) for the observer, rather than discarded
+     */
+    HttpLoadRunner(Duration requestTimeout, ResponseObserver observer, boolean readBodies) {
         this.requestTimeout = requestTimeout;
+        this.observer = observer;
+        this.bodies = readBodies ? HttpResponse.BodyHandlers.ofString()
+                : HttpResponse.BodyHandlers.replacing(null);
         final AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             final Thread thread = new Thread(r, "load-http-" + threads.incrementAndGet());
@@ -65,13 +78,14 @@ public final class HttpLoadRunner implements AutoCloseable {
         for (long i = 0; i < schedule.total(); i++) {
             final long intended = start + schedule.offsetNanos(i);
             final boolean measured = schedule.isMeasured(i);
+            final long index = i;
             parkUntil(intended);
             inFlight.acquire();
             recorder.sent(System.nanoTime() - intended);
-            client.sendAsync(requests.apply(i), HttpResponse.BodyHandlers.discarding())
+            client.sendAsync(requests.apply(i), bodies)
                     .whenComplete((response, error) -> {
                         final long now = System.nanoTime();
-                        record(recorder, measured, response, error, now - intended, now);
+                        record(recorder, measured, index, response, error, now - intended, now);
                         // only after recording, so the drain below sees every result
                         inFlight.release();
                     });
@@ -134,22 +148,25 @@ public final class HttpLoadRunner implements AutoCloseable {
             }
             final boolean measured = sentAt - measureStart >= 0;
             recorder.sent(0);
+            final long index = next.getAndIncrement();
             // completions hop to the executor so a lane whose requests fail at once cannot grow the stack
-            client.sendAsync(requests.apply(next.getAndIncrement()), HttpResponse.BodyHandlers.discarding())
+            client.sendAsync(requests.apply(index), bodies)
                     .whenCompleteAsync((response, error) -> {
                         final long now = System.nanoTime();
-                        record(recorder, measured, response, error, now - sentAt, now);
+                        record(recorder, measured, index, response, error, now - sentAt, now);
                         sendNext();
                     }, executor);
         }
     }
 
-    private static void record(LatencyRecorder recorder, boolean measured, HttpResponse<?> response, Throwable error,
-                               long latencyNanos, long now) {
+    private void record(LatencyRecorder recorder, boolean measured, long index, HttpResponse<String> response,
+                        Throwable error, long latencyNanos, long now) {
         if (error != null) {
             recorder.failed(measured, error, now);
+            observer.failed(index, error, now);
         } else {
             recorder.completed(measured, Integer.toString(response.statusCode()), latencyNanos, now);
+            observer.answered(index, response, now);
         }
     }
 

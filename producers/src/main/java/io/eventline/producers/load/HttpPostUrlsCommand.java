@@ -1,8 +1,12 @@
 package io.eventline.producers.load;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,6 +23,36 @@ final class HttpPostUrlsCommand extends HttpLoadCommand {
             description = "bearer token, e.g. from `eventline token USER`; repeat it to spread the requests over "
                     + "several users, taken in turn")
     List<String> tokens;
+
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "write a line per acknowledged link (<code> TAB <url>; pending:<eventId> TAB <url> for a "
+                    + "202) to FILE, for verify-urls to check later")
+    Path record;
+
+    private AcknowledgedWrites acknowledged;
+
+    @Override
+    ResponseObserver observer() throws IOException {
+        if (record == null) {
+            return ResponseObserver.NONE;
+        }
+        acknowledged = new AcknowledgedWrites(record, i -> url(run, i));
+        return acknowledged;
+    }
+
+    @Override
+    boolean readBodies() {
+        return record != null;
+    }
+
+    @Override
+    int finish(PrintWriter out, int exitCode) throws IOException {
+        if (acknowledged != null) {
+            acknowledged.close();
+            out.printf(Locale.ROOT, "%-12s %s written to %s%n", "recorded", acknowledged.summary(), record);
+        }
+        return exitCode;
+    }
 
     @Override
     String describeRequests() {
@@ -41,6 +75,11 @@ final class HttpPostUrlsCommand extends HttpLoadCommand {
 
     /** The body of request {@code index} of run {@code run}. */
     static String body(String run, long index) {
-        return "{\"url\":\"https://example.com/load/" + run + "-" + index + "\"}";
+        return "{\"url\":\"" + url(run, index) + "\"}";
+    }
+
+    /** The long URL request {@code index} of run {@code run} shortens. */
+    static String url(String run, long index) {
+        return "https://example.com/load/" + run + "-" + index;
     }
 }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "eventline-load", mixinStandardHelpOptions = true, version = "eventline-load 0.1.0",
         description = "Load generator for a local Eventline instance.",
         subcommands = {HttpPostUrlsCommand.class, HttpGetCommand.class, HttpCheckCommand.class,
-                KafkaProduceCommand.class, ChatLoadCommand.class, HashingCommand.class,
-                ScaleStepCommand.class})
+                KafkaProduceCommand.class, KafkaReplicasCommand.class, ChatLoadCommand.class,
+                VerifyUrlsCommand.class, ChatReconnectCommand.class, HashingCommand.class, ScaleStepCommand.class})
 public final class LoadGenerator implements Runnable {
     private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
@@ -38,6 +38,7 @@ public final class LoadGenerator implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: http-post-urls, http-get, http-check, kafka-produce, ws-chat, hashing or scale-step");
+                "name a command: http-post-urls, http-get, http-check, kafka-produce, kafka-replicas, ws-chat, "
+                + "verify-urls, ws-reconnect, hashing or scale-step");
     }
 }

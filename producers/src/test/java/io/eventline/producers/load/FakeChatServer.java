@@ -56,6 +56,9 @@ final class FakeChatServer implements AutoCloseable {
     private final List<String> channelRequests = new CopyOnWriteArrayList<>();
     final Set<String> dropMessagesTo = ConcurrentHashMap.newKeySet();
     final Set<String> doubleMessagesTo = ConcurrentHashMap.newKeySet();
+    /** Each user's sync queue: every message frame to them, replayed after the cursor when a socket connects. */
+    private final Map<String, List<String>> queues = new ConcurrentHashMap<>();
+    private final LongAdder endpointRequests = new LongAdder();
     /** Senders whose messages are answered with a 503 instead of an ack, and delivered all the same. */
     final Set<String> timeOutAcksOf = ConcurrentHashMap.newKeySet();
 
@@ -69,6 +72,19 @@ final class FakeChatServer implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    int openSockets() {
+        return openSockets.get();
+    }
+
+    long endpointRequests() {
+        return endpointRequests.sum();
+    }
+
+    /** Drops every open socket without a close frame, as an instance killed with {@code kill -9} would. */
+    void dropAllSockets() {
+        sockets.values().forEach(list -> list.forEach(Client::abort));
     }
 
     long heartbeats() {
@@ -124,7 +140,9 @@ final class FakeChatServer implements AutoCloseable {
                         respond(out, 401, "application/problem+json", "{\"status\":401,\"title\":\"Unauthorized\"}");
                     } else {
                         signedIn.add(user);
-                        respond(out, 200, "application/json", "{\"url\":\"/ws\",\"heartbeatIntervalSeconds\":5}");
+                        endpointRequests.increment();
+                        respond(out, 200, "application/json", "{\"url\":\"ws://127.0.0.1:" + server.getLocalPort()
+                                + "/ws\",\"heartbeatIntervalSeconds\":5}");
                     }
                 } else if (parts[0].equals("POST") && path.equals(ChatChannels.PATH)) {
                     createChannel(out, headers.get("authorization"), new String(body, StandardCharsets.UTF_8));
@@ -192,8 +210,13 @@ final class FakeChatServer implements AutoCloseable {
         sockets.computeIfAbsent(user, k -> new CopyOnWriteArrayList<>()).add(client);
         openSockets.incrementAndGet();
         try {
-            client.send("{\"type\":\"hello\",\"device\":\"" + query.get("device") + "\",\"cursor\":0,"
-                    + "\"heartbeatIntervalSeconds\":5}");
+            final long cursor = ackedSeqs.getOrDefault(user, 0L);
+            client.send("{\"type\":\"hello\",\"device\":\"" + query.get("device") + "\",\"cursor\":" + cursor
+                    + ",\"heartbeatIntervalSeconds\":5}");
+            final List<String> queue = queues.getOrDefault(user, List.of());
+            for (int i = (int) cursor; i < queue.size(); i++) {
+                client.send(queue.get(i));
+            }
             final ByteArrayOutputStream message = new ByteArrayOutputStream();
             while (true) {
                 final int first = in.read();
@@ -247,19 +270,28 @@ final class FakeChatServer implements AutoCloseable {
                     if (dropMessagesTo.contains(member)) {
                         continue;
                     }
-                    for (Client to : sockets.getOrDefault(member, List.of())) {
-                        final ObjectNode out = JSON.createObjectNode();
+                    final long seq;
+                    final ObjectNode out = JSON.createObjectNode();
+                    synchronized (queues) {
+                        seq = seqs.computeIfAbsent(member, k -> new AtomicLong()).incrementAndGet();
                         out.put("type", "message");
-                        out.put("seq", seqs.computeIfAbsent(member, k -> new AtomicLong()).incrementAndGet());
+                        out.put("seq", seq);
                         out.put("channelId", channelId);
                         out.put("messageId", Long.toString(messageId));
                         out.put("senderId", client.user);
                         out.put("text", frame.path("text").asText());
                         out.put("createdAt", Instant.now().toString());
                         out.put("clientMessageId", clientMessageId);
-                        to.send(out.toString());
-                        if (doubleMessagesTo.contains(member)) {
+                        queues.computeIfAbsent(member, k -> new CopyOnWriteArrayList<>()).add(out.toString());
+                    }
+                    for (Client to : sockets.getOrDefault(member, List.of())) {
+                        try {
                             to.send(out.toString());
+                            if (doubleMessagesTo.contains(member)) {
+                                to.send(out.toString());
+                            }
+                        } catch (IOException e) {
+                            // that socket is gone; its user reads the queue when it reconnects
                         }
                     }
                 }
