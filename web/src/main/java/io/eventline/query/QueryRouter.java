@@ -3,6 +3,7 @@ package io.eventline.query;
 import io.eventline.auth.InternalCalls;
 import io.eventline.http.ProblemException;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -155,14 +156,22 @@ public final class QueryRouter {
     }
 
     private void answerLocally(Context ctx, int partition, boolean stale, LocalAnswer answer) throws Exception {
-        if (stale) {
+        // while the streams replay what they held before a rebalance or restart, the copy here answers what it
+        // holds, marked stale like a standby's, rather than nothing: readers keep their answers through a rebalance
+        final boolean replaying = !stale && !catchUp.caughtUp();
+        if (stale || replaying) {
             ctx.header(STALE_HEADER, "true");
         }
         try {
-            answer.answer(ctx, localStores(partition, stale));
+            answer.answer(ctx, new LocalStores(streams, partition, stale || replaying));
         } catch (InvalidStateStoreException e) {
             throw ProblemException.unavailable("the store is not queryable yet (" + e.getMessage() + ")",
                     RETRY_AFTER_SECONDS);
+        }
+        if (replaying && ctx.status() == HttpStatus.NOT_FOUND) {
+            // what is missing may be a write the replay has yet to apply: never a wrong 404
+            throw ProblemException.unavailable("this instance is still replaying its input and does not hold this "
+                    + "yet; retry shortly", RETRY_AFTER_SECONDS);
         }
     }
 

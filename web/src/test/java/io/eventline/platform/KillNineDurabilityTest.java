@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.eventline.auth.JwtAuth;
+import io.eventline.query.QueryRouter;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -393,12 +394,14 @@ class KillNineDurabilityTest {
     }
 
     /**
-     * Repeats a request while the instance is still settling: 503 while its tasks restore or rebalance, 202 when a
-     * write's outcome came after the wait (setting the same contact or posting the same link again is idempotent).
+     * Repeats a request while the instance is still settling: 503 while its tasks restore or rebalance, an answer
+     * marked stale while it replays what it held before the kill, 202 when a write's outcome came after the wait
+     * (setting the same contact or posting the same link again is idempotent).
      */
     private static HttpResponse<String> awaitSettled(Request request) throws Exception {
         return eventually(DEADLINE, Duration.ofMillis(250), request::send,
-                response -> response.statusCode() != 503 && response.statusCode() != 202);
+                response -> response.statusCode() != 503 && response.statusCode() != 202
+                        && response.headers().firstValue(QueryRouter.STALE_HEADER).isEmpty());
     }
 
     private String token(String user, String... roles) {
