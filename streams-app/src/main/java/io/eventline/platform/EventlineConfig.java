@@ -94,7 +94,7 @@ public record EventlineConfig(
         d.put("EVENTLINE_DURABILITY", Durability.PAGE_CACHE.setting());
         d.put("EVENTLINE_KAFKA_PROPERTIES_FILE", null);
         d.put("EVENTLINE_STANDBY_REPLICAS", "1");
-        d.put("EVENTLINE_TASK_ASSIGNOR", TaskAssignor.STICKY.setting());
+        d.put("EVENTLINE_TASK_ASSIGNOR", TaskAssignor.HIGH_AVAILABILITY.setting());
         d.put("EVENTLINE_AWAIT_TIMEOUT_MS", "5000");
         d.put("KAFKA_BOOTSTRAP_SERVERS", null);
         d.put("SCHEMA_REGISTRY_URL", null);

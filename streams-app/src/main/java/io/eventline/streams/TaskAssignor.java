@@ -7,10 +7,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.streams.processor.assignment.assignors.StickyTaskAssignor;
 
 /**
- * How the instances of a group share the tasks ({@code EVENTLINE_TASK_ASSIGNOR}). Sticky keeps each task where it
- * ran and moves only a newcomer's share, about 1/n of the tasks, preferring an instance that holds the task's
- * standby; high availability is Kafka's default, which moves as many as {@code hash % n} would
- * (docs/consistent-hashing.md) but first warms up a newcomer whose copy lags far behind.
+ * How the instances of a group share the tasks ({@code EVENTLINE_TASK_ASSIGNOR}). High availability, the default,
+ * is Kafka's: it spreads every sub-topology's tasks evenly over the instances and warms a newcomer up before it
+ * takes a task whose copy lags far behind, but a step from n-1 to n instances moves about as many tasks as
+ * {@code hash % n} would. Sticky keeps each task where it ran and moves only a newcomer's share, about 1/n, but
+ * balances only the count of tasks, so one domain's tasks can end up on one instance (docs/consistent-hashing.md).
  */
 public enum TaskAssignor {
     STICKY("sticky", Optional.of(StickyTaskAssignor.class.getName())),

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Chapter 5's promise, as the instances' settings keep it: a third instance joining two takes its share of the
- * tasks, about 1/3, and every other task stays where its state is.
+ * Chapter 5's promise, as the sticky assignor ({@code EVENTLINE_TASK_ASSIGNOR=sticky}) keeps it: a third instance
+ * joining two takes its share of the tasks, about 1/3, and every other task stays where its state is.
  */
 @Tag("integration")
 @ExtendWith(KafkaClusterExtension.class)
@@ -52,9 +52,9 @@ class TaskAssignmentIntegrationTest {
     }
 
     @Test
-    void shouldMoveOnlyTheNewInstancesShareOfTheTasksWhenAThirdJoinsTwo(KafkaCluster kafka, TestNames names)
+    void shouldMoveOnlyTheNewInstancesShareOfTheTasksWhenAThirdJoinsTwoUnderTheStickyAssignor(KafkaCluster kafka, TestNames names)
             throws Exception {
-        // Given: two instances sharing a stateful topology of 12 partitions, with the default settings
+        // Given: two instances sharing a stateful topology of 12 partitions, assigned sticky
         final String topic = names.topic("counted");
         try (Admin admin = Admin.create(kafka.clientConfig())) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
@@ -82,7 +82,8 @@ class TaskAssignmentIntegrationTest {
                 "EVENTLINE_DATA_DIR", dataDir.toString(),
                 "EVENTLINE_INSTANCE_ID", instanceId,
                 "EVENTLINE_APPLICATION_ID", applicationId,
-                "EVENTLINE_ADVERTISED_URL", "http://localhost:" + port));
+                "EVENTLINE_ADVERTISED_URL", "http://localhost:" + port,
+                "EVENTLINE_TASK_ASSIGNOR", "sticky"));
         final Properties props = StreamsSettings.of(config, kafka.bootstrapServers());
         final StreamsBuilder builder = new StreamsBuilder();
         builder.stream(topic, Consumed.with(Serdes.String(), Serdes.String()))
