@@ -5,13 +5,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 
 /** The bytes every broker of a cluster holds in its logs, per topic, as the brokers report them. */
-final class BrokerLogBytes implements AutoCloseable {
+public final class BrokerLogBytes implements AutoCloseable {
     private final Admin admin;
 
     BrokerLogBytes(String bootstrapServers) {
@@ -23,18 +25,25 @@ final class BrokerLogBytes implements AutoCloseable {
 
     /** Bytes per topic, over every partition's replicas on every broker. */
     Map<String, Long> perTopic() {
+        final Map<String, Long> bytes = new HashMap<>();
+        eachReplica(admin, (partition, size) -> bytes.merge(partition.topic(), size, Long::sum));
+        return bytes;
+    }
+
+    /** Hands every replica of every partition on every broker of the cluster, with its size in bytes, to {@code each}. */
+    public static void eachReplica(Admin admin, BiConsumer<TopicPartition, Long> each) {
         try {
-            final Map<String, Long> bytes = new HashMap<>();
             final var brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().map(Node::id)
                     .toList();
             for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions()
                     .get(30, TimeUnit.SECONDS).values()) {
                 for (LogDirDescription dir : dirs.values()) {
-                    dir.replicaInfos().forEach((partition, replica) ->
-                            bytes.merge(partition.topic(), replica.size(), Long::sum));
+                    dir.replicaInfos().forEach((partition, replica) -> each.accept(partition, replica.size()));
                 }
             }
-            return bytes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the brokers' log sizes", e);
         } catch (Exception e) {
             throw new IllegalStateException("the brokers' log sizes could not be read: " + e, e);
         }

@@ -159,15 +159,9 @@ final class ChatLoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        final URI base;
-        final JwtTokens tokens;
-        try {
-            base = LoopbackTargets.httpBase(url);
-            checkOptions();
-            tokens = new JwtTokens(environment.apply(JwtTokens.SECRET_VARIABLE), Duration.ofDays(1));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        final ChatTarget target = ChatTarget.of(spec, url, this::checkOptions, environment);
+        final URI base = target.base();
+        final JwtTokens tokens = target.tokens();
         final PrintWriter out = spec.commandLine().getOut();
         out.println("eventline-load ws-chat");
         out.printf(Locale.ROOT, "%-12s %s%n", "target", "GET /ws (WebSocket)"
