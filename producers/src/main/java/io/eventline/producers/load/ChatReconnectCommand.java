@@ -93,10 +93,10 @@ final class ChatReconnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        final PrintWriter out = spec.commandLine().getOut();
         final ChatTarget target = ChatTarget.of(spec, url, this::checkOptions, environment);
         final URI base = target.base();
         final JwtTokens tokens = target.tokens();
-        final PrintWriter out = spec.commandLine().getOut();
         out.println("eventline-load ws-reconnect");
         out.printf(Locale.ROOT, "%-12s GET /ws (WebSocket) %s, POST %s at %s%n", "target",
                 via == ReconnectingChat.Via.endpoint ? "where GET /api/v1/chat/endpoint points" : "at the URL",
