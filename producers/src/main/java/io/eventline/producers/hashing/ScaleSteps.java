@@ -40,6 +40,9 @@ public final class ScaleSteps {
      * instances have other names (so other points); {@code worstMaxOverMean} is the worst ring's.
      */
     public static List<Step> ring(KeyHashes keys, int virtualNodes, int rings, int from, int to) {
+        if (rings < 1) {
+            throw new IllegalArgumentException("at least one ring to average, got " + rings);
+        }
         final List<List<Step>> samples = new ArrayList<>();
         for (int r = 0; r < rings; r++) {
             final String salt = "ring-" + r + "/";
