@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Answers every read from the instance that owns the key: locally when that is this instance, otherwise by
  * forwarding the request once to the owner's internal twin of the route ({@link InternalCalls}). A forwarded
  * request is never forwarded again. When the owner cannot be reached, a standby replica answers, marked
- * {@code Eventline-Stale: true}; while ownership is unknown (rebalancing, restoring) the answer is 503 with
- * {@code Retry-After}, never a wrong 404.
+ * {@code Eventline-Stale: true}; while ownership is unknown (rebalancing, restoring), and where a stale copy lacks
+ * what was asked, the answer is 503 with {@code Retry-After}, never a wrong 404.
  */
 public final class QueryRouter {
     public static final String STALE_HEADER = "Eventline-Stale";
@@ -167,12 +167,26 @@ public final class QueryRouter {
         } catch (InvalidStateStoreException e) {
             throw ProblemException.unavailable("the store is not queryable yet (" + e.getMessage() + ")",
                     RETRY_AFTER_SECONDS);
+        } catch (ProblemException e) {
+            if (e.status() == HttpStatus.NOT_FOUND.getCode() && (stale || replaying)) {
+                throw notHeldYet(stale);
+            }
+            throw e;
         }
-        if (replaying && ctx.status() == HttpStatus.NOT_FOUND) {
-            // what is missing may be a write the replay has yet to apply: never a wrong 404
-            throw ProblemException.unavailable("this instance is still replaying its input and does not hold this "
-                    + "yet; retry shortly", RETRY_AFTER_SECONDS);
+        if (ctx.status() == HttpStatus.NOT_FOUND && (stale || replaying)) {
+            throw notHeldYet(stale);
         }
+    }
+
+    /**
+     * What a stale or replaying copy lacks may be a write it has yet to apply (a standby lags its active, a replay
+     * has not reached it): never a wrong 404.
+     */
+    private static ProblemException notHeldYet(boolean stale) {
+        return ProblemException.unavailable(stale
+                ? "the owner of this key cannot be reached and its replica does not hold this (yet); retry shortly"
+                : "this instance is still replaying its input and does not hold this yet; retry shortly",
+                RETRY_AFTER_SECONDS);
     }
 
     /** Sends the request to {@code host}; false when that host cannot be reached. */

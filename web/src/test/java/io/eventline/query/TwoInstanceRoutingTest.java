@@ -95,12 +95,24 @@ class TwoInstanceRoutingTest {
         final HttpResponse<String> readyA = a.get("/ready");
         assertThat(readyA.statusCode()).as(readyA.body()).isEqualTo(200);
 
+        final Set<String> absentAtB = absentCodesOwnedBy(b);
+
         // When: B is killed, and A is asked at once, while the group (15 s session timeout) still lists B as owner
         b.killHard();
         final Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
         for (String code : urlByCode.keySet()) {
             answers.put(code, a.get("/" + code));
         }
+        final Map<String, HttpResponse<String>> absentAnswers = new LinkedHashMap<>();
+        for (String code : absentAtB) {
+            absentAnswers.put(code, a.get("/" + code));
+        }
+
+        // Then: a code B owns that its standby at A lacks may be a write the standby has yet to copy: 503, not 404
+        absentAnswers.forEach((code, answer) -> {
+            assertThat(answer.statusCode()).as(code + ": " + answer.body()).isEqualTo(503);
+            assertThat(answer.headers().firstValue("Retry-After")).as(code).isPresent();
+        });
 
         // Then: B's keys come from A's standby, marked stale; nothing is lost or turned into a 404
         final Set<String> stale = new TreeSet<>();
@@ -233,6 +245,23 @@ class TwoInstanceRoutingTest {
             return new Ownership(ownedByB, "B owns " + ownedByB.size() + " of " + urlByCode.size() + " codes");
         }
         return new Ownership(ownedByB, null);
+    }
+
+    /**
+     * Codes nobody created whose owner is {@code owner}: asked for them directly on the internal path, only the
+     * owner says 404 (anyone else, 503).
+     */
+    private static Set<String> absentCodesOwnedBy(EventlineProcess owner) throws Exception {
+        final String run = UUID.randomUUID().toString().substring(0, 8);
+        final Set<String> codes = new TreeSet<>();
+        for (int i = 0; i < 40 && codes.size() < 3; i++) {
+            final String code = "absent-" + run + "-" + i;
+            if (owner.getInternal("/" + code, null, false).statusCode() == 404) {
+                codes.add(code);
+            }
+        }
+        assertThat(codes).as("absent codes " + owner.name() + " owns").isNotEmpty();
+        return codes;
     }
 
     /**

@@ -23,11 +23,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Creates the channels of a run with {@code POST /api/v1/channels}, each by its first member, a few at a time.
- * A 429 or 503 is retried after its {@code Retry-After} (1 s without one), a few times.
+ * A 429 or 503 is retried after its {@code Retry-After} (1 s without one), a few times; a 202 (accepted before
+ * its outcome was known) is followed to its operation until that says how it ended.
  */
 final class ChatChannels {
     static final String PATH = "/api/v1/channels";
     private static final int ATTEMPTS = 6;
+    private static final int OPERATION_POLLS = 120;
+    private static final long OPERATION_POLL_MILLIS = 500;
 
     private ChatChannels() {
     }
@@ -163,6 +166,15 @@ final class ChatChannels {
                     Thread.sleep(retryAfterMillis(OptionalLong.empty()));
                     continue;
                 }
+                if (response.statusCode() == 202 && response.headers().firstValue("Location").isPresent()) {
+                    // accepted before its outcome was known: the operation resource says how it ended
+                    final String id = awaitOperation(client, request, response.headers().firstValue("Location").get());
+                    if (id != null) {
+                        ids.set(channel, id);
+                        return "202 then created";
+                    }
+                    return "202 and no outcome";
+                }
                 final String id = response.statusCode() / 100 == 2 ? channelId(response.body()) : null;
                 if (id == null) {
                     return response.statusCode() / 100 == 2 ? outcome + " without channelId" : outcome;
@@ -177,6 +189,32 @@ final class ChatChannels {
             }
         }
         return outcome + " after " + ATTEMPTS + " attempts";
+    }
+
+    /**
+     * Polls the operation at {@code location} (relative to {@code created}'s URI) as {@code created}'s caller until
+     * it is no longer pending, at most {@value #OPERATION_POLLS} times: the created channel's ID, or null.
+     */
+    static String awaitOperation(HttpClient client, HttpRequest created, String location) throws IOException,
+            InterruptedException {
+        final HttpRequest.Builder poll = HttpRequest.newBuilder(created.uri().resolve(location)).GET()
+                .timeout(created.timeout().orElse(Duration.ofSeconds(10))).header("User-Agent", "eventline-load");
+        created.headers().firstValue("Authorization").ifPresent(value -> poll.header("Authorization", value));
+        final HttpRequest request = poll.build();
+        for (int attempt = 0; attempt < OPERATION_POLLS; attempt++) {
+            final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                final JsonNode operation = ChatSocket.JSON.readTree(response.body());
+                final String status = operation.path("status").asText();
+                if (!"pending".equals(status)) {
+                    return "accepted".equals(status) ? channelId(operation.path("result").toString()) : null;
+                }
+            } else if (response.statusCode() != 404 && response.statusCode() != 429 && response.statusCode() / 100 != 5) {
+                return null;
+            }
+            Thread.sleep(OPERATION_POLL_MILLIS);
+        }
+        return null;
     }
 
     static long retryAfterMillis(OptionalLong seconds) {

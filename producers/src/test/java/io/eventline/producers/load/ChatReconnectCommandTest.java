@@ -109,6 +109,21 @@ class ChatReconnectCommandTest {
     }
 
     @Test
+    void shouldFollowAChannelAcceptedBeforeItsOutcomeToItsOperation() {
+        // Given the server answers each channel 202 and its operation pending twice before it names the channel
+        server.operationPendingPolls = 2;
+
+        // When
+        final Run run = reconnect("--clients", "2", "--rate", "20", "--duration", "500ms", "--settle", "2s",
+                "--user-prefix", "r", "--via", "url");
+
+        // Then the channel was taken from the operation and the pair exchanged messages over it
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("channels     1 direct channels created").contains("202 then created=1")
+                .contains("lost         0 acknowledged and never delivered");
+    }
+
+    @Test
     void shouldBackOffDoublingUpToTheCap() {
         assertThat(ReconnectingChat.backoff(1, Duration.ofSeconds(5))).isEqualTo(Duration.ofMillis(100));
         assertThat(ReconnectingChat.backoff(3, Duration.ofSeconds(5))).isEqualTo(Duration.ofMillis(400));

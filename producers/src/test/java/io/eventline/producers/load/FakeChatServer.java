@@ -59,6 +59,12 @@ final class FakeChatServer implements AutoCloseable {
     /** Each user's sync queue: every message frame to them, replayed after the cursor when a socket connects. */
     private final Map<String, List<String>> queues = new ConcurrentHashMap<>();
     private final LongAdder endpointRequests = new LongAdder();
+    /**
+     * When set, a channel is answered {@code 202} with its operation's {@code Location}, which answers pending
+     * this many times before it gives the channel, as an instance past its await deadline does.
+     */
+    volatile int operationPendingPolls = -1;
+    private final Map<String, AtomicInteger> operations = new ConcurrentHashMap<>();
     /** Senders whose messages are answered with a 503 instead of an ack, and delivered all the same. */
     final Set<String> timeOutAcksOf = ConcurrentHashMap.newKeySet();
 
@@ -146,6 +152,8 @@ final class FakeChatServer implements AutoCloseable {
                     }
                 } else if (parts[0].equals("POST") && path.equals(ChatChannels.PATH)) {
                     createChannel(out, headers.get("authorization"), new String(body, StandardCharsets.UTF_8));
+                } else if (parts[0].equals("GET") && path.startsWith("/api/v1/operations/")) {
+                    operation(out, headers.get("authorization"), path.substring("/api/v1/operations/".length()));
                 } else if (parts[0].equals("GET") && path.equals("/metrics")) {
                     if (isAdmin(headers.get("authorization"))) {
                         respond(out, 200, "text/plain", metrics());
@@ -191,8 +199,28 @@ final class FakeChatServer implements AutoCloseable {
         }
         final String id = "ch-" + channelIds.incrementAndGet();
         channels.put(id, members);
+        if (operationPendingPolls >= 0) {
+            operations.put(id, new AtomicInteger(operationPendingPolls));
+            respond(out, 202, "application/json", "{\"eventId\":\"op-" + id + "\",\"status\":\"pending\"}",
+                    "Location: /api/v1/operations/op-" + id);
+            return;
+        }
         respond(out, 201, "application/json", "{\"channelId\":\"" + id + "\",\"type\":\""
                 + request.path("type").asText() + "\"}");
+    }
+
+    private void operation(OutputStream out, String authorization, String eventId) throws IOException {
+        final AtomicInteger pendingPolls = operations.get(eventId.substring("op-".length()));
+        if (authorization == null || userOf(authorization.substring("Bearer ".length())) == null) {
+            respond(out, 401, "application/problem+json", "{\"status\":401,\"title\":\"Unauthorized\"}");
+        } else if (pendingPolls == null) {
+            respond(out, 404, "application/problem+json", "{\"status\":404}");
+        } else if (pendingPolls.getAndDecrement() > 0) {
+            respond(out, 200, "application/json", "{\"eventId\":\"" + eventId + "\",\"status\":\"pending\"}");
+        } else {
+            respond(out, 200, "application/json", "{\"eventId\":\"" + eventId + "\",\"status\":\"accepted\","
+                    + "\"result\":{\"channelId\":\"" + eventId.substring("op-".length()) + "\"}}");
+        }
     }
 
     private void socket(InputStream in, OutputStream out, Map<String, String> query, Map<String, String> headers)
@@ -382,10 +410,15 @@ final class FakeChatServer implements AutoCloseable {
         return payload;
     }
 
-    private static void respond(OutputStream out, int status, String type, String body) throws IOException {
+    private static void respond(OutputStream out, int status, String type, String body, String... headers)
+            throws IOException {
         final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        final StringBuilder extra = new StringBuilder();
+        for (String header : headers) {
+            extra.append(header).append("\r\n");
+        }
         out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: " + type + "\r\nContent-Length: " + bytes.length
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "\r\n" + extra + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(bytes);
         out.flush();
     }
