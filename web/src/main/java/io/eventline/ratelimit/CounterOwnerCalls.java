@@ -8,6 +8,7 @@ import io.eventline.query.QueryRouter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -40,6 +41,8 @@ public final class CounterOwnerCalls implements AutoCloseable {
     static final int MAX_WAITING = 20_000;
     private static final String MEDIA_TYPE = "application/avro";
     private static final long MAX_BATCH_BYTES = 4L * 1024 * 1024;
+    /** How long an owner that refused a connection is taken as gone before it is tried again. */
+    static final Duration UNREACHABLE_FOR = Duration.ofSeconds(1);
 
     private final QueryRouter router;
     private final HostInfo self;
@@ -70,6 +73,16 @@ public final class CounterOwnerCalls implements AutoCloseable {
         }
     }
 
+    /**
+     * Thrown when the owner refused the connection within the last {@link #UNREACHABLE_FOR} (killed, not yet
+     * dropped from the group): the rule's failure mode applies at once rather than after the decision timeout.
+     */
+    static final class OwnerUnreachableException extends RuntimeException {
+        OwnerUnreachableException(String detail) {
+            super(detail, null, false, false);
+        }
+    }
+
     /** Thrown when the owner cannot take more checks now: the rule's failure mode applies. */
     static final class OwnerBusyException extends RuntimeException {
         OwnerBusyException(String detail) {
@@ -87,8 +100,13 @@ public final class CounterOwnerCalls implements AutoCloseable {
         if (owner.equals(self)) {
             return CompletableFuture.failedFuture(new NoOtherOwnerException("this instance is taking the counter over"));
         }
+        final OwnerLine line = lines.computeIfAbsent(owner, OwnerLine::new);
+        if (line.unreachable()) {
+            return CompletableFuture.failedFuture(new OwnerUnreachableException(line.uri + " refused a connection "
+                    + "within the last " + UNREACHABLE_FOR.toMillis() + " ms"));
+        }
         final Waiting waiting = new Waiting(check, new CompletableFuture<>());
-        lines.computeIfAbsent(owner, OwnerLine::new).add(waiting);
+        line.add(waiting);
         return waiting.decision;
     }
 
@@ -106,6 +124,7 @@ public final class CounterOwnerCalls implements AutoCloseable {
         private final URI uri;
         private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
         private int callsOut;
+        private volatile long unreachableUntilNanos = System.nanoTime();
 
         OwnerLine(HostInfo owner) {
             this.uri = URI.create("http://" + owner.host() + ":" + owner.port() + PATH);
@@ -149,9 +168,21 @@ public final class CounterOwnerCalls implements AutoCloseable {
             }
         }
 
+        boolean unreachable() {
+            return System.nanoTime() - unreachableUntilNanos < 0;
+        }
+
         private void call(List<Waiting> batch) {
             try {
                 answer(batch, exchange(batch));
+            } catch (ConnectException e) {
+                // nothing listens there: retrying every few milliseconds until the decision timeout would only
+                // delay every request counted there, so the checks (and those waiting) get their failure mode now
+                unreachableUntilNanos = System.nanoTime() + UNREACHABLE_FOR.toNanos();
+                final OwnerUnreachableException gone = new OwnerUnreachableException(uri + " refused the connection: "
+                        + e.getMessage());
+                fail(batch, gone);
+                failAll(gone);
             } catch (IOException | RuntimeException e) {
                 fail(batch, new NoOtherOwnerException("the owner did not answer: " + e));
             } catch (InterruptedException e) {

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,7 @@ public final class RateLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
     /** How soon a check whose owner is being decided, or taking over, is tried again. */
     private static final Duration RETRY = Duration.ofMillis(5);
+    private static final Duration WARN_EVERY = Duration.ofSeconds(1);
 
     private final CounterOwner owner;
     private final CounterOwnerCalls owners;
@@ -29,6 +32,8 @@ public final class RateLimiter {
     private final Duration decisionTimeout;
     private final Clock clock;
     private final ScheduledExecutorService retries;
+    private final AtomicLong nextWarnNanos = new AtomicLong(System.nanoTime());
+    private final LongAdder unwarned = new LongAdder();
 
     public RateLimiter(CounterOwner owner, CounterOwnerCalls owners, RuleCache rules, Duration decisionTimeout,
                        Clock clock, ScheduledExecutorService retries) {
@@ -97,11 +102,26 @@ public final class RateLimiter {
                     if (error == null) {
                         return DescriptorStatus.of(answer);
                     }
-                    LOG.warn("No rate-limit decision for {} in {} ({}); rule {} fails {}", check.getCheckId(),
-                            decisionTimeout, CounterOwnerCalls.rootOf(error).getMessage(), rule.getName(),
-                            rule.getFailureMode());
+                    warnUndecided(check, rule, error);
                     return DescriptorStatus.undecided(rule, decisionTimeout.toMillis());
                 });
+    }
+
+    /**
+     * One line a second at most: while an owner is gone every check it decides goes undecided, and a line for
+     * each would flood the log.
+     */
+    private void warnUndecided(RateLimitCheckRequested check, RateLimitRule rule, Throwable error) {
+        final long now = System.nanoTime();
+        final long next = nextWarnNanos.get();
+        if (now - next < 0 || !nextWarnNanos.compareAndSet(next, now + WARN_EVERY.toNanos())) {
+            unwarned.increment();
+            return;
+        }
+        final long more = unwarned.sumThenReset();
+        LOG.warn("No rate-limit decision for {} in {} ({}); rule {} fails {}{}", check.getCheckId(), decisionTimeout,
+                CounterOwnerCalls.rootOf(error).getMessage(), rule.getName(), rule.getFailureMode(),
+                more == 0 ? "" : "; " + more + " more undecided checks since the last such line");
     }
 
     /** Asks whoever owns the counter now; until the time is up, a failed attempt is tried again shortly. */
@@ -118,7 +138,8 @@ public final class RateLimiter {
             if (error == null) {
                 decision.complete(decided);
             } else if (cause instanceof CounterOwner.BacklogException
-                    || cause instanceof CounterOwnerCalls.OwnerBusyException) {
+                    || cause instanceof CounterOwnerCalls.OwnerBusyException
+                    || cause instanceof CounterOwnerCalls.OwnerUnreachableException) {
                 decision.completeExceptionally(cause);
             } else {
                 retries.schedule(() -> attempt(check, rule, decision), RETRY.toMillis(), TimeUnit.MILLISECONDS);
