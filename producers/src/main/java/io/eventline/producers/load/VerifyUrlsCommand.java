@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,9 @@ import picocli.CommandLine.Option;
                 + "check it redirects to its URL; exit 1 if any does not.")
 final class VerifyUrlsCommand implements Callable<Integer> {
     static final int MAX_LISTED = 50;
+    /** 429s one link may meet before it is listed with the last. */
+    static final int MAX_REFUSALS = 30;
+    private final AtomicLong nextSlotNanos = new AtomicLong(System.nanoTime());
 
     @Option(names = "--url", required = true, paramLabel = "URL",
             description = "base URL of the instance, e.g. http://localhost:8080 (loopback hosts only)")
@@ -55,6 +59,11 @@ final class VerifyUrlsCommand implements Callable<Integer> {
     @Option(names = "--attempts", defaultValue = "5", paramLabel = "N",
             description = "tries per link while it answers 503 or no answer, a second apart (default ${DEFAULT-VALUE})")
     int attempts;
+
+    @Option(names = "--rate", defaultValue = "80", paramLabel = "N",
+            description = "redirects asked per second at most (default ${DEFAULT-VALUE}: under the platform's "
+                    + "default limit of 100 a second per client address); a 429 is asked again after its Retry-After")
+    double rate;
 
     @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "D",
             description = "per request (default ${DEFAULT-VALUE})")
@@ -90,6 +99,9 @@ final class VerifyUrlsCommand implements Callable<Integer> {
             base = LoopbackTargets.httpBase(url);
             if (concurrency < 1 || concurrency > 256) {
                 throw new IllegalArgumentException("--concurrency must be 1 to 256");
+            }
+            if (!(rate > 0 && rate <= 100_000)) {
+                throw new IllegalArgumentException("--rate must be above 0 and at most 100000");
             }
             if (attempts < 1 || attempts > 60) {
                 throw new IllegalArgumentException("--attempts must be 1 to 60");
@@ -168,7 +180,9 @@ final class VerifyUrlsCommand implements Callable<Integer> {
             code = resolved.substring("code ".length());
         }
         String outcome = "none";
+        int refusals = 0;
         for (int attempt = 1; attempt <= attempts; attempt++) {
+            pace();
             final HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/" + code)).timeout(timeout)
                     .header("User-Agent", "eventline-load").GET().build();
             try {
@@ -179,6 +193,12 @@ final class VerifyUrlsCommand implements Callable<Integer> {
                     final String location = response.headers().firstValue("Location").orElse("");
                     return location.equals(link.url()) ? new Checked(link, true, outcome)
                             : new Checked(link, false, outcome + " to " + location);
+                }
+                if (status == 429 && refusals++ < MAX_REFUSALS) {
+                    // the check itself went over the limit: not an answer about the link
+                    attempt--;
+                    Thread.sleep(ChatChannels.retryAfterMillis(response.headers().firstValueAsLong("Retry-After")));
+                    continue;
                 }
                 if (status != 503) {
                     return new Checked(link, false, outcome);
@@ -191,6 +211,17 @@ final class VerifyUrlsCommand implements Callable<Integer> {
             }
         }
         return new Checked(link, false, outcome + (attempts > 1 ? " after " + attempts + " attempts" : ""));
+    }
+
+    /** Waits for this request's turn under {@code --rate}. */
+    private void pace() throws InterruptedException {
+        final long interval = (long) (1e9 / rate);
+        final long now = System.nanoTime();
+        final long slot = nextSlotNanos.accumulateAndGet(interval, (next, step) -> Math.max(next, now) + step) - interval;
+        final long wait = slot - now;
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
     }
 
     /** {@code code <code>} for a pending write that was accepted, else what became of it. */

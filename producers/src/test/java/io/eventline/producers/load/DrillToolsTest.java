@@ -30,6 +30,7 @@ class DrillToolsTest {
     private HttpServer server;
     private String baseUrl;
     private final AtomicInteger posts = new AtomicInteger();
+    private final AtomicInteger refusedC8 = new AtomicInteger();
 
     @TempDir
     Path dir;
@@ -52,7 +53,7 @@ class DrillToolsTest {
     /**
      * POST /api/v1/urls: every fourth is refused with 503, every fifth (of the rest) pending with 202, the others
      * are links {@code c<n>}. GET /c<n>: a redirect to the URL, except /c1 (lost: 404) and /c2 (a wrong URL);
-     * GET /stale answers 302 marked stale, /down 503. GET /api/v1/operations/e7: accepted as link c7.
+     * GET /stale answers 302 marked stale, /down 503, /c8 429 the first time. GET /api/v1/operations/e7: accepted as link c7.
      */
     private void answer(HttpExchange exchange) throws IOException {
         final String path = exchange.getRequestURI().getPath();
@@ -71,6 +72,11 @@ class DrillToolsTest {
         }
         if (path.equals("/api/v1/operations/e7")) {
             send(exchange, 200, "{\"eventId\":\"e7\",\"status\":\"accepted\",\"result\":{\"code\":\"c7\"}}");
+            return;
+        }
+        if (path.equals("/c8") && refusedC8.getAndIncrement() == 0) {
+            exchange.getResponseHeaders().add("Retry-After", "1");
+            send(exchange, 429, "{\"status\":429}");
             return;
         }
         if (path.equals("/stale")) {
@@ -163,6 +169,21 @@ class DrillToolsTest {
         final Run run = run("verify-urls", "--url", baseUrl, "--record", record.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("-> pending, unresolved (no --token)");
+    }
+
+    @Test
+    void shouldAskAgainAfterTheRetryAfterOfA429RatherThanListTheLink() throws IOException {
+        // Given a link whose first check is refused by the rate limit
+        final Path record = dir.resolve("limited.tsv");
+        Files.write(record, List.of("c8\thttps://example.com/load/x-8"));
+
+        // When it is verified with a single attempt
+        final Run run = run("verify-urls", "--url", baseUrl, "--record", record.toString(), "--attempts", "1");
+
+        // Then the 429 was not an answer about the link: asked again, it redirects
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("answers      302=1");
+        assertThat(refusedC8.get()).isEqualTo(2);
     }
 
     @Test
