@@ -19,6 +19,7 @@ public final class InstanceClient {
     private final InternalCalls calls;
     private final Function<Context, String> clientAddress;
     private final Duration timeout;
+    private final UnreachableInstances unreachable = new UnreachableInstances();
 
     /** @param clientAddress where a request came from, as the rate limiter counts it */
     public InstanceClient(HttpClient http, InternalCalls calls, Function<Context, String> clientAddress,
@@ -50,5 +51,10 @@ public final class InstanceClient {
 
     public HttpClient http() {
         return http;
+    }
+
+    /** The instances that refused a connection lately, as every caller of another instance learns them. */
+    public UnreachableInstances unreachable() {
+        return unreachable;
     }
 }

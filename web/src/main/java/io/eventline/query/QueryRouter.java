@@ -5,6 +5,7 @@ import io.eventline.http.ProblemException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -191,6 +192,9 @@ public final class QueryRouter {
 
     /** Sends the request to {@code host}; false when that host cannot be reached. */
     private boolean forward(Context ctx, HostInfo host, boolean allowStale) {
+        if (instances.unreachable().unreachable(host)) {
+            return false;
+        }
         final String query = ctx.queryString();
         final InternalCalls.Caller caller = instances.callerOf(ctx);
         final HttpRequest request = instances.get(host, ctx.path() + (query == null || query.isEmpty() ? ""
@@ -198,6 +202,12 @@ public final class QueryRouter {
         final HttpResponse<byte[]> response;
         try {
             response = instances.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (ConnectException e) {
+            if (instances.unreachable().refused(host)) {
+                LOG.warn("Instance {}:{} refused a forwarded query ({}); its keys are read from standbys for the next "
+                        + "{} ms", host.host(), host.port(), e.toString(), UnreachableInstances.HOLD.toMillis());
+            }
+            return false;
         } catch (IOException e) {
             LOG.warn("Instance {}:{} did not answer a forwarded query: {}", host.host(), host.port(), e.toString());
             return false;
@@ -236,7 +246,8 @@ public final class QueryRouter {
         return self;
     }
 
-    InstanceClient instances() {
+    /** How this instance asks the others. */
+    public InstanceClient instances() {
         return instances;
     }
 

@@ -5,6 +5,7 @@ import io.eventline.http.ApiContract;
 import io.eventline.http.ApiRoute;
 import io.eventline.http.ProblemException;
 import io.eventline.query.QueryRouter;
+import io.eventline.query.UnreachableInstances;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -41,8 +42,6 @@ public final class CounterOwnerCalls implements AutoCloseable {
     static final int MAX_WAITING = 20_000;
     private static final String MEDIA_TYPE = "application/avro";
     private static final long MAX_BATCH_BYTES = 4L * 1024 * 1024;
-    /** How long an owner that refused a connection is taken as gone before it is tried again. */
-    static final Duration UNREACHABLE_FOR = Duration.ofSeconds(1);
 
     private final QueryRouter router;
     private final HostInfo self;
@@ -51,6 +50,7 @@ public final class CounterOwnerCalls implements AutoCloseable {
     private final Duration timeout;
     private final ExecutorService senders;
     private final ConcurrentHashMap<HostInfo, OwnerLine> lines = new ConcurrentHashMap<>();
+    private final UnreachableInstances unreachable;
 
     /**
      * @param senders runs the calls, at most {@value #CALLS_PER_OWNER} per owner at a time; each call blocks its
@@ -60,6 +60,7 @@ public final class CounterOwnerCalls implements AutoCloseable {
                              ExecutorService senders) {
         this.router = router;
         this.self = router.self();
+        this.unreachable = router.instances().unreachable();
         this.http = http;
         this.calls = calls;
         this.timeout = timeout;
@@ -74,7 +75,7 @@ public final class CounterOwnerCalls implements AutoCloseable {
     }
 
     /**
-     * Thrown when the owner refused the connection within the last {@link #UNREACHABLE_FOR} (killed, not yet
+     * Thrown when the owner refused the connection within the last {@link UnreachableInstances#HOLD} (killed, not yet
      * dropped from the group): the rule's failure mode applies at once rather than after the decision timeout.
      */
     static final class OwnerUnreachableException extends RuntimeException {
@@ -100,13 +101,12 @@ public final class CounterOwnerCalls implements AutoCloseable {
         if (owner.equals(self)) {
             return CompletableFuture.failedFuture(new NoOtherOwnerException("this instance is taking the counter over"));
         }
-        final OwnerLine line = lines.computeIfAbsent(owner, OwnerLine::new);
-        if (line.unreachable()) {
-            return CompletableFuture.failedFuture(new OwnerUnreachableException(line.uri + " refused a connection "
-                    + "within the last " + UNREACHABLE_FOR.toMillis() + " ms"));
+        if (unreachable.unreachable(owner)) {
+            return CompletableFuture.failedFuture(new OwnerUnreachableException(owner + " refused a connection "
+                    + "within the last " + UnreachableInstances.HOLD.toMillis() + " ms"));
         }
         final Waiting waiting = new Waiting(check, new CompletableFuture<>());
-        line.add(waiting);
+        lines.computeIfAbsent(owner, OwnerLine::new).add(waiting);
         return waiting.decision;
     }
 
@@ -124,9 +124,10 @@ public final class CounterOwnerCalls implements AutoCloseable {
         private final URI uri;
         private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
         private int callsOut;
-        private volatile long unreachableUntilNanos = System.nanoTime();
+        private final HostInfo owner;
 
         OwnerLine(HostInfo owner) {
+            this.owner = owner;
             this.uri = URI.create("http://" + owner.host() + ":" + owner.port() + PATH);
         }
 
@@ -168,17 +169,13 @@ public final class CounterOwnerCalls implements AutoCloseable {
             }
         }
 
-        boolean unreachable() {
-            return System.nanoTime() - unreachableUntilNanos < 0;
-        }
-
         private void call(List<Waiting> batch) {
             try {
                 answer(batch, exchange(batch));
             } catch (ConnectException e) {
                 // nothing listens there: retrying every few milliseconds until the decision timeout would only
                 // delay every request counted there, so the checks (and those waiting) get their failure mode now
-                unreachableUntilNanos = System.nanoTime() + UNREACHABLE_FOR.toNanos();
+                unreachable.refused(owner);
                 final OwnerUnreachableException gone = new OwnerUnreachableException(uri + " refused the connection: "
                         + e.getMessage());
                 fail(batch, gone);
