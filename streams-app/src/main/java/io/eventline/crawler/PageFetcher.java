@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,7 +68,7 @@ public final class PageFetcher {
             final URI uri;
             try {
                 uri = new URI(url);
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 return FetchResult.failed(request.url(), url, redirects, FetchFailure.INVALID_URL, e.getMessage());
             }
             if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
@@ -133,7 +135,7 @@ public final class PageFetcher {
             throw new FetchException(FetchFailure.IO_ERROR, "interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            while (cause instanceof CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
             throw FetchException.of(cause);
