@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * Fetches one page over HTTP/1.1 with the JDK client, within a connect timeout, a timeout for the whole of each
@@ -39,6 +40,7 @@ public final class PageFetcher {
     /** What is read of an unwanted body (a redirect's, an error page's) before the connection is dropped. */
     private static final long DISCARDED_BYTES = 64 * 1024;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    private static final int ROBOTS_REDIRECTS = 5;
 
     private final CrawlerSettings settings;
     private final AddressGuard guard;
@@ -46,6 +48,12 @@ public final class PageFetcher {
     private final Clock clock;
     private final PinnedRoutes routes = new PinnedRoutes();
     private final HttpClient client;
+    private final Limits pageLimits;
+    private final Limits robotsLimits;
+
+    /** What one kind of fetch accepts: the media types whose body is read, its size, the redirects followed. */
+    private record Limits(Predicate<String> mediaTypes, long maxBytes, int maxRedirects) {
+    }
 
     public PageFetcher(CrawlerSettings settings, AddressGuard guard, Clock clock) {
         this.settings = settings;
@@ -58,10 +66,40 @@ public final class PageFetcher {
                 .connectTimeout(settings.connectTimeout())
                 .proxy(routes)
                 .build();
+        final Set<String> types = settings.contentTypes();
+        this.pageLimits = new Limits(type -> type != null && types.contains(type), settings.maxBodyBytes(),
+                settings.maxRedirects());
+        // RFC 9309 section 2.3.1.2: at least five redirects, whatever the file's media type
+        this.robotsLimits = new Limits(type -> true, settings.maxRobotsBytes(), ROBOTS_REDIRECTS);
     }
 
     /** Fetches {@code request.url()}, following redirects; never throws for what the network or server does. */
     public FetchResult fetch(FetchRequest request) {
+        return fetch(request, pageLimits);
+    }
+
+    /**
+     * Fetches and reads the robots.txt of {@code origin} ({@code https://example.com}, {@code http://host:8080}),
+     * following up to five redirects to any host the address guard lets through. More redirects than that make
+     * the file unavailable (RFC 9309 section 2.3.1.2: as a 4xx, everything allowed); no answer makes the host
+     * unreachable for now ({@link RobotsRules#retryLater()}).
+     *
+     * @param userAgent the crawl's own {@code User-Agent}, or null for the settings' one
+     */
+    public RobotsRules fetchRobots(String origin, String userAgent) {
+        final String robotsUrl = origin + "/robots.txt";
+        final FetchResult result = fetch(new FetchRequest(robotsUrl, url -> true, userAgent, null, null),
+                robotsLimits);
+        if (result.failure() == FetchFailure.TOO_MANY_REDIRECTS) {
+            return RobotsRules.fromResponse(robotsUrl, 404, null, settings);
+        }
+        if (result.failure() != null && result.failure() != FetchFailure.TOO_LARGE) {
+            return RobotsRules.unreachable(settings);
+        }
+        return RobotsRules.fromResponse(result.finalUrl(), result.status(), result.body(), settings);
+    }
+
+    private FetchResult fetch(FetchRequest request, Limits limits) {
         final List<String> redirects = new ArrayList<>();
         String url = request.url();
         while (true) {
@@ -84,17 +122,17 @@ public final class PageFetcher {
             routes.pin(uri, address.value());
             final HttpResponse<CappedBody.Body> response;
             try {
-                response = exchange(uri, request);
+                response = exchange(uri, request, limits);
             } catch (FetchException e) {
                 return FetchResult.failed(request.url(), url, redirects, e.failure, e.getMessage());
             }
             final String location = response.headers().firstValue("Location").orElse(null);
             if (!REDIRECTS.contains(response.statusCode()) || location == null) {
-                return result(request.url(), url, redirects, response);
+                return result(request.url(), url, redirects, response, limits);
             }
-            if (redirects.size() >= settings.maxRedirects()) {
+            if (redirects.size() >= limits.maxRedirects()) {
                 return FetchResult.failed(request.url(), url, redirects, FetchFailure.TOO_MANY_REDIRECTS,
-                        "more than " + settings.maxRedirects() + " redirects");
+                        "more than " + limits.maxRedirects() + " redirects");
             }
             final Checked<String> next = normalizer.resolve(url, location);
             if (!next.passed()) {
@@ -110,7 +148,8 @@ public final class PageFetcher {
         }
     }
 
-    private HttpResponse<CappedBody.Body> exchange(URI uri, FetchRequest request) throws FetchException {
+    private HttpResponse<CappedBody.Body> exchange(URI uri, FetchRequest request, Limits limits)
+            throws FetchException {
         final HttpRequest.Builder builder = HttpRequest.newBuilder(uri).GET()
                 .timeout(settings.requestTimeout())
                 .header("User-Agent", request.userAgent() != null ? request.userAgent() : settings.userAgent())
@@ -122,7 +161,7 @@ public final class PageFetcher {
             builder.header("If-Modified-Since", request.lastModified());
         }
         final CompletableFuture<HttpResponse<CappedBody.Body>> pending =
-                client.sendAsync(builder.build(), this::bodyOf);
+                client.sendAsync(builder.build(), info -> bodyOf(info, limits));
         try {
             // the request timeout covers the wait for headers only; this bounds the body too
             return pending.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -142,26 +181,27 @@ public final class PageFetcher {
         }
     }
 
-    private HttpResponse.BodySubscriber<CappedBody.Body> bodyOf(HttpResponse.ResponseInfo info) {
+    private static HttpResponse.BodySubscriber<CappedBody.Body> bodyOf(HttpResponse.ResponseInfo info,
+                                                                        Limits limits) {
         final boolean wanted = info.statusCode() >= 200 && info.statusCode() < 300
-                && settings.contentTypes().contains(mediaType(info.headers()));
-        return wanted ? new CappedBody(settings.maxBodyBytes(), true) : new CappedBody(DISCARDED_BYTES, false);
+                && limits.mediaTypes().test(mediaType(info.headers()));
+        return wanted ? new CappedBody(limits.maxBytes(), true) : new CappedBody(DISCARDED_BYTES, false);
     }
 
     private FetchResult result(String requested, String url, List<String> redirects,
-                               HttpResponse<CappedBody.Body> response) {
+                               HttpResponse<CappedBody.Body> response, Limits limits) {
         final HttpHeaders headers = response.headers();
         final int status = response.statusCode();
         final String mediaType = mediaType(headers);
         final CappedBody.Body body = response.body();
         FetchFailure failure = null;
         String detail = null;
-        if (status >= 200 && status < 300 && !settings.contentTypes().contains(mediaType)) {
+        if (status >= 200 && status < 300 && !limits.mediaTypes().test(mediaType)) {
             failure = FetchFailure.CONTENT_TYPE;
             detail = mediaType == null ? "no Content-Type" : mediaType + " is not fetched";
         } else if (body.bytes() != null && body.truncated()) {
             failure = FetchFailure.TOO_LARGE;
-            detail = "body longer than " + settings.maxBodyBytes() + " bytes";
+            detail = "body longer than " + limits.maxBytes() + " bytes";
         }
         return new FetchResult(requested, url, redirects, status, mediaType, charset(headers),
                 headers.firstValue("ETag").orElse(null), headers.firstValue("Last-Modified").orElse(null),

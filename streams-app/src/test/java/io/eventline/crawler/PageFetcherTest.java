@@ -227,6 +227,49 @@ class PageFetcherTest {
     }
 
     @Test
+    void shouldRefuseA2xxWithoutAContentType() {
+        // Given
+        site.page("/untyped", TestSite.answer(200, null, "<p>what am I</p>"));
+        // When
+        final FetchResult result = fetch("/untyped");
+        // Then
+        assertThat(result.failure()).isEqualTo(FetchFailure.CONTENT_TYPE);
+        assertThat(result.detail()).isEqualTo("no Content-Type");
+    }
+
+    @Test
+    void shouldFetchRobotsTxtOfAnyMediaTypeAcrossARedirect() {
+        // Given: robots.txt moved, served as text/plain
+        site.page("/robots.txt", TestSite.redirect(301, "/meta/robots.txt"));
+        site.page("/meta/robots.txt", TestSite.answer(200, "text/plain",
+                "User-agent: *\nDisallow: /private/\nCrawl-delay: 1\n"));
+        // When
+        final RobotsRules rules = fetcher.fetchRobots(origin, null);
+        // Then
+        assertThat(rules.allowed(origin + "/private/x")).isFalse();
+        assertThat(rules.allowed(origin + "/public")).isTrue();
+        assertThat(rules.crawlDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(site.seen().get(1).userAgent()).isEqualTo("EventlineBot/0.1 (+test)");
+    }
+
+    @Test
+    void shouldTakeAMissingRobotsTxtAsAllowAllAndAFailingOneAsRetryLater() {
+        // Given: no robots.txt on this site; a second origin whose robots.txt fails; a third that is refused
+        site.page("/robots.txt", null);
+        // When
+        final RobotsRules missing = fetcher.fetchRobots(origin, null);
+        site.page("/robots.txt", TestSite.answer(500, "text/plain", "oops"));
+        final RobotsRules failing = fetcher.fetchRobots(origin, null);
+        final RobotsRules blocked = fetcher.fetchRobots("http://169.254.169.254", null);
+        // Then
+        assertThat(missing.allowed(origin + "/any")).isTrue();
+        assertThat(missing.retryLater()).isFalse();
+        assertThat(failing.allowed(origin + "/any")).isFalse();
+        assertThat(failing.retryLater()).isTrue();
+        assertThat(blocked.retryLater()).isTrue();
+    }
+
+    @Test
     void shouldReportARefusedConnection() throws IOException {
         // Given: a port nothing listens on
         final int closedPort;

@@ -62,8 +62,13 @@ final class TestSite implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** Serves {@code page} at {@code path}; null removes the path (404). */
     TestSite page(String path, Page page) {
-        pages.put(path, page);
+        if (page == null) {
+            pages.remove(path);
+        } else {
+            pages.put(path, page);
+        }
         return this;
     }
 
