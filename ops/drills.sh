@@ -82,6 +82,7 @@ header() {
     producers 2>/dev/null || echo ' (with uncommitted changes)')"
   echo "date: $(date -u +%FT%TZ)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores, shared)"
+  [[ -z "${IDLE_LOAD:-}" ]] || echo "load average idle: $IDLE_LOAD"
   echo "settings: DRILL_LOAD_SECONDS=$LOAD_SECONDS DRILL_BEFORE_KILL=$BEFORE_KILL DRILL_KILL_TO_RESTART=$KILL_TO_RESTART"
   echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB"
 }
@@ -152,6 +153,9 @@ cluster_up() {
     [[ "$code" == pending:* ]] || READ_ARGS+=(--path "/$code")
   done <"$WORK/seed.tsv"
   ((${#READ_ARGS[@]} > 0)) || fail "no links to read"
+  # what the cluster costs this machine before any load: on 2 cores six JVMs alone keep it busy
+  sleep 60
+  IDLE_LOAD="$(cut -d' ' -f1-3 /proc/loadavg) after 60 s with the cluster up and no load"
 }
 
 # Every instance up and ready and holding active tasks: the group has settled with all of them.
