@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -29,14 +30,21 @@ public final class RateLimitGuard {
     private final ClientAddress clients;
     private final SnowflakeIdGenerator ids;
     private final Duration waitLimit;
+    private final Executor admitted;
 
+    /**
+     * @param admitted runs the requests admitted after a wait: a decision completes on whatever thread decided it
+     *                 (a timer's, a call's, the JDK's one timeout thread), which must not then serve the request
+     *                 (forwarding a read can block it for seconds, and every timeout behind it would fire late)
+     */
     public RateLimitGuard(RateLimiter limiter, String domain, ClientAddress clients, SnowflakeIdGenerator ids,
-                          Duration decisionTimeout) {
+                          Duration decisionTimeout, Executor admitted) {
         this.limiter = limiter;
         this.domain = domain;
         this.clients = clients;
         this.ids = ids;
         this.waitLimit = decisionTimeout.plus(GRACE);
+        this.admitted = admitted;
     }
 
     /** The routes, each limited one wrapped in the guard. */
@@ -73,7 +81,7 @@ public final class RateLimitGuard {
                 if (turn.isDone()) {
                     handler.handle(ctx);
                 } else {
-                    ctx.future(() -> turn.thenRun(() -> handle(handler, ctx)));
+                    ctx.future(() -> turn.thenRunAsync(() -> handle(handler, ctx), admitted));
                 }
                 return;
             }
@@ -83,7 +91,7 @@ public final class RateLimitGuard {
                         throw ProblemException.unavailable("the rate limiter did not answer; retry shortly", 1);
                     })
                     .thenCompose(result -> admit(ctx, result))
-                    .thenRun(() -> handle(handler, ctx)));
+                    .thenRunAsync(() -> handle(handler, ctx), admitted));
         };
     }
 

@@ -2,6 +2,7 @@ package io.eventline.ratelimit;
 
 import io.eventline.auth.InternalCalls;
 import io.eventline.http.ApiRoute;
+import io.eventline.http.ProblemException;
 import io.eventline.platform.DaemonThreads;
 import io.eventline.platform.InstanceBasics;
 import io.eventline.clients.EventProducer;
@@ -10,7 +11,11 @@ import io.eventline.query.QueryRouter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -29,6 +34,9 @@ public final class RateLimiting {
     private final RateLimitGuard guard;
     private final InstanceBasics basics;
     private final Duration decisionTimeout;
+    /** Requests served at once after waiting for their decision; as many as a busy instance's HTTP threads. */
+    private static final int ADMITTED_THREADS = 64;
+    private static final int ADMITTED_WAITING = 10_000;
 
     /**
      * @param main    the streams application whose tasks own the counters and hold the rules
@@ -54,7 +62,19 @@ public final class RateLimiting {
         final CounterOwnerCalls ownerCalls = basics.closer().add(new CounterOwnerCalls(router, instances.http(),
                 internal, decisionTimeout, Executors.newCachedThreadPool(DaemonThreads.named("ratelimit-calls"))));
         this.limiter = new RateLimiter(owner, ownerCalls, ruleCache, decisionTimeout, basics.clock(), timers);
-        this.guard = new RateLimitGuard(limiter, settings.domain(), clients, basics.ids(), decisionTimeout);
+        final ThreadPoolExecutor admitted = new ThreadPoolExecutor(ADMITTED_THREADS, ADMITTED_THREADS, 60,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(ADMITTED_WAITING), DaemonThreads.named("ratelimit-admitted"));
+        admitted.allowCoreThreadTimeOut(true);
+        basics.closer().add(admitted::shutdownNow);
+        this.guard = new RateLimitGuard(limiter, settings.domain(), clients, basics.ids(), decisionTimeout,
+                task -> {
+                    try {
+                        admitted.execute(task);
+                    } catch (RejectedExecutionException e) {
+                        throw ProblemException.unavailable("too many admitted requests are waiting to be served; "
+                                + "retry shortly", 1);
+                    }
+                });
     }
 
     /** The routes, each limited one wrapped in the limiter. */
