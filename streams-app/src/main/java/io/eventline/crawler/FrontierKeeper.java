@@ -307,7 +307,9 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
             rules.remove(report.getHost());
         }
         final long delay = delayOf(state, report.getHost());
-        long next = report.getStartedAt().toEpochMilli() + delay;
+        // counted from the end of the response, which the server has certainly seen: the gap it observes between
+        // two requests is then never below the delay, whatever the connection took
+        long next = report.getFinishedAt().toEpochMilli() + delay;
         final boolean slowDown = slowDown(report);
         if (slowDown) {
             final long backoff = backoffOf(report, state);
