@@ -123,6 +123,7 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
             return;
         }
         crawl.setQueued(Math.max(0, crawl.getQueued() + progress.getQueued()));
+        crawl.setReleasedAgain(crawl.getReleasedAgain() + progress.getReleasedAgain());
         if (progress.getFetched() > 0) {
             crawl.setFetched(crawl.getFetched() + progress.getFetched());
             if (crawl.getFirstFetchAt() == null) {

@@ -235,7 +235,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
                 if (file == null || robotsExpired(file, now)) {
                     return handOver(key, state, new FetchJob(key, entry, true, crawl.getConfig()), now);
                 }
-                final RobotsRules hostRules = rulesOf(entry.getHost(), file);
+                final RobotsRules hostRules = rulesOf(entry.getHost(), file, crawl.getConfig().getUserAgent());
                 if (hostRules.retryLater()) {
                     recheckAt = Math.min(recheckAt, file.getFetchedAt().toEpochMilli()
                             + settings.robotsRetry().toMillis());
@@ -273,8 +273,14 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
             due.schedule(key, now);
             return true;
         }
-        return handOver(key, state, new FetchJob(key, inFlight.getEntry(), inFlight.getRobots(), crawl.getConfig()),
-                now);
+        if (!handOver(key, state, new FetchJob(key, inFlight.getEntry(), inFlight.getRobots(), crawl.getConfig()),
+                now)) {
+            return false;
+        }
+        context.forward(new Record<>(crawl.getCrawlId(), CrawlProgressed.newBuilder().setCrawlId(crawl.getCrawlId())
+                .setHost(inFlight.getEntry().getHost()).setReleasedAgain(1).setAt(Instant.ofEpochMilli(now)).build(),
+                now));
+        return true;
     }
 
     /** Records the request as in flight, then hands it to a worker; false, with nothing changed, when none is free. */
@@ -304,7 +310,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
         final FrontierKey state = stateOf(key);
         if (report.getRobots() != null) {
             robots.put(report.getHost(), report.getRobots());
-            rules.remove(report.getHost());
+            rules.keySet().removeIf(cached -> cached.startsWith(report.getHost() + " "));
         }
         final long delay = delayOf(state, report.getHost());
         // counted from the end of the response, which the server has certainly seen: the gap it observes between
@@ -387,14 +393,19 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
         }
         final RobotsFetched file = host == null ? null : robots.get(host);
         if (file != null) {
-            delay = Math.max(delay, rulesOf(host, file).crawlDelay().toMillis());
+            delay = Math.max(delay, rulesOf(host, file, null).crawlDelay().toMillis());
         }
         return delay;
     }
 
-    private RobotsRules rulesOf(String host, RobotsFetched file) {
-        return rules.computeIfAbsent(host, h -> new RobotsFile(file.getUrl(), file.getStatus(),
-                file.getBody() == null ? null : bytes(file)).rules(settings.parts()));
+    /** The host's rules for a crawl's own user agent, or for the instance's when it is null. */
+    private RobotsRules rulesOf(String host, RobotsFetched file, String userAgent) {
+        return rules.computeIfAbsent(host + " " + (userAgent == null ? "" : userAgent), cached -> {
+            final CrawlerSettings parts = userAgent == null ? settings.parts()
+                    : settings.parts().toBuilder().userAgent(userAgent).build();
+            return new RobotsFile(file.getUrl(), file.getStatus(), file.getBody() == null ? null : bytes(file))
+                    .rules(parts);
+        });
     }
 
     private static byte[] bytes(RobotsFetched file) {

@@ -214,6 +214,20 @@ class CrawlerTopologyTest {
     }
 
     @Test
+    void shouldReadRobotsTxtForTheCrawlsOwnUserAgent() {
+        // Given: robots.txt shuts out one bot only, and this crawl calls itself that bot
+        startAs("c1", "PickyBot/2.0", "http://a.test/page");
+        robots("c1", "User-agent: pickybot\nDisallow: /\n\nUser-agent: *\nAllow: /\n");
+
+        // When
+        tick(Duration.ofMillis(50));
+
+        // Then
+        assertThat(pageUrls()).isEmpty();
+        assertThat(crawl("c1").getFailures()).containsEntry("robots-disallowed", 1L);
+    }
+
+    @Test
     void shouldHoldAPausedCrawlsUrlsAndDropACancelledOnes() {
         // Given
         start("c1", "alice", 0, "http://a.test/", "http://a.test/b");
@@ -297,13 +311,22 @@ class CrawlerTopologyTest {
         startCrawl(crawlId, "alice", 0, maxPages, seeds);
     }
 
+    private void startAs(String crawlId, String userAgent, String... seeds) {
+        startCrawl(crawlId, "alice", 0, 1_000, userAgent, seeds);
+    }
+
     private void startCrawl(String crawlId, String owner, long delayMs, int maxPages, String... seeds) {
+        startCrawl(crawlId, owner, delayMs, maxPages, null, seeds);
+    }
+
+    private void startCrawl(String crawlId, String owner, long delayMs, int maxPages, String userAgent,
+                            String... seeds) {
         final List<CrawlSeed> seedList = new ArrayList<>();
         for (String seed : seeds) {
             seedList.add(new CrawlSeed(seed, KEY));
         }
         final CrawlConfig config = CrawlConfig.newBuilder().setSeeds(seedList).setHosts(List.of(HOST))
-                .setDomains(List.of()).setMaxPages(maxPages).setMaxDepth(5).setDelayMs(delayMs).build();
+                .setDomains(List.of()).setMaxPages(maxPages).setMaxDepth(5).setDelayMs(delayMs).setUserAgent(userAgent).build();
         commands.pipeInput(crawlId, CrawlCommanded.newBuilder().setEventId(Long.toString(nextEvent++))
                 .setCrawlId(crawlId).setCommand(CrawlCommand.START).setRequestedBy(owner).setAt(now())
                 .setConfig(config).build(), now());

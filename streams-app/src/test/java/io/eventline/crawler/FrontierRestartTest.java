@@ -71,8 +71,10 @@ class FrontierRestartTest {
         restarted.init(after);
         selector(after).punctuate(T0 + 1_000);
 
-        // Then: what was in flight is released again, and nothing else before its report
+        // Then: what was in flight is released again, and reported so, and nothing else before its report
         assertThat(urls()).containsExactly("http://a.test/1", "http://a.test/1");
+        assertThat(after.forwarded()).extracting(forward -> forward.record().value().getReleasedAgain())
+                .containsExactly(1);
 
         // When: its report comes
         after.setCurrentSystemTimeMs(T0 + 1_100);

@@ -33,6 +33,7 @@ final class CrawlJson {
         node.put("delayMs", config.getDelayMs());
         node.put("fetched", crawl.getFetched());
         node.put("queued", crawl.getQueued());
+        node.put("releasedAgain", crawl.getReleasedAgain());
         final ObjectNode failed = node.putObject("failed");
         new TreeMap<>(crawl.getFailures()).forEach(failed::put);
         final ArrayNode hosts = node.putArray("hosts");

@@ -35,6 +35,8 @@ final class CrawlerSchemas {
             .required("scope", object().required("hosts", arrayOf(string())).required("domains", arrayOf(string())))
             .required("maxPages", integer()).required("maxDepth", integer()).required("delayMs", integer())
             .required("fetched", integer()).required("queued", integer())
+            .required("releasedAgain", integer().describedAs("Requests released again because their report never"
+                    + " came (a restart, a kill): these were fetched twice at most"))
             .required("failed", mapOf(integer()).describedAs("URLs failed or refused, by reason code"))
             .required("hosts", arrayOf(object().required("host", string()).required("fetched", integer())
                     .required("delayMs", integer())))
