@@ -26,12 +26,14 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Crawl> crawls;
     private KeyValueStore<String, PageFetched> pages;
+    private KeyValueStore<String, String> content;
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         crawls = context.getStateStore(CrawlerStores.CRAWLS);
         pages = context.getStateStore(CrawlerStores.PAGES);
+        content = context.getStateStore(CrawlerStores.CONTENT);
     }
 
     @Override
@@ -41,9 +43,24 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
         } else if (record.value() instanceof CrawlProgressed progress) {
             progressed(progress);
         } else if (record.value() instanceof PageFetched page) {
-            // the text is on the topic for its readers; the store keeps what the pages API answers
-            pages.put(CrawlerStores.urlKey(page.getCrawlId(), page.getUrl()),
-                    PageFetched.newBuilder(page).setText("").build());
+            fetched(page);
+        }
+    }
+
+    /** Keeps what the pages API answers (the text is on the topic for its readers) and notes repeated text. */
+    private void fetched(PageFetched page) {
+        pages.put(CrawlerStores.urlKey(page.getCrawlId(), page.getUrl()),
+                PageFetched.newBuilder(page).setText("").build());
+        final String textKey = CrawlerStores.urlKey(page.getCrawlId(), page.getContentHash());
+        final String first = content.get(textKey);
+        if (first == null) {
+            content.put(textKey, page.getUrl());
+            return;
+        }
+        final Crawl crawl = crawls.get(page.getCrawlId());
+        if (crawl != null && !first.equals(page.getUrl())) {
+            crawl.setDuplicates(crawl.getDuplicates() + 1);
+            crawls.put(crawl.getCrawlId(), crawl);
         }
     }
 

@@ -6,6 +6,8 @@ public final class CrawlerStores {
     public static final String CRAWLS = "crawler-crawls-store";
     /** {@code crawlId NUL url} to the page's metadata (its text is on crawler.pages.v1 only). */
     public static final String PAGES = "crawler-pages-store";
+    /** {@code crawlId NUL contentHash} to the first URL fetched with that text: content-seen. */
+    public static final String CONTENT = "crawler-content-store";
     /** Politeness key to {@link FrontierKey}: next allowed fetch, delays, back-off, the request in flight. */
     public static final String FRONTIER = "crawler-frontier-store";
     /** {@code politenessKey NUL depth NUL sequence} to a {@link QueuedUrl}: each key's queue in priority order. */

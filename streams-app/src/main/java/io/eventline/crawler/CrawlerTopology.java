@@ -41,6 +41,7 @@ public final class CrawlerTopology {
         kit.keyValueStore(CrawlerStores.ROBOTS, kit.serde(RobotsFetched.class), Caching.UNCACHED);
         kit.keyValueStore(CrawlerStores.CRAWLS, kit.serde(Crawl.class), Caching.CACHED);
         kit.keyValueStore(CrawlerStores.PAGES, kit.serde(PageFetched.class), Caching.CACHED);
+        kit.keyValueStore(CrawlerStores.CONTENT, Serdes.String(), Caching.CACHED);
 
         final KStream<String, SpecificRecord> frontierInput = asRecords(kit.source(CrawlerTopics.FRONTIER),
                 "crawler-discovered")
@@ -59,7 +60,7 @@ public final class CrawlerTopology {
                 .merge(asRecords(progress, "crawler-progressed"), Named.as("crawler-crawl-progress"))
                 .merge(asRecords(kit.source(CrawlerTopics.PAGES), "crawler-pages"), Named.as("crawler-crawl-input"));
         kit.sinks(crawlInput.process(CrawlKeeper::new, Named.as("crawler-crawls"), CrawlerStores.CRAWLS,
-                        CrawlerStores.PAGES), "crawler-crawl-out-")
+                        CrawlerStores.PAGES, CrawlerStores.CONTENT), "crawler-crawl-out-")
                 .to("crawl", Crawl.class, CrawlerTopics.CRAWLS)
                 .to("seeds", UrlsDiscovered.class, CrawlerTopics.FRONTIER)
                 .to("outcome", OperationOutcome.class, OperationTopics.OUTCOMES)

@@ -47,6 +47,7 @@ class CrawlerTopologyTest {
     private TestInputTopic<String, CrawlCommanded> commands;
     private TestInputTopic<String, UrlsDiscovered> frontier;
     private TestInputTopic<String, FetchReported> fetches;
+    private TestInputTopic<String, PageFetched> pages;
     private TestOutputTopic<String, OperationOutcome> outcomes;
     private long nextEvent = 1;
     private Duration advanced = Duration.ZERO;
@@ -67,6 +68,8 @@ class CrawlerTopologyTest {
                 serdes.of(UrlsDiscovered.class).serializer());
         fetches = driver.createInputTopic(CrawlerTopics.FETCHES.name(), Serdes.String().serializer(),
                 serdes.of(FetchReported.class).serializer());
+        pages = driver.createInputTopic(CrawlerTopics.PAGES.name(), Serdes.String().serializer(),
+                serdes.of(PageFetched.class).serializer());
         outcomes = driver.createOutputTopic(OperationTopics.OUTCOMES.name(), Serdes.String().deserializer(),
                 serdes.of(OperationOutcome.class).deserializer());
     }
@@ -301,7 +304,28 @@ class CrawlerTopologyTest {
         assertThat(crawl("c1").getHosts().get(HOST).getFetched()).isEqualTo(2);
     }
 
+    @Test
+    void shouldCountAPageWhoseTextWasFetchedUnderAnotherUrl() {
+        // Given
+        start("c1", "alice", 0, "http://a.test/");
+
+        // When: two URLs give the same text, a third another
+        page("c1", "http://a.test/x", "hash-1");
+        page("c1", "http://a.test/y", "hash-1");
+        page("c1", "http://a.test/z", "hash-2");
+
+        // Then
+        assertThat(crawl("c1").getDuplicates()).isEqualTo(1);
+        assertThat(driver.<String, String>getKeyValueStore(CrawlerStores.CONTENT)
+                .get(CrawlerStores.urlKey("c1", "hash-1"))).isEqualTo("http://a.test/x");
+    }
+
     // ---- helpers ----
+
+    private void page(String crawlId, String url, String hash) {
+        pages.pipeInput(crawlId, PageFetched.newBuilder().setCrawlId(crawlId).setUrl(url).setFinalUrl(url)
+                .setHost(HOST).setDepth(1).setStatus(200).setContentHash(hash).setFetchedAt(now()).build(), now());
+    }
 
     private void start(String crawlId, String owner, long delayMs, String... seeds) {
         startCrawl(crawlId, owner, delayMs, 1_000, seeds);

@@ -33,6 +33,7 @@ final class CrawlJson {
         node.put("delayMs", config.getDelayMs());
         node.put("fetched", crawl.getFetched());
         node.put("queued", crawl.getQueued());
+        node.put("duplicates", crawl.getDuplicates());
         node.put("releasedAgain", crawl.getReleasedAgain());
         final ObjectNode failed = node.putObject("failed");
         new TreeMap<>(crawl.getFailures()).forEach(failed::put);
@@ -55,7 +56,8 @@ final class CrawlJson {
         return millis <= 0 ? 0 : Math.round((crawl.getFetched() - 1) * 100_000.0 / millis) / 100.0;
     }
 
-    static ObjectNode page(ObjectMapper json, PageFetched page) {
+    /** @param duplicateOf the URL first fetched with the same visible text, or null */
+    static ObjectNode page(ObjectMapper json, PageFetched page, String duplicateOf) {
         final ObjectNode node = json.createObjectNode();
         node.put("url", page.getUrl());
         node.put("finalUrl", page.getFinalUrl());
@@ -66,6 +68,11 @@ final class CrawlJson {
         node.put("fetchedAt", page.getFetchedAt().toString());
         node.put("depth", page.getDepth());
         node.put("noindex", page.getNoindex());
+        if (duplicateOf == null) {
+            node.putNull("duplicateOf");
+        } else {
+            node.put("duplicateOf", duplicateOf);
+        }
         return node;
     }
 }

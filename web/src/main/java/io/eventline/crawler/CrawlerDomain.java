@@ -7,6 +7,9 @@ import io.eventline.platform.InstanceBasics;
 import io.eventline.platform.SharedServices;
 import io.eventline.query.GlobalView;
 import io.eventline.topics.Topic;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -58,6 +61,17 @@ public final class CrawlerDomain implements Domain {
     @Override
     public List<ApiRoute> routes() {
         return routes;
+    }
+
+    /** The fetch workers' load: requests in flight on this instance, and requests finished. */
+    @Override
+    public List<MeterBinder> meterBinders() {
+        return List.of(registry -> {
+            Gauge.builder("eventline.crawler.fetches.in.flight", workers, FetchWorkers::inFlight)
+                    .description("Requests the fetch workers of this instance are making").register(registry);
+            FunctionCounter.builder("eventline.crawler.fetches", workers, FetchWorkers::finished)
+                    .description("Requests the fetch workers of this instance finished").register(registry);
+        });
     }
 
     @Override

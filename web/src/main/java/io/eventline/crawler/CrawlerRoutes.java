@@ -173,7 +173,7 @@ final class CrawlerRoutes {
                 if (found == null) {
                     throw ProblemException.notFound("crawl " + crawlId + " fetched no page from " + url);
                 }
-                items.add(CrawlJson.page(json, found));
+                items.add(CrawlJson.page(json, found, duplicateOf(stores, found)));
             } else {
                 final String from = after == null ? CrawlerStores.crawlPrefix(crawlId)
                         : CrawlerStores.urlKey(crawlId, after) + '\u0000';
@@ -185,12 +185,18 @@ final class CrawlerRoutes {
                             page.put("nextCursor", encodeCursor(items.get(limit - 1).get("url").asText()));
                             break;
                         }
-                        items.add(CrawlJson.page(json, entry.value));
+                        items.add(CrawlJson.page(json, entry.value, duplicateOf(stores, entry.value)));
                     }
                 }
             }
             c.contentType("application/json").result(page.toString());
         });
+    }
+
+    private static String duplicateOf(LocalStores stores, PageFetched page) {
+        final String first = stores.<String, String>keyValue(CrawlerStores.CONTENT)
+                .get(CrawlerStores.urlKey(page.getCrawlId(), page.getContentHash()));
+        return first == null || first.equals(page.getUrl()) ? null : first;
     }
 
     private static String encodeCursor(String position) {

@@ -35,6 +35,7 @@ final class CrawlerSchemas {
             .required("scope", object().required("hosts", arrayOf(string())).required("domains", arrayOf(string())))
             .required("maxPages", integer()).required("maxDepth", integer()).required("delayMs", integer())
             .required("fetched", integer()).required("queued", integer())
+            .required("duplicates", integer().describedAs("Pages whose text was fetched before under another URL"))
             .required("releasedAgain", integer().describedAs("Requests released again because their report never"
                     + " came (a restart, a kill): these were fetched twice at most"))
             .required("failed", mapOf(integer()).describedAs("URLs failed or refused, by reason code"))
@@ -49,7 +50,9 @@ final class CrawlerSchemas {
     static final JsonSchema PAGE = object().required("url", string()).required("finalUrl", string())
             .required("status", integer()).required("title", string()).required("outlinks", arrayOf(string()))
             .required("contentHash", string()).required("fetchedAt", formatted("date-time"))
-            .required("depth", integer()).required("noindex", bool());
+            .required("depth", integer()).required("noindex", bool())
+            .required("duplicateOf", string().nullable().describedAs("The URL first fetched with the same visible"
+                    + " text, when it is another"));
 
     private CrawlerSchemas() {
     }

@@ -87,7 +87,7 @@ class CrawlerIntegrationTest {
         final HttpResponse<String> started = platform.post("/api/v1/crawls", service, body);
         final String crawlId = JSON.readTree(started.body()).get("crawlId").asText();
         final JsonNode done = platform.awaitJson("/api/v1/crawls/" + crawlId, service,
-                crawl -> crawl.get("fetched").asInt() == 8 && crawl.get("queued").asInt() == 0
+                crawl -> crawl.get("fetched").asInt() == 9 && crawl.get("queued").asInt() == 0
                         && crawl.get("failed").size() == 2, Duration.ofSeconds(40));
         // anything fetched twice would come within a few delays
         Thread.sleep(4 * DELAY_MS);
@@ -96,11 +96,12 @@ class CrawlerIntegrationTest {
         assertThat(started.statusCode()).isEqualTo(201);
         assertThat(counts()).isEqualTo(Map.ofEntries(
                 Map.entry("a.test /robots.txt", 1L), Map.entry("a.test /", 1L), Map.entry("a.test /p1", 1L),
-                Map.entry("a.test /p2", 1L), Map.entry("a.test /p3", 1L), Map.entry("a.test /dup", 1L),
+                Map.entry("a.test /p2", 1L), Map.entry("a.test /p3", 1L), Map.entry("a.test /dup", 1L), Map.entry("a.test /copy", 1L),
                 Map.entry("a.test /busy", 2L), Map.entry("a.test /away", 1L), Map.entry("b.test /robots.txt", 1L),
                 Map.entry("b.test /", 1L), Map.entry("b.test /x", 1L)));
         assertThat(done.get("failed").get("robots-disallowed").asInt()).isEqualTo(1);
         assertThat(done.get("failed").get("out-of-scope-redirect").asInt()).isEqualTo(1);
+        assertThat(done.get("releasedAgain").asInt()).isZero();
         // Then: both names are one address, so one budget: no two requests closer than the delay
         final List<Long> starts = HITS.stream().map(Hit::atNanos).sorted().toList();
         for (int i = 1; i < starts.size(); i++) {
@@ -113,6 +114,13 @@ class CrawlerIntegrationTest {
                 + URLEncoder.encode(url("a.test", "/dup?b=2&a=1#top"), StandardCharsets.UTF_8), service);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(page.body()).get("items").get(0).get("title").asText()).isEqualTo("Duplicate");
+        // Then: of the two pages with one text, the later names the earlier
+        assertThat(done.get("duplicates").asInt()).isEqualTo(1);
+        final List<String> duplicateOf = java.util.Arrays.asList(duplicateOf(crawlId, "/p3", service),
+                duplicateOf(crawlId, "/copy", service));
+        assertThat(duplicateOf).as("duplicateOf of /p3 and /copy").isIn(
+                java.util.Arrays.asList(null, url("a.test", "/p3")),
+                java.util.Arrays.asList(url("a.test", "/copy"), null));
         final HttpResponse<String> pages = platform.get("/api/v1/crawls/" + crawlId + "/pages?limit=5", service);
         assertThat(JSON.readTree(pages.body()).get("items")).hasSize(5);
         assertThat(JSON.readTree(pages.body()).get("nextCursor").isNull()).isFalse();
@@ -128,6 +136,12 @@ class CrawlerIntegrationTest {
         assertThat(JSON.readTree(cancelled.body()).get("state").asText()).isEqualTo("CANCELLED");
         assertThat(JSON.readTree(platform.get("/api/v1/crawls", service).body()).get("items").get(0)
                 .get("crawlId").asText()).isEqualTo(crawlId);
+    }
+
+    private static String duplicateOf(String crawlId, String path, String token) throws Exception {
+        final JsonNode found = JSON.readTree(platform.get("/api/v1/crawls/" + crawlId + "/pages?url="
+                + URLEncoder.encode(url("a.test", path), StandardCharsets.UTF_8), token).body());
+        return found.get("items").get(0).get("duplicateOf").asText(null);
     }
 
     private static Map<String, Long> counts() {
@@ -153,8 +167,8 @@ class CrawlerIntegrationTest {
                         "/away", url("b.test", "/"));
                 case "a.test /p1" -> html(exchange, "One", "/p2", "/p3", "/dup?a=1&b=2#frag");
                 case "a.test /p2" -> html(exchange, "Two", "/p1", "/");
-                case "a.test /p3" -> html(exchange, "Three");
-                case "a.test /dup" -> html(exchange, "Duplicate", "/p3");
+                case "a.test /p3", "a.test /copy" -> html(exchange, "Three");
+                case "a.test /dup" -> html(exchange, "Duplicate", "/p3", "/copy");
                 case "a.test /private/secret" -> html(exchange, "Secret");
                 case "a.test /busy" -> {
                     if (BUSY_ANSWERS.getAndIncrement() == 0) {
