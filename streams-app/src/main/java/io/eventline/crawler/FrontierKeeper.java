@@ -416,8 +416,9 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
     }
 
     private boolean robotsExpired(RobotsFetched file, long now) {
-        return file.getStatus() == RobotsFile.UNREACHABLE
-                && now >= file.getFetchedAt().toEpochMilli() + settings.robotsRetry().toMillis();
+        final long age = now - file.getFetchedAt().toEpochMilli();
+        return age >= settings.robotsMaxAge().toMillis()
+                || file.getStatus() == RobotsFile.UNREACHABLE && age >= settings.robotsRetry().toMillis();
     }
 
     private FrontierKey stateOf(String key) {

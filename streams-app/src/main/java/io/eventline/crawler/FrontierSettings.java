@@ -14,10 +14,11 @@ import java.time.Duration;
  * @param inFlightTimeout  how long a released request may go unreported before it is released again
  * @param robotsRetry      how long an unreachable robots.txt holds its host's URLs before it is asked for again
  * @param maxBackoff       the longest a 429, 503 or 5xx (or its Retry-After) holds a politeness key
+ * @param robotsMaxAge     how long a fetched robots.txt is used before it is fetched again (RFC 9309: a day)
  */
 public record FrontierSettings(CrawlerSettings parts, int maxQueueEntries, long maxQueueBytes, int maxPagesPerHost,
                                int maxAttempts, Duration selectorInterval, Duration inFlightTimeout,
-                               Duration robotsRetry, Duration maxBackoff) {
+                               Duration robotsRetry, Duration maxBackoff, Duration robotsMaxAge) {
     public FrontierSettings {
         if (maxQueueEntries < 1 || maxQueueBytes < 1 || maxPagesPerHost < 1 || maxAttempts < 1) {
             throw new IllegalArgumentException("queue caps, pages per host and attempts must be positive");
@@ -28,6 +29,6 @@ public record FrontierSettings(CrawlerSettings parts, int maxQueueEntries, long 
     public static FrontierSettings defaults(CrawlerSettings parts) {
         return new FrontierSettings(parts, 100_000, 16L * 1024 * 1024, 100_000, 3, Duration.ofMillis(20),
                 parts.requestTimeout().multipliedBy(parts.maxRedirects() + 2L), Duration.ofSeconds(60),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), Duration.ofHours(24));
     }
 }

@@ -367,7 +367,7 @@ public record EventlineConfig(
         final FrontierSettings frontier = new FrontierSettings(parts, intIn(v, "EVENTLINE_CRAWLER_MAX_QUEUE", 1,
                 100_000_000), defaults.maxQueueBytes(), intIn(v, "EVENTLINE_CRAWLER_MAX_PAGES_PER_HOST", 1,
                 Integer.MAX_VALUE), defaults.maxAttempts(), defaults.selectorInterval(), defaults.inFlightTimeout(),
-                defaults.robotsRetry(), defaults.maxBackoff());
+                defaults.robotsRetry(), defaults.maxBackoff(), defaults.robotsMaxAge());
         final String share = v.get("EVENTLINE_CRAWLER_SHARE_BY_ADDRESS");
         if (!"true".equals(share) && !"false".equals(share)) {
             throw new ConfigException("EVENTLINE_CRAWLER_SHARE_BY_ADDRESS must be true or false, got '" + share + "'");

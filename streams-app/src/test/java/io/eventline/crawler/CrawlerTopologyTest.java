@@ -231,6 +231,22 @@ class CrawlerTopologyTest {
     }
 
     @Test
+    void shouldFetchRobotsTxtAgainAfterADay() {
+        // Given: a host whose robots.txt was fetched and one page with it
+        start("c1", "alice", 0, "http://a.test/1");
+        robotsAllowAll("c1");
+        completeNext("c1", 200);
+
+        // When: a day later another page of the host is due
+        tick(Duration.ofHours(24));
+        discover("c1", 1, "http://a.test/2");
+        tick(Duration.ofMillis(50));
+
+        // Then
+        assertThat(workers.jobs).extracting(FetchJob::robots).containsExactly(true, false, true);
+    }
+
+    @Test
     void shouldHoldAPausedCrawlsUrlsAndDropACancelledOnes() {
         // Given
         start("c1", "alice", 0, "http://a.test/", "http://a.test/b");
