@@ -29,6 +29,9 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
     private static final long IDLE_RECHECK_MS = 1_000;
     private static final long MIN_BACKOFF_MS = 1_000;
     private static final int MAX_RULES_CACHED = 10_000;
+    /** Crawls and (crawl, host) pairs one key's state counts at most, so the record stays bounded. */
+    static final int MAX_CRAWLS_PER_KEY = 1_000;
+    static final int MAX_HOSTS_PER_KEY = 10_000;
 
     private final FrontierSettings settings;
     private final FetchDispatch workers;
@@ -106,6 +109,10 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
             return;
         }
         final FrontierKey state = stateOf(key);
+        if (!state.getCrawlDelays().containsKey(crawlId) && state.getCrawlDelays().size() >= MAX_CRAWLS_PER_KEY) {
+            progress(crawlId, null, 0, 0, "too-many-crawls", discovered.getUrls().size(), null, now);
+            return;
+        }
         final SeenFilter filter = seenFilter(crawlId);
         final Map<String, Integer> hostPages = new HashMap<>(state.getHostPages());
         final Map<String, Integer> refused = new HashMap<>();
@@ -115,7 +122,9 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
                 continue;
             }
             final String hostKey = crawlId + " " + CrawlScope.hostOf(url);
-            final String refusal = refusal(url, discovered.getDepth(), crawl, state, hostPages.getOrDefault(hostKey, 0));
+            final String refusal = !hostPages.containsKey(hostKey) && hostPages.size() >= MAX_HOSTS_PER_KEY
+                    ? "too-many-hosts"
+                    : refusal(url, discovered.getDepth(), crawl, state, hostPages.getOrDefault(hostKey, 0));
             if (refusal != null) {
                 refused.merge(refusal, 1, Integer::sum);
                 continue;
@@ -128,11 +137,10 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
             accepted++;
         }
         state.setHostPages(hostPages);
-        if (crawl != null) {
-            final Map<String, Long> delays = new HashMap<>(state.getCrawlDelays());
-            delays.put(crawlId, crawl.getConfig().getDelayMs());
-            state.setCrawlDelays(delays);
-        }
+        final Map<String, Long> delays = new HashMap<>(state.getCrawlDelays());
+        // an unknown crawl (its state not here yet) holds its place; its delay is set at its first release
+        delays.put(crawlId, crawl == null ? delays.getOrDefault(crawlId, 0L) : crawl.getConfig().getDelayMs());
+        state.setCrawlDelays(delays);
         keys.put(key, state);
         if (accepted > 0 && state.getInFlight() == null) {
             due.scheduleBy(key, Math.max(now, state.getNextFetchAt()));
@@ -390,6 +398,11 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
         }
         if (delays.size() != state.getCrawlDelays().size()) {
             state.setCrawlDelays(delays);
+            // what ended crawls took from each host no longer counts
+            final Map<String, Integer> hostPages = new HashMap<>(state.getHostPages());
+            hostPages.keySet().removeIf(crawlAndHost -> !delays.containsKey(
+                    crawlAndHost.substring(0, crawlAndHost.indexOf(' '))));
+            state.setHostPages(hostPages);
         }
         final RobotsFetched file = host == null ? null : robots.get(host);
         if (file != null) {
