@@ -12,9 +12,14 @@ import java.util.Map;
 /**
  * What a fetch worker does with one released request: fetches the page (or the host's robots.txt) with the
  * {@link PageFetcher}, reads it with the {@link PageParser}, publishes the page, sends its in-scope outlinks to
- * the frontier grouped by their own politeness keys, and reports to the released key's owner. Thread-safe.
+ * the frontier grouped by their own politeness keys, and reports to the released key's owner. A redirect is not
+ * followed here: an in-scope target goes to the frontier like a link, so every request to a key, a redirect's
+ * too, waits for the key's delay. Thread-safe.
  */
 public final class FetchWork {
+    /** The report's reason for a page that redirected within scope: not a failure, and not a page. */
+    public static final String REDIRECTED = "redirected";
+
     private final PageFetcher fetcher;
     private final PageParser parser;
     private final PolitenessKeys keys;
@@ -51,8 +56,13 @@ public final class FetchWork {
         final QueuedUrl entry = job.entry();
         final CrawlConfig config = job.config();
         final Instant started = clock.instant();
-        final FetchResult result = fetcher.fetch(new FetchRequest(entry.getUrl(),
-                url -> CrawlScope.contains(config, url), config.getUserAgent(), null, null));
+        final List<String> redirectedTo = new ArrayList<>(1);
+        final FetchResult result = fetcher.fetch(new FetchRequest(entry.getUrl(), url -> {
+            if (CrawlScope.contains(config, url)) {
+                redirectedTo.add(url);
+            }
+            return false;
+        }, config.getUserAgent(), null, null));
         if (result.fetched()) {
             final ParsedPage parsed = parser.parse(result.body(), result.charset(), result.finalUrl());
             output.page(PageFetched.newBuilder().setCrawlId(entry.getCrawlId()).setUrl(entry.getUrl())
@@ -62,19 +72,20 @@ public final class FetchWork {
                     .setContentHash(parsed.contentHash()).setOutlinks(parsed.outlinks()).setNoindex(parsed.noindex())
                     .setEtag(result.etag()).setLastModified(result.lastModified()).setFetchedAt(started).build());
             if (entry.getDepth() < config.getMaxDepth()) {
-                discovered(job, parsed.outlinks(), entry.getDepth() + 1, false);
+                discovered(job, parsed.outlinks(), entry.getDepth() + 1);
             }
         }
-        if (!result.redirects().isEmpty() && result.failure() == null) {
-            // the page's other name is seen, so a link to it does not fetch it again
-            discovered(job, List.of(result.finalUrl()), entry.getDepth(), true);
-        }
         final Long retryAfter = result.retryAfter() == null ? null : result.retryAfter().toMillis();
+        if (!redirectedTo.isEmpty()) {
+            discovered(job, redirectedTo, entry.getDepth());
+            output.report(report(job, entry.getUrl(), result.status(), REDIRECTED, retryAfter, started).build());
+            return;
+        }
         output.report(report(job, entry.getUrl(), result.status(),
                 result.failure() == null ? null : result.failure().reason(), retryAfter, started).build());
     }
 
-    private void discovered(FetchJob job, List<String> urls, int depth, boolean seenOnly) {
+    private void discovered(FetchJob job, List<String> urls, int depth) {
         final Map<String, List<String>> byKey = new LinkedHashMap<>();
         for (String url : urls) {
             if (CrawlScope.contains(job.config(), url)) {
@@ -84,7 +95,7 @@ public final class FetchWork {
         final Instant now = clock.instant();
         byKey.forEach((key, batch) -> output.discovered(UrlsDiscovered.newBuilder()
                 .setCrawlId(job.entry().getCrawlId()).setPolitenessKey(key).setDepth(depth).setUrls(batch)
-                .setFoundOn(job.entry().getUrl()).setSeenOnly(seenOnly).setAt(now).build()));
+                .setFoundOn(job.entry().getUrl()).setAt(now).build()));
     }
 
     private FetchReported.Builder report(FetchJob job, String url, int status, String failure, Long retryAfterMs,

@@ -118,7 +118,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
         final Map<String, Integer> refused = new HashMap<>();
         int accepted = 0;
         for (String url : discovered.getUrls()) {
-            if (!filter.firstSeen(url) || discovered.getSeenOnly()) {
+            if (!filter.firstSeen(url)) {
                 continue;
             }
             final String hostKey = crawlId + " " + CrawlScope.hostOf(url);
@@ -360,6 +360,10 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
             final QueuedUrl again = QueuedUrl.newBuilder(entry).setAttempt(entry.getAttempt() + 1).build();
             push(key, state, again);
             progress(entry.getCrawlId(), entry.getHost(), 1, 0, null, 0, null, now);
+            return;
+        }
+        if (FetchWork.REDIRECTED.equals(report.getFailure())) {
+            // not a page: its target was sent to the frontier and is counted when it is fetched
             return;
         }
         final long delay = delayOf(state, entry.getHost());

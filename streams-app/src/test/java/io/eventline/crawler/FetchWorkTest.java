@@ -137,6 +137,25 @@ class FetchWorkTest {
     }
 
     @Test
+    void shouldSendAnInScopeRedirectsTargetToTheFrontierInsteadOfFollowingIt() {
+        // Given
+        site.page("/old", TestSite.redirect(301, "/new"));
+
+        // When
+        work.run(job(url("site.test", "/old"), false, List.of("site.test")));
+
+        // Then: the target waits its turn in its key's queue, at the same depth
+        assertThat(output.pages).isEmpty();
+        assertThat(output.discovered).singleElement().satisfies(batch -> {
+            assertThat(batch.getUrls()).containsExactly(url("site.test", "/new"));
+            assertThat(batch.getDepth()).isZero();
+        });
+        assertThat(output.reports).singleElement().satisfies(report ->
+                assertThat(report.getFailure()).isEqualTo(FetchWork.REDIRECTED));
+        assertThat(site.seen()).extracting(TestSite.Seen::path).containsExactly("/old");
+    }
+
+    @Test
     void shouldRunJobsOnWorkerThreadsAndRefuseBeyondTheirNumber() throws Exception {
         // Given: one worker, busy with a page that stalls
         site.page("/slow", site.stall(false));
