@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A crawl of a small local site through the whole platform: two host names on one loopback address (so one
  * politeness budget), a robots.txt disallow, one page under two spellings, a host answering 429 with
- * Retry-After once, and a redirect out of scope.
+ * Retry-After once, a redirect within scope and one out of scope.
  */
 @Tag("integration")
 @ExtendWith(KafkaClusterExtension.class)
@@ -87,7 +87,7 @@ class CrawlerIntegrationTest {
         final HttpResponse<String> started = platform.post("/api/v1/crawls", service, body);
         final String crawlId = JSON.readTree(started.body()).get("crawlId").asText();
         final JsonNode done = platform.awaitJson("/api/v1/crawls/" + crawlId, service,
-                crawl -> crawl.get("fetched").asInt() == 9 && crawl.get("queued").asInt() == 0
+                crawl -> crawl.get("fetched").asInt() == 10 && crawl.get("queued").asInt() == 0
                         && crawl.get("failed").size() == 2, Duration.ofSeconds(40));
         // anything fetched twice would come within a few delays
         Thread.sleep(4 * DELAY_MS);
@@ -97,7 +97,8 @@ class CrawlerIntegrationTest {
         assertThat(counts()).isEqualTo(Map.ofEntries(
                 Map.entry("a.test /robots.txt", 1L), Map.entry("a.test /", 1L), Map.entry("a.test /p1", 1L),
                 Map.entry("a.test /p2", 1L), Map.entry("a.test /p3", 1L), Map.entry("a.test /dup", 1L), Map.entry("a.test /copy", 1L),
-                Map.entry("a.test /busy", 2L), Map.entry("a.test /away", 1L), Map.entry("b.test /robots.txt", 1L),
+                Map.entry("a.test /busy", 2L), Map.entry("a.test /away", 1L), Map.entry("a.test /moved", 1L),
+                Map.entry("a.test /target", 1L), Map.entry("b.test /robots.txt", 1L),
                 Map.entry("b.test /", 1L), Map.entry("b.test /x", 1L)));
         assertThat(done.get("failed").get("robots-disallowed").asInt()).isEqualTo(1);
         assertThat(done.get("failed").get("out-of-scope-redirect").asInt()).isEqualTo(1);
@@ -164,7 +165,7 @@ class CrawlerIntegrationTest {
             switch (key) {
                 case "a.test /robots.txt" -> send(exchange, 200, "text/plain", "User-agent: *\nDisallow: /private/\n");
                 case "a.test /" -> html(exchange, "Home", "/p1", "/p2", "/dup?b=2&a=1", "/private/secret", "/busy",
-                        "/away", url("b.test", "/"));
+                        "/away", "/moved", url("b.test", "/"));
                 case "a.test /p1" -> html(exchange, "One", "/p2", "/p3", "/dup?a=1&b=2#frag");
                 case "a.test /p2" -> html(exchange, "Two", "/p1", "/");
                 case "a.test /p3", "a.test /copy" -> html(exchange, "Three");
@@ -178,6 +179,11 @@ class CrawlerIntegrationTest {
                         html(exchange, "Busy");
                     }
                 }
+                case "a.test /moved" -> {
+                    exchange.getResponseHeaders().add("Location", "/target");
+                    exchange.sendResponseHeaders(301, -1);
+                }
+                case "a.test /target" -> html(exchange, "Target");
                 case "a.test /away" -> {
                     exchange.getResponseHeaders().add("Location", url("other.test", "/"));
                     exchange.sendResponseHeaders(302, -1);
