@@ -87,16 +87,24 @@ public final class PageFetcher {
      * @param userAgent the crawl's own {@code User-Agent}, or null for the settings' one
      */
     public RobotsRules fetchRobots(String origin, String userAgent) {
+        return fetchRobotsFile(origin, userAgent).rules(settings);
+    }
+
+    /**
+     * Fetches the robots.txt of {@code origin} as {@link #fetchRobots} does and gives the file as fetched, for a
+     * frontier that keeps it and builds the rules again after a restart.
+     */
+    public RobotsFile fetchRobotsFile(String origin, String userAgent) {
         final String robotsUrl = origin + "/robots.txt";
         final FetchResult result = fetch(new FetchRequest(robotsUrl, url -> true, userAgent, null, null),
                 robotsLimits);
         if (result.failure() == FetchFailure.TOO_MANY_REDIRECTS) {
-            return RobotsRules.fromResponse(robotsUrl, 404, null, settings);
+            return new RobotsFile(robotsUrl, RobotsFile.NOT_THERE, null);
         }
         if (result.failure() != null && result.failure() != FetchFailure.TOO_LARGE) {
-            return RobotsRules.unreachable(settings);
+            return new RobotsFile(robotsUrl, RobotsFile.UNREACHABLE, null);
         }
-        return RobotsRules.fromResponse(result.finalUrl(), result.status(), result.body(), settings);
+        return new RobotsFile(result.finalUrl(), result.status(), result.body());
     }
 
     private FetchResult fetch(FetchRequest request, Limits limits) {

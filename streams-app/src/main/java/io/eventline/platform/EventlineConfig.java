@@ -1,6 +1,9 @@
 package io.eventline.platform;
 
 import io.eventline.chat.ChatSettings;
+import io.eventline.crawler.CrawlerConfig;
+import io.eventline.crawler.CrawlerSettings;
+import io.eventline.crawler.FrontierSettings;
 import io.eventline.feed.FeedChanges;
 import io.eventline.feed.FeedSettings;
 import io.eventline.kafka.Durability;
@@ -61,6 +64,7 @@ public record EventlineConfig(
         RateLimitSettings rateLimit,
         NotifySettings notifications,
         ChatSettings chat,
+        CrawlerConfig crawler,
         RegistrySettings registry,
         Durability durability,
         KafkaClientProperties kafkaClientProperties) {
@@ -131,6 +135,14 @@ public record EventlineConfig(
         d.put("EVENTLINE_CHAT_MAX_DEVICES", String.valueOf(ChatSettings.defaults(1).maxDevices()));
         d.put("EVENTLINE_CHAT_SOCKET_OUTBOX_BYTES", String.valueOf(ChatSettings.defaults(1).socketOutboxBytes()));
         d.put("EVENTLINE_CHAT_MAX_CHANNELS_PER_USER", String.valueOf(ChatSettings.defaults(1).maxChannelsPerUser()));
+        d.put("EVENTLINE_CRAWLER_ALLOW", null);
+        d.put("EVENTLINE_CRAWLER_HOSTS", null);
+        d.put("EVENTLINE_CRAWLER_SHARE_BY_ADDRESS", "true");
+        d.put("EVENTLINE_CRAWLER_WORKERS", "16");
+        d.put("EVENTLINE_CRAWLER_MAX_CRAWL_DELAY", "PT30S");
+        d.put("EVENTLINE_CRAWLER_USER_AGENT", CrawlerSettings.DEFAULT_USER_AGENT);
+        d.put("EVENTLINE_CRAWLER_MAX_QUEUE", "100000");
+        d.put("EVENTLINE_CRAWLER_MAX_PAGES_PER_HOST", "100000");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -240,6 +252,7 @@ public record EventlineConfig(
                         intIn(v, "EVENTLINE_CHAT_MAX_DEVICES", 1, 1_000),
                         intIn(v, "EVENTLINE_CHAT_MAX_CHANNELS_PER_USER", 1, 100_000),
                         intIn(v, "EVENTLINE_TOPIC_PARTITIONS", 1, 10_000)),
+                crawler(v),
                 new RegistrySettings(
                         // loopback while the broker is embedded too: a single instance serves only its own host
                         Optional.ofNullable(v.get("EVENTLINE_REGISTRY_HOST"))
@@ -341,6 +354,29 @@ public record EventlineConfig(
             return value;
         } catch (DateTimeParseException e) {
             throw new ConfigException(name + " must be an ISO-8601 duration such as P30D or PT12H, got '" + raw + "'");
+        }
+    }
+
+    private static CrawlerConfig crawler(Map<String, String> v) {
+        final CrawlerSettings parts = CrawlerSettings.builder()
+                .allow(Optional.ofNullable(v.get("EVENTLINE_CRAWLER_ALLOW")).orElse(""))
+                .maxCrawlDelay(duration(v, "EVENTLINE_CRAWLER_MAX_CRAWL_DELAY"))
+                .userAgent(v.get("EVENTLINE_CRAWLER_USER_AGENT"))
+                .build();
+        final FrontierSettings defaults = FrontierSettings.defaults(parts);
+        final FrontierSettings frontier = new FrontierSettings(parts, intIn(v, "EVENTLINE_CRAWLER_MAX_QUEUE", 1,
+                100_000_000), defaults.maxQueueBytes(), intIn(v, "EVENTLINE_CRAWLER_MAX_PAGES_PER_HOST", 1,
+                Integer.MAX_VALUE), defaults.maxAttempts(), defaults.selectorInterval(), defaults.inFlightTimeout(),
+                defaults.robotsRetry(), defaults.maxBackoff(), defaults.robotsMaxAge());
+        final String share = v.get("EVENTLINE_CRAWLER_SHARE_BY_ADDRESS");
+        if (!"true".equals(share) && !"false".equals(share)) {
+            throw new ConfigException("EVENTLINE_CRAWLER_SHARE_BY_ADDRESS must be true or false, got '" + share + "'");
+        }
+        try {
+            return new CrawlerConfig(parts, Optional.ofNullable(v.get("EVENTLINE_CRAWLER_HOSTS")).orElse(""),
+                    Boolean.parseBoolean(share), intIn(v, "EVENTLINE_CRAWLER_WORKERS", 1, 1_000), frontier);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("EVENTLINE_CRAWLER_ALLOW or EVENTLINE_CRAWLER_HOSTS: " + e.getMessage());
         }
     }
 

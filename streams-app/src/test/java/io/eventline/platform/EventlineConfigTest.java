@@ -35,6 +35,36 @@ class EventlineConfigTest {
     }
 
     @Test
+    void shouldFetchOnlyPublicAddressesPolitelyByDefault() {
+        // When
+        final var crawler = EventlineConfig.load(Map.of()).crawler();
+
+        // Then
+        assertThat(crawler.parts().allow()).isEmpty();
+        assertThat(crawler.parts().maxCrawlDelay()).hasSeconds(30);
+        assertThat(crawler.shareByAddress()).isTrue();
+        assertThat(crawler.workers()).isEqualTo(16);
+    }
+
+    @Test
+    void shouldReadTheCrawlersAllowListAndHostMappingsAndRefuseBadOnes() {
+        // When
+        final var crawler = EventlineConfig.load(Map.of("EVENTLINE_CRAWLER_ALLOW", "127.0.0.0/8",
+                "EVENTLINE_CRAWLER_HOSTS", "a.test=127.0.1.1,b.test=127.0.1.2",
+                "EVENTLINE_CRAWLER_SHARE_BY_ADDRESS", "false", "EVENTLINE_CRAWLER_WORKERS", "4")).crawler();
+
+        // Then
+        assertThat(crawler.parts().allow()).isEqualTo("127.0.0.0/8");
+        assertThat(crawler.hostMappings()).contains("a.test=127.0.1.1");
+        assertThat(crawler.shareByAddress()).isFalse();
+        assertThat(crawler.workers()).isEqualTo(4);
+        assertThatThrownBy(() -> EventlineConfig.load(Map.of("EVENTLINE_CRAWLER_ALLOW", "not-a-range")))
+                .hasMessageContaining("EVENTLINE_CRAWLER_ALLOW");
+        assertThatThrownBy(() -> EventlineConfig.load(Map.of("EVENTLINE_CRAWLER_HOSTS", "a.test")))
+                .hasMessageContaining("EVENTLINE_CRAWLER_HOSTS");
+    }
+
+    @Test
     void shouldTellWhetherTheWebServerListensOnLoopbackOnly() {
         assertThat(EventlineConfig.load(Map.of("EVENTLINE_HTTP_HOST", "127.0.0.1")).httpLoopbackOnly()).isTrue();
         assertThat(EventlineConfig.load(Map.of("EVENTLINE_HTTP_HOST", "::1")).httpLoopbackOnly()).isTrue();

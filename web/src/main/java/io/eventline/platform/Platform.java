@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.InternalCalls;
 import io.eventline.auth.JwtSecrets;
 import io.eventline.chat.ChatDomain;
+import io.eventline.crawler.CrawlerDomain;
 import io.eventline.feed.FeedDomain;
 import io.eventline.http.ApiDocsRoutes;
 import io.eventline.http.ApiRoute;
@@ -42,7 +43,8 @@ public final class Platform implements AutoCloseable {
      * to the streams applications (which numbers the applications' tasks: append, don't reorder).
      */
     private final List<Domain> domains = List.of(new OpsDomain(), new OperationsDomain(), new ShortUrlDomain(),
-            new FeedDomain(), new NotifyDomain(), new RateLimitDomain(), new ChatDomain());
+            new FeedDomain(), new NotifyDomain(), new RateLimitDomain(), new ChatDomain(),
+            new CrawlerDomain());
     private SharedServices services;
     private Javalin web;
     private String registryUrl;

@@ -1,0 +1,118 @@
+package io.eventline.crawler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventline.registry.client.InMemorySchemaRegistry;
+import io.eventline.serde.EventSerdes;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A frontier task that stops and starts again over the same stores, as after a crash and a restore. */
+class FrontierRestartTest {
+    private static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+    private static final String KEY = "127.0.0.1";
+
+    private final List<FetchJob> released = new ArrayList<>();
+    private final FetchDispatch workers = job -> released.add(job);
+    private final EventSerdes serdes = new EventSerdes(new InMemorySchemaRegistry());
+    private final List<StateStore> stores = new ArrayList<>();
+    private final FrontierSettings settings = FrontierSettings.defaults(CrawlerSettings.builder()
+            .seenExpectedEntries(1_000).build());
+
+    @BeforeEach
+    void setUp() {
+        final MockProcessorContext<String, CrawlProgressed> first = new MockProcessorContext<>();
+        stores.add(store(CrawlerStores.FRONTIER, serdes.of(FrontierKey.class), first));
+        stores.add(store(CrawlerStores.QUEUE, serdes.of(QueuedUrl.class), first));
+        stores.add(store(CrawlerStores.SEEN, Serdes.Long(), first));
+        final KeyValueStore<String, RobotsFetched> robots = store(CrawlerStores.ROBOTS,
+                serdes.of(RobotsFetched.class), first);
+        stores.add(robots);
+        final TimestampedKeyValueStore<String, Crawl> crawls = Stores.timestampedKeyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(CrawlerStores.CRAWLS_GLOBAL), Serdes.String(), serdes.of(Crawl.class))
+                .withLoggingDisabled().build();
+        crawls.init(first.getStateStoreContext(), crawls);
+        stores.add(crawls);
+        final CrawlConfig config = CrawlConfig.newBuilder().setSeeds(List.of()).setHosts(List.of("a.test"))
+                .setDomains(List.of()).setMaxPages(100).setMaxDepth(3).setDelayMs(0).build();
+        crawls.put("c1", ValueAndTimestamp.make(Crawl.newBuilder().setCrawlId("c1").setOwnerId("alice")
+                .setState(CrawlState.RUNNING).setConfig(config).setStartedAt(Instant.ofEpochMilli(T0))
+                .setUpdatedAt(Instant.ofEpochMilli(T0)).build(), T0));
+        robots.put("a.test", RobotsFetched.newBuilder().setUrl("http://a.test/robots.txt").setStatus(200)
+                .setBody(ByteBuffer.wrap(new byte[0])).setFetchedAt(Instant.ofEpochMilli(T0)).build());
+    }
+
+    @Test
+    void shouldReleaseTheRequestInFlightAgainAndOnlyItAfterARestart() {
+        // Given: a task released the first of two URLs, then stopped before its report came
+        final MockProcessorContext<String, CrawlProgressed> before = context(T0);
+        final FrontierKeeper stopped = new FrontierKeeper(settings, workers);
+        stopped.init(before);
+        stopped.process(new Record<>(KEY, discovered("http://a.test/1", "http://a.test/2"), T0));
+        selector(before).punctuate(T0 + 20);
+        assertThat(urls()).containsExactly("http://a.test/1");
+
+        // When: a new task starts on the same stores
+        final MockProcessorContext<String, CrawlProgressed> after = context(T0 + 1_000);
+        final FrontierKeeper restarted = new FrontierKeeper(settings, workers);
+        restarted.init(after);
+        selector(after).punctuate(T0 + 1_000);
+
+        // Then: what was in flight is released again, and reported so, and nothing else before its report
+        assertThat(urls()).containsExactly("http://a.test/1", "http://a.test/1");
+        assertThat(after.forwarded()).extracting(forward -> forward.record().value().getReleasedAgain())
+                .containsExactly(1);
+
+        // When: its report comes
+        after.setCurrentSystemTimeMs(T0 + 1_100);
+        restarted.process(new Record<>(KEY, FetchReported.newBuilder().setCrawlId("c1").setPolitenessKey(KEY)
+                .setHost("a.test").setUrl("http://a.test/1").setStatus(200).setStartedAt(Instant.ofEpochMilli(T0))
+                .setFinishedAt(Instant.ofEpochMilli(T0 + 1_100)).build(), T0 + 1_100));
+        selector(after).punctuate(T0 + 1_120);
+
+        // Then
+        assertThat(urls()).containsExactly("http://a.test/1", "http://a.test/1", "http://a.test/2");
+    }
+
+    private List<String> urls() {
+        return released.stream().map(job -> job.entry().getUrl()).toList();
+    }
+
+    private static UrlsDiscovered discovered(String... urls) {
+        return UrlsDiscovered.newBuilder().setCrawlId("c1").setPolitenessKey(KEY).setDepth(0)
+                .setUrls(List.of(urls)).setAt(Instant.ofEpochMilli(T0)).build();
+    }
+
+    private MockProcessorContext<String, CrawlProgressed> context(long now) {
+        final MockProcessorContext<String, CrawlProgressed> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(now);
+        stores.forEach(context::addStateStore);
+        return context;
+    }
+
+    private static org.apache.kafka.streams.processor.Punctuator selector(
+            MockProcessorContext<String, CrawlProgressed> context) {
+        return context.scheduledPunctuators().get(0).getPunctuator();
+    }
+
+    private static <V> KeyValueStore<String, V> store(String name, Serde<V> values,
+                                                      MockProcessorContext<String, CrawlProgressed> context) {
+        final KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), values).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+}
