@@ -149,9 +149,8 @@ public final class ChatSocketEndpoint {
         final Instant expiresAt = ctx.attribute(EXPIRES_AT);
         if (expiresAt != null) {
             // the token authenticated the upgrade only; the socket may not outlive it
-            expiries.put(ctx.sessionId(), scheduler.schedule(
-                    () -> socket.close(TOKEN_EXPIRED, "the token expired; reconnect with a new one"),
-                    Math.max(0, Duration.between(clock.instant(), expiresAt).toMillis()), TimeUnit.MILLISECONDS));
+            expiries.put(ctx.sessionId(), scheduler.schedule(() -> closeAtExpiry(ctx.sessionId(), socket, expiresAt),
+                    untilExpiry(expiresAt), TimeUnit.MILLISECONDS));
         }
         // registered, and its user's partitions read from a known position, before the first read of the queue:
         // no entry falls between that read and the live ones (see ChatHub.follow)
@@ -160,6 +159,24 @@ public final class ChatSocketEndpoint {
         socket.heard(now);
         signal(socket, PresenceSignalKind.CONNECTED, now);
         hub.follow(socket.userId()).whenComplete((positioned, error) -> socket.open());
+    }
+
+    /**
+     * Closes the socket once the clock has reached the token's expiry: the scheduler's clock is not the wall clock,
+     * and a close it fires a fraction of a millisecond early is put off again, never sent before the expiry.
+     */
+    private void closeAtExpiry(String sessionId, ChatSocket socket, Instant expiresAt) {
+        if (clock.instant().isBefore(expiresAt)) {
+            // only while the socket is still open: its close removes the entry
+            expiries.computeIfPresent(sessionId, (id, early) -> scheduler.schedule(
+                    () -> closeAtExpiry(sessionId, socket, expiresAt), untilExpiry(expiresAt), TimeUnit.MILLISECONDS));
+            return;
+        }
+        socket.close(TOKEN_EXPIRED, "the token expired; reconnect with a new one");
+    }
+
+    private long untilExpiry(Instant expiresAt) {
+        return Math.max(0, Duration.between(clock.instant(), expiresAt).toMillis() + 1);
     }
 
     private void received(WsMessageContext ctx) {
