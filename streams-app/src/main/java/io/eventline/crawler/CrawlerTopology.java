@@ -37,7 +37,9 @@ public final class CrawlerTopology {
         // uncached: what is in flight must reach the changelog before the workers act on it
         kit.keyValueStore(CrawlerStores.FRONTIER, kit.serde(FrontierKey.class), Caching.UNCACHED);
         kit.keyValueStore(CrawlerStores.QUEUE, kit.serde(QueuedUrl.class), Caching.UNCACHED);
-        kit.keyValueStore(CrawlerStores.SEEN, Serdes.Long(), Caching.CACHED);
+        // written through like the queue: a cached URL-seen mark reaches its changelog only at the commit, so after
+        // a kill -9 the URLs found since then would be queued again although the queue's changelog shows them fetched
+        kit.keyValueStore(CrawlerStores.SEEN, Serdes.Long(), Caching.UNCACHED);
         kit.keyValueStore(CrawlerStores.ROBOTS, kit.serde(RobotsFetched.class), Caching.UNCACHED);
         kit.keyValueStore(CrawlerStores.CRAWLS, kit.serde(Crawl.class), Caching.CACHED);
         kit.keyValueStore(CrawlerStores.PAGES, kit.serde(PageFetched.class), Caching.CACHED);

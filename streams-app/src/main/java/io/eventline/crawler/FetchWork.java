@@ -46,6 +46,9 @@ public final class FetchWork {
         final QueuedUrl entry = job.entry();
         final Instant started = clock.instant();
         final RobotsFile file = fetcher.fetchRobotsFile(origin(entry.getUrl()), job.config().getUserAgent());
+        if (abandoned()) {
+            return;
+        }
         final RobotsFetched robots = RobotsFetched.newBuilder().setUrl(file.url()).setStatus(file.status())
                 .setBody(file.body() == null ? null : ByteBuffer.wrap(file.body())).setFetchedAt(started).build();
         output.report(report(job, origin(entry.getUrl()) + "/robots.txt", file.status(), null, null, started)
@@ -63,6 +66,9 @@ public final class FetchWork {
             }
             return false;
         }, config.getUserAgent(), null, null));
+        if (abandoned()) {
+            return;
+        }
         if (result.fetched()) {
             final ParsedPage parsed = parser.parse(result.body(), result.charset(), result.finalUrl());
             output.page(PageFetched.newBuilder().setCrawlId(entry.getCrawlId()).setUrl(entry.getUrl())
@@ -83,6 +89,14 @@ public final class FetchWork {
         }
         output.report(report(job, entry.getUrl(), result.status(),
                 result.failure() == null ? null : result.failure().reason(), retryAfter, started).build());
+    }
+
+    /**
+     * Whether the job was interrupted because its frontier task closed: the key's new owner releases it again, so
+     * nothing of it is sent.
+     */
+    private static boolean abandoned() {
+        return Thread.currentThread().isInterrupted();
     }
 
     private void discovered(FetchJob job, List<String> urls, int depth) {

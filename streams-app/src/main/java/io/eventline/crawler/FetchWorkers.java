@@ -1,5 +1,11 @@
 package io.eventline.crawler;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,12 +23,35 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetchWorkers implements FetchDispatch, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FetchWorkers.class);
+    /** Longest a closing frontier task waits for its aborted requests: a loopback abort takes milliseconds. */
+    private static final Duration ABANDON_WAIT = Duration.ofSeconds(5);
 
     private final int concurrency;
     private final FetchWork work;
     private final ExecutorService threads;
     private final AtomicInteger taken = new AtomicInteger();
     private final AtomicLong done = new AtomicLong();
+    /** The job running for each politeness key (the frontier releases one per key at a time). */
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+    /** A job on its thread, which {@link #abandon} interrupts unless it finished. */
+    private static final class Running {
+        private final Thread thread = Thread.currentThread();
+        private boolean finished;
+
+        synchronized void abandon() {
+            if (!finished) {
+                thread.interrupt();
+            }
+        }
+
+        /** Marks the job finished and clears an interrupt it was sent, so that the thread's next job runs. */
+        synchronized void finish() {
+            finished = true;
+            Thread.interrupted();
+            notifyAll();
+        }
+    }
 
     public FetchWorkers(int concurrency, FetchWork work) {
         if (concurrency < 1) {
@@ -48,12 +77,16 @@ public final class FetchWorkers implements FetchDispatch, AutoCloseable {
         }
         try {
             threads.execute(() -> {
+                final Running current = new Running();
+                running.put(job.politenessKey(), current);
                 try {
                     work.run(job);
                 } catch (RuntimeException e) {
                     LOG.warn("Fetching {} failed; the frontier releases it again after its timeout",
                             job.entry().getUrl(), e);
                 } finally {
+                    running.remove(job.politenessKey(), current);
+                    current.finish();
                     done.incrementAndGet();
                     taken.decrementAndGet();
                 }
@@ -62,6 +95,31 @@ public final class FetchWorkers implements FetchDispatch, AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             taken.decrementAndGet();
             return false;
+        }
+    }
+
+    @Override
+    public void abandon(Collection<String> politenessKeys) {
+        final List<Running> stopping = new ArrayList<>();
+        for (String key : politenessKeys) {
+            final Running job = running.get(key);
+            if (job != null) {
+                job.abandon();
+                stopping.add(job);
+            }
+        }
+        final long deadline = System.nanoTime() + ABANDON_WAIT.toNanos();
+        for (Running job : stopping) {
+            synchronized (job) {
+                while (!job.finished && System.nanoTime() < deadline) {
+                    try {
+                        job.wait(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
         }
     }
 

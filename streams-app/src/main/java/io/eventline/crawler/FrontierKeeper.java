@@ -2,8 +2,10 @@ package io.eventline.crawler;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -38,6 +40,8 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
     private final TrapGuard traps;
     private final DueKeys due = new DueKeys();
     private final Map<String, SeenFilter> seenFilters = new HashMap<>();
+    /** Keys with a request in flight, whose requests are abandoned when the task closes. */
+    private final Set<String> inFlightKeys = new HashSet<>();
     private final Map<String, RobotsRules> rules = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, RobotsRules> eldest) {
@@ -71,6 +75,9 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
         try (KeyValueIterator<String, FrontierKey> all = keys.all()) {
             while (all.hasNext()) {
                 final KeyValue<String, FrontierKey> entry = all.next();
+                if (entry.value.getInFlight() != null) {
+                    inFlightKeys.add(entry.key);
+                }
                 if (entry.value.getInFlight() != null || entry.value.getQueuedEntries() > 0) {
                     due.schedule(entry.key, Math.max(now, entry.value.getNextFetchAt()));
                 }
@@ -87,6 +94,17 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
         } else if (record.value() instanceof FetchReported report) {
             reported(record.key(), report, now);
         }
+    }
+
+    /**
+     * The task closes, on a rebalance or a shutdown: its requests still running are aborted, unreported, before
+     * the keys go to their next owner, which releases them again no sooner than their delay after this release.
+     * Without it the next owner could send a second request to a host while the first still runs.
+     */
+    @Override
+    public void close() {
+        workers.abandon(inFlightKeys);
+        inFlightKeys.clear();
     }
 
     /** The queue selector: releases the due keys' next requests while workers are free. */
@@ -243,6 +261,12 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
                 if (file == null || robotsExpired(file, now)) {
                     return handOver(key, state, new FetchJob(key, entry, true, crawl.getConfig()), now);
                 }
+                if (file.getStatus() == RobotsFile.BLOCKED) {
+                    pop(next.key, state, entry);
+                    progress(entry.getCrawlId(), entry.getHost(), -1, 0, FetchFailure.BLOCKED_ADDRESS.reason(), 1,
+                            null, now);
+                    continue;
+                }
                 final RobotsRules hostRules = rulesOf(entry.getHost(), file, crawl.getConfig().getUserAgent());
                 if (hostRules.retryLater()) {
                     recheckAt = Math.min(recheckAt, file.getFetchedAt().toEpochMilli()
@@ -277,6 +301,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
         final Crawl crawl = crawl(inFlight.getEntry().getCrawlId());
         if (crawl == null || ended(crawl)) {
             state.setInFlight(null);
+            inFlightKeys.remove(key);
             keys.put(key, state);
             due.schedule(key, now);
             return true;
@@ -308,6 +333,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
             keys.put(key, state);
             return false;
         }
+        inFlightKeys.add(key);
         due.schedule(key, now + settings.inFlightTimeout().toMillis());
         return true;
     }
@@ -336,6 +362,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
         final InFlight inFlight = state.getInFlight();
         if (inFlight != null && answers(inFlight, report)) {
             state.setInFlight(null);
+            inFlightKeys.remove(key);
             if (!inFlight.getRobots()) {
                 counted(key, state, inFlight.getEntry(), report, slowDown, now);
             }
@@ -435,7 +462,8 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
     private boolean robotsExpired(RobotsFetched file, long now) {
         final long age = now - file.getFetchedAt().toEpochMilli();
         return age >= settings.robotsMaxAge().toMillis()
-                || file.getStatus() == RobotsFile.UNREACHABLE && age >= settings.robotsRetry().toMillis();
+                || (file.getStatus() == RobotsFile.UNREACHABLE || file.getStatus() == RobotsFile.BLOCKED)
+                && age >= settings.robotsRetry().toMillis();
     }
 
     private FrontierKey stateOf(String key) {

@@ -101,6 +101,9 @@ public final class PageFetcher {
         if (result.failure() == FetchFailure.TOO_MANY_REDIRECTS) {
             return new RobotsFile(robotsUrl, RobotsFile.NOT_THERE, null);
         }
+        if (result.failure() == FetchFailure.BLOCKED_ADDRESS) {
+            return new RobotsFile(robotsUrl, RobotsFile.BLOCKED, null);
+        }
         if (result.failure() != null && result.failure() != FetchFailure.TOO_LARGE) {
             return new RobotsFile(robotsUrl, RobotsFile.UNREACHABLE, null);
         }

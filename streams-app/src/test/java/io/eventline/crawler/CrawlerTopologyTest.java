@@ -40,6 +40,11 @@ class CrawlerTopologyTest {
             jobs.add(job);
             return true;
         }
+
+        @Override
+        public void abandon(java.util.Collection<String> politenessKeys) {
+            // the driver's tasks never hand their keys to another owner
+        }
     }
 
     private final Workers workers = new Workers();
@@ -217,6 +222,21 @@ class CrawlerTopologyTest {
     }
 
     @Test
+    void shouldFailEveryUrlOfAHostWhoseAddressIsRefusedWithoutWaitingForIt() {
+        // Given: a host whose address the guard refuses, so its robots.txt was not asked for
+        start("c1", "alice", 0, "http://a.test/one", "http://a.test/two");
+        robotsWithStatus("c1", RobotsFile.BLOCKED, "");
+
+        // When
+        tick(Duration.ofMillis(50));
+
+        // Then: no page is released, both are counted as refused, and nothing stays queued
+        assertThat(pageUrls()).isEmpty();
+        assertThat(crawl("c1").getFailures()).containsEntry("blocked-address", 2L);
+        assertThat(crawl("c1").getQueued()).isZero();
+    }
+
+    @Test
     void shouldReadRobotsTxtForTheCrawlsOwnUserAgent() {
         // Given: robots.txt shuts out one bot only, and this crawl calls itself that bot
         startAs("c1", "PickyBot/2.0", "http://a.test/page");
@@ -388,12 +408,16 @@ class CrawlerTopologyTest {
     }
 
     private void robots(String crawlId, String file) {
+        robotsWithStatus(crawlId, 200, file);
+    }
+
+    private void robotsWithStatus(String crawlId, int status, String file) {
         tick(Duration.ofMillis(50));
-        final RobotsFetched robots = RobotsFetched.newBuilder().setUrl("http://a.test/robots.txt").setStatus(200)
+        final RobotsFetched robots = RobotsFetched.newBuilder().setUrl("http://a.test/robots.txt").setStatus(status)
                 .setBody(java.nio.ByteBuffer.wrap(file.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .setFetchedAt(now()).build();
         fetches.pipeInput(KEY, FetchReported.newBuilder().setCrawlId(crawlId).setPolitenessKey(KEY).setHost(HOST)
-                .setUrl("http://a.test/robots.txt").setStatus(200).setStartedAt(now()).setFinishedAt(now())
+                .setUrl("http://a.test/robots.txt").setStatus(status).setStartedAt(now()).setFinishedAt(now())
                 .setRobots(robots).build(), now());
     }
 

@@ -1,5 +1,6 @@
 package io.eventline.crawler;
 
+import static io.eventline.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -168,6 +169,34 @@ class FetchWorkTest {
             assertThat(first).isTrue();
             assertThat(second).isFalse();
             assertThat(workers.inFlight()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldAbandonARunningRequestOfAKeyWithoutPublishingAnythingOfIt() throws Exception {
+        // Given: one worker, busy with a page that stalls
+        site.page("/slow", site.stall(true));
+        try (FetchWorkers workers = new FetchWorkers(1, work)) {
+            assertThat(workers.offer(job(url("site.test", "/slow"), false, List.of("site.test")))).isTrue();
+            eventually(Duration.ofSeconds(5), Duration.ofMillis(5), () -> !site.seen().isEmpty());
+
+            // When: its frontier task closes
+            workers.abandon(List.of("other-key"));
+            final boolean stillRunning = workers.inFlight() == 1;
+            workers.abandon(List.of("127.0.0.1"));
+
+            // Then: another key's abandoning leaves it be; its own stops it, and nothing of it is published
+            assertThat(stillRunning).isTrue();
+            eventually(Duration.ofSeconds(5), Duration.ofMillis(5), () -> workers.inFlight() == 0);
+            assertThat(workers.inFlight()).isZero();
+            assertThat(output.pages).isEmpty();
+            assertThat(output.reports).isEmpty();
+            // and the worker takes the next job as usual
+            site.page("/next", TestSite.answer(200, "text/html", "<html><title>Next</title></html>"));
+            assertThat(workers.offer(job(url("site.test", "/next"), false, List.of("site.test")))).isTrue();
+            eventually(Duration.ofSeconds(5), Duration.ofMillis(5), () -> output.reports.size() == 1);
+            assertThat(output.reports).singleElement().satisfies(report ->
+                    assertThat(report.getStatus()).isEqualTo(200));
         }
     }
 

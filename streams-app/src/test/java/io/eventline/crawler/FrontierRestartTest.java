@@ -26,7 +26,18 @@ class FrontierRestartTest {
     private static final String KEY = "127.0.0.1";
 
     private final List<FetchJob> released = new ArrayList<>();
-    private final FetchDispatch workers = job -> released.add(job);
+    private final List<String> abandoned = new ArrayList<>();
+    private final FetchDispatch workers = new FetchDispatch() {
+        @Override
+        public boolean offer(FetchJob job) {
+            return released.add(job);
+        }
+
+        @Override
+        public void abandon(java.util.Collection<String> politenessKeys) {
+            abandoned.addAll(politenessKeys);
+        }
+    };
     private final EventSerdes serdes = new EventSerdes(new InMemorySchemaRegistry());
     private final List<StateStore> stores = new ArrayList<>();
     private final FrontierSettings settings = FrontierSettings.defaults(CrawlerSettings.builder()
@@ -85,6 +96,32 @@ class FrontierRestartTest {
 
         // Then
         assertThat(urls()).containsExactly("http://a.test/1", "http://a.test/1", "http://a.test/2");
+    }
+
+    @Test
+    void shouldAbandonTheRequestInFlightWhenTheTaskClosesAndNotOnceItWasReported() {
+        // Given: a task released a URL of one key and heard back; then released another
+        final MockProcessorContext<String, CrawlProgressed> context = context(T0);
+        final FrontierKeeper keeper = new FrontierKeeper(settings, workers);
+        keeper.init(context);
+        keeper.process(new Record<>(KEY, discovered("http://a.test/1", "http://a.test/2"), T0));
+        selector(context).punctuate(T0 + 20);
+        context.setCurrentSystemTimeMs(T0 + 100);
+        keeper.process(new Record<>(KEY, FetchReported.newBuilder().setCrawlId("c1").setPolitenessKey(KEY)
+                .setHost("a.test").setUrl("http://a.test/1").setStatus(200).setStartedAt(Instant.ofEpochMilli(T0))
+                .setFinishedAt(Instant.ofEpochMilli(T0 + 100)).build(), T0 + 100));
+        final FrontierKeeper idle = new FrontierKeeper(settings, workers);
+        idle.init(context(T0 + 100));
+        idle.close();
+        assertThat(abandoned).as("keys abandoned by a task with nothing in flight").isEmpty();
+        selector(context).punctuate(T0 + 120);
+        assertThat(urls()).containsExactly("http://a.test/1", "http://a.test/2");
+
+        // When: the task closes, as on a rebalance, with the second request still running
+        keeper.close();
+
+        // Then: its request is abandoned, for the key's next owner to release again
+        assertThat(abandoned).containsExactly(KEY);
     }
 
     private List<String> urls() {

@@ -261,12 +261,14 @@ class PageFetcherTest {
         site.page("/robots.txt", TestSite.answer(500, "text/plain", "oops"));
         final RobotsRules failing = fetcher.fetchRobots(origin, null);
         final RobotsRules blocked = fetcher.fetchRobots("http://169.254.169.254", null);
+        final RobotsFile blockedFile = fetcher.fetchRobotsFile("http://169.254.169.254", null);
         // Then
         assertThat(missing.allowed(origin + "/any")).isTrue();
         assertThat(missing.retryLater()).isFalse();
         assertThat(failing.allowed(origin + "/any")).isFalse();
         assertThat(failing.retryLater()).isTrue();
         assertThat(blocked.retryLater()).isTrue();
+        assertThat(blockedFile.status()).isEqualTo(RobotsFile.BLOCKED);
     }
 
     @Test

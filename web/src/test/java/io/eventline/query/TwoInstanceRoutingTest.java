@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.auth.JwtAuth;
 import io.eventline.chat.ChatSocketClient;
+import io.eventline.crawler.CrawlAcrossInstances;
 import io.eventline.feed.FeedAcrossInstances;
 import io.eventline.platform.EventlineProcess;
 import io.eventline.platform.InstanceGroup;
@@ -50,10 +51,14 @@ class TwoInstanceRoutingTest {
     final EventlineProcess.LogsOnFailure logs = new EventlineProcess.LogsOnFailure();
     private final JwtAuth auth = new JwtAuth(JWT_SECRET, Clock.systemUTC());
     private final InstanceGroup instances = new InstanceGroup(logs);
+    private CrawlAcrossInstances crawl;
 
     @AfterEach
     void stopProcessesAndDeleteData() throws Exception {
         instances.close();
+        if (crawl != null) {
+            crawl.close();
+        }
     }
 
     @Test
@@ -65,11 +70,16 @@ class TwoInstanceRoutingTest {
         final int registryA = ports.get(2);
         final int httpB = ports.get(3);
         final String applicationId = "eventline-routing-" + UUID.randomUUID().toString().substring(0, 8);
+        crawl = new CrawlAcrossInstances(auth);
         final Map<String, String> envA = instances.environment("instance-a", httpA, 1, applicationId);
+        envA.putAll(crawl.environment());
         envA.put("EVENTLINE_KAFKA_PORT", Integer.toString(kafkaA));
         envA.put("EVENTLINE_REGISTRY_PORT", Integer.toString(registryA));
         final EventlineProcess a = instances.start("instance-a", envA);
+        // a crawl runs on A alone, and goes on while B joins and takes over half its keys
+        crawl.start(a);
         final Map<String, String> envB = instances.environment("instance-b", httpB, 2, applicationId);
+        envB.putAll(crawl.environment());
         envB.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + kafkaA);
         envB.put("SCHEMA_REGISTRY_URL", "http://localhost:" + registryA);
         // B's clients reach its sockets under a name of their own, which A must hand out for B's users
@@ -92,6 +102,8 @@ class TwoInstanceRoutingTest {
         assertSocketEndpointsNameTheOwnersSocketUrl(a, b, "ws://localhost:" + httpA + "/ws", socketUrlB);
         // the feed: every feed reads the same through both, posts and names fetched once per owning instance
         new FeedAcrossInstances(auth).verify(a, b);
+        // the crawler: the crawl fetched by both, each host's requests spaced by the delay across the cluster
+        crawl.verify(a, b);
         final HttpResponse<String> readyA = a.get("/ready");
         assertThat(readyA.statusCode()).as(readyA.body()).isEqualTo(200);
 
