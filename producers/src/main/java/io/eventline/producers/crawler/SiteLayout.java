@@ -92,6 +92,17 @@ public final class SiteLayout {
         }
     }
 
+    /** The host (1-based) listening on {@code address}, or 0 when none does. */
+    public int hostAt(InetAddress address) {
+        final byte[] bytes = address.getAddress();
+        if (bytes.length != 4) {
+            return 0;
+        }
+        final int value = (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | bytes[3] & 0xff;
+        final int host = value - firstAddress + 1;
+        return host >= 1 && host <= hosts ? host : 0;
+    }
+
     /** {@code http://h<i>.site.test:<port>}, no trailing slash. */
     public String origin(int host) {
         return "http://" + hostName(host) + ":" + port;

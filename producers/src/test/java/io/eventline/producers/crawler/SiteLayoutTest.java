@@ -3,7 +3,10 @@ package io.eventline.producers.crawler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.stream.IntStream;
@@ -28,7 +31,7 @@ class SiteLayoutTest {
     }
 
     @Test
-    void shouldNameHostsAndAddressesInStep() {
+    void shouldNameHostsAndAddressesInStep() throws UnknownHostException {
         // Given a site of three hosts from 127.0.1.1
         final SiteLayout layout = new SiteLayout(3, 30, 4, 1, 18_590, "127.0.1.1");
 
@@ -43,6 +46,9 @@ class SiteLayoutTest {
         assertThat(layout.indexOf(2, "/p/07")).isEqualTo(-1);
         assertThat(layout.indexOf(2, "/p/")).isEqualTo(-1);
         assertThat(layout.indexOf(2, "/robots.txt")).isEqualTo(-1);
+        assertThat(layout.hostAt(layout.address(3))).isEqualTo(3);
+        assertThat(layout.hostAt(InetAddress.getByName("127.0.1.4"))).isZero();
+        assertThat(layout.hostAt(InetAddress.getByName("127.0.0.1"))).isZero();
     }
 
     @Test
@@ -75,7 +81,7 @@ class SiteLayoutTest {
     static int[] depthsFromSeeds(SiteLayout layout) {
         final int perHost = layout.pagesOn(1);
         final int[] depth = new int[layout.hosts() * perHost];
-        java.util.Arrays.fill(depth, -1);
+        Arrays.fill(depth, -1);
         final BitSet exists = new BitSet();
         final Deque<int[]> queue = new ArrayDeque<>();
         for (int host = 1; host <= layout.hosts(); host++) {
