@@ -209,15 +209,18 @@ run_eventline() {
       scope: {domains: ["site.test"]}, maxPages: $maxPages, maxDepth: $maxDepth, delayMs: $delayMs}')"
   echo "\$ curl -X POST $url/api/v1/crawls -H 'Authorization: Bearer \$SERVICE_TOKEN' -d '$(jq -c '.seeds |= (.[0:2] + ["..."])' <<<"$body")'"
   cpu_before="$(cpu_seconds "$pid")"
-  answer="$(curl -sS -X POST "$url/api/v1/crawls" -H "Authorization: Bearer $token" \
-    -H 'Content-Type: application/json' -d "$body")"
+  answer="$(curl -sS -w '\nHTTP %{http_code}' -X POST "$url/api/v1/crawls" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d "$body" || true)"
   echo "$answer"
-  crawl_id="$(jq -r '.crawlId // empty' <<<"$answer")"
+  # 201 carries the crawl; a 202 (the start not confirmed within the wait) its event, whose ID is the crawl's
+  crawl_id="$(sed '$d' <<<"$answer" | jq -r '.crawlId // .eventId // empty' 2>/dev/null || true)"
   if [[ -n "$crawl_id" ]]; then
     local started=$SECONDS last_fetched=-1 last_move=$SECONDS status state fetched ended=""
     while true; do
       sleep "${POLL_SECONDS:-2}"
-      status="$(curl -sS "$url/api/v1/crawls/$crawl_id" -H "Authorization: Bearer $token")"
+      status="$(curl -sS "$url/api/v1/crawls/$crawl_id" -H "Authorization: Bearer $token" || true)"
+      # until the crawl is in the instance's store (or when the answer is a problem) it counts as not started
+      jq -e '.crawlId' >/dev/null 2>&1 <<<"$status" || status='{"state":"?","fetched":0}'
       state="$(jq -r '.state // "?"' <<<"$status")"
       fetched="$(jq -r '.fetched // 0' <<<"$status")"
       if ((fetched != last_fetched)); then
