@@ -1,5 +1,6 @@
 package io.eventline.producers.load;
 
+import io.eventline.producers.crawler.CrawlSiteCommand;
 import io.eventline.producers.hashing.HashingCommand;
 import io.eventline.producers.hashing.ScaleStepCommand;
 import picocli.CommandLine;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "Load generator for a local Eventline instance.",
         subcommands = {HttpPostUrlsCommand.class, HttpGetCommand.class, HttpCheckCommand.class,
                 KafkaProduceCommand.class, KafkaReplicasCommand.class, ChatLoadCommand.class,
-                VerifyUrlsCommand.class, ChatReconnectCommand.class, HashingCommand.class, ScaleStepCommand.class})
+                VerifyUrlsCommand.class, ChatReconnectCommand.class, HashingCommand.class, ScaleStepCommand.class,
+                CrawlSiteCommand.class})
 public final class LoadGenerator implements Runnable {
     private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
@@ -39,6 +41,6 @@ public final class LoadGenerator implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
                 "name a command: http-post-urls, http-get, http-check, kafka-produce, kafka-replicas, ws-chat, "
-                + "verify-urls, ws-reconnect, hashing or scale-step");
+                + "verify-urls, ws-reconnect, hashing, scale-step or crawl-site");
     }
 }
