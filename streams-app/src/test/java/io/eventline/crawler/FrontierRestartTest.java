@@ -38,6 +38,7 @@ class FrontierRestartTest {
         stores.add(store(CrawlerStores.FRONTIER, serdes.of(FrontierKey.class), first));
         stores.add(store(CrawlerStores.QUEUE, serdes.of(QueuedUrl.class), first));
         stores.add(store(CrawlerStores.SEEN, Serdes.Long(), first));
+        stores.add(store(CrawlerStores.VALIDATORS, serdes.of(PageValidators.class), first));
         final KeyValueStore<String, RobotsFetched> robots = store(CrawlerStores.ROBOTS,
                 serdes.of(RobotsFetched.class), first);
         stores.add(robots);
