@@ -71,9 +71,7 @@ public final class FetchWork {
         PageValidators kept = null;
         if (result.fetched()) {
             final ParsedPage parsed = parser.parse(result.body(), result.charset(), result.finalUrl());
-            output.page(PageFetched.newBuilder().setCrawlId(entry.getCrawlId()).setUrl(entry.getUrl())
-                    .setFinalUrl(result.finalUrl()).setHost(entry.getHost()).setDepth(entry.getDepth())
-                    .setStatus(result.status()).setContentType(result.contentType()).setTitle(parsed.title())
+            output.page(pageOf(entry, result).setContentType(result.contentType()).setTitle(parsed.title())
                     .setText(parsed.text()).setTextTruncated(parsed.textTruncated())
                     .setContentHash(parsed.contentHash()).setOutlinks(parsed.outlinks()).setNoindex(parsed.noindex())
                     .setEtag(result.etag()).setLastModified(result.lastModified()).setFetchedAt(started).build());
@@ -101,9 +99,7 @@ public final class FetchWork {
      */
     private void notModified(FetchJob job, FetchResult result, PageValidators previous, Instant started) {
         final QueuedUrl entry = job.entry();
-        output.page(PageFetched.newBuilder().setCrawlId(entry.getCrawlId()).setUrl(entry.getUrl())
-                .setFinalUrl(result.finalUrl()).setHost(entry.getHost()).setDepth(entry.getDepth())
-                .setStatus(result.status()).setContentType(previous.getContentType()).setTitle(previous.getTitle())
+        output.page(pageOf(entry, result).setContentType(previous.getContentType()).setTitle(previous.getTitle())
                 .setText("").setContentHash(previous.getContentHash()).setOutlinks(previous.getOutlinks())
                 .setNoindex(previous.getNoindex())
                 .setEtag(result.etag() != null ? result.etag() : previous.getEtag())
@@ -112,6 +108,12 @@ public final class FetchWork {
         if (entry.getDepth() < job.config().getMaxDepth()) {
             discovered(job, previous.getOutlinks(), entry.getDepth() + 1);
         }
+    }
+
+    private static PageFetched.Builder pageOf(QueuedUrl entry, FetchResult result) {
+        return PageFetched.newBuilder().setCrawlId(entry.getCrawlId()).setUrl(entry.getUrl())
+                .setFinalUrl(result.finalUrl()).setHost(entry.getHost()).setDepth(entry.getDepth())
+                .setStatus(result.status());
     }
 
     private void discovered(FetchJob job, List<String> urls, int depth) {
