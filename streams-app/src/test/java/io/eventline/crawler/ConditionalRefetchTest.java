@@ -184,6 +184,27 @@ class ConditionalRefetchTest {
     }
 
     @Test
+    void shouldFetchAPageWholeAgainOnceItsValidatorsExpired() {
+        // Given: a first crawl kept the home page's validators
+        crawl("c1");
+        assertThat(kept(home())).isNotNull();
+
+        // When: their age passes and the sweep runs
+        tick(RefetchSettings.defaults().maxAge().plus(RefetchSettings.defaults().sweepInterval()));
+
+        // Then
+        assertThat(kept(home())).isNull();
+
+        // When
+        crawl("c2");
+
+        // Then: the request was not conditional, and the validators are kept again
+        assertThat(requestsFor("/")).extracting(TestSite.Seen::ifNoneMatch).containsExactly(null, null);
+        assertThat(crawlOf("c2").getNotModified()).isZero();
+        assertThat(kept(home())).isNotNull();
+    }
+
+    @Test
     void shouldKeepNoValidatorsForPagesThatGiveNone() {
         // When
         crawl("c1");
