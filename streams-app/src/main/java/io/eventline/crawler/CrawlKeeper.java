@@ -47,10 +47,20 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
         }
     }
 
-    /** Keeps what the pages API answers (the text is on the topic for its readers) and notes repeated text. */
+    /**
+     * Keeps what the pages API answers (the text is on the topic for its readers), counts pages that answered a
+     * conditional request with 304, and notes repeated text.
+     */
     private void fetched(PageFetched page) {
         pages.put(CrawlerStores.urlKey(page.getCrawlId(), page.getUrl()),
                 PageFetched.newBuilder(page).setText("").build());
+        if (page.getNotModified()) {
+            final Crawl crawl = crawls.get(page.getCrawlId());
+            if (crawl != null) {
+                crawl.setNotModified(crawl.getNotModified() + 1);
+                crawls.put(crawl.getCrawlId(), crawl);
+            }
+        }
         final String textKey = CrawlerStores.urlKey(page.getCrawlId(), page.getContentHash());
         final String first = content.get(textKey);
         if (first == null) {

@@ -16,6 +16,11 @@ public final class CrawlerStores {
     public static final String SEEN = "crawler-seen-store";
     /** Host to its robots.txt as fetched. */
     public static final String ROBOTS = "crawler-robots-store";
+    /**
+     * Normalised URL to the {@link PageValidators} of its last whole fetch, in any crawl, kept by the owner of the
+     * URL's politeness key for conditional re-fetches; capped in bytes a task and expired by age.
+     */
+    public static final String VALIDATORS = "crawler-validators-store";
     /** Every crawl as of its last change of state, on every instance. */
     public static final String CRAWLS_GLOBAL = "crawler-crawls-global-store";
 

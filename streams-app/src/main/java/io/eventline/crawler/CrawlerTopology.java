@@ -41,6 +41,7 @@ public final class CrawlerTopology {
         // a kill -9 the URLs found since then would be queued again although the queue's changelog shows them fetched
         kit.keyValueStore(CrawlerStores.SEEN, Serdes.Long(), Caching.UNCACHED);
         kit.keyValueStore(CrawlerStores.ROBOTS, kit.serde(RobotsFetched.class), Caching.UNCACHED);
+        kit.keyValueStore(CrawlerStores.VALIDATORS, kit.serde(PageValidators.class), Caching.CACHED);
         kit.keyValueStore(CrawlerStores.CRAWLS, kit.serde(Crawl.class), Caching.CACHED);
         kit.keyValueStore(CrawlerStores.PAGES, kit.serde(PageFetched.class), Caching.CACHED);
         kit.keyValueStore(CrawlerStores.CONTENT, Serdes.String(), Caching.CACHED);
@@ -52,7 +53,7 @@ public final class CrawlerTopology {
         final KStream<String, CrawlProgressed> progress = frontierInput
                 .process(() -> new FrontierKeeper(settings.frontier(), settings.workers()),
                         Named.as("crawler-frontier"), CrawlerStores.FRONTIER, CrawlerStores.QUEUE,
-                        CrawlerStores.SEEN, CrawlerStores.ROBOTS)
+                        CrawlerStores.SEEN, CrawlerStores.ROBOTS, CrawlerStores.VALIDATORS)
                 .repartition(Repartitioned.<String, CrawlProgressed>as("crawler-progress")
                         .withKeySerde(Serdes.String()).withValueSerde(kit.serde(CrawlProgressed.class))
                         .withNumberOfPartitions(settings.partitions()));

@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * What a fetch worker does with one released request: fetches the page (or the host's robots.txt) with the
  * {@link PageFetcher}, reads it with the {@link PageParser}, publishes the page, sends its in-scope outlinks to
- * the frontier grouped by their own politeness keys, and reports to the released key's owner. A redirect is not
+ * the frontier grouped by their own politeness keys, and reports to the released key's owner, with the page's
+ * validators when it gave any. A request the owner gave validators for is conditional; a {@code 304} answer is
+ * published from what was kept, marked not modified, and its kept outlinks go on as fresh ones. A redirect is not
  * followed here: an in-scope target goes to the frontier like a link, so every request to a key, a redirect's
  * too, waits for the key's delay. Thread-safe.
  */
@@ -60,26 +62,31 @@ public final class FetchWork {
         final CrawlConfig config = job.config();
         final Instant started = clock.instant();
         final List<String> redirectedTo = new ArrayList<>(1);
-        final FetchResult result = fetcher.fetch(new FetchRequest(entry.getUrl(), url -> {
+        final PageValidators previous = job.previous();
+        final FetchRequest request = new FetchRequest(entry.getUrl(), url -> {
             if (CrawlScope.contains(config, url)) {
                 redirectedTo.add(url);
             }
             return false;
-        }, config.getUserAgent(), null, null));
+        }, config.getUserAgent(), null, null);
+        final FetchResult result = fetcher.fetch(previous == null ? request
+                : request.conditional(previous.getEtag(), previous.getLastModified()));
         if (abandoned()) {
             return;
         }
+        PageValidators kept = null;
         if (result.fetched()) {
             final ParsedPage parsed = parser.parse(result.body(), result.charset(), result.finalUrl());
-            output.page(PageFetched.newBuilder().setCrawlId(entry.getCrawlId()).setUrl(entry.getUrl())
-                    .setFinalUrl(result.finalUrl()).setHost(entry.getHost()).setDepth(entry.getDepth())
-                    .setStatus(result.status()).setContentType(result.contentType()).setTitle(parsed.title())
+            output.page(pageOf(entry, result).setContentType(result.contentType()).setTitle(parsed.title())
                     .setText(parsed.text()).setTextTruncated(parsed.textTruncated())
                     .setContentHash(parsed.contentHash()).setOutlinks(parsed.outlinks()).setNoindex(parsed.noindex())
                     .setEtag(result.etag()).setLastModified(result.lastModified()).setFetchedAt(started).build());
             if (entry.getDepth() < config.getMaxDepth()) {
                 discovered(job, parsed.outlinks(), entry.getDepth() + 1);
             }
+            kept = RefetchValidators.of(result, parsed, started);
+        } else if (result.notModified() && previous != null) {
+            notModified(job, result, previous, started);
         }
         final Long retryAfter = result.retryAfter() == null ? null : result.retryAfter().toMillis();
         if (!redirectedTo.isEmpty()) {
@@ -88,7 +95,31 @@ public final class FetchWork {
             return;
         }
         output.report(report(job, entry.getUrl(), result.status(),
-                result.failure() == null ? null : result.failure().reason(), retryAfter, started).build());
+                result.failure() == null ? null : result.failure().reason(), retryAfter, started)
+                .setValidators(kept).build());
+    }
+
+    /**
+     * A page unchanged since the fetch its owner kept: published again from what was kept, without its text
+     * (its readers had it then), and its kept outlinks go to the frontier as fresh ones would.
+     */
+    private void notModified(FetchJob job, FetchResult result, PageValidators previous, Instant started) {
+        final QueuedUrl entry = job.entry();
+        output.page(pageOf(entry, result).setContentType(previous.getContentType()).setTitle(previous.getTitle())
+                .setText("").setContentHash(previous.getContentHash()).setOutlinks(previous.getOutlinks())
+                .setNoindex(previous.getNoindex())
+                .setEtag(result.etag() != null ? result.etag() : previous.getEtag())
+                .setLastModified(result.lastModified() != null ? result.lastModified() : previous.getLastModified())
+                .setNotModified(true).setFetchedAt(started).build());
+        if (entry.getDepth() < job.config().getMaxDepth()) {
+            discovered(job, previous.getOutlinks(), entry.getDepth() + 1);
+        }
+    }
+
+    private static PageFetched.Builder pageOf(QueuedUrl entry, FetchResult result) {
+        return PageFetched.newBuilder().setCrawlId(entry.getCrawlId()).setUrl(entry.getUrl())
+                .setFinalUrl(result.finalUrl()).setHost(entry.getHost()).setDepth(entry.getDepth())
+                .setStatus(result.status());
     }
 
     /**

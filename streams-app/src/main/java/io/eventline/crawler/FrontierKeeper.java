@@ -21,8 +21,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * discovery order, capped), de-duplicates them per crawl, keeps each key's next allowed fetch time, its hosts'
  * robots.txt and its back-off, and, as the queue selector, releases each due key's next URL to the fetch workers
  * on a wall-clock punctuation. One request per key is in flight at a time, recorded in the store before it is
- * handed over, so a restarted task releases it again. What it does for each crawl goes out as progress, keyed by
- * crawl.
+ * handed over, so a restarted task releases it again. It also keeps, across crawls, the validators of its pages'
+ * last whole fetches ({@link RefetchValidators}), which make a page's later requests conditional. What it does for
+ * each crawl goes out as progress, keyed by crawl.
  */
 final class FrontierKeeper implements Processor<String, SpecificRecord, String, CrawlProgressed> {
     /** Most queue entries looked at for one release, past paused crawls' ones. */
@@ -55,6 +56,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
     private KeyValueStore<String, Long> seen;
     private KeyValueStore<String, RobotsFetched> robots;
     private KeyValueStore<String, ValueAndTimestamp<Crawl>> crawls;
+    private RefetchValidators refetch;
 
     FrontierKeeper(FrontierSettings settings, FetchDispatch workers) {
         this.settings = settings;
@@ -70,6 +72,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
         seen = context.getStateStore(CrawlerStores.SEEN);
         robots = context.getStateStore(CrawlerStores.ROBOTS);
         crawls = context.getStateStore(CrawlerStores.CRAWLS_GLOBAL);
+        refetch = new RefetchValidators(settings.refetch(), context.getStateStore(CrawlerStores.VALIDATORS));
         final long now = context.currentSystemTimeMs();
         // requests in flight when the task stopped are released again, as soon as their key's delay allows
         try (KeyValueIterator<String, FrontierKey> all = keys.all()) {
@@ -84,6 +87,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
             }
         }
         context.schedule(settings.selectorInterval(), PunctuationType.WALL_CLOCK_TIME, this::select);
+        context.schedule(settings.refetch().sweepInterval(), PunctuationType.WALL_CLOCK_TIME, refetch::sweep);
     }
 
     @Override
@@ -278,7 +282,8 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
                     progress(entry.getCrawlId(), entry.getHost(), -1, 0, "robots-disallowed", 1, null, now);
                     continue;
                 }
-                if (!handOver(key, state, new FetchJob(key, entry, false, crawl.getConfig()), now)) {
+                if (!handOver(key, state, new FetchJob(key, entry, false, crawl.getConfig(),
+                        refetch.forRequest(entry.getUrl(), now)), now)) {
                     keys.put(key, state);
                     return false;
                 }
@@ -306,8 +311,10 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
             due.schedule(key, now);
             return true;
         }
-        if (!handOver(key, state, new FetchJob(key, inFlight.getEntry(), inFlight.getRobots(), crawl.getConfig()),
-                now)) {
+        final PageValidators previous = inFlight.getRobots() ? null
+                : refetch.forRequest(inFlight.getEntry().getUrl(), now);
+        if (!handOver(key, state, new FetchJob(key, inFlight.getEntry(), inFlight.getRobots(), crawl.getConfig(),
+                previous), now)) {
             return false;
         }
         context.forward(new Record<>(crawl.getCrawlId(), CrawlProgressed.newBuilder().setCrawlId(crawl.getCrawlId())
@@ -346,6 +353,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
             robots.put(report.getHost(), report.getRobots());
             rules.keySet().removeIf(cached -> cached.startsWith(report.getHost() + " "));
         }
+        refetch.reported(report);
         final long delay = delayOf(state, report.getHost());
         // counted from the end of the response, which the server has certainly seen: the gap it observes between
         // two requests is then never below the delay, whatever the connection took

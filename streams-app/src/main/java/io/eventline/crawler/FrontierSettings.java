@@ -1,6 +1,7 @@
 package io.eventline.crawler;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How the frontier keeps its queues and delays.
@@ -15,14 +16,31 @@ import java.time.Duration;
  * @param robotsRetry      how long an unreachable robots.txt holds its host's URLs before it is asked for again
  * @param maxBackoff       the longest a 429, 503 or 5xx (or its Retry-After) holds a politeness key
  * @param robotsMaxAge     how long a fetched robots.txt is used before it is fetched again (RFC 9309: a day)
+ * @param refetch          how the pages' validators are kept for conditional re-fetches
  */
 public record FrontierSettings(CrawlerSettings parts, int maxQueueEntries, long maxQueueBytes, int maxPagesPerHost,
                                int maxAttempts, Duration selectorInterval, Duration inFlightTimeout,
-                               Duration robotsRetry, Duration maxBackoff, Duration robotsMaxAge) {
+                               Duration robotsRetry, Duration maxBackoff, Duration robotsMaxAge,
+                               RefetchSettings refetch) {
     public FrontierSettings {
         if (maxQueueEntries < 1 || maxQueueBytes < 1 || maxPagesPerHost < 1 || maxAttempts < 1) {
             throw new IllegalArgumentException("queue caps, pages per host and attempts must be positive");
         }
+        Objects.requireNonNull(refetch, "refetch");
+    }
+
+    /** These settings with the default keeping of validators. */
+    public FrontierSettings(CrawlerSettings parts, int maxQueueEntries, long maxQueueBytes, int maxPagesPerHost,
+                            int maxAttempts, Duration selectorInterval, Duration inFlightTimeout,
+                            Duration robotsRetry, Duration maxBackoff, Duration robotsMaxAge) {
+        this(parts, maxQueueEntries, maxQueueBytes, maxPagesPerHost, maxAttempts, selectorInterval, inFlightTimeout,
+                robotsRetry, maxBackoff, robotsMaxAge, RefetchSettings.defaults());
+    }
+
+    /** These settings with {@code refetch} instead of their keeping of validators. */
+    public FrontierSettings withRefetch(RefetchSettings refetch) {
+        return new FrontierSettings(parts, maxQueueEntries, maxQueueBytes, maxPagesPerHost, maxAttempts,
+                selectorInterval, inFlightTimeout, robotsRetry, maxBackoff, robotsMaxAge, refetch);
     }
 
     /** The defaults around {@code parts}. */

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FetchWorkTest {
+    private static final String LAST_MODIFIED = "Wed, 01 Jan 2025 00:00:00 GMT";
+
     /** What the workers published, in order. */
     private static final class Recorded implements CrawlOutput {
         final List<PageFetched> pages = new CopyOnWriteArrayList<>();
@@ -198,6 +200,125 @@ class FetchWorkTest {
             assertThat(output.reports).singleElement().satisfies(report ->
                     assertThat(report.getStatus()).isEqualTo(200));
         }
+    }
+
+    @Test
+    void shouldSendTheKeptValidatorsAndPublishA304AsNotModifiedWithItsKeptOutlinks() {
+        // Given: a page kept from an earlier fetch, which the server says has not changed since
+        site.page("/", unlessNotModified("\"v1\"", TestSite.answer(200, "text/html", "<title>New</title>")));
+        final PageValidators kept = validators("\"v1\"", LAST_MODIFIED,
+                List.of(url("site.test", "/a"), "http://elsewhere.test/x"));
+
+        // When
+        work.run(withPrevious(job(url("site.test", "/"), false, List.of("site.test")), kept));
+
+        // Then: the request was conditional
+        assertThat(site.seen()).singleElement().satisfies(seen -> {
+            assertThat(seen.ifNoneMatch()).isEqualTo("\"v1\"");
+            assertThat(seen.ifModifiedSince()).isEqualTo(LAST_MODIFIED);
+        });
+        // and the page is published from what was kept, without text
+        assertThat(output.pages).singleElement().satisfies(page -> {
+            assertThat(page.getNotModified()).isTrue();
+            assertThat(page.getStatus()).isEqualTo(304);
+            assertThat(page.getTitle()).isEqualTo("Home");
+            assertThat(page.getContentHash()).isEqualTo("hash-1");
+            assertThat(page.getText()).isEmpty();
+            assertThat(page.getEtag()).isEqualTo("\"v1\"");
+        });
+        // and its kept outlinks go through the scope check, one link deeper, as fresh ones do
+        assertThat(output.discovered).singleElement().satisfies(batch -> {
+            assertThat(batch.getUrls()).containsExactly(url("site.test", "/a"));
+            assertThat(batch.getDepth()).isEqualTo(1);
+        });
+        assertThat(output.reports).singleElement().satisfies(report -> {
+            assertThat(report.getStatus()).isEqualTo(304);
+            assertThat(report.getFailure()).isNull();
+            assertThat(report.getValidators()).isNull();
+        });
+    }
+
+    @Test
+    void shouldReportTheNewValidatorsWhenAConditionalRequestGetsTheWholePage() {
+        // Given: the page changed since the kept fetch
+        site.page("/", unlessNotModified("\"v2\"", TestSite.answer(200, "text/html",
+                "<title>Changed</title><a href='/b'>b</a>", "ETag", "\"v2\"")));
+
+        // When
+        work.run(withPrevious(job(url("site.test", "/"), false, List.of("site.test")),
+                validators("\"v1\"", null, List.of())));
+
+        // Then
+        assertThat(site.seen()).extracting(TestSite.Seen::ifNoneMatch).containsExactly("\"v1\"");
+        assertThat(output.pages).singleElement().satisfies(page -> {
+            assertThat(page.getNotModified()).isFalse();
+            assertThat(page.getTitle()).isEqualTo("Changed");
+        });
+        assertThat(output.reports).singleElement().satisfies(report -> {
+            assertThat(report.getStatus()).isEqualTo(200);
+            assertThat(report.getValidators().getEtag()).isEqualTo("\"v2\"");
+            assertThat(report.getValidators().getTitle()).isEqualTo("Changed");
+            assertThat(report.getValidators().getOutlinks()).containsExactly(url("site.test", "/b"));
+        });
+    }
+
+    @Test
+    void shouldKeepAtMostTheCappedOutlinksOfAPageWithValidators() {
+        // Given: a page with more links than are kept, out of scope ones among them
+        final StringBuilder body = new StringBuilder("<title>Many</title>");
+        for (int i = 0; i < RefetchValidators.MAX_OUTLINKS + 100; i++) {
+            body.append("<a href='http://elsewhere.test/").append(i).append("'>x</a>");
+        }
+        site.page("/", TestSite.answer(200, "text/html", body.toString(), "Last-Modified", LAST_MODIFIED));
+
+        // When
+        work.run(job(url("site.test", "/"), false, List.of("site.test")));
+
+        // Then: the first links are kept whatever their scope, up to the cap
+        assertThat(output.reports).singleElement().satisfies(report -> {
+            final PageValidators kept = report.getValidators();
+            assertThat(kept.getEtag()).isNull();
+            assertThat(kept.getLastModified()).isEqualTo(LAST_MODIFIED);
+            assertThat(kept.getOutlinks()).hasSize(RefetchValidators.MAX_OUTLINKS)
+                    .startsWith("http://elsewhere.test/0");
+            assertThat(kept.getOutlinksTruncated()).isTrue();
+        });
+    }
+
+    @Test
+    void shouldKeepNothingOfAPageWithoutValidators() {
+        // Given
+        site.page("/", TestSite.answer(200, "text/html", "<title>Plain</title>"));
+
+        // When
+        work.run(job(url("site.test", "/"), false, List.of("site.test")));
+
+        // Then
+        assertThat(site.seen()).extracting(TestSite.Seen::ifNoneMatch).containsOnlyNulls();
+        assertThat(output.reports).singleElement().satisfies(report ->
+                assertThat(report.getValidators()).isNull());
+    }
+
+    /** Answers 304 to a request whose If-None-Match is {@code etag}, else as {@code page}. */
+    private static TestSite.Page unlessNotModified(String etag, TestSite.Page page) {
+        return exchange -> {
+            if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+                exchange.getResponseHeaders().add("ETag", etag);
+                exchange.sendResponseHeaders(304, -1);
+            } else {
+                page.answer(exchange);
+            }
+        };
+    }
+
+    private static FetchJob withPrevious(FetchJob job, PageValidators previous) {
+        return new FetchJob(job.politenessKey(), job.entry(), job.robots(), job.config(), previous);
+    }
+
+    private static PageValidators validators(String etag, String lastModified, List<String> outlinks) {
+        return PageValidators.newBuilder().setEtag(etag).setLastModified(lastModified).setStatus(200)
+                .setContentType("text/html").setTitle("Home").setContentHash("hash-1").setOutlinks(outlinks)
+                .setFetchedAt(java.time.Instant.parse("2026-01-01T00:00:00Z")).build();
     }
 
     private String url(String host, String path) {

@@ -25,19 +25,9 @@ class FrontierRestartTest {
     private static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
     private static final String KEY = "127.0.0.1";
 
-    private final List<FetchJob> released = new ArrayList<>();
-    private final List<String> abandoned = new ArrayList<>();
-    private final FetchDispatch workers = new FetchDispatch() {
-        @Override
-        public boolean offer(FetchJob job) {
-            return released.add(job);
-        }
-
-        @Override
-        public void abandon(java.util.Collection<String> politenessKeys) {
-            abandoned.addAll(politenessKeys);
-        }
-    };
+    private final RecordingDispatch workers = new RecordingDispatch();
+    private final List<FetchJob> released = workers.released;
+    private final List<String> abandoned = workers.abandoned;
     private final EventSerdes serdes = new EventSerdes(new InMemorySchemaRegistry());
     private final List<StateStore> stores = new ArrayList<>();
     private final FrontierSettings settings = FrontierSettings.defaults(CrawlerSettings.builder()
@@ -49,6 +39,7 @@ class FrontierRestartTest {
         stores.add(store(CrawlerStores.FRONTIER, serdes.of(FrontierKey.class), first));
         stores.add(store(CrawlerStores.QUEUE, serdes.of(QueuedUrl.class), first));
         stores.add(store(CrawlerStores.SEEN, Serdes.Long(), first));
+        stores.add(store(CrawlerStores.VALIDATORS, serdes.of(PageValidators.class), first));
         final KeyValueStore<String, RobotsFetched> robots = store(CrawlerStores.ROBOTS,
                 serdes.of(RobotsFetched.class), first);
         stores.add(robots);

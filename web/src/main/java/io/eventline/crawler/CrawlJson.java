@@ -34,6 +34,7 @@ final class CrawlJson {
         node.put("fetched", crawl.getFetched());
         node.put("queued", crawl.getQueued());
         node.put("duplicates", crawl.getDuplicates());
+        node.put("notModified", crawl.getNotModified());
         node.put("releasedAgain", crawl.getReleasedAgain());
         final ObjectNode failed = node.putObject("failed");
         new TreeMap<>(crawl.getFailures()).forEach(failed::put);
@@ -62,6 +63,7 @@ final class CrawlJson {
         node.put("url", page.getUrl());
         node.put("finalUrl", page.getFinalUrl());
         node.put("status", page.getStatus());
+        node.put("notModified", page.getNotModified());
         node.put("title", page.getTitle());
         page.getOutlinks().forEach(node.putArray("outlinks")::add);
         node.put("contentHash", page.getContentHash());

@@ -36,6 +36,8 @@ final class CrawlerSchemas {
             .required("maxPages", integer()).required("maxDepth", integer()).required("delayMs", integer())
             .required("fetched", integer()).required("queued", integer())
             .required("duplicates", integer().describedAs("Pages whose text was fetched before under another URL"))
+            .required("notModified", integer().describedAs("Pages fetched again that answered 304 Not Modified"
+                    + " to a conditional request (counted in fetched too)"))
             .required("releasedAgain", integer().describedAs("Requests released again because their report never"
                     + " came (a restart, a kill): these were fetched twice at most"))
             .required("failed", mapOf(integer()).describedAs("URLs failed or refused, by reason code"))
@@ -51,6 +53,8 @@ final class CrawlerSchemas {
             .required("status", integer()).required("title", string()).required("outlinks", arrayOf(string()))
             .required("contentHash", string()).required("fetchedAt", formatted("date-time"))
             .required("depth", integer()).required("noindex", bool())
+            .required("notModified", bool().describedAs("The page answered 304 Not Modified: status is 304, and"
+                    + " title, outlinks and content hash are those of its last whole fetch"))
             .required("duplicateOf", string().nullable().describedAs("The URL first fetched with the same visible"
                     + " text, when it is another"));
 
