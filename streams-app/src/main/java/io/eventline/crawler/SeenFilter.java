@@ -1,5 +1,8 @@
 package io.eventline.crawler;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Remembers which keys (normalised URLs for URL-seen, content hashes for content-seen) were met, in bounded
  * memory: a {@link BloomFilter} answers most questions, and an exact store behind it (the frontier's state
@@ -12,6 +15,12 @@ package io.eventline.crawler;
  *       makes a new URL look seen, so that URL is never fetched (and pages only it links to may be missed): at
  *       the configured rate p, about p of all new URLs.</li>
  * </ul>
+ * The filter grows with what it holds, so that its false-positive rate stays near the configured one however many
+ * keys a crawl meets: when the newest of its Bloom filters holds the entries it was sized for, a new one twice as
+ * large at half the rate takes the new keys (a scalable Bloom filter), so the rates of all of them add up to at
+ * most twice the configured one, and memory grows with the keys held (1.2 to 2.5 bytes a key at 1 %) rather than
+ * the rate with a fixed filter (one sized for 1 M answers "maybe" for almost every new key past 5 M, each a store
+ * read).
  * After a restart the filter is rebuilt from the store ({@link #remember(String)} for each key) before use.
  */
 public final class SeenFilter {
@@ -22,35 +31,41 @@ public final class SeenFilter {
         void add(String key);
     }
 
-    private final BloomFilter filter;
+    /** Older filters, full, consulted only; the newest takes new keys. */
+    private final List<BloomFilter> full = new ArrayList<>();
     private final Store store;
+    private BloomFilter newest;
+    private long newestCapacity;
+    private double newestRate;
+    private long newestEntries;
     private long storeReads;
     private long falsePositives;
 
     /**
-     * @param filter the filter in front
-     * @param store  the exact store behind it, or null to let the filter alone decide
+     * @param expectedEntries   the entries the first filter is sized for
+     * @param falsePositiveRate the first filter's false positive rate
+     * @param store             the exact store behind it, or null to let the filter alone decide
      */
-    public SeenFilter(BloomFilter filter, Store store) {
-        this.filter = filter;
+    public SeenFilter(long expectedEntries, double falsePositiveRate, Store store) {
         this.store = store;
+        this.newestCapacity = expectedEntries;
+        this.newestRate = falsePositiveRate;
+        this.newest = new BloomFilter(expectedEntries, falsePositiveRate);
     }
 
     /** A filter sized by {@code settings} in front of {@code store}. */
     public static SeenFilter exact(CrawlerSettings settings, Store store) {
-        return new SeenFilter(new BloomFilter(settings.seenExpectedEntries(), settings.seenFalsePositiveRate()),
-                store);
+        return new SeenFilter(settings.seenExpectedEntries(), settings.seenFalsePositiveRate(), store);
     }
 
-    /** A filter sized by {@code settings} with no store: smallest, and loses about p of new keys. */
+    /** A filter sized by {@code settings} with no store: smallest, and loses about 2p of new keys. */
     public static SeenFilter approximate(CrawlerSettings settings) {
-        return new SeenFilter(new BloomFilter(settings.seenExpectedEntries(), settings.seenFalsePositiveRate()),
-                null);
+        return new SeenFilter(settings.seenExpectedEntries(), settings.seenFalsePositiveRate(), null);
     }
 
     /** True the first time {@code key} is met (it is then remembered); false every later time. */
     public boolean firstSeen(String key) {
-        if (filter.put(key)) {
+        if (!inFullFilters(key) && put(key)) {
             if (store != null) {
                 store.add(key);
             }
@@ -64,13 +79,49 @@ public final class SeenFilter {
             return false;
         }
         falsePositives++;
+        put(key);
         store.add(key);
         return true;
     }
 
     /** Puts a key already in the store into the filter, when rebuilding it after a restart. */
     public void remember(String key) {
-        filter.put(key);
+        put(key);
+    }
+
+    /** Bytes of the filters' bits. */
+    public long sizeBytes() {
+        return newest.sizeBytes() + full.stream().mapToLong(BloomFilter::sizeBytes).sum();
+    }
+
+    /** How many Bloom filters the keys so far took. */
+    public int filters() {
+        return full.size() + 1;
+    }
+
+    private boolean inFullFilters(String key) {
+        for (BloomFilter filter : full) {
+            if (filter.mightContain(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Puts the key into the newest filter, first starting a larger one when it is full; true if it was new there. */
+    private boolean put(String key) {
+        if (newestEntries >= newestCapacity) {
+            full.add(newest);
+            newestCapacity *= 2;
+            newestRate /= 2;
+            newest = new BloomFilter(newestCapacity, newestRate);
+            newestEntries = 0;
+        }
+        final boolean added = newest.put(key);
+        if (added) {
+            newestEntries++;
+        }
+        return added;
     }
 
     /** Store reads made because the filter said "maybe". */

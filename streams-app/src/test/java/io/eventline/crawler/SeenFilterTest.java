@@ -58,9 +58,9 @@ class SeenFilterTest {
 
     @Test
     void shouldAnswerFirstSeenExactlyWithAStoreBehindTheFilter() {
-        // Given: a tiny, overfull filter (many false positives) in front of an exact store
+        // Given: a tiny filter (many false positives) in front of an exact store
         final CountingStore store = new CountingStore();
-        final SeenFilter seen = new SeenFilter(new BloomFilter(100, 0.05), store);
+        final SeenFilter seen = new SeenFilter(100, 0.05, store);
         // When: 2,000 distinct keys, each twice
         int first = 0;
         for (int round = 0; round < 2; round++) {
@@ -107,5 +107,27 @@ class SeenFilterTest {
         final SeenFilter rebuilt = SeenFilter.approximate(CrawlerSettings.defaults());
         rebuilt.remember("https://e.example/1");
         assertThat(rebuilt.firstSeen("https://e.example/1")).isFalse();
+    }
+
+    @Test
+    void shouldGrowSoThatItsFalsePositivesStayNearTheRateAtTenTimesTheEntriesItWasSizedFor() {
+        // Given: a filter sized for 10,000 keys at 1 % in front of a store
+        final CountingStore store = new CountingStore();
+        final SeenFilter seen = SeenFilter.exact(CrawlerSettings.builder().seenExpectedEntries(10_000).build(), store);
+        final BloomFilter fixed = new BloomFilter(10_000, 0.01);
+        // When: 100,000 new keys
+        int fixedMaybes = 0;
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(seen.firstSeen("https://e.example/" + i)).isTrue();
+            if (!fixed.put("https://e.example/" + i)) {
+                fixedMaybes++;
+            }
+        }
+        // Then: at most about twice the rate of new keys cost a store read, where a filter of a fixed size says
+        // "maybe" to most of them; its filters grew with the keys
+        assertThat(seen.storeReads()).isLessThan(2_000);
+        assertThat(fixedMaybes).isGreaterThan(40_000);
+        assertThat(seen.filters()).isEqualTo(4);
+        assertThat(seen.sizeBytes()).isBetween(150_000L, 300_000L);
     }
 }
