@@ -17,6 +17,10 @@
 #             polled with GET /api/v1/crawls/{id} until it is COMPLETED, or fetched has not moved for
 #             STALL_SECONDS (60), or TIME_LIMIT (1800) s have passed.
 #
+# RESTART_AFTER=<s> (Eventline only) kills the instance with SIGKILL that many seconds into its crawl and starts
+# it again on the same data, measuring the time to its ready line and to the site's next request (the crawl
+# resumed); the site's duplicate requests are then what was fetched twice because of the kill.
+#
 # For each system of SYSTEMS and each delay of DELAYS (0 and 100 ms), the site is started fresh, so its counts
 # are that run's alone. Each run writes docs/benchmarks/raw/crawler-side-by-side/<system>-delay-<ms><NAME_SUFFIX>.txt
 # with the command, the commit, the machine's load before and after, the crawler's own figures, its CPU time and the
@@ -24,6 +28,7 @@
 #
 #   docs/benchmarks/crawler-side-by-side.sh                      # both systems, both delays
 #   SYSTEMS=crawler4j DELAYS=100 docs/benchmarks/crawler-side-by-side.sh
+#   SYSTEMS=eventline DELAYS=0 RESTART_AFTER=120 NAME_SUFFIX=-restart docs/benchmarks/crawler-side-by-side.sh
 #   SYSTEMS=crawler4j HOSTS=3 PAGES=300 C4J_DELAY_SECONDS=10 OUT=/tmp/try docs/benchmarks/crawler-side-by-side.sh
 #
 # Needs the built jars (this tree's web/target/eventline.jar, or EVENTLINE_JAR, and producers/target/eventline-load.jar):
@@ -146,6 +151,25 @@ start_site() {
   grep -q '^crawl-site ready: ' "$work/site.log" || { echo "the site is not ready"; exit 1; }
 }
 
+site_requests() { curl -sS "http://127.0.1.1:$site_port/_stats" | jq -r '.requests'; }
+
+# kill -9 of the instance in the middle of its crawl, then a start on the same data: how long until it is ready,
+# and until the site sees its next request
+restart_eventline() {
+  local before killed_at ready_s resumed_s
+  before="$(site_requests)"
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null || true
+  killed_at=$(date +%s%N)
+  echo "  kill -9 of the instance after $RESTART_AFTER s; the site had $before requests"
+  QUIET_WAIT_SECONDS=0 start_instance 2>/dev/null
+  ready_s=$(awk -v a="$killed_at" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+  until (($(site_requests) > before)); do sleep 0.05; done
+  resumed_s=$(awk -v a="$killed_at" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+  echo "  restarted: ready line ${ready_s} s after the kill, the site's next request ${resumed_s} s after it"
+  echo "restart ready=${ready_s}s resumed=${resumed_s}s"
+}
+
 # stops the site and prints its report: as text, then the JSON on one line
 report_site() {
   echo "site process CPU $(cpu_seconds "$site_pid") s"
@@ -215,9 +239,16 @@ run_eventline() {
   # 201 carries the crawl; a 202 (the start not confirmed within the wait) its event, whose ID is the crawl's
   crawl_id="$(sed '$d' <<<"$answer" | jq -r '.crawlId // .eventId // empty' 2>/dev/null || true)"
   if [[ -n "$crawl_id" ]]; then
-    local started=$SECONDS last_fetched=-1 last_move=$SECONDS status state fetched ended=""
+    local started=$SECONDS last_fetched=-1 last_move=$SECONDS status state fetched ended="" restarted=""
     while true; do
       sleep "${POLL_SECONDS:-2}"
+      if [[ -n "${RESTART_AFTER:-}" && -z "$restarted" ]] && ((SECONDS - started >= RESTART_AFTER)); then
+        restart_eventline
+        restarted=yes
+        last_move=$SECONDS
+        # the CPU below is the restarted process's alone
+        cpu_before=0
+      fi
       status="$(curl -sS "$url/api/v1/crawls/$crawl_id" -H "Authorization: Bearer $token" || true)"
       # until the crawl is in the instance's store (or when the answer is a problem) it counts as not started
       jq -e '.crawlId' >/dev/null 2>&1 <<<"$status" || status='{"state":"?","fetched":0}'

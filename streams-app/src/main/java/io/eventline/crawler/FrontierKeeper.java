@@ -32,6 +32,13 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
     private static final long IDLE_RECHECK_MS = 1_000;
     private static final long MIN_BACKOFF_MS = 1_000;
     private static final int MAX_RULES_CACHED = 10_000;
+    /**
+     * How long a crawl read from the global table is used before it is read again: every release and every batch
+     * of links needs it, and each read deserialises the whole crawl (seeds, per-host counts); a pause or a cancel
+     * is seen this much later at most.
+     */
+    static final long CRAWL_READ_TTL_MS = 250;
+    private static final int MAX_CRAWLS_READ = 1_000;
     /** Crawls and (crawl, host) pairs one key's state counts at most, so the record stays bounded. */
     static final int MAX_CRAWLS_PER_KEY = 1_000;
     static final int MAX_HOSTS_PER_KEY = 10_000;
@@ -43,6 +50,16 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
     private final Map<String, SeenFilter> seenFilters = new HashMap<>();
     /** Keys with a request in flight, whose requests are abandoned when the task closes. */
     private final Set<String> inFlightKeys = new HashSet<>();
+    /** A crawl as last read from the global table, and when. */
+    private record CrawlRead(Crawl crawl, long at) {
+    }
+
+    private final Map<String, CrawlRead> crawlReads = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CrawlRead> eldest) {
+            return size() > MAX_CRAWLS_READ;
+        }
+    };
     private final Map<String, RobotsRules> rules = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, RobotsRules> eldest) {
@@ -480,8 +497,15 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
     }
 
     private Crawl crawl(String crawlId) {
+        final long now = context.currentSystemTimeMs();
+        final CrawlRead read = crawlReads.get(crawlId);
+        if (read != null && now - read.at() < CRAWL_READ_TTL_MS) {
+            return read.crawl();
+        }
         final ValueAndTimestamp<Crawl> crawl = crawls.get(crawlId);
-        return crawl == null ? null : crawl.value();
+        final Crawl value = crawl == null ? null : crawl.value();
+        crawlReads.put(crawlId, new CrawlRead(value, now));
+        return value;
     }
 
     private static boolean ended(Crawl crawl) {
