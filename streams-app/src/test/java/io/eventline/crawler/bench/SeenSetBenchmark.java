@@ -61,14 +61,16 @@ public final class SeenSetBenchmark {
     private final long urls;
     private final int probes;
     private final Path stateDir;
+    private final RunningClock clock;
     private final CrawlerSettings settings = CrawlerSettings.defaults();
     private final long totalRocksDbBytes = Long.parseLong(
             EventlineConfig.DEFAULTS.get("EVENTLINE_ROCKSDB_CACHE_BYTES"));
 
-    private SeenSetBenchmark(long urls, int probes, Path stateDir) {
+    private SeenSetBenchmark(long urls, int probes, Path stateDir, RunningClock clock) {
         this.urls = urls;
         this.probes = probes;
         this.stateDir = stateDir;
+        this.clock = clock;
     }
 
     public static void main(String[] args) throws IOException {
@@ -86,8 +88,8 @@ public final class SeenSetBenchmark {
             final boolean temporary = !options.containsKey("dir");
             final Path dir = temporary ? Files.createTempDirectory("crawler-seen-bench-")
                     : Path.of(options.get("dir"));
-            try {
-                new SeenSetBenchmark(count, probes, dir).run();
+            try (RunningClock clock = new RunningClock()) {
+                new SeenSetBenchmark(count, probes, dir, clock).run();
             } finally {
                 if (temporary) {
                     Bench.deleteRecursively(dir);
@@ -188,10 +190,13 @@ public final class SeenSetBenchmark {
                 + " then the store write)");
         final long[] sampled = new long[(int) ((urls + INSERT_SAMPLE_EVERY - 1) / INSERT_SAMPLE_EVERY)];
         final long step = Math.max(1, urls / FILL_STEPS);
-        Bench.line("  %14s %10s %14s %16s %14s", "URLs in", "rate", "fp in step", "filter's model", "step time");
-        long stepStart = System.nanoTime();
+        Bench.line("  (rate: per second of the step's running time, its wall time less the time the process was"
+                + " stopped, not scheduled or paused for over 200 ms at a time; CPU: the whole process's, RocksDB's background threads included)");
+        Bench.line("  %14s %10s %12s %15s %10s %10s %10s", "URLs in", "rate", "fp in step", "filter's model",
+                "running", "stopped", "CPU");
+        RunningClock.Mark stepStart = clock.mark();
         long stepFalsePositives = 0;
-        final long began = stepStart;
+        final RunningClock.Mark began = stepStart;
         for (long i = 0; i < urls; i++) {
             final String url = url(i);
             final long t0 = System.nanoTime();
@@ -202,19 +207,24 @@ public final class SeenSetBenchmark {
                 sampled[(int) (i / INSERT_SAMPLE_EVERY)] = System.nanoTime() - t0;
             }
             if ((i + 1) % step == 0 || i + 1 == urls) {
-                final long now = System.nanoTime();
+                final RunningClock.Mark now = clock.mark();
                 final long inStep = (i % step) + 1;
-                Bench.line("  %14s %10s %13.2f%% %15.2f%% %12.1f s", Bench.count(i + 1), Bench.rate(inStep,
-                        now - stepStart), 100.0 * (seen.falsePositives() - stepFalsePositives) / inStep,
-                        100.0 * bloom.expectedFalsePositiveRate(i + 1), Bench.seconds(now - stepStart));
+                Bench.line("  %14s %10s %11.2f%% %14.2f%% %8.1f s %8.1f s %8.1f s", Bench.count(i + 1),
+                        Bench.rate(inStep, stepStart.runningTo(now)),
+                        100.0 * (seen.falsePositives() - stepFalsePositives) / inStep,
+                        100.0 * bloom.expectedFalsePositiveRate(i + 1), Bench.seconds(stepStart.runningTo(now)),
+                        Bench.seconds(stepStart.pausedTo(now)), Bench.seconds(stepStart.cpuTo(now)));
                 stepStart = now;
                 stepFalsePositives = seen.falsePositives();
             }
         }
-        final long nanos = System.nanoTime() - began;
-        Bench.line("  inserted %s URLs in %.1f s: %s; store reads on \"maybe\" %s (%.2f%% of inserts), all of them"
-                + " false positives: %s", Bench.count(urls), Bench.seconds(nanos), Bench.rate(urls, nanos),
-                Bench.count(seen.storeReads()), 100.0 * seen.storeReads() / urls, Bench.count(seen.falsePositives()));
+        final RunningClock.Mark end = clock.mark();
+        final long nanos = began.runningTo(end);
+        Bench.line("  inserted %s URLs in %.1f s of running time (%.1f s stopped, %.1f s of CPU): %s; store reads on"
+                + " \"maybe\" %s (%.2f%% of inserts), all of them false positives: %s", Bench.count(urls),
+                Bench.seconds(nanos), Bench.seconds(began.pausedTo(end)), Bench.seconds(began.cpuTo(end)),
+                Bench.rate(urls, nanos), Bench.count(seen.storeReads()), 100.0 * seen.storeReads() / urls,
+                Bench.count(seen.falsePositives()));
         Bench.line("  insert latency (every %dth): %s", INSERT_SAMPLE_EVERY, micros(sampled));
         Bench.line("  Bloom filter: %s bits, %d hashes, %s bytes on the heap (%s); model's false-positive rate at"
                 + " %s URLs: %.2f%%", Bench.count(bloom.bitSize()), bloom.hashCount(), Bench.count(bloom.sizeBytes()),
@@ -302,7 +312,8 @@ public final class SeenSetBenchmark {
 
     private void lookups(BloomFilter bloom, KeyValueStore<String, Long> store) {
         Bench.line("");
-        Bench.line("lookups, %s of each kind after %s unmeasured; each timed alone:", Bench.count(probes),
+        Bench.line("lookups, %s of each kind after %s unmeasured; each timed alone (rates per second of running"
+                + " time):", Bench.count(probes),
                 Bench.count(probes / 10));
         final SplittableRandom random = new SplittableRandom(SEED + 1);
         probeSeen(bloom, store, random, probes / 10, false);
@@ -315,7 +326,7 @@ public final class SeenSetBenchmark {
     private void probeSeen(BloomFilter bloom, KeyValueStore<String, Long> store, SplittableRandom random, int n,
                            boolean print) {
         final long[] nanos = new long[n];
-        final long began = System.nanoTime();
+        final RunningClock.Mark began = clock.mark();
         for (int i = 0; i < n; i++) {
             final String url = url(random.nextLong(urls));
             final long t0 = System.nanoTime();
@@ -325,7 +336,7 @@ public final class SeenSetBenchmark {
                 throw new IllegalStateException("a seen URL was not found: " + url);
             }
         }
-        final long total = System.nanoTime() - began;
+        final long total = began.runningTo(clock.mark());
         if (print) {
             Bench.line("  seen URLs (filter \"maybe\", then one store read that finds it): %s; %s",
                     Bench.rate(n, total), micros(nanos));
@@ -343,7 +354,7 @@ public final class SeenSetBenchmark {
         final long[] all = new long[n];
         int noCount = 0;
         int maybeCount = 0;
-        final long began = System.nanoTime();
+        final RunningClock.Mark began = clock.mark();
         for (int i = 0; i < n; i++) {
             final String url = url(from + i);
             final long t0 = System.nanoTime();
@@ -359,7 +370,7 @@ public final class SeenSetBenchmark {
                 no[noCount++] = took;
             }
         }
-        final long total = System.nanoTime() - began;
+        final long total = began.runningTo(clock.mark());
         if (print) {
             Bench.line("  unseen URLs, all: %s; %s", Bench.rate(n, total), micros(all));
             Bench.line("    filter \"no\", no store read: %s (%.2f%%); %s", Bench.count(noCount), 100.0 * noCount / n,
@@ -395,7 +406,7 @@ public final class SeenSetBenchmark {
     private void rebuild(KeyValueStore<String, Long> store) {
         final BloomFilter fresh = new BloomFilter(settings.seenExpectedEntries(), settings.seenFalsePositiveRate());
         final String prefix = CrawlerStores.crawlPrefix(CRAWL_ID);
-        final long began = System.nanoTime();
+        final RunningClock.Mark began = clock.mark();
         long keys = 0;
         try (KeyValueIterator<String, Long> known = store.range(prefix, CrawlerStores.crawlEnd(CRAWL_ID))) {
             while (known.hasNext()) {
@@ -404,9 +415,9 @@ public final class SeenSetBenchmark {
                 keys++;
             }
         }
-        final long nanos = System.nanoTime() - began;
+        final long nanos = began.runningTo(clock.mark());
         Bench.line("");
-        Bench.line("rebuild after a restart: %s keys scanned into a new filter in %.1f s (%s)", Bench.count(keys),
+        Bench.line("rebuild after a restart: %s keys scanned into a new filter in %.1f s of running time (%s)", Bench.count(keys),
                 Bench.seconds(nanos), Bench.rate(keys, nanos));
     }
 
