@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Wall time, the part of it this process did not run (stopped, not scheduled, or in a JVM pause, for over 200 ms at
- * a time), and the process's CPU time over all its threads (RocksDB's flushes and compactions included), so that rates measured on a
- * shared machine say how fast the work went while it ran.
+ * a time), and the process's CPU time over all its threads (RocksDB's flushes and compactions included), so that
+ * rates measured on a shared machine say how fast the work went while it ran.
  */
 final class RunningClock implements AutoCloseable {
     private static final long TICK_MILLIS = 20;

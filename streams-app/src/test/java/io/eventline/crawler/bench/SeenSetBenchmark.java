@@ -191,7 +191,8 @@ public final class SeenSetBenchmark {
         final long[] sampled = new long[(int) ((urls + INSERT_SAMPLE_EVERY - 1) / INSERT_SAMPLE_EVERY)];
         final long step = Math.max(1, urls / FILL_STEPS);
         Bench.line("  (rate: per second of the step's running time, its wall time less the time the process was"
-                + " stopped, not scheduled or paused for over 200 ms at a time; CPU: the whole process's, RocksDB's background threads included)");
+                + " stopped, not scheduled or paused for over 200 ms at a time; CPU: the whole process's,"
+                + " RocksDB's background threads included)");
         Bench.line("  %14s %10s %12s %15s %10s %10s %10s", "URLs in", "rate", "fp in step", "filter's model",
                 "running", "stopped", "CPU");
         RunningClock.Mark stepStart = clock.mark();
@@ -417,8 +418,8 @@ public final class SeenSetBenchmark {
         }
         final long nanos = began.runningTo(clock.mark());
         Bench.line("");
-        Bench.line("rebuild after a restart: %s keys scanned into a new filter in %.1f s of running time (%s)", Bench.count(keys),
-                Bench.seconds(nanos), Bench.rate(keys, nanos));
+        Bench.line("rebuild after a restart: %s keys scanned into a new filter in %.1f s of running time (%s)",
+                Bench.count(keys), Bench.seconds(nanos), Bench.rate(keys, nanos));
     }
 
     private static String micros(long[] nanos) {
