@@ -9,10 +9,12 @@
 #   docs/benchmarks/crawler-seen-set.sh                    # 1,000,000 and 10,000,000 URLs, about 10 minutes
 #   docs/benchmarks/crawler-seen-set.sh 1000000            # only the sizes named
 #   PROBES=100000 OUT=/tmp/seen.txt docs/benchmarks/crawler-seen-set.sh 100000   # a quick check of the tooling
+#   FILL=direct docs/benchmarks/crawler-seen-set.sh 10000000   # filter and store filled without the insert path
+#                                                              # (its store read per false positive), then the rest
 #
 # Knobs: BENCH_JVM (the JVM options, default -Xms256m -Xmx2g -XX:+UseG1GC), PROBES (lookups of each kind, default
-# 1,000,000), TMPDIR (where each size's state directory is made and then deleted: 10 M URLs take about 1 GB), OUT
-# (the raw output, default docs/benchmarks/raw/crawler-seen-set.txt).
+# 1,000,000), FILL (insert, the default, or direct), TMPDIR (where each size's state directory is made and then
+# deleted: 10 M URLs take about 0.6 GB), OUT (the raw output, default docs/benchmarks/raw/crawler-seen-set.txt).
 #
 # Builds streams-app and the modules it depends on in the reactor (nothing is installed into ~/.m2), then runs
 # io.eventline.crawler.bench.SeenSetBenchmark from streams-app's test classes.
@@ -22,6 +24,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${OUT:-$root/docs/benchmarks/raw/crawler-seen-set.txt}"
 jvm="${BENCH_JVM:--Xms256m -Xmx2g -XX:+UseG1GC}"
 probes="${PROBES:-1000000}"
+fill="${FILL:-insert}"
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(1000000 10000000)
 for size in "${sizes[@]}"; do
@@ -42,7 +45,7 @@ if [[ -n "$(git status --porcelain -- streams-app/src 2>/dev/null)" ]]; then
 fi
 
 {
-  echo "\$ docs/benchmarks/crawler-seen-set.sh ${sizes[*]}   (PROBES=$probes, BENCH_JVM=\"$jvm\")"
+  echo "\$ docs/benchmarks/crawler-seen-set.sh ${sizes[*]}   (PROBES=$probes, FILL=$fill, BENCH_JVM=\"$jvm\")"
   echo "commit $commit"
   echo "machine: $(nproc) cores, $(awk '/^model name/ { sub(/^[^:]*: /, ""); print; exit }' /proc/cpuinfo)," \
     "$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory; $(uname -sr);" \
@@ -52,7 +55,7 @@ fi
   for size in "${sizes[@]}"; do
     # shellcheck disable=SC2086 # the JVM options are words
     java $jvm -cp "$root/streams-app/target/test-classes:$root/streams-app/target/classes:$(cat "$classpath")" \
-      io.eventline.crawler.bench.SeenSetBenchmark "$size" "probes=$probes" 2>&1 \
+      io.eventline.crawler.bench.SeenSetBenchmark "$size" "probes=$probes" "fill=$fill" 2>&1 \
       | grep --line-buffered -v -e ' INFO ' -e '^SLF4J'
   done
   echo ""

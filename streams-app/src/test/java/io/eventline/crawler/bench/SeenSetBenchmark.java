@@ -45,7 +45,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>{@code docs/benchmarks/crawler-seen-set.sh [urls...]} runs one JVM per size; arguments here are sizes, then
  * optional {@code name=value}: {@code probes} (lookups of each kind, default 1,000,000), {@code dir} (state
- * directory, default a new temporary directory, deleted at the end).
+ * directory, default a new temporary directory, deleted at the end), {@code fill=direct} (fill the filter and the
+ * store without the insert path, whose store read per false positive takes long past the filter's size).
  */
 public final class SeenSetBenchmark {
     private static final String CRAWL_ID = "crawl-bench";
@@ -62,15 +63,17 @@ public final class SeenSetBenchmark {
     private final int probes;
     private final Path stateDir;
     private final RunningClock clock;
+    private final boolean direct;
     private final CrawlerSettings settings = CrawlerSettings.defaults();
     private final long totalRocksDbBytes = Long.parseLong(
             EventlineConfig.DEFAULTS.get("EVENTLINE_ROCKSDB_CACHE_BYTES"));
 
-    private SeenSetBenchmark(long urls, int probes, Path stateDir, RunningClock clock) {
+    private SeenSetBenchmark(long urls, int probes, Path stateDir, RunningClock clock, boolean direct) {
         this.urls = urls;
         this.probes = probes;
         this.stateDir = stateDir;
         this.clock = clock;
+        this.direct = direct;
     }
 
     public static void main(String[] args) throws IOException {
@@ -89,7 +92,7 @@ public final class SeenSetBenchmark {
             final Path dir = temporary ? Files.createTempDirectory("crawler-seen-bench-")
                     : Path.of(options.get("dir"));
             try (RunningClock clock = new RunningClock()) {
-                new SeenSetBenchmark(count, probes, dir, clock).run();
+                new SeenSetBenchmark(count, probes, dir, clock, "direct".equals(options.get("fill"))).run();
             } finally {
                 if (temporary) {
                     Bench.deleteRecursively(dir);
@@ -126,7 +129,11 @@ public final class SeenSetBenchmark {
         try {
             final BloomFilter bloom = new BloomFilter(settings.seenExpectedEntries(), settings.seenFalsePositiveRate());
             final SeenFilter seen = new SeenFilter(bloom, frontierStore(store, context));
-            insert(seen, bloom);
+            if (direct) {
+                fillDirectly(bloom, store);
+            } else {
+                insert(seen, bloom);
+            }
             disk(store);
             memory(context, "after the insert and the flush");
             lookups(bloom, store);
@@ -227,6 +234,29 @@ public final class SeenSetBenchmark {
                 Bench.rate(urls, nanos), Bench.count(seen.storeReads()), 100.0 * seen.storeReads() / urls,
                 Bench.count(seen.falsePositives()));
         Bench.line("  insert latency (every %dth): %s", INSERT_SAMPLE_EVERY, micros(sampled));
+        Bench.line("  Bloom filter: %s bits, %d hashes, %s bytes on the heap (%s); model's false-positive rate at"
+                + " %s URLs: %.2f%%", Bench.count(bloom.bitSize()), bloom.hashCount(), Bench.count(bloom.sizeBytes()),
+                Bench.mib(bloom.sizeBytes()), Bench.count(urls), 100.0 * bloom.expectedFalsePositiveRate(urls));
+    }
+
+    /**
+     * The same filter and store contents as {@link #insert} leaves, without its store read per false positive:
+     * every URL put into the filter and the store, to measure what follows when the insert itself takes too long.
+     */
+    private void fillDirectly(BloomFilter bloom, KeyValueStore<String, Long> store) {
+        Bench.line("");
+        Bench.line("fill: every URL put into the filter and the store directly (fill=direct: not through"
+                + " SeenFilter.firstSeen, so no store read on \"maybe\"; the insert path is not measured)");
+        final RunningClock.Mark began = clock.mark();
+        for (long i = 0; i < urls; i++) {
+            final String url = url(i);
+            bloom.put(url);
+            store.put(CrawlerStores.urlKey(CRAWL_ID, url), 1_765_000_000_000L);
+        }
+        final RunningClock.Mark end = clock.mark();
+        Bench.line("  filled %s URLs in %.1f s of running time (%.1f s stopped, %.1f s of CPU): %s",
+                Bench.count(urls), Bench.seconds(began.runningTo(end)), Bench.seconds(began.pausedTo(end)),
+                Bench.seconds(began.cpuTo(end)), Bench.rate(urls, began.runningTo(end)));
         Bench.line("  Bloom filter: %s bits, %d hashes, %s bytes on the heap (%s); model's false-positive rate at"
                 + " %s URLs: %.2f%%", Bench.count(bloom.bitSize()), bloom.hashCount(), Bench.count(bloom.sizeBytes()),
                 Bench.mib(bloom.sizeBytes()), Bench.count(urls), 100.0 * bloom.expectedFalsePositiveRate(urls));
