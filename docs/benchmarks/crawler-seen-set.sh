@@ -6,7 +6,8 @@
 # of seen and unseen URLs, the filter's rebuild after a restart and the heap. One JVM per size, so no size sees
 # another's heap or RocksDB cache. No broker, no Eventline instance.
 #
-#   docs/benchmarks/crawler-seen-set.sh                    # 1,000,000 and 10,000,000 URLs, about 10 minutes
+#   docs/benchmarks/crawler-seen-set.sh                    # 1,000,000 and 10,000,000 URLs: 30 s, then 20 minutes
+#                                                          # or more (past 3 M nearly every insert reads the store)
 #   docs/benchmarks/crawler-seen-set.sh 1000000            # only the sizes named
 #   PROBES=100000 OUT=/tmp/seen.txt docs/benchmarks/crawler-seen-set.sh 100000   # a quick check of the tooling
 #   FILL=direct docs/benchmarks/crawler-seen-set.sh 10000000   # filter and store filled without the insert path
