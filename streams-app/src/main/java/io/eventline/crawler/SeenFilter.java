@@ -89,6 +89,22 @@ public final class SeenFilter {
         put(key);
     }
 
+    /** Whether {@code key} may have been met: false for certain when no filter holds it. */
+    public boolean mightContain(String key) {
+        return newest.mightContain(key) || inFullFilters(key);
+    }
+
+    /** The false-positive rate the filters' model gives for what they hold now. */
+    public double modelFalsePositiveRate() {
+        double allNo = 1 - newest.expectedFalsePositiveRate(newestEntries);
+        long capacity = newestCapacity;
+        for (int i = full.size() - 1; i >= 0; i--) {
+            capacity /= 2;
+            allNo *= 1 - full.get(i).expectedFalsePositiveRate(capacity);
+        }
+        return 1 - allNo;
+    }
+
     /** Bytes of the filters' bits. */
     public long sizeBytes() {
         return newest.sizeBytes() + full.stream().mapToLong(BloomFilter::sizeBytes).sum();

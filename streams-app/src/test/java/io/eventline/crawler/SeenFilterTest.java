@@ -128,6 +128,8 @@ class SeenFilterTest {
         assertThat(seen.storeReads()).isLessThan(2_000);
         assertThat(fixedMaybes).isGreaterThan(40_000);
         assertThat(seen.filters()).isEqualTo(4);
+        assertThat(seen.mightContain("https://e.example/7")).isTrue();
+        assertThat(seen.modelFalsePositiveRate()).isBetween(0.005, 0.02);
         assertThat(seen.sizeBytes()).isBetween(150_000L, 300_000L);
     }
 }

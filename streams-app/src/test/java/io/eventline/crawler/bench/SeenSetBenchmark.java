@@ -32,8 +32,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The crawler's URL-seen set at a given number of URLs of one crawl, built from its real parts: a
- * {@link SeenFilter} whose {@link BloomFilter} is sized by {@link CrawlerSettings#defaults()} as the frontier sizes
- * it, in front of a persistent Kafka Streams key-value store named {@link CrawlerStores#SEEN} with the frontier's
+ * {@link SeenFilter} whose first {@link BloomFilter} is sized by {@link CrawlerSettings#defaults()} as the frontier
+ * sizes it (later ones grow with the URLs), in front of a persistent Kafka Streams key-value store named {@link CrawlerStores#SEEN} with the frontier's
  * keys and values, configured by {@link BoundedRocksDbConfig} with the platform's default total bytes. The store is
  * opened without changelog and without Kafka Streams' record cache, so every read and write reaches RocksDB.
  *
@@ -46,7 +46,7 @@ import org.apache.kafka.streams.state.Stores;
  * <p>{@code docs/benchmarks/crawler-seen-set.sh [urls...]} runs one JVM per size; arguments here are sizes, then
  * optional {@code name=value}: {@code probes} (lookups of each kind, default 1,000,000), {@code dir} (state
  * directory, default a new temporary directory, deleted at the end), {@code fill=direct} (fill the filter and the
- * store without the insert path, whose store read per false positive takes long past the filter's size).
+ * store without the insert path).
  */
 public final class SeenSetBenchmark {
     private static final String CRAWL_ID = "crawl-bench";
@@ -127,23 +127,22 @@ public final class SeenSetBenchmark {
                 .withLoggingDisabled().withCachingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         try {
-            final BloomFilter bloom = new BloomFilter(settings.seenExpectedEntries(), settings.seenFalsePositiveRate());
-            final SeenFilter seen = new SeenFilter(bloom, frontierStore(store, context));
+            final SeenFilter seen = SeenFilter.exact(settings, frontierStore(store, context));
             if (direct) {
-                fillDirectly(bloom, store);
+                fillDirectly(seen, store);
             } else {
-                insert(seen, bloom);
+                insert(seen);
             }
             disk(store);
             memory(context, "after the insert and the flush");
-            lookups(bloom, store);
+            lookups(seen, store);
             memory(context, "after the lookups");
             compareSizedForAll();
             rebuild(store);
             final long heapAfter = heapAfterGc();
             Bench.line("heap used after a full GC: %s with the filter and the open store, %s before them"
                     + " (difference %s; the filter's bits are %s)", Bench.mib(heapAfter), Bench.mib(heapBefore),
-                    Bench.mib(heapAfter - heapBefore), Bench.mib(bloom.sizeBytes()));
+                    Bench.mib(heapAfter - heapBefore), Bench.mib(seen.sizeBytes()));
             Bench.line("process resident set %s, of which the heap committed %s (the rest is RocksDB's native"
                     + " memory, the JVM's own and code)", Bench.mib(residentBytes()),
                     Bench.mib(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()));
@@ -191,7 +190,7 @@ public final class SeenSetBenchmark {
         };
     }
 
-    private void insert(SeenFilter seen, BloomFilter bloom) {
+    private void insert(SeenFilter seen) {
         Bench.line("");
         Bench.line("insert: every URL once through SeenFilter.firstSeen (filter, then a store read on \"maybe\","
                 + " then the store write)");
@@ -220,7 +219,7 @@ public final class SeenSetBenchmark {
                 Bench.line("  %14s %10s %11.2f%% %14.2f%% %8.1f s %8.1f s %8.1f s", Bench.count(i + 1),
                         Bench.rate(inStep, stepStart.runningTo(now)),
                         100.0 * (seen.falsePositives() - stepFalsePositives) / inStep,
-                        100.0 * bloom.expectedFalsePositiveRate(i + 1), Bench.seconds(stepStart.runningTo(now)),
+                        100.0 * seen.modelFalsePositiveRate(), Bench.seconds(stepStart.runningTo(now)),
                         Bench.seconds(stepStart.pausedTo(now)), Bench.seconds(stepStart.cpuTo(now)));
                 stepStart = now;
                 stepFalsePositives = seen.falsePositives();
@@ -234,32 +233,34 @@ public final class SeenSetBenchmark {
                 Bench.rate(urls, nanos), Bench.count(seen.storeReads()), 100.0 * seen.storeReads() / urls,
                 Bench.count(seen.falsePositives()));
         Bench.line("  insert latency (every %dth): %s", INSERT_SAMPLE_EVERY, micros(sampled));
-        Bench.line("  Bloom filter: %s bits, %d hashes, %s bytes on the heap (%s); model's false-positive rate at"
-                + " %s URLs: %.2f%%", Bench.count(bloom.bitSize()), bloom.hashCount(), Bench.count(bloom.sizeBytes()),
-                Bench.mib(bloom.sizeBytes()), Bench.count(urls), 100.0 * bloom.expectedFalsePositiveRate(urls));
+        filterLine(seen);
     }
 
     /**
      * The same filter and store contents as {@link #insert} leaves, without its store read per false positive:
      * every URL put into the filter and the store, to measure what follows when the insert itself takes too long.
      */
-    private void fillDirectly(BloomFilter bloom, KeyValueStore<String, Long> store) {
+    private void fillDirectly(SeenFilter seen, KeyValueStore<String, Long> store) {
         Bench.line("");
         Bench.line("fill: every URL put into the filter and the store directly (fill=direct: not through"
                 + " SeenFilter.firstSeen, so no store read on \"maybe\"; the insert path is not measured)");
         final RunningClock.Mark began = clock.mark();
         for (long i = 0; i < urls; i++) {
             final String url = url(i);
-            bloom.put(url);
+            seen.remember(url);
             store.put(CrawlerStores.urlKey(CRAWL_ID, url), 1_765_000_000_000L);
         }
         final RunningClock.Mark end = clock.mark();
         Bench.line("  filled %s URLs in %.1f s of running time (%.1f s stopped, %.1f s of CPU): %s",
                 Bench.count(urls), Bench.seconds(began.runningTo(end)), Bench.seconds(began.pausedTo(end)),
                 Bench.seconds(began.cpuTo(end)), Bench.rate(urls, began.runningTo(end)));
-        Bench.line("  Bloom filter: %s bits, %d hashes, %s bytes on the heap (%s); model's false-positive rate at"
-                + " %s URLs: %.2f%%", Bench.count(bloom.bitSize()), bloom.hashCount(), Bench.count(bloom.sizeBytes()),
-                Bench.mib(bloom.sizeBytes()), Bench.count(urls), 100.0 * bloom.expectedFalsePositiveRate(urls));
+        filterLine(seen);
+    }
+
+    private void filterLine(SeenFilter seen) {
+        Bench.line("  Bloom filters: %d (each new one twice the last, at half its rate), %s bytes on the heap (%s);"
+                + " model's false-positive rate at %s URLs: %.2f%%", seen.filters(), Bench.count(seen.sizeBytes()),
+                Bench.mib(seen.sizeBytes()), Bench.count(urls), 100.0 * seen.modelFalsePositiveRate());
     }
 
     private void disk(KeyValueStore<String, Long> store) {
@@ -341,27 +342,27 @@ public final class SeenSetBenchmark {
                 ? Bench.mib(number.longValue()) + " (" + Bench.count(number.longValue()) + " bytes)" : value));
     }
 
-    private void lookups(BloomFilter bloom, KeyValueStore<String, Long> store) {
+    private void lookups(SeenFilter seen, KeyValueStore<String, Long> store) {
         Bench.line("");
         Bench.line("lookups, %s of each kind after %s unmeasured; each timed alone (rates per second of running"
                 + " time):", Bench.count(probes),
                 Bench.count(probes / 10));
         final SplittableRandom random = new SplittableRandom(SEED + 1);
-        probeSeen(bloom, store, random, probes / 10, false);
-        probeSeen(bloom, store, random, probes, true);
-        probeUnseen(bloom, store, urls + probes, probes / 10, false);
-        probeUnseen(bloom, store, urls, probes, true);
+        probeSeen(seen, store, random, probes / 10, false);
+        probeSeen(seen, store, random, probes, true);
+        probeUnseen(seen, store, urls + probes, probes / 10, false);
+        probeUnseen(seen, store, urls, probes, true);
     }
 
     /** URLs taken at random from those inserted: the filter says "maybe" and one store read finds the URL. */
-    private void probeSeen(BloomFilter bloom, KeyValueStore<String, Long> store, SplittableRandom random, int n,
+    private void probeSeen(SeenFilter seen, KeyValueStore<String, Long> store, SplittableRandom random, int n,
                            boolean print) {
         final long[] nanos = new long[n];
         final RunningClock.Mark began = clock.mark();
         for (int i = 0; i < n; i++) {
             final String url = url(random.nextLong(urls));
             final long t0 = System.nanoTime();
-            final boolean found = bloom.mightContain(url) && store.get(CrawlerStores.urlKey(CRAWL_ID, url)) != null;
+            final boolean found = seen.mightContain(url) && store.get(CrawlerStores.urlKey(CRAWL_ID, url)) != null;
             nanos[i] = System.nanoTime() - t0;
             if (!found) {
                 throw new IllegalStateException("a seen URL was not found: " + url);
@@ -378,7 +379,7 @@ public final class SeenSetBenchmark {
      * URLs never inserted, from index {@code from} on: the filter answers "no" (no read), or falsely "maybe" and one
      * store read finds nothing. The two kinds are timed apart, so the cost of a false positive is its read.
      */
-    private void probeUnseen(BloomFilter bloom, KeyValueStore<String, Long> store, long from, int n,
+    private void probeUnseen(SeenFilter seen, KeyValueStore<String, Long> store, long from, int n,
                              boolean print) {
         final long[] no = new long[n];
         final long[] maybe = new long[n];
@@ -389,7 +390,7 @@ public final class SeenSetBenchmark {
         for (int i = 0; i < n; i++) {
             final String url = url(from + i);
             final long t0 = System.nanoTime();
-            final boolean maybeSeen = bloom.mightContain(url);
+            final boolean maybeSeen = seen.mightContain(url);
             if (maybeSeen && store.get(CrawlerStores.urlKey(CRAWL_ID, url)) != null) {
                 throw new IllegalStateException("an unseen URL was found: " + url);
             }
@@ -408,7 +409,7 @@ public final class SeenSetBenchmark {
                     micros(Arrays.copyOf(no, noCount)));
             Bench.line("    false positives, filter \"maybe\" then one store read that finds nothing: %s (%.2f%%,"
                     + " the filter's model %.2f%%); %s", Bench.count(maybeCount), 100.0 * maybeCount / n,
-                    100.0 * bloom.expectedFalsePositiveRate(urls), micros(Arrays.copyOf(maybe, maybeCount)));
+                    100.0 * seen.modelFalsePositiveRate(), micros(Arrays.copyOf(maybe, maybeCount)));
         }
     }
 
@@ -435,14 +436,14 @@ public final class SeenSetBenchmark {
 
     /** What a frontier task does after a restart: one range scan of the crawl's keys into a new filter. */
     private void rebuild(KeyValueStore<String, Long> store) {
-        final BloomFilter fresh = new BloomFilter(settings.seenExpectedEntries(), settings.seenFalsePositiveRate());
+        final SeenFilter fresh = SeenFilter.approximate(settings);
         final String prefix = CrawlerStores.crawlPrefix(CRAWL_ID);
         final RunningClock.Mark began = clock.mark();
         long keys = 0;
         try (KeyValueIterator<String, Long> known = store.range(prefix, CrawlerStores.crawlEnd(CRAWL_ID))) {
             while (known.hasNext()) {
                 final KeyValue<String, Long> entry = known.next();
-                fresh.put(entry.key.substring(prefix.length()));
+                fresh.remember(entry.key.substring(prefix.length()));
                 keys++;
             }
         }
