@@ -2,8 +2,6 @@ package io.eventline.crawler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eventline.registry.client.InMemorySchemaRegistry;
-import io.eventline.serde.EventSerdes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -14,11 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -90,20 +84,12 @@ class ConditionalRefetchTest {
                 return now();
             }
         };
-        final EventSerdes serdes = new EventSerdes(new InMemorySchemaRegistry());
-        final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "crawler-refetch-test-" + UUID.randomUUID());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(CrawlerTopology.build(new CrawlerTopologySettings(3,
-                FrontierSettings.defaults(parts), workers), serdes), props, START);
-        commands = driver.createInputTopic(CrawlerTopics.COMMANDS.name(), Serdes.String().serializer(),
-                serdes.of(CrawlCommanded.class).serializer());
-        frontier = driver.createInputTopic(CrawlerTopics.FRONTIER.name(), Serdes.String().serializer(),
-                serdes.of(UrlsDiscovered.class).serializer());
-        fetches = driver.createInputTopic(CrawlerTopics.FETCHES.name(), Serdes.String().serializer(),
-                serdes.of(FetchReported.class).serializer());
-        pages = driver.createInputTopic(CrawlerTopics.PAGES.name(), Serdes.String().serializer(),
-                serdes.of(PageFetched.class).serializer());
+        final CrawlerDriver fixture = new CrawlerDriver(FrontierSettings.defaults(parts), workers, START);
+        driver = fixture.driver;
+        commands = fixture.commands;
+        frontier = fixture.frontier;
+        fetches = fixture.fetches;
+        pages = fixture.pages;
         work = new FetchWork(new PageFetcher(parts, guard, clock), new PageParser(parts),
                 new PolitenessKeys(guard, true), new CrawlOutput() {
                     @Override

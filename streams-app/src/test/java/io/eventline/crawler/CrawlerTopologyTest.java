@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.OperationTopics;
-import io.eventline.registry.client.InMemorySchemaRegistry;
-import io.eventline.serde.EventSerdes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -59,24 +54,15 @@ class CrawlerTopologyTest {
 
     @BeforeEach
     void setUp() {
-        final EventSerdes serdes = new EventSerdes(new InMemorySchemaRegistry());
-        final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "crawler-test-" + UUID.randomUUID());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        final FrontierSettings frontierSettings = FrontierSettings.defaults(CrawlerSettings.builder()
-                .seenExpectedEntries(10_000).build());
-        driver = new TopologyTestDriver(CrawlerTopology.build(new CrawlerTopologySettings(3, frontierSettings,
-                workers), serdes), props, START);
-        commands = driver.createInputTopic(CrawlerTopics.COMMANDS.name(), Serdes.String().serializer(),
-                serdes.of(CrawlCommanded.class).serializer());
-        frontier = driver.createInputTopic(CrawlerTopics.FRONTIER.name(), Serdes.String().serializer(),
-                serdes.of(UrlsDiscovered.class).serializer());
-        fetches = driver.createInputTopic(CrawlerTopics.FETCHES.name(), Serdes.String().serializer(),
-                serdes.of(FetchReported.class).serializer());
-        pages = driver.createInputTopic(CrawlerTopics.PAGES.name(), Serdes.String().serializer(),
-                serdes.of(PageFetched.class).serializer());
+        final CrawlerDriver fixture = new CrawlerDriver(FrontierSettings.defaults(CrawlerSettings.builder()
+                .seenExpectedEntries(10_000).build()), workers, START);
+        driver = fixture.driver;
+        commands = fixture.commands;
+        frontier = fixture.frontier;
+        fetches = fixture.fetches;
+        pages = fixture.pages;
         outcomes = driver.createOutputTopic(OperationTopics.OUTCOMES.name(), Serdes.String().deserializer(),
-                serdes.of(OperationOutcome.class).deserializer());
+                fixture.serdes.of(OperationOutcome.class).deserializer());
     }
 
     @AfterEach
