@@ -38,6 +38,12 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
      * is seen this much later at most.
      */
     static final long CRAWL_READ_TTL_MS = 250;
+    /**
+     * How long a started task waits before it releases again the requests its store shows in flight: their reports
+     * may already be on {@code crawler.fetches.v1}, written before the instance died, and are processed first. Only
+     * those never reported (the workers were still fetching them, or their producer lost them) are fetched again.
+     */
+    static final long REPORTS_GRACE_MS = 3_000;
     private static final int MAX_CRAWLS_READ = 1_000;
     /** Crawls and (crawl, host) pairs one key's state counts at most, so the record stays bounded. */
     static final int MAX_CRAWLS_PER_KEY = 1_000;
@@ -68,6 +74,7 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
     };
 
     private ProcessorContext<String, CrawlProgressed> context;
+    private long startedAt;
     private KeyValueStore<String, FrontierKey> keys;
     private KeyValueStore<String, QueuedUrl> queue;
     private KeyValueStore<String, Long> seen;
@@ -91,14 +98,18 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
         crawls = context.getStateStore(CrawlerStores.CRAWLS_GLOBAL);
         refetch = new RefetchValidators(settings.refetch(), context.getStateStore(CrawlerStores.VALIDATORS));
         final long now = context.currentSystemTimeMs();
-        // requests in flight when the task stopped are released again, as soon as their key's delay allows
+        startedAt = now;
+        // requests in flight when the task stopped are released again, once their reports had time to arrive and as
+        // soon as their key's delay allows
         try (KeyValueIterator<String, FrontierKey> all = keys.all()) {
             while (all.hasNext()) {
                 final KeyValue<String, FrontierKey> entry = all.next();
                 if (entry.value.getInFlight() != null) {
                     inFlightKeys.add(entry.key);
                 }
-                if (entry.value.getInFlight() != null || entry.value.getQueuedEntries() > 0) {
+                if (entry.value.getInFlight() != null) {
+                    due.schedule(entry.key, Math.max(now + REPORTS_GRACE_MS, entry.value.getNextFetchAt()));
+                } else if (entry.value.getQueuedEntries() > 0) {
                     due.schedule(entry.key, Math.max(now, entry.value.getNextFetchAt()));
                 }
             }
@@ -260,6 +271,10 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
             return true;
         }
         if (state.getInFlight() != null) {
+            if (now < startedAt + REPORTS_GRACE_MS) {
+                due.schedule(key, startedAt + REPORTS_GRACE_MS);
+                return true;
+            }
             return releaseAgain(key, state, now);
         }
         int scanned = 0;

@@ -68,25 +68,55 @@ class FrontierRestartTest {
         assertThat(urls()).containsExactly("http://a.test/1");
 
         // When: a new task starts on the same stores
-        final MockProcessorContext<String, CrawlProgressed> after = context(T0 + 1_000);
+        final long restart = T0 + 1_000;
+        final MockProcessorContext<String, CrawlProgressed> after = context(restart);
         final FrontierKeeper restarted = new FrontierKeeper(settings, workers);
         restarted.init(after);
-        selector(after).punctuate(T0 + 1_000);
+        selector(after).punctuate(restart);
+        final List<String> withinGrace = urls();
+        after.setCurrentSystemTimeMs(restart + FrontierKeeper.REPORTS_GRACE_MS);
+        selector(after).punctuate(restart + FrontierKeeper.REPORTS_GRACE_MS);
 
-        // Then: what was in flight is released again, and reported so, and nothing else before its report
+        // Then: what was in flight is released again once its report had time to come, and reported so, and
+        // nothing else before its report
+        assertThat(withinGrace).containsExactly("http://a.test/1");
         assertThat(urls()).containsExactly("http://a.test/1", "http://a.test/1");
         assertThat(after.forwarded()).extracting(forward -> forward.record().value().getReleasedAgain())
                 .containsExactly(1);
 
         // When: its report comes
-        after.setCurrentSystemTimeMs(T0 + 1_100);
-        restarted.process(new Record<>(KEY, FetchReported.newBuilder().setCrawlId("c1").setPolitenessKey(KEY)
-                .setHost("a.test").setUrl("http://a.test/1").setStatus(200).setStartedAt(Instant.ofEpochMilli(T0))
-                .setFinishedAt(Instant.ofEpochMilli(T0 + 1_100)).build(), T0 + 1_100));
-        selector(after).punctuate(T0 + 1_120);
+        final long reportedAt = restart + FrontierKeeper.REPORTS_GRACE_MS + 100;
+        after.setCurrentSystemTimeMs(reportedAt);
+        restarted.process(new Record<>(KEY, report("http://a.test/1", reportedAt), reportedAt));
+        selector(after).punctuate(reportedAt + 20);
 
         // Then
         assertThat(urls()).containsExactly("http://a.test/1", "http://a.test/1", "http://a.test/2");
+    }
+
+    @Test
+    void shouldNotFetchAgainARequestWhoseReportArrivesSoonAfterARestart() {
+        // Given: a task released a URL, and its report was written but not processed when the instance died
+        final MockProcessorContext<String, CrawlProgressed> before = context(T0);
+        final FrontierKeeper stopped = new FrontierKeeper(settings, workers);
+        stopped.init(before);
+        stopped.process(new Record<>(KEY, discovered("http://a.test/1", "http://a.test/2"), T0));
+        selector(before).punctuate(T0 + 20);
+
+        // When: the task starts again and processes that report within the grace
+        final long restart = T0 + 1_000;
+        final MockProcessorContext<String, CrawlProgressed> after = context(restart);
+        final FrontierKeeper restarted = new FrontierKeeper(settings, workers);
+        restarted.init(after);
+        selector(after).punctuate(restart);
+        restarted.process(new Record<>(KEY, report("http://a.test/1", T0 + 50), restart + 10));
+        after.setCurrentSystemTimeMs(restart + FrontierKeeper.REPORTS_GRACE_MS);
+        selector(after).punctuate(restart + FrontierKeeper.REPORTS_GRACE_MS);
+
+        // Then: the reported URL is not fetched again; the next one is released
+        assertThat(urls()).containsExactly("http://a.test/1", "http://a.test/2");
+        assertThat(after.forwarded()).extracting(forward -> forward.record().value().getReleasedAgain())
+                .doesNotContain(1);
     }
 
     @Test
@@ -98,9 +128,7 @@ class FrontierRestartTest {
         keeper.process(new Record<>(KEY, discovered("http://a.test/1", "http://a.test/2"), T0));
         selector(context).punctuate(T0 + 20);
         context.setCurrentSystemTimeMs(T0 + 100);
-        keeper.process(new Record<>(KEY, FetchReported.newBuilder().setCrawlId("c1").setPolitenessKey(KEY)
-                .setHost("a.test").setUrl("http://a.test/1").setStatus(200).setStartedAt(Instant.ofEpochMilli(T0))
-                .setFinishedAt(Instant.ofEpochMilli(T0 + 100)).build(), T0 + 100));
+        keeper.process(new Record<>(KEY, report("http://a.test/1", T0 + 100), T0 + 100));
         final FrontierKeeper idle = new FrontierKeeper(settings, workers);
         idle.init(context(T0 + 100));
         idle.close();
@@ -113,6 +141,12 @@ class FrontierRestartTest {
 
         // Then: its request is abandoned, for the key's next owner to release again
         assertThat(abandoned).containsExactly(KEY);
+    }
+
+    private static FetchReported report(String url, long finishedAt) {
+        return FetchReported.newBuilder().setCrawlId("c1").setPolitenessKey(KEY).setHost("a.test").setUrl(url)
+                .setStatus(200).setStartedAt(Instant.ofEpochMilli(T0)).setFinishedAt(Instant.ofEpochMilli(finishedAt))
+                .build();
     }
 
     private List<String> urls() {
