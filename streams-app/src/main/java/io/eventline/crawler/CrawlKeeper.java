@@ -2,14 +2,12 @@ package io.eventline.crawler;
 
 import io.eventline.operations.OperationOutcome;
 import io.eventline.operations.Outcomes;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,15 +22,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class CrawlKeeper implements Processor<String, SpecificRecord, String, Object> {
     /** Hosts counted per crawl; more are counted in the totals only, so the record stays bounded. */
     static final int MAX_HOSTS = 1_000;
-    /**
-     * How often counted crawls are written to the store. A page moves a crawl's counters about five times, and
-     * each write serialises the whole crawl; written at most this often, the counts the API shows are this much
-     * older at most.
-     */
-    static final Duration COUNTS_FLUSH = Duration.ofMillis(100);
 
-    /** Crawls whose counters moved since the last flush, as counted so far. */
-    private final Map<String, Crawl> counted = new HashMap<>();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Crawl> crawls;
     private KeyValueStore<String, PageFetched> pages;
@@ -44,29 +34,6 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
         crawls = context.getStateStore(CrawlerStores.CRAWLS);
         pages = context.getStateStore(CrawlerStores.PAGES);
         content = context.getStateStore(CrawlerStores.CONTENT);
-        context.schedule(COUNTS_FLUSH, PunctuationType.WALL_CLOCK_TIME, now -> flushCounts());
-    }
-
-    @Override
-    public void close() {
-        flushCounts();
-    }
-
-    private void flushCounts() {
-        counted.values().forEach(crawl -> crawls.put(crawl.getCrawlId(), crawl));
-        counted.clear();
-    }
-
-    /** The crawl with its counts so far, or null. */
-    private Crawl crawlOf(String crawlId) {
-        final Crawl pending = counted.get(crawlId);
-        return pending != null ? pending : crawls.get(crawlId);
-    }
-
-    /** Writes a changed state (and the counts with it) at once. */
-    private void keep(Crawl crawl) {
-        counted.remove(crawl.getCrawlId());
-        crawls.put(crawl.getCrawlId(), crawl);
     }
 
     @Override
@@ -88,10 +55,10 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
         pages.put(CrawlerStores.urlKey(page.getCrawlId(), page.getUrl()),
                 PageFetched.newBuilder(page).setText("").build());
         if (page.getNotModified()) {
-            final Crawl crawl = crawlOf(page.getCrawlId());
+            final Crawl crawl = crawls.get(page.getCrawlId());
             if (crawl != null) {
                 crawl.setNotModified(crawl.getNotModified() + 1);
-                counted.put(crawl.getCrawlId(), crawl);
+                crawls.put(crawl.getCrawlId(), crawl);
             }
         }
         final String textKey = CrawlerStores.urlKey(page.getCrawlId(), page.getContentHash());
@@ -100,15 +67,15 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
             content.put(textKey, page.getUrl());
             return;
         }
-        final Crawl crawl = crawlOf(page.getCrawlId());
+        final Crawl crawl = crawls.get(page.getCrawlId());
         if (crawl != null && !first.equals(page.getUrl())) {
             crawl.setDuplicates(crawl.getDuplicates() + 1);
-            counted.put(crawl.getCrawlId(), crawl);
+            crawls.put(crawl.getCrawlId(), crawl);
         }
     }
 
     private void command(CrawlCommanded command, long timestamp) {
-        final Crawl crawl = crawlOf(command.getCrawlId());
+        final Crawl crawl = crawls.get(command.getCrawlId());
         final Instant at = command.getAt();
         if (command.getCommand() == CrawlCommand.START) {
             if (crawl != null) {
@@ -122,7 +89,7 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
             final Crawl started = Crawl.newBuilder().setCrawlId(command.getCrawlId())
                     .setOwnerId(command.getRequestedBy()).setState(CrawlState.RUNNING).setConfig(command.getConfig())
                     .setStartedAt(at).setUpdatedAt(at).build();
-            keep(started);
+            crawls.put(started.getCrawlId(), started);
             context.forward(new Record<>(started.getCrawlId(), started, timestamp));
             seeds(started, timestamp);
             answer(command, 201, started, timestamp);
@@ -141,7 +108,7 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
         if (next != crawl.getState()) {
             crawl.setState(next);
             crawl.setUpdatedAt(at);
-            keep(crawl);
+            crawls.put(crawl.getCrawlId(), crawl);
             context.forward(new Record<>(crawl.getCrawlId(), crawl, timestamp));
         }
         answer(command, 200, crawl, timestamp);
@@ -178,7 +145,7 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
     }
 
     private void progressed(CrawlProgressed progress) {
-        final Crawl crawl = crawlOf(progress.getCrawlId());
+        final Crawl crawl = crawls.get(progress.getCrawlId());
         if (crawl == null) {
             return;
         }
@@ -211,11 +178,9 @@ final class CrawlKeeper implements Processor<String, SpecificRecord, String, Obj
         if (live && crawl.getFetched() >= crawl.getConfig().getMaxPages()) {
             crawl.setState(CrawlState.COMPLETED);
             crawl.setUpdatedAt(progress.getAt());
-            keep(crawl);
             context.forward(new Record<>(crawl.getCrawlId(), crawl, progress.getAt().toEpochMilli()));
-            return;
         }
-        counted.put(crawl.getCrawlId(), crawl);
+        crawls.put(crawl.getCrawlId(), crawl);
     }
 
     private void answer(CrawlCommanded command, int status, Crawl crawl, long timestamp) {

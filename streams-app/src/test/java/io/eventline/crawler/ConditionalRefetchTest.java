@@ -238,8 +238,6 @@ class ConditionalRefetchTest {
     }
 
     private Crawl crawlOf(String crawlId) {
-        // the counts reach the store at the keeper's next flush
-        driver.advanceWallClockTime(CrawlKeeper.COUNTS_FLUSH);
         return driver.<String, Crawl>getKeyValueStore(CrawlerStores.CRAWLS).get(crawlId);
     }
 

@@ -432,8 +432,6 @@ class CrawlerTopologyTest {
     }
 
     private Crawl crawl(String crawlId) {
-        // the counts reach the store at the keeper's next flush
-        driver.advanceWallClockTime(CrawlKeeper.COUNTS_FLUSH);
         return driver.<String, Crawl>getKeyValueStore(CrawlerStores.CRAWLS).get(crawlId);
     }
 
