@@ -106,8 +106,6 @@ final class FrontierKeeper implements Processor<String, SpecificRecord, String, 
                 final KeyValue<String, FrontierKey> entry = all.next();
                 if (entry.value.getInFlight() != null) {
                     inFlightKeys.add(entry.key);
-                }
-                if (entry.value.getInFlight() != null) {
                     due.schedule(entry.key, Math.max(now + REPORTS_GRACE_MS, entry.value.getNextFetchAt()));
                 } else if (entry.value.getQueuedEntries() > 0) {
                     due.schedule(entry.key, Math.max(now, entry.value.getNextFetchAt()));
