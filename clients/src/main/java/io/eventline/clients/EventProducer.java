@@ -1,5 +1,6 @@
 package io.eventline.clients;
 
+import io.eventline.kv.KvTopics;
 import io.eventline.registry.client.SchemaRegistryClient;
 import io.eventline.serde.AvroSerde;
 import io.eventline.topics.Topic;
@@ -74,6 +75,8 @@ public final class EventProducer implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger.toMillis());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        // a key-value write carries a value of up to 1 MiB; topics keep their own, smaller, record limits
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KvTopics.MAX_RECORD_BYTES);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         // one small event per batch at a short linger: LZ4 would cost more CPU than the bytes it saves

@@ -1,6 +1,7 @@
 package io.eventline.streams;
 
 import io.eventline.kafka.TopicDurability;
+import io.eventline.kv.KvTopics;
 import io.eventline.platform.EventlineConfig;
 import java.net.URI;
 import java.util.Map;
@@ -63,6 +64,8 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProductionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEAD_LETTER_TOPIC);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
+        // a key-value store's changelog record holds a value of up to 1 MiB besides its key and version
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), KvTopics.MAX_RECORD_BYTES);
         // at linger.ms=1 most batches hold one small record, which LZ4 makes larger and several times dearer to
         // write and read (BENCHMARKS.md, "One-step generated codes and compression on internal hops")
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");

@@ -221,8 +221,13 @@ public final class TopologyKit {
 
     /** A persistent key-value store of string keys, logged to its changelog. */
     public <V> void keyValueStore(String name, Serde<V> values, Caching caching) {
+        keyValueStore(name, values, caching, Map.of());
+    }
+
+    /** As {@link #keyValueStore(String, Serde, Caching)}, its changelog created with {@code changelogConfigs}. */
+    public <V> void keyValueStore(String name, Serde<V> values, Caching caching, Map<String, String> changelogConfigs) {
         final StoreBuilder<KeyValueStore<String, V>> store = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(name), Serdes.String(), values);
+                Stores.persistentKeyValueStore(name), Serdes.String(), values).withLoggingEnabled(changelogConfigs);
         builder.addStateStore(caching == Caching.CACHED ? store.withCachingEnabled() : store.withCachingDisabled());
     }
 
