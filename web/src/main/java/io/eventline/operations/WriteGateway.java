@@ -70,6 +70,21 @@ public final class WriteGateway {
         answer(ctx, topic, eventId, userId, event, location, true);
     }
 
+    /** Answers an accepted outcome in a way of the route's own (headers derived from its result). */
+    @FunctionalInterface
+    public interface AcceptedAnswer {
+        void answer(Context ctx, OperationOutcome accepted) throws Exception;
+    }
+
+    /**
+     * As {@link #submit(Context, Topic, String, String, SpecificRecord)}, an accepted outcome answered by
+     * {@code accepted}; rejections and pending writes are answered as everywhere else.
+     */
+    public <V extends SpecificRecord> void submitAnswering(Context ctx, Topic<V> topic, String eventId,
+                                                           String userId, V event, AcceptedAnswer accepted) {
+        answer(ctx, topic, eventId, userId, event, accepted);
+    }
+
     /**
      * Sends {@code event} to {@code topic} and completes with its final outcome, or with the pending marker (also
      * produced, so {@code GET /api/v1/operations/{eventId}} reports it) when none came within the wait; completes
@@ -114,6 +129,11 @@ public final class WriteGateway {
 
     private <V extends SpecificRecord> void answer(Context ctx, Topic<V> topic, String eventId, String userId,
                                                    V event, String location, boolean locateExisting) {
+        answer(ctx, topic, eventId, userId, event, (c, outcome) -> accepted(c, outcome, location, locateExisting));
+    }
+
+    private <V extends SpecificRecord> void answer(Context ctx, Topic<V> topic, String eventId, String userId,
+                                                   V event, AcceptedAnswer onAccepted) {
         ctx.future(() -> await(topic, eventId, userId, event)
                 .handleAsync((result, error) -> {
                     if (error != null) {
@@ -121,7 +141,7 @@ public final class WriteGateway {
                         problems.write(ProblemException.unavailable(
                                 "the request could not be stored; nothing was written, retry it", 1), ctx);
                     } else {
-                        respond(ctx, result, location, locateExisting);
+                        respond(ctx, result, onAccepted);
                     }
                     return null;
                 }, responders));
@@ -133,9 +153,17 @@ public final class WriteGateway {
         return producer.send(OperationTopics.OUTCOMES, pending).thenApply(acked -> pending);
     }
 
-    private void respond(Context ctx, OperationOutcome outcome, String location, boolean locateExisting) {
+    private void respond(Context ctx, OperationOutcome outcome, AcceptedAnswer onAccepted) {
         switch (outcome.getStatus()) {
-            case ACCEPTED -> accepted(ctx, outcome, location, locateExisting);
+            case ACCEPTED -> {
+                try {
+                    onAccepted.answer(ctx, outcome);
+                } catch (ProblemException e) {
+                    problems.write(e, ctx);
+                } catch (Exception e) {
+                    problems.writeUnexpected(e, ctx);
+                }
+            }
             case REJECTED -> problems.write(OutcomeJson.problemOf(outcome), ctx);
             case PENDING -> ctx.status(202).header("Location", OPERATIONS_PATH + outcome.getEventId())
                     .contentType("application/json")

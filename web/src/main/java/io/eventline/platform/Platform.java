@@ -10,6 +10,7 @@ import io.eventline.http.ApiDocsRoutes;
 import io.eventline.http.ApiRoute;
 import io.eventline.http.EventlineWeb;
 import io.eventline.http.SocketRoute;
+import io.eventline.kv.KvDomain;
 import io.eventline.notify.NotifyDomain;
 import io.eventline.operations.OperationsDomain;
 import io.eventline.ops.OpsDomain;
@@ -44,7 +45,7 @@ public final class Platform implements AutoCloseable {
      */
     private final List<Domain> domains = List.of(new OpsDomain(), new OperationsDomain(), new ShortUrlDomain(),
             new FeedDomain(), new NotifyDomain(), new RateLimitDomain(), new ChatDomain(),
-            new CrawlerDomain());
+            new CrawlerDomain(), new KvDomain());
     private SharedServices services;
     private Javalin web;
     private String registryUrl;

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -40,12 +41,19 @@ public final class InstanceClient {
      * what {@code accept} names (null for anything).
      */
     public HttpRequest get(HostInfo host, String publicPathAndQuery, InternalCalls.Caller caller, String accept) {
+        return get(host, publicPathAndQuery, caller, accept, Map.of());
+    }
+
+    /** As {@link #get(HostInfo, String, InternalCalls.Caller, String)}, sending {@code headers} too. */
+    public HttpRequest get(HostInfo host, String publicPathAndQuery, InternalCalls.Caller caller, String accept,
+                           Map<String, String> headers) {
         final URI uri = URI.create("http://" + host.host() + ":" + host.port() + InternalCalls.PREFIX
                 + publicPathAndQuery);
         final HttpRequest.Builder request = calls.request("GET", uri, new byte[0], caller).timeout(timeout);
         if (accept != null) {
             request.header("Accept", accept);
         }
+        headers.forEach(request::header);
         return request.build();
     }
 

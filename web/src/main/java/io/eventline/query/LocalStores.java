@@ -43,6 +43,11 @@ public final class LocalStores {
                 StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore())));
     }
 
+    /** The partition whose copy this is. */
+    public int partition() {
+        return partition;
+    }
+
     /** True when the answer comes from a standby replica that may lag the active one. */
     public boolean stale() {
         return stale;

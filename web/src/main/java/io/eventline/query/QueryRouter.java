@@ -8,7 +8,11 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -35,7 +39,10 @@ public final class QueryRouter {
     private static final Logger LOG = LoggerFactory.getLogger(QueryRouter.class);
     private static final Serializer<String> KEYS = new StringSerializer();
     private static final List<String> PASSED_BACK_HEADERS = List.of("Content-Type", "Location", STALE_HEADER,
-            "Retry-After", "Cache-Control", "WWW-Authenticate");
+            "Retry-After", "Cache-Control", "WWW-Authenticate", "ETag", "Last-Modified", "Eventline-Consistency-Token",
+            "Eventline-Replica-Lag-Ms", "Eventline-Expires-At");
+    /** Request headers an answer depends on, sent on with a forwarded read. */
+    private static final List<String> PASSED_ON_HEADERS = List.of("Eventline-Consistency-Token", "If-None-Match");
     static final int RETRY_AFTER_SECONDS = 1;
 
     private final KafkaStreams streams;
@@ -86,6 +93,35 @@ public final class QueryRouter {
         } else if (!forward(ctx, owner.activeHost(), false)) {
             answerFromStandby(ctx, owner, answer);
         }
+    }
+
+    /**
+     * Answers {@code ctx} from any copy of the partition of {@code storeName} that holds {@code key}, active or
+     * standby: this instance's when it holds one, else another replica's, tried in random order. A standby's
+     * answer is marked {@code Eventline-Stale: true} and may lack the newest writes, a missing key included.
+     */
+    public void answerFromAnyReplica(Context ctx, String storeName, String key, LocalAnswer answer) throws Exception {
+        final KeyQueryMetadata owner = ownerOf(storeName, key).orElseThrow(() -> ProblemException.unavailable(
+                "the owner of this key is being decided (rebalance in progress); retry shortly",
+                RETRY_AFTER_SECONDS));
+        final boolean active = owner.activeHost().equals(self);
+        if (active || owner.standbyHosts().contains(self)) {
+            answerLocally(ctx, owner.partition(), !active, false, answer);
+            return;
+        }
+        if (InternalCalls.isInternal(ctx)) {
+            throw ProblemException.unavailable("this instance no longer holds the key; retry shortly",
+                    RETRY_AFTER_SECONDS);
+        }
+        final List<HostInfo> replicas = new ArrayList<>(owner.standbyHosts());
+        replicas.add(owner.activeHost());
+        Collections.shuffle(replicas);
+        for (HostInfo replica : replicas) {
+            if (forward(ctx, replica, true)) {
+                return;
+            }
+        }
+        throw ProblemException.unavailable("no replica of this key could answer", RETRY_AFTER_SECONDS);
     }
 
     private void answerFromStandby(Context ctx, KeyQueryMetadata owner, LocalAnswer answer) throws Exception {
@@ -157,6 +193,12 @@ public final class QueryRouter {
     }
 
     private void answerLocally(Context ctx, int partition, boolean stale, LocalAnswer answer) throws Exception {
+        answerLocally(ctx, partition, stale, true, answer);
+    }
+
+    /** @param neverStaleNotFound whether a stale copy's 404 becomes a 503, as for reads that must not miss */
+    private void answerLocally(Context ctx, int partition, boolean stale, boolean neverStaleNotFound,
+                               LocalAnswer answer) throws Exception {
         // while the streams replay what they held before a rebalance or restart, the copy here answers what it
         // holds, marked stale like a standby's, rather than nothing: readers keep their answers through a rebalance
         final boolean replaying = !stale && !catchUp.caughtUp();
@@ -169,12 +211,12 @@ public final class QueryRouter {
             throw ProblemException.unavailable("the store is not queryable yet (" + e.getMessage() + ")",
                     RETRY_AFTER_SECONDS);
         } catch (ProblemException e) {
-            if (e.status() == HttpStatus.NOT_FOUND.getCode() && (stale || replaying)) {
+            if (e.status() == HttpStatus.NOT_FOUND.getCode() && (stale || replaying) && neverStaleNotFound) {
                 throw notHeldYet(stale);
             }
             throw e;
         }
-        if (ctx.status() == HttpStatus.NOT_FOUND && (stale || replaying)) {
+        if (ctx.status() == HttpStatus.NOT_FOUND && (stale || replaying) && neverStaleNotFound) {
             throw notHeldYet(stale);
         }
     }
@@ -197,8 +239,15 @@ public final class QueryRouter {
         }
         final String query = ctx.queryString();
         final InternalCalls.Caller caller = instances.callerOf(ctx);
+        final Map<String, String> passedOn = new LinkedHashMap<>();
+        for (String name : PASSED_ON_HEADERS) {
+            final String value = ctx.header(name);
+            if (value != null) {
+                passedOn.put(name, value);
+            }
+        }
         final HttpRequest request = instances.get(host, ctx.path() + (query == null || query.isEmpty() ? ""
-                : "?" + query), allowStale ? caller.allowingStale() : caller, ctx.header("Accept"));
+                : "?" + query), allowStale ? caller.allowingStale() : caller, ctx.header("Accept"), passedOn);
         final HttpResponse<byte[]> response;
         try {
             response = instances.http().send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -1,0 +1,55 @@
+package io.eventline.kv;
+
+import io.eventline.http.ApiRoute;
+import io.eventline.platform.DaemonThreads;
+import io.eventline.platform.Domain;
+import io.eventline.platform.InstanceBasics;
+import io.eventline.platform.SharedServices;
+import io.eventline.topics.Topic;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.streams.StreamsBuilder;
+
+/** The key-value store: namespaces of keys with versions, quotas, TTLs and a choice of read consistency. */
+public final class KvDomain implements Domain {
+    /** How long a strong read waits for its owner to apply what the caller's token covers. */
+    private static final Duration STRONG_WAIT = Duration.ofSeconds(1);
+    /** How old the copies' lags may be; fetching them asks the brokers. */
+    private static final Duration LAG_REFRESH = Duration.ofMillis(200);
+
+    private KvSettings settings;
+    private List<ApiRoute> routes = List.of();
+
+    @Override
+    public List<Topic<?>> topics() {
+        return KvTopics.ALL;
+    }
+
+    @Override
+    public void beforeStreams(InstanceBasics basics) {
+        settings = KvSettings.defaults(basics.config().datacenterId());
+    }
+
+    @Override
+    public void addStreams(StreamsBuilder atLeastOnce, StreamsBuilder exactlyOnce, InstanceBasics basics) {
+        KvTopology.addTo(atLeastOnce, settings, basics.serdes());
+    }
+
+    @Override
+    public void start(SharedServices services) {
+        final ExecutorService refresher = Executors.newSingleThreadExecutor(DaemonThreads.named("kv-lags"));
+        services.basics().closer().add(refresher::shutdownNow);
+        final ReplicaLags lags = new ReplicaLags(services.apps().main().streams(), services.basics().clock(),
+                LAG_REFRESH, refresher);
+        final KvReads reads = new KvReads(services.router(), lags, services.json(), services.basics().clock(),
+                STRONG_WAIT);
+        routes = new KvRoutes(services.routeServices(services.writes(), services.router()), reads).routes();
+    }
+
+    @Override
+    public List<ApiRoute> routes() {
+        return routes;
+    }
+}

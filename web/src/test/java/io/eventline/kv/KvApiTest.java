@@ -1,0 +1,282 @@
+package io.eventline.kv;
+
+import static io.eventline.testing.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventline.kafka.KafkaCluster;
+import io.eventline.kafka.KafkaClusterExtension;
+import io.eventline.platform.PlatformFixture;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The key-value store over HTTP on one instance: namespaces, keys, conditions, TTLs, quotas and ownership. */
+@Tag("integration")
+@ExtendWith(KafkaClusterExtension.class)
+class KvApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static PlatformFixture platform;
+
+    @BeforeAll
+    static void startPlatform(KafkaCluster kafka) throws Exception {
+        platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of());
+    }
+
+    @AfterAll
+    static void stopPlatform() throws Exception {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static HttpResponse<String> putValue(String path, String token, String value, String contentType,
+                                                 Map<String, String> headers) throws Exception {
+        final Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("Content-Type", contentType);
+        return platform.send("PUT", path, token, value, all);
+    }
+
+    private static String createNamespace(String token) throws Exception {
+        final String namespace = unique("ns");
+        final HttpResponse<String> created = platform.put("/api/v1/kv/" + namespace, token, null);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return namespace;
+    }
+
+    @Test
+    void shouldKeepAValueWithItsContentTypeAndAnswerWithItsVersionAndAToken() throws Exception {
+        // Given
+        final String alice = platform.token(unique("alice"));
+        final String namespace = createNamespace(alice);
+        final String path = "/api/v1/kv/" + namespace + "/greeting";
+
+        // When
+        final HttpResponse<String> written = putValue(path, alice, "héllo wörld", "text/plain; charset=utf-8",
+                Map.of());
+        final String token = written.headers().firstValue(ConsistencyToken.HEADER).orElseThrow();
+        final HttpResponse<String> read = platform.send("GET", path, alice, null,
+                Map.of(ConsistencyToken.HEADER, token));
+        final HttpResponse<String> eventual = platform.send("GET", path + "?consistency=eventual", alice, null,
+                Map.of());
+        final HttpResponse<String> unchanged = platform.send("GET", path, alice, null,
+                Map.of("If-None-Match", written.headers().firstValue("ETag").orElseThrow()));
+
+        // Then
+        assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
+        final JsonNode entry = JSON.readTree(written.body());
+        assertThat(entry.get("etag").asText()).isEqualTo(written.headers().firstValue("ETag").orElseThrow())
+                .matches("\"dc\\d+-\\d+\"");
+        assertThat(entry.get("size").asInt()).isEqualTo("héllo wörld".getBytes(StandardCharsets.UTF_8).length);
+        assertThat(token).matches("\\d+:\\d+");
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo("héllo wörld");
+        // the server writes the header in its own spelling: without the space
+        assertThat(read.headers().firstValue("Content-Type").map(type -> type.replace(" ", "")))
+                .contains("text/plain;charset=utf-8");
+        assertThat(read.headers().firstValue("ETag")).isEqualTo(written.headers().firstValue("ETag"));
+        assertThat(read.headers().firstValue(ConsistencyToken.HEADER)).contains(token);
+        assertThat(eventual.statusCode()).isEqualTo(200);
+        assertThat(eventual.headers().firstValue(KvReads.LAG_HEADER)).contains("0");
+        assertThat(unchanged.statusCode()).isEqualTo(304);
+    }
+
+    @Test
+    void shouldApplyConditionalWritesOnlyWhenTheirConditionHolds() throws Exception {
+        final String alice = platform.token(unique("alice"));
+        final String path = "/api/v1/kv/" + createNamespace(alice) + "/counter";
+
+        final HttpResponse<String> created = putValue(path, alice, "1", "text/plain", Map.of("If-None-Match", "*"));
+        final String etag = created.headers().firstValue("ETag").orElseThrow();
+        final HttpResponse<String> createAgain = putValue(path, alice, "9", "text/plain",
+                Map.of("If-None-Match", "*"));
+        final HttpResponse<String> matched = putValue(path, alice, "2", "text/plain", Map.of("If-Match", etag));
+        final HttpResponse<String> lostUpdate = putValue(path, alice, "3", "text/plain", Map.of("If-Match", etag));
+        final HttpResponse<String> staleDelete = platform.send("DELETE", path, alice, null, Map.of("If-Match", etag));
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(createAgain.statusCode()).isEqualTo(412);
+        assertThat(createAgain.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(matched.statusCode()).isEqualTo(200);
+        assertThat(matched.headers().firstValue("ETag")).isPresent().isNotEqualTo(created.headers().firstValue("ETag"));
+        assertThat(lostUpdate.statusCode()).isEqualTo(412);
+        assertThat(staleDelete.statusCode()).isEqualTo(412);
+        assertThat(platform.get(path, alice).body()).isEqualTo("2");
+        final HttpResponse<String> deleted = platform.send("DELETE", path, alice, null,
+                Map.of("If-Match", matched.headers().firstValue("ETag").orElseThrow()));
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(platform.get(path, alice).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldForgetAKeyWhenItsTtlRunsOutAndGiveBackItsQuota() throws Exception {
+        final String alice = platform.token(unique("alice"));
+        final String namespace = createNamespace(alice);
+        final String path = "/api/v1/kv/" + namespace + "/session";
+
+        final HttpResponse<String> written = putValue(path, alice, "token", "text/plain",
+                Map.of(KvRoutes.TTL_HEADER, "2"));
+        final HttpResponse<String> soon = platform.get(path, alice);
+
+        assertThat(written.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(written.body()).get("expiresAt").isTextual()).isTrue();
+        assertThat(soon.statusCode()).isEqualTo(200);
+        assertThat(soon.headers().firstValue("Eventline-Expires-At")).isPresent();
+        eventually(Duration.ofSeconds(10), Duration.ofMillis(200), () -> platform.get(path, alice),
+                answer -> answer.statusCode() == 404);
+        assertThat(platform.get(path, alice).statusCode()).isEqualTo(404);
+        final JsonNode usage = platform.awaitJson("/api/v1/kv/" + namespace, alice,
+                ns -> ns.get("keys").asLong() == 0, Duration.ofSeconds(10));
+        assertThat(usage.get("bytes").asLong()).isZero();
+    }
+
+    @Test
+    void shouldRefuseWritesOverAQuotaNamingIt() throws Exception {
+        final String alice = platform.token(unique("alice"));
+        final String namespace = unique("small");
+        final HttpResponse<String> tooBig = platform.put("/api/v1/kv/" + namespace, alice,
+                "{\"maxKeys\":" + (KvSettings.DEFAULT_MAX_KEYS + 1) + "}");
+        final HttpResponse<String> created = platform.put("/api/v1/kv/" + namespace, alice,
+                "{\"maxKeys\":2,\"maxBytes\":1000}");
+
+        putValue("/api/v1/kv/" + namespace + "/a", alice, "1", "text/plain", Map.of());
+        putValue("/api/v1/kv/" + namespace + "/b", alice, "2", "text/plain", Map.of());
+        final HttpResponse<String> third = putValue("/api/v1/kv/" + namespace + "/c", alice, "3", "text/plain",
+                Map.of());
+        final HttpResponse<String> large = putValue("/api/v1/kv/" + namespace + "/a", alice, "x".repeat(2000),
+                "text/plain", Map.of());
+        final HttpResponse<String> usage = platform.get("/api/v1/kv/" + namespace, alice);
+        final HttpResponse<String> raisedByAdmin = platform.put("/api/v1/kv/" + namespace,
+                platform.token("ops", "admin"), "{\"maxKeys\":" + (KvSettings.DEFAULT_MAX_KEYS * 2) + "}");
+
+        assertThat(tooBig.statusCode()).isEqualTo(403);
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(third.statusCode()).isEqualTo(409);
+        assertThat(third.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(JSON.readTree(third.body()).get("detail").asText()).startsWith("maxKeys");
+        assertThat(JSON.readTree(third.body()).get("type").asText()).endsWith("/quota-exceeded");
+        assertThat(JSON.readTree(large.body()).get("detail").asText()).startsWith("maxBytes");
+        final JsonNode counted = JSON.readTree(usage.body());
+        assertThat(counted.get("keys").asLong()).isEqualTo(2);
+        assertThat(counted.get("bytes").asLong()).isEqualTo(4);
+        assertThat(counted.get("maxKeys").asLong()).isEqualTo(2);
+        assertThat(raisedByAdmin.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(raisedByAdmin.body()).get("maxKeys").asLong())
+                .isEqualTo(KvSettings.DEFAULT_MAX_KEYS * 2);
+    }
+
+    @Test
+    void shouldAnswer404ToEveryoneButTheOwnerAndAdmins() throws Exception {
+        final String alice = platform.token(unique("alice"));
+        final String mallory = platform.token(unique("mallory"));
+        final String namespace = createNamespace(alice);
+        putValue("/api/v1/kv/" + namespace + "/secret", alice, "s3cret", "text/plain", Map.of());
+
+        final List<HttpResponse<String>> refused = List.of(
+                platform.get("/api/v1/kv/" + namespace, mallory),
+                platform.get("/api/v1/kv/" + namespace + "/secret", mallory),
+                platform.get("/api/v1/kv/" + namespace + "/secret?consistency=eventual", mallory),
+                platform.get("/api/v1/kv/" + namespace + "?prefix=", mallory),
+                platform.get("/api/v1/kv/" + namespace + "?keys=secret", mallory),
+                putValue("/api/v1/kv/" + namespace + "/secret", mallory, "pwned", "text/plain", Map.of()),
+                platform.delete("/api/v1/kv/" + namespace + "/secret", mallory),
+                platform.delete("/api/v1/kv/" + namespace, mallory));
+        final HttpResponse<String> takeOver = platform.put("/api/v1/kv/" + namespace, mallory, null);
+        final HttpResponse<String> byAdmin = platform.get("/api/v1/kv/" + namespace + "/secret",
+                platform.token("ops", "admin"));
+
+        refused.forEach(answer -> assertThat(answer.statusCode()).as(answer.request().method() + " "
+                + answer.uri() + ": " + answer.body()).isEqualTo(404));
+        assertThat(takeOver.statusCode()).isEqualTo(409);
+        assertThat(byAdmin.body()).isEqualTo("s3cret");
+        assertThat(platform.get("/api/v1/kv/" + namespace + "/secret", alice).body()).isEqualTo("s3cret");
+    }
+
+    @Test
+    void shouldScanByPrefixInPagesAndReadSeveralKeysAtOnce() throws Exception {
+        final String alice = platform.token(unique("alice"));
+        final String namespace = createNamespace(alice);
+        final List<String> users = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            users.add("user:" + i);
+            putValue("/api/v1/kv/" + namespace + "/user:" + i, alice, "{\"n\":" + i + "}", "application/json",
+                    Map.of());
+        }
+        putValue("/api/v1/kv/" + namespace + "/other", alice, "x", "text/plain", Map.of());
+
+        final List<String> scanned = new ArrayList<>();
+        String cursor = "";
+        do {
+            final JsonNode page = JSON.readTree(platform.get("/api/v1/kv/" + namespace + "?prefix=user:&limit=2"
+                    + (cursor.isEmpty() ? "" : "&cursor=" + cursor), alice).body());
+            page.get("items").forEach(item -> scanned.add(item.get("key").asText()));
+            cursor = page.get("nextCursor").isNull() ? "" : page.get("nextCursor").asText();
+        } while (!cursor.isEmpty());
+        final JsonNode batch = JSON.readTree(platform.get("/api/v1/kv/" + namespace + "?keys=user:1,missing,other",
+                alice).body());
+
+        assertThat(scanned).containsExactlyElementsOf(users);
+        assertThat(batch.get("items")).hasSize(3);
+        assertThat(new String(Base64.getDecoder().decode(batch.get("items").get(0).get("value").asText()),
+                StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
+        assertThat(batch.get("items").get(1).get("found").asBoolean()).isFalse();
+        assertThat(batch.get("items").get(2).get("contentType").asText()).isEqualTo("text/plain");
+    }
+
+    @Test
+    void shouldRefuseBadInputWithProblemsNever500() throws Exception {
+        final String alice = platform.token(unique("alice"));
+        final String namespace = createNamespace(alice);
+        final String path = "/api/v1/kv/" + namespace + "/k";
+
+        final HttpResponse<String> tooLarge = putValue(path, alice, "x".repeat(KvNames.MAX_VALUE_BYTES + 1),
+                "text/plain", Map.of());
+        final HttpResponse<String> badTtl = putValue(path, alice, "v", "text/plain", Map.of(KvRoutes.TTL_HEADER,
+                "soon"));
+        final HttpResponse<String> badToken = platform.send("GET", path, alice, null,
+                Map.of(ConsistencyToken.HEADER, "not-a-token"));
+        final HttpResponse<String> badConsistency = platform.get(path + "?consistency=linear", alice);
+        final HttpResponse<String> badNamespace = platform.put("/api/v1/kv/Bad..Name", alice, null);
+        final HttpResponse<String> tooManyKeys = platform.get("/api/v1/kv/" + namespace + "?keys="
+                + String.join(",", java.util.Collections.nCopies(101, "k").stream()
+                .map(k -> k + UUID.randomUUID()).toList()), alice);
+
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(badTtl.statusCode()).isEqualTo(400);
+        assertThat(badToken.statusCode()).isEqualTo(400);
+        assertThat(badConsistency.statusCode()).isEqualTo(400);
+        assertThat(badNamespace.statusCode()).isEqualTo(404);
+        assertThat(tooManyKeys.statusCode()).isEqualTo(400);
+        assertThat(List.of(tooLarge, badTtl, badToken, badConsistency, tooManyKeys)).allSatisfy(answer ->
+                assertThat(answer.headers().firstValue("Content-Type")).contains("application/problem+json"));
+    }
+
+    @Test
+    void shouldDeleteANamespaceWithItsKeys() throws Exception {
+        final String alice = platform.token(unique("alice"));
+        final String namespace = createNamespace(alice);
+        putValue("/api/v1/kv/" + namespace + "/a", alice, "1", "text/plain", Map.of());
+
+        final HttpResponse<String> deleted = platform.delete("/api/v1/kv/" + namespace, alice);
+        final HttpResponse<String> again = platform.put("/api/v1/kv/" + namespace, alice, null);
+
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(platform.get("/api/v1/kv/" + namespace + "/a", alice).statusCode()).isEqualTo(404);
+    }
+}
