@@ -9,11 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Reads the server's answers: JSON bodies into the client's records, problems into exceptions. */
 final class KvAnswers {
+    /** The content type of a value put without one. */
+    static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     private static final int MAX_DETAIL_CHARS = 500;
 
     private final ObjectMapper json;
@@ -24,15 +31,23 @@ final class KvAnswers {
         this.base = base;
     }
 
-    /** The answer's JSON body; a body that is not JSON is a {@link KvException} with the answer's status. */
-    JsonNode body(HttpResponse<byte[]> answer) {
+    /**
+     * The answer's JSON body as {@code reader} reads it; a body that is not a JSON object, or holds a time or
+     * value it cannot read, is a {@link KvException} with the answer's status.
+     */
+    <T> T read(HttpResponse<byte[]> answer, Function<JsonNode, T> reader) {
+        final JsonNode node;
         try {
-            final JsonNode node = json.readTree(answer.body());
-            if (node == null || !node.isObject()) {
-                throw unreadable(answer, "not a JSON object");
-            }
-            return node;
+            node = json.readTree(answer.body());
         } catch (IOException e) {
+            throw unreadable(answer, e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw unreadable(answer, "not a JSON object");
+        }
+        try {
+            return reader.apply(node);
+        } catch (DateTimeParseException | IllegalArgumentException e) {
             throw unreadable(answer, e.getMessage());
         }
     }
@@ -43,8 +58,7 @@ final class KvAnswers {
                 instant(node, "createdAt").orElse(null));
     }
 
-    KvPutResult putResult(HttpResponse<byte[]> answer) {
-        final JsonNode node = body(answer);
+    KvPutResult putResult(JsonNode node, HttpResponse<byte[]> answer) {
         final String etag = Optional.ofNullable(text(node, "etag"))
                 .or(() -> answer.headers().firstValue("ETag")).orElse(null);
         return new KvPutResult(text(node, "namespace"), text(node, "key"), etag, node.path("size").asLong(),
@@ -52,9 +66,31 @@ final class KvAnswers {
                 answer.statusCode() == 201);
     }
 
-    KvKeyInfo keyInfo(JsonNode node) {
-        return new KvKeyInfo(text(node, "key"), text(node, "etag"), node.path("size").asLong(),
-                text(node, "contentType"), instant(node, "updatedAt").orElse(null), instant(node, "expiresAt"));
+    KvPage page(JsonNode node) {
+        final List<KvKeyInfo> items = new ArrayList<>();
+        for (JsonNode item : node.path("items")) {
+            items.add(new KvKeyInfo(text(item, "key"), text(item, "etag"), item.path("size").asLong(),
+                    text(item, "contentType"), instant(item, "updatedAt").orElse(null), instant(item, "expiresAt")));
+        }
+        return new KvPage(items, Optional.ofNullable(text(node, "nextCursor")));
+    }
+
+    /** The found items of a batch read, by key. */
+    Map<String, KvValue> batch(JsonNode node) {
+        final Map<String, KvValue> found = new HashMap<>();
+        final Base64.Decoder base64 = Base64.getDecoder();
+        for (JsonNode item : node.path("items")) {
+            final String key = text(item, "key");
+            if (key == null || !item.path("found").asBoolean(false)) {
+                continue;
+            }
+            final String value = text(item, "value");
+            final String contentType = text(item, "contentType");
+            found.put(key, new KvValue(value == null ? new byte[0] : base64.decode(value),
+                    contentType == null ? DEFAULT_CONTENT_TYPE : contentType, text(item, "etag"),
+                    Optional.empty(), false));
+        }
+        return found;
     }
 
     /** The exception an answer outside the expected ones stands for. */
@@ -125,15 +161,7 @@ final class KvAnswers {
 
     private static Optional<Instant> instant(JsonNode node, String field) {
         final String value = text(node, field);
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse(value));
-        } catch (DateTimeParseException e) {
-            throw new KvException(0, "", "Unreadable answer",
-                    String.format(Locale.ROOT, "%s is not an ISO-8601 instant: %s", field, value), Optional.empty());
-        }
+        return value == null ? Optional.empty() : Optional.of(Instant.parse(value));
     }
 
     private static String snippet(byte[] body) {

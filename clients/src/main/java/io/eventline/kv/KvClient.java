@@ -1,6 +1,5 @@
 package io.eventline.kv;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventline.serde.Json;
@@ -11,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -48,6 +46,8 @@ import java.util.function.Supplier;
  *     kv.put("carts", "user:42", updated, "application/json", KvPutOptions.none().ifMatch(cart.etag()));
  * } catch (KvConflictException e) {
  *     // someone else wrote it meanwhile: read again and retry
+ * } catch (KvPendingException e) {
+ *     // accepted, not decided yet: e.operation() reports the outcome
  * }
  *
  * KvPage page = kv.scan("carts", "user:", null, 100);
@@ -70,7 +70,6 @@ public final class KvClient {
     static final String STALE_HEADER = "Eventline-Stale";
     private static final String API = "api/v1/kv/";
     private static final String JSON_TYPE = "application/json";
-    private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     // keeps a batch's request line well inside the servers' usual 8 KiB header limit
     private static final int MAX_BATCH_QUERY_CHARS = 4_000;
 
@@ -132,7 +131,7 @@ public final class KvClient {
             request.header("Content-Type", JSON_TYPE).PUT(HttpRequest.BodyPublishers.ofString(body.toString()));
         }
         final HttpResponse<byte[]> answer = expect(send(request), 200, 201);
-        return answers.namespace(answers.body(answer));
+        return answers.read(answer, answers::namespace);
     }
 
     /** The namespace's quotas and usage; empty if it does not exist or is not the caller's. */
@@ -141,7 +140,7 @@ public final class KvClient {
         if (answer.statusCode() == 404) {
             return Optional.empty();
         }
-        return Optional.of(answers.namespace(answers.body(expect(answer, 200))));
+        return Optional.of(answers.read(expect(answer, 200), answers::namespace));
     }
 
     /** Deletes the namespace and every key in it; false if there was none of the caller's. */
@@ -172,7 +171,7 @@ public final class KvClient {
     public KvPutResult put(String namespace, String key, byte[] value, String contentType, KvPutOptions options) {
         Objects.requireNonNull(value, "value");
         final HttpRequest.Builder request = request(keyPath(namespace, key))
-                .header("Content-Type", contentType == null ? DEFAULT_CONTENT_TYPE : contentType)
+                .header("Content-Type", contentType == null ? KvAnswers.DEFAULT_CONTENT_TYPE : contentType)
                 .header("Accept", JSON_TYPE)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(value));
         options.ttlSeconds().ifPresent(seconds -> request.header(TTL_HEADER, Long.toString(seconds)));
@@ -180,7 +179,8 @@ public final class KvClient {
         if (options.createOnly()) {
             request.header("If-None-Match", "*");
         }
-        return answers.putResult(expect(send(request), 200, 201));
+        final HttpResponse<byte[]> answer = expect(send(request), 200, 201);
+        return answers.read(answer, node -> answers.putResult(node, answer));
     }
 
     /** The value under {@code key} at the server's default consistency; empty if there is none. */
@@ -199,11 +199,10 @@ public final class KvClient {
             return Optional.empty();
         }
         expect(answer, 200);
-        final Optional<Duration> lag = answer.headers().firstValue(REPLICA_LAG_HEADER)
-                .map(ms -> Duration.ofMillis(Long.parseLong(ms.trim())));
+        final Optional<Duration> lag = answer.headers().firstValue(REPLICA_LAG_HEADER).flatMap(KvClient::millis);
         final boolean stale = answer.headers().firstValue(STALE_HEADER).map(Boolean::parseBoolean).orElse(false);
         return Optional.of(new KvValue(answer.body(),
-                answer.headers().firstValue("Content-Type").orElse(DEFAULT_CONTENT_TYPE),
+                answer.headers().firstValue("Content-Type").orElse(KvAnswers.DEFAULT_CONTENT_TYPE),
                 answer.headers().firstValue("ETag").orElse(null), lag, stale));
     }
 
@@ -248,11 +247,8 @@ public final class KvClient {
             path.append("&cursor=").append(KvPaths.encode(cursor));
         }
         path.append("&limit=").append(limit);
-        final JsonNode body = answers.body(expect(send(request(path.toString()).header("Accept", JSON_TYPE).GET()),
-                200));
-        final List<KvKeyInfo> items = new ArrayList<>();
-        body.path("items").forEach(item -> items.add(answers.keyInfo(item)));
-        return new KvPage(items, Optional.ofNullable(KvAnswers.text(body, "nextCursor")));
+        return answers.read(expect(send(request(path.toString()).header("Accept", JSON_TYPE).GET()), 200),
+                answers::page);
     }
 
     /**
@@ -298,19 +294,8 @@ public final class KvClient {
 
     private void readBatch(String namespace, List<String> encodedKeys, Map<String, KvValue> found) {
         final String path = namespacePath(namespace) + "?keys=" + String.join(",", encodedKeys);
-        final JsonNode body = answers.body(expect(send(request(path).header("Accept", JSON_TYPE).GET()), 200));
-        final Base64.Decoder base64 = Base64.getDecoder();
-        for (JsonNode item : body.path("items")) {
-            final String key = KvAnswers.text(item, "key");
-            if (key == null || !item.path("found").asBoolean(false)) {
-                continue;
-            }
-            final String value = KvAnswers.text(item, "value");
-            final String contentType = KvAnswers.text(item, "contentType");
-            found.put(key, new KvValue(value == null ? new byte[0] : base64.decode(value),
-                    contentType == null ? DEFAULT_CONTENT_TYPE : contentType, KvAnswers.text(item, "etag"),
-                    Optional.empty(), false));
-        }
+        found.putAll(answers.read(expect(send(request(path).header("Accept", JSON_TYPE).GET()), 200),
+                answers::batch));
     }
 
     // ---- HTTP
@@ -355,6 +340,14 @@ public final class KvClient {
             }
         }
         throw answers.problem(answer);
+    }
+
+    private static Optional<Duration> millis(String header) {
+        try {
+            return Optional.of(Duration.ofMillis(Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // a lag it cannot read does not make the value unreadable
+        }
     }
 
     private static Supplier<String> constant(String bearerToken) {
