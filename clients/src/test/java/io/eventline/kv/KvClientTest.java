@@ -163,8 +163,9 @@ class KvClientTest {
     @Test
     void shouldReadAnEventualValueWithItsTypeEtagAndReplicaLag() {
         // Given
-        server.answer(request -> new Answer(200, Map.of("Content-Type", "application/json", "ETag", "\"dc0-3.dc1-1\"",
-                "Eventline-Replica-Lag-Ms", "42", "Eventline-Stale", "true"), "{\"n\":1}".getBytes(StandardCharsets.UTF_8)));
+        server.answer(request -> new Answer(200, Map.of("Content-Type", "application/json",
+                "ETag", "\"dc0-3.dc1-1\"", "Eventline-Replica-Lag-Ms", "42", "Eventline-Stale", "true"),
+                "{\"n\":1}".getBytes(StandardCharsets.UTF_8)));
 
         // When
         final KvValue value = client.get("app", "k", Consistency.EVENTUAL).orElseThrow();
@@ -288,6 +289,16 @@ class KvClientTest {
         assertThatThrownBy(() -> client.get("app", "bell\u0007")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> client.get("app", "")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> client.get("app", "half\uD83D")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseOptionsAndQuotasThatCannotBeMeant() {
+        assertThatThrownBy(() -> KvPutOptions.none().onlyIfAbsent().ifMatch("\"dc0-1\""))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KvPutOptions.none().ttl(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KvQuotas.defaults().withMaxKeys(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> client.scan("app", "", null, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(server.requests()).isEmpty();
     }
 
@@ -448,7 +459,8 @@ class KvClientTest {
             if (n % 2 != 0) {
                 return "{\"key\":\"" + key + "\",\"found\":false}";
             }
-            final String value = Base64.getEncoder().encodeToString(("value of " + key).getBytes(StandardCharsets.UTF_8));
+            final String value = Base64.getEncoder()
+                    .encodeToString(("value of " + key).getBytes(StandardCharsets.UTF_8));
             return "{\"key\":\"" + key + "\",\"found\":true,\"etag\":\"\\\"dc0-" + n
                     + "\\\"\",\"contentType\":\"text/plain\",\"value\":\"" + value + "\"}";
         }).collect(Collectors.joining(","));
