@@ -52,8 +52,8 @@ final class KvAnswers {
         }
     }
 
-    KvNamespace namespace(JsonNode node) {
-        return new KvNamespace(text(node, "namespace"), text(node, "owner"), node.path("maxKeys").asLong(),
+    KvNamespaceUsage namespace(JsonNode node) {
+        return new KvNamespaceUsage(text(node, "namespace"), text(node, "owner"), node.path("maxKeys").asLong(),
                 node.path("maxBytes").asLong(), node.path("keys").asLong(), node.path("bytes").asLong(),
                 instant(node, "createdAt").orElse(null));
     }

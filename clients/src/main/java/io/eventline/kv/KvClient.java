@@ -120,7 +120,7 @@ public final class KvClient {
      * @throws KvException {@code 409 namespace-taken} when another user owns it, {@code 403} for quotas above
      *                     the defaults without an admin token
      */
-    public KvNamespace createNamespace(String namespace, KvQuotas quotas) {
+    public KvNamespaceUsage createNamespace(String namespace, KvQuotas quotas) {
         final ObjectNode body = json.createObjectNode();
         quotas.maxKeys().ifPresent(n -> body.put("maxKeys", n));
         quotas.maxBytes().ifPresent(n -> body.put("maxBytes", n));
@@ -135,7 +135,7 @@ public final class KvClient {
     }
 
     /** The namespace's quotas and usage; empty if it does not exist or is not the caller's. */
-    public Optional<KvNamespace> namespace(String namespace) {
+    public Optional<KvNamespaceUsage> namespace(String namespace) {
         final HttpResponse<byte[]> answer = send(request(namespacePath(namespace)).header("Accept", JSON_TYPE).GET());
         if (answer.statusCode() == 404) {
             return Optional.empty();

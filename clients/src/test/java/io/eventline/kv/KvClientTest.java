@@ -393,7 +393,7 @@ class KvClientTest {
         server.answer(request -> Answer.json(201, NAMESPACE_ANSWER));
 
         // When
-        final KvNamespace created = client.createNamespace("app", KvQuotas.of(1000, 1_048_576));
+        final KvNamespaceUsage created = client.createNamespace("app", KvQuotas.of(1000, 1_048_576));
         final Seen withQuotas = server.last();
         client.createNamespace("app", KvQuotas.defaults());
 
@@ -403,7 +403,7 @@ class KvClientTest {
         assertThat(withQuotas.header("Content-Type")).isEqualTo("application/json");
         assertThat(withQuotas.text()).isEqualTo("{\"maxKeys\":1000,\"maxBytes\":1048576}");
         assertThat(server.last().body()).isEmpty();
-        assertThat(created).isEqualTo(new KvNamespace("app", "alice", 1000, 1_048_576, 3, 42,
+        assertThat(created).isEqualTo(new KvNamespaceUsage("app", "alice", 1000, 1_048_576, 3, 42,
                 Instant.parse("2026-12-07T09:00:00Z")));
     }
 
@@ -418,15 +418,15 @@ class KvClientTest {
         });
 
         // When
-        final Optional<KvNamespace> before = client.namespace("app");
+        final Optional<KvNamespaceUsage> before = client.namespace("app");
         final Seen usage = server.last();
         final boolean deleted = client.deleteNamespace("app");
         final boolean deletedAgain = client.deleteNamespace("app");
-        final Optional<KvNamespace> after = client.namespace("app");
+        final Optional<KvNamespaceUsage> after = client.namespace("app");
 
         // Then
         assertThat(usage.rawQuery()).isNull();
-        assertThat(before).map(KvNamespace::keys).contains(3L);
+        assertThat(before).map(KvNamespaceUsage::keys).contains(3L);
         assertThat(deleted).isTrue();
         assertThat(deletedAgain).isFalse();
         assertThat(after).isEmpty();

@@ -29,10 +29,14 @@ public final class KvNames {
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             return "a key is at most " + MAX_KEY_BYTES + " bytes of UTF-8";
         }
+        if (key.equals(".") || key.equals("..")) {
+            return "a key is not . or .., which URL paths resolve away";
+        }
         for (int i = 0; i < key.length(); i++) {
             final char c = key.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '/') {
-                return "a key holds no control characters and no '/'";
+            // '/', '\' and '%' would be ambiguous in a URL path, which HTTP servers refuse
+            if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == '%') {
+                return "a key holds no control characters and none of / \\ %";
             }
         }
         return null;

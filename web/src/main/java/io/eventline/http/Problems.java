@@ -23,7 +23,10 @@ public final class Problems {
     public void write(ProblemException problem, Context ctx) {
         final ObjectNode body = body(problem, ctx.path());
         problem.headers().forEach(ctx::header);
-        ctx.status(problem.status()).contentType(CONTENT_TYPE).result(body.toString());
+        // JSON is UTF-8; written as a string, a problem's text would take the server's default, ISO-8859-1, since
+        // application/problem+json names no charset
+        ctx.status(problem.status()).contentType(CONTENT_TYPE)
+                .result(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The problem as JSON, e.g. inside a WebSocket frame; {@code instance} is what it is about. */

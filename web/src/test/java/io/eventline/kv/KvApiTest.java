@@ -267,6 +267,36 @@ class KvApiTest {
     }
 
     @Test
+    void shouldServeTheJavaClientAsItsOwnSession() throws Exception {
+        // Given
+        final KvClient client = new KvClient(java.net.URI.create(platform.baseUrl()), platform.token(unique("svc")));
+        final String namespace = unique("client");
+        final String key = "déjà vu+1 & more";
+        final byte[] value = {0, 1, 2, (byte) 0xff};
+
+        // When
+        client.createNamespace(namespace, KvQuotas.defaults());
+        final KvPutResult put = client.put(namespace, key, value, "application/octet-stream");
+        final KvValue read = client.get(namespace, key).orElseThrow();
+        final KvPage page = client.scan(namespace, "déjà", null, 10);
+        final Map<String, KvValue> batch = client.getAll(namespace, List.of(key, "missing"));
+
+        // Then
+        assertThat(put.created()).isTrue();
+        assertThat(read.bytes()).containsExactly(value);
+        assertThat(read.etag()).isEqualTo(put.etag());
+        assertThat(client.consistencyToken()).isPresent();
+        assertThat(page.items()).extracting(KvKeyInfo::key).containsExactly(key);
+        assertThat(batch).containsOnlyKeys(key);
+        assertThat(client.get(namespace, key, Consistency.EVENTUAL).orElseThrow().replicaLag()).isPresent();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.put(namespace, key, value,
+                "application/octet-stream", KvPutOptions.none().onlyIfAbsent()))
+                .isInstanceOf(KvConflictException.class);
+        assertThat(client.delete(namespace, key)).isTrue();
+        assertThat(client.get(namespace, key)).isEmpty();
+    }
+
+    @Test
     void shouldDeleteANamespaceWithItsKeys() throws Exception {
         final String alice = platform.token(unique("alice"));
         final String namespace = createNamespace(alice);

@@ -13,6 +13,6 @@ import java.time.Instant;
  * @param bytes     how many bytes its values take
  * @param createdAt when it was created
  */
-public record KvNamespace(String namespace, String owner, long maxKeys, long maxBytes, long keys, long bytes,
+public record KvNamespaceUsage(String namespace, String owner, long maxKeys, long maxBytes, long keys, long bytes,
                           Instant createdAt) {
 }
