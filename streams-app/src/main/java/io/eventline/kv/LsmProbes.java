@@ -1,0 +1,58 @@
+package io.eventline.kv;
+
+import io.eventline.streams.RocksDbInstruments;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.rocksdb.Options;
+
+/**
+ * The instruments of this process's kv stores ({@value #STORE_PREFIX}...): attached by the platform's RocksDB
+ * config setter to each store partition as it opens, released as it closes, and read by {@link LsmFigures}.
+ * Other stores are left alone, since statistics cost every read some CPU. One instance per process, given to the
+ * streams application as the value of {@link RocksDbInstruments#CONFIG}.
+ */
+public final class LsmProbes implements RocksDbInstruments {
+    /** Stores whose name starts with this are instrumented. */
+    public static final String STORE_PREFIX = "kv-";
+
+    // opened and closed rarely (rebalances), read per stats request; newest last
+    private final List<LsmProbe> probes = new CopyOnWriteArrayList<>();
+    private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public Attachment attach(String storeName, Options options) {
+        if (!storeName.startsWith(STORE_PREFIX)) {
+            return Attachment.NONE;
+        }
+        final LsmProbe probe = LsmProbe.attach(storeName, options, probes::remove);
+        probes.add(probe);
+        instrumented.add(storeName);
+        return probe;
+    }
+
+    /**
+     * The reading of the store open in {@code storeDir} ({@code <state dir>/<application>/<task>/rocksdb/<store>}),
+     * if one of the instruments knows that directory: from the store's first SST file on.
+     */
+    public Optional<LsmReading> read(Path storeDir) {
+        final Path wanted = storeDir.toAbsolutePath().normalize();
+        // newest first: a store that failed to open may have left its instruments behind
+        final List<LsmProbe> open = List.copyOf(probes);
+        for (int i = open.size() - 1; i >= 0; i--) {
+            final LsmProbe probe = open.get(i);
+            if (probe.storeDir().filter(wanted::equals).isPresent()) {
+                return probe.read();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a store of this name was ever opened with these instruments. */
+    public boolean instruments(String storeName) {
+        return instrumented.contains(storeName);
+    }
+}
