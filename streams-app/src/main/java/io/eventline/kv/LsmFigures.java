@@ -86,18 +86,20 @@ public final class LsmFigures {
                         .put(name.name(), value.longValue());
             }
         });
+        final Map<Path, LsmReading> readings = probes.readings();
         final List<StorePartitionFigures> figures = new ArrayList<>();
-        properties.forEach((storeTask, values) -> figures.add(figures(storeTask, values, standbyTasks, changelogs)));
+        properties.forEach((storeTask, values) -> figures.add(figures(storeTask, values,
+                readings.get(storeDir(storeTask)), standbyTasks, changelogs)));
         figures.sort(Comparator.comparing(StorePartitionFigures::store)
                 .thenComparingInt(StorePartitionFigures::partition));
         return figures;
     }
 
-    private StorePartitionFigures figures(StoreTask storeTask, Map<String, Long> values, Set<String> standbyTasks,
-                                          Map<String, Map<Integer, Changelog>> changelogs) {
+    private StorePartitionFigures figures(StoreTask storeTask, Map<String, Long> values, LsmReading probed,
+                                          Set<String> standbyTasks, Map<String, Map<Integer, Changelog>> changelogs) {
         final int partition = TaskId.parse(storeTask.task()).partition();
         final long sstBytes = values.getOrDefault(SST_BYTES, 0L);
-        final Optional<LsmReading> reading = reading(storeTask, sstBytes);
+        final Optional<LsmReading> reading = reading(storeTask.store(), probed, sstBytes);
         return new StorePartitionFigures(storeTask.store(), partition, storeTask.task(),
                 standbyTasks.contains(storeTask.task()) ? Role.STANDBY : Role.ACTIVE,
                 new Memtable(values.getOrDefault(MEMTABLE_BYTES, 0L),
@@ -109,15 +111,16 @@ public final class LsmFigures {
                 changelogs.getOrDefault(storeTask.store(), Map.of()).get(partition));
     }
 
-    private Optional<LsmReading> reading(StoreTask storeTask, long sstBytes) {
-        final Path storeDir = applicationStateDir.resolve(storeTask.task()).resolve("rocksdb")
-                .resolve(storeTask.store());
-        final Optional<LsmReading> reading = probes.read(storeDir);
-        if (reading.isEmpty() && sstBytes == 0 && probes.instruments(storeTask.store())) {
+    private Optional<LsmReading> reading(String store, LsmReading probed, long sstBytes) {
+        if (probed == null && sstBytes == 0 && probes.instruments(store)) {
             // the instruments learn their directory from the first SST file; until then there is nothing to count
             return Optional.of(LsmReading.empty());
         }
-        return reading;
+        return Optional.ofNullable(probed);
+    }
+
+    private Path storeDir(StoreTask storeTask) {
+        return applicationStateDir.resolve(storeTask.task()).resolve("rocksdb").resolve(storeTask.store());
     }
 
     private static Map<String, Map<Integer, Changelog>> changelogs(KafkaStreams streams) {

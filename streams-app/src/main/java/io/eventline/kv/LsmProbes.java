@@ -2,8 +2,9 @@ package io.eventline.kv;
 
 import io.eventline.streams.RocksDbInstruments;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,20 +36,17 @@ public final class LsmProbes implements RocksDbInstruments {
     }
 
     /**
-     * The reading of the store open in {@code storeDir} ({@code <state dir>/<application>/<task>/rocksdb/<store>}),
-     * if one of the instruments knows that directory: from the store's first SST file on.
+     * The reading of each store partition open now, by its directory
+     * ({@code <state dir>/<application>/<task>/rocksdb/<store>}), for those whose instruments know it: from the
+     * store's first SST file on.
      */
-    public Optional<LsmReading> read(Path storeDir) {
-        final Path wanted = storeDir.toAbsolutePath().normalize();
-        // newest first: a store that failed to open may have left its instruments behind
-        final List<LsmProbe> open = List.copyOf(probes);
-        for (int i = open.size() - 1; i >= 0; i--) {
-            final LsmProbe probe = open.get(i);
-            if (probe.storeDir().filter(wanted::equals).isPresent()) {
-                return probe.read();
-            }
+    public Map<Path, LsmReading> readings() {
+        final Map<Path, LsmReading> readings = new HashMap<>();
+        // oldest first, so that the newest wins: a store that failed to open may have left its instruments behind
+        for (LsmProbe probe : List.copyOf(probes)) {
+            probe.storeDir().ifPresent(dir -> probe.read().ifPresent(reading -> readings.put(dir, reading)));
         }
-        return Optional.empty();
+        return readings;
     }
 
     /** Whether a store of this name was ever opened with these instruments. */

@@ -11,7 +11,7 @@ import java.util.OptionalDouble;
  *
  * @param taskId      the Kafka Streams task that holds the partition, e.g. {@code 2_5}
  * @param sstFiles    files per level and their bytes
- * @param bloomFilter {@code null} when the store's instruments are not known yet (see {@link LsmProbes#read})
+ * @param bloomFilter {@code null} when the store's instruments are not known yet (see {@link LsmProbes#readings})
  * @param blockCache  {@code null} likewise
  * @param changelog   {@code null} when the end offsets could not be fetched
  */

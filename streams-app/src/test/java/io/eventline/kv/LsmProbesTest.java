@@ -52,13 +52,13 @@ class LsmProbesTest {
 
             // Then its instruments are found by its directory, count what the filter spared, and say the levels
             // are not known yet
-            final LsmReading reading = probes.read(storeDir).orElseThrow();
+            final LsmReading reading = probes.readings().get(storeDir);
             assertThat(reading.bloomUseful()).isGreaterThanOrEqualTo(50);
             assertThat(reading.levels()).isNull();
         }
 
         // And once closed, its instruments are gone
-        assertThat(probes.read(storeDir)).isEmpty();
+        assertThat(probes.readings()).doesNotContainKey(storeDir);
     }
 
     @Test
