@@ -10,7 +10,8 @@ import org.rocksdb.WriteBufferManager;
 
 /**
  * Bounds RocksDB memory across all stores and partitions with one shared block cache that also accounts for
- * write buffers; without it each store partition takes its own 50 MB cache and 48 MB of memtables.
+ * write buffers; without it each store partition takes its own 50 MB cache and 48 MB of memtables. A
+ * {@link RocksDbInstruments} instance found under {@link RocksDbInstruments#CONFIG} instruments the stores it chooses.
  */
 public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
     /**
@@ -27,6 +28,9 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
     private static Cache cache;
     private static WriteBufferManager writeBufferManager;
 
+    // one instance per store: what the instruments attached to this store, released when it closes
+    private RocksDbInstruments.Attachment attachment = RocksDbInstruments.Attachment.NONE;
+
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
         final long total = Long.parseLong(String.valueOf(configs.getOrDefault(TOTAL_BYTES_CONFIG, 64L << 20)));
@@ -39,6 +43,9 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
         options.setWriteBufferSize(4L << 20);
         options.setArenaBlockSize(ARENA_BLOCK_BYTES);
         options.setTableFormatConfig(table);
+        if (configs.get(RocksDbInstruments.CONFIG) instanceof RocksDbInstruments instruments) {
+            attachment = instruments.attach(storeName, options);
+        }
     }
 
     private static synchronized Cache sharedCache(long total) {
@@ -58,5 +65,7 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
     @Override
     public void close(String storeName, Options options) {
         // the shared cache outlives any single store
+        attachment.close();
+        attachment = RocksDbInstruments.Attachment.NONE;
     }
 }
