@@ -1,15 +1,20 @@
 package io.eventline.kv;
 
 import io.eventline.http.ApiRoute;
+import io.eventline.platform.EventlineConfig;
+import io.eventline.streams.RocksDbInstruments;
 import io.eventline.platform.DaemonThreads;
 import io.eventline.platform.Domain;
 import io.eventline.platform.InstanceBasics;
 import io.eventline.platform.SharedServices;
 import io.eventline.topics.Topic;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 
 /** The key-value store: namespaces of keys with versions, quotas, TTLs and a choice of read consistency. */
@@ -20,6 +25,7 @@ public final class KvDomain implements Domain {
     private static final Duration LAG_REFRESH = Duration.ofMillis(200);
 
     private KvSettings settings;
+    private final LsmProbes lsmProbes = new LsmProbes();
     private List<ApiRoute> routes = List.of();
 
     @Override
@@ -30,6 +36,12 @@ public final class KvDomain implements Domain {
     @Override
     public void beforeStreams(InstanceBasics basics) {
         settings = KvSettings.defaults(basics.config().datacenterId());
+    }
+
+    /** Statistics of the kv stores' RocksDB instances, for the LSM figures. */
+    @Override
+    public Map<String, Object> streamsConfig() {
+        return Map.of(RocksDbInstruments.CONFIG, lsmProbes);
     }
 
     @Override
@@ -45,7 +57,14 @@ public final class KvDomain implements Domain {
                 LAG_REFRESH, refresher);
         final KvReads reads = new KvReads(services.router(), lags, services.json(), services.basics().clock(),
                 STRONG_WAIT);
-        routes = new KvRoutes(services.routeServices(services.writes(), services.router()), reads).routes();
+        final KafkaStreams streams = services.apps().main().streams();
+        final EventlineConfig config = services.config();
+        final LsmFigures figures = new LsmFigures(lsmProbes,
+                config.streamsStateDir().resolve(config.applicationId()));
+        final List<ApiRoute> all = new ArrayList<>(new KvRoutes(services.routeServices(services.writes(),
+                services.router()), reads).routes());
+        all.addAll(new KvStatsRoutes(config.instanceId(), streams, figures, services.json()).routes());
+        routes = List.copyOf(all);
     }
 
     @Override

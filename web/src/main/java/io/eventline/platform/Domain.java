@@ -6,6 +6,7 @@ import io.eventline.ops.KeyPlaces;
 import io.eventline.topics.Topic;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.StreamsBuilder;
 
 /**
@@ -26,6 +27,14 @@ public interface Domain {
      * steps run at least once, those whose output must never show an aborted write run exactly once.
      */
     default void addStreams(StreamsBuilder atLeastOnce, StreamsBuilder exactlyOnce, InstanceBasics basics) {
+    }
+
+    /**
+     * Settings the domain adds to the at-least-once streams application, read after {@link #beforeStreams}: e.g.
+     * objects its stores' RocksDB configuration hands its instruments to.
+     */
+    default Map<String, Object> streamsConfig() {
+        return Map.of();
     }
 
     /** Starts what the domain runs beside the streams and builds its routes. */

@@ -39,6 +39,7 @@ public record StreamsApps(Readiness.App main, Readiness.App exactlyOnce, Topolog
         final StreamsBuilder exactlyOnce = new StreamsBuilder();
         domains.forEach(domain -> domain.addStreams(atLeastOnce, exactlyOnce, basics));
         final Properties mainProps = StreamsSettings.of(config, kafka.clientConfig(), kafka.durability());
+        domains.forEach(domain -> mainProps.putAll(domain.streamsConfig()));
         final Topology mainTopology = atLeastOnce.build(mainProps);
         final Readiness.App main = start(mainTopology, mainProps, basics);
         final Properties exactlyOnceProps = StreamsSettings.notifications(config, kafka.clientConfig(),

@@ -297,6 +297,33 @@ class KvApiTest {
     }
 
     @Test
+    void shouldShowAdminsTheLsmFiguresOfEveryStorePartition() throws Exception {
+        final String alice = platform.token(unique("alice"));
+        final String namespace = createNamespace(alice);
+        for (int i = 0; i < 20; i++) {
+            putValue("/api/v1/kv/" + namespace + "/k" + i, alice, "v".repeat(1024), "text/plain", Map.of());
+        }
+
+        final HttpResponse<String> refused = platform.get("/api/v1/admin/kv/stats", alice);
+        final JsonNode stats = JSON.readTree(platform.get("/api/v1/admin/kv/stats",
+                platform.token("ops", "admin")).body());
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        final List<JsonNode> entries = new ArrayList<>();
+        stats.get("stores").forEach(store -> {
+            if (store.get("store").asText().equals(KvStores.ENTRIES)) {
+                entries.add(store);
+            }
+        });
+        assertThat(entries).hasSize(PlatformFixture.TOPIC_PARTITIONS)
+                .allSatisfy(store -> assertThat(store.get("role").asText()).isEqualTo("active"));
+        assertThat(entries.stream().mapToLong(store -> store.get("memtable").get("bytes").asLong()).sum())
+                .as("the values just written wait in the memtables").isGreaterThan(20 * 1024);
+        assertThat(entries.stream().mapToLong(store -> store.get("changelog").get("endOffset").asLong()).sum())
+                .isGreaterThanOrEqualTo(20);
+    }
+
+    @Test
     void shouldDeleteANamespaceWithItsKeys() throws Exception {
         final String alice = platform.token(unique("alice"));
         final String namespace = createNamespace(alice);
