@@ -9,6 +9,7 @@ import io.eventline.auth.JwtAuth;
 import io.eventline.chat.ChatSocketClient;
 import io.eventline.crawler.CrawlAcrossInstances;
 import io.eventline.feed.FeedAcrossInstances;
+import io.eventline.kv.KvAcrossInstances;
 import io.eventline.platform.EventlineProcess;
 import io.eventline.platform.InstanceGroup;
 import io.eventline.platform.PlatformFixture;
@@ -104,12 +105,16 @@ class TwoInstanceRoutingTest {
         new FeedAcrossInstances(auth).verify(a, b);
         // the crawler: the crawl fetched by both, each host's requests spaced by the delay across the cluster
         crawl.verify(a, b);
+        // the key-value store: read-your-writes across instances, eventual reads from the standby
+        final KvAcrossInstances kv = new KvAcrossInstances(auth);
+        kv.verify(a, b);
         final HttpResponse<String> readyA = a.get("/ready");
         assertThat(readyA.statusCode()).as(readyA.body()).isEqualTo(200);
 
         final Set<String> absentAtB = absentCodesOwnedBy(b);
 
         // When: B is killed, and A is asked at once, while the group (15 s session timeout) still lists B as owner
+        kv.startWriting(a, b);
         b.killHard();
         final Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
         for (String code : urlByCode.keySet()) {
@@ -143,6 +148,8 @@ class TwoInstanceRoutingTest {
 
         // Then: once the group drops B, A owns every key and answers it as current, never with a 404 meanwhile
         awaitEveryCodeAnsweredCurrentBy(a, urlByCode);
+        // the key-value store kept every write acknowledged before, during and after the kill
+        kv.verifyNoAcknowledgedWriteLost(a);
     }
 
     private static void awaitEveryCodeAnsweredCurrentBy(EventlineProcess a, Map<String, String> urlByCode)
