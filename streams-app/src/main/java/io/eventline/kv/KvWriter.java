@@ -58,8 +58,7 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
         final OperationOutcome outcome = switch (write.getOperation()) {
             case PUT_NAMESPACE -> putNamespace(decided);
             case DELETE_NAMESPACE -> deleteNamespace(decided);
-            case PUT -> put(decided);
-            case DELETE -> delete(decided);
+            case PUT, DELETE -> keyWrite(decided);
         };
         applied.put(KvStores.APPLIED_KEY, new KvApplied(position.offset(), write.getTimestamp()));
         context.forward(new Record<>(write.getEventId(), outcome, record.timestamp()));
@@ -144,15 +143,23 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
         return w.accepted(204, KvJson.namespace(KvNamespace.newBuilder(existing).setKeys(0L).setBytes(0L).build()));
     }
 
-    private OperationOutcome put(Write w) {
+    private OperationOutcome keyWrite(Write w) {
         final KvWriteRequested write = w.event();
         final KvNamespace namespace = namespaces.get(write.getNamespace());
         if (!w.mayWrite(namespace)) {
             return w.noNamespace();
         }
         final String problem = KvNames.keyProblem(write.getKey());
-        if (problem != null || write.getValue() == null) {
-            return w.rejected(400, "invalid-request", "Invalid write", problem != null ? problem : "a put has a value");
+        if (problem != null) {
+            return w.rejected(400, "invalid-request", "Invalid key", problem);
+        }
+        return write.getOperation() == KvOperation.PUT ? put(w, namespace) : delete(w, namespace);
+    }
+
+    private OperationOutcome put(Write w, KvNamespace namespace) {
+        final KvWriteRequested write = w.event();
+        if (write.getValue() == null) {
+            return w.rejected(400, "invalid-request", "Invalid write", "a put has a value");
         }
         final int valueBytes = write.getValue().remaining();
         if (valueBytes > KvNames.MAX_VALUE_BYTES) {
@@ -211,16 +218,8 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
         return null;
     }
 
-    private OperationOutcome delete(Write w) {
+    private OperationOutcome delete(Write w, KvNamespace namespace) {
         final KvWriteRequested write = w.event();
-        final KvNamespace namespace = namespaces.get(write.getNamespace());
-        if (!w.mayWrite(namespace)) {
-            return w.noNamespace();
-        }
-        final String problem = KvNames.keyProblem(write.getKey());
-        if (problem != null) {
-            return w.rejected(400, "invalid-request", "Invalid key", problem);
-        }
         final String storeKey = KvNames.storeKey(write.getNamespace(), write.getKey());
         final KvEntry current = entries.get(storeKey);
         final boolean live = current != null && !expired(current, w.now());
