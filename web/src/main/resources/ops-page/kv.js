@@ -75,5 +75,5 @@ function draw(stats) {
       { label: 'Changelog end offset', field: 'changelogEnd', numeric: true, value: (row) => row.changelog?.endOffset },
       { label: 'Changelog lag', field: 'changelogLag', numeric: true, value: (row) => row.changelog?.lag },
     ], rows, (row) => ({ 'data-testid': 'kv-store', 'data-store': row.store, 'data-partition': row.partition,
-      'data-role': row.role })));
+      'data-role': row.role }), { class: 'kv' }));
 }
