@@ -91,7 +91,8 @@ class OpsPageFixtureTest {
         // And the key-value store's figures of the instance serving the page, a missing figure shown as a dash
         assertThat(drawn.path("kvInstance").asText()).isEqualTo("eventline-a");
         assertThat(texts(drawn, "kv")).containsExactly(
-                "kv-store 0 active 64.0 KB 12 L0 3 · L1 1 2.0 MB 40 2 90.0 % (90 hits, 10 misses) 0 B 1,500 0",
+                "kv-store 0 active 64.0 KB 12 L0 3 · L1 1 2.0 MB 40 2 90.0 % (90 hits, 10 misses) 0 B "
+                        + "1,500 0",
                 "kv-<i data-injected=1>store</i> 1 standby 0 B 0 – 0 B – – – (0 hits, 0 misses) 1.0 MB – –");
         assertThat(texts(drawn, "rateLimit")).containsExactly("posts-per-user 100 (2.00/s) 3 (0.10/s) 1 (0.00/s)");
         assertThat(drawn.path("deadLettersTotal").asText()).isEqualTo("3");
