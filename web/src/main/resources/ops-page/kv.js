@@ -4,6 +4,8 @@
 import { el, table, show, empty, number, bytes } from './dom.js';
 
 const STATS = '/api/v1/admin/kv/stats';
+// the answer waits for the brokers' changelog end offsets: a hung request must not stop the panel for good
+const TIMEOUT_MS = 10000;
 let asking = false;
 
 /** Asks for the figures with the given request headers and draws them into #kv; skipped while one is asked. */
@@ -13,7 +15,8 @@ export async function refreshKvStats(headers) {
   }
   asking = true;
   try {
-    const response = await fetch(STATS, { headers: headers(), cache: 'no-store' });
+    const response = await fetch(STATS, { headers: headers(), cache: 'no-store',
+      signal: AbortSignal.timeout(TIMEOUT_MS) });
     const body = await response.json().catch(() => null);
     if (response.status === 404) {
       show('kv', empty('This instance serves no key-value store.'));
