@@ -13,6 +13,7 @@ try {
   await page.goto(`${base}/ops#token=${encodeURIComponent(process.env.OPS_TOKEN)}`);
   await page.waitForFunction(() => Number(document.getElementById('update-count').dataset.value) > 0, null,
     { timeout: 10000 });
+  await page.waitForSelector('[data-testid=kv-store], [data-testid=kv-error]', { timeout: 5000 });
   await page.selectOption('#key-kind', process.env.OPS_KEY_KIND);
   await page.fill('#key-input', process.env.OPS_KEY);
   await page.click('#key-button');
@@ -40,6 +41,8 @@ try {
       routes: rows('route').map((row) => ({ route: row.dataset.route,
         count: Number(row.querySelector('[data-field=count]').dataset.value), text: row.innerText })),
       stores: texts('store'),
+      kvInstance: document.querySelector('[data-testid=kv-instance]')?.textContent ?? null,
+      kv: texts('kv-store'),
       rateLimit: texts('rate-limit-rule'),
       deadLettersTotal: document.querySelector('[data-testid=dead-letters-total]')?.dataset.value,
       deadLetters: texts('dead-letter'),

@@ -74,6 +74,20 @@ try {
       active: application.querySelectorAll('td[data-role=active]').length,
       standby: application.querySelectorAll('td[data-role=standby]').length,
     })));
+  // the key-value store panel: its rows come with the updates, from the instance's kv figures
+  let kv = [];
+  let kvFailure = null;
+  try {
+    await page.waitForSelector('[data-testid=kv-store]', { timeout: 5000 });
+    kv = await page.$$eval('[data-testid=kv-store]', (rows) => rows.map((row) => {
+      const value = (field) => Number(row.querySelector(`[data-field=${field}]`).dataset.value);
+      return { store: row.dataset.store, partition: Number(row.dataset.partition), role: row.dataset.role,
+        memtableEntries: value('memtableEntries'), sstBytes: value('sstBytes') };
+    }));
+  } catch (error) {
+    kvFailure = String(error?.message ?? error)
+      + (await page.$eval('#kv', (panel) => `; the panel shows: ${panel.innerText}`).catch(() => ''));
+  }
   const sections = await page.$$eval('main section', (all) => Object.fromEntries(all.map((section) =>
     [section.id, section.innerText.length])));
 
@@ -109,7 +123,8 @@ try {
   const fragment = { url: second.url(), historyLength: await second.evaluate(() => history.length) };
   await second.close();
 
-  console.log(JSON.stringify({ ...seen, ...live, taskMap, sections, story, storage, afterSignIn, fragment }));
+  console.log(JSON.stringify({ ...seen, ...live, taskMap, kv, kvFailure, sections, story, storage, afterSignIn,
+    fragment }));
 } catch (error) {
   console.log(JSON.stringify({ ...seen, failure: String(error?.stack ?? error) }));
   process.exitCode = 1;

@@ -1,9 +1,10 @@
-// The ops page: sign-in, the live feed and the key story. The admin token lives in this module's memory only:
-// never in storage, the address, a query string or the console.
+// The ops page: sign-in, the live feed, the key-value store's figures and the key story. The admin token lives in
+// this module's memory only: never in storage, the address, a query string or the console.
 
 import { LiveFeed } from './live.js';
 import { render, instanceNames } from './views.js';
 import { showStory } from './keys.js';
+import { refreshKvStats } from './kv.js';
 import { time } from './dom.js';
 
 let token = null;
@@ -16,6 +17,7 @@ const feed = new LiveFeed(authorization, {
   snapshot(snapshot) {
     names = instanceNames(snapshot);
     render(snapshot);
+    refreshKvStats(authorization);
     updates += 1;
     const counter = byId('update-count');
     counter.textContent = String(updates);

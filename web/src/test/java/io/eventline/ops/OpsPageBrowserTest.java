@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
+import io.eventline.kv.KvStores;
 import io.eventline.platform.PlatformFixture;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The ops page in Debian's headless Chromium, driven by npm's playwright-core ({@code src/test/node/ops-page.mjs}),
- * against a running instance that keeps serving short links while the page is open.
+ * against a running instance that keeps serving short links while the page is open, and that holds a few
+ * key-value entries.
  */
 @Tag("integration")
 @ExtendWith(KafkaClusterExtension.class)
@@ -53,9 +55,11 @@ class OpsPageBrowserTest {
     }
 
     @Test
-    void shouldSignInShowTheClusterMovingAndTellAShortCodesStoryWithoutLeakingTheToken() throws Exception {
-        // Given an instance under a steady load of new short links and their redirects
+    void shouldSignInShowTheClusterAndItsKvStoresAndTellAShortCodesStoryWithoutLeakingTheToken() throws Exception {
+        // Given an instance holding two key-value entries, under a steady load of new short links and their
+        // redirects
         final String code = createLink("ops-page-writer");
+        writeKeyValues("ops-page-" + UUID.randomUUID().toString().substring(0, 8));
         final Thread load = new Thread(this::keepLoading, "ops-page-load");
         load.start();
         final String admin = platform.token("ops-admin", "admin");
@@ -105,6 +109,19 @@ class OpsPageBrowserTest {
             assertThat(application.path("instances").asInt()).as(application.toString()).isGreaterThanOrEqualTo(1);
             assertThat(application.path("active").asInt()).as(application.toString()).isGreaterThan(0);
         }
+        // And the key-value store panel shows this instance's kv store partitions, among them the active copies
+        // of the store that holds the entries just written, with what their memtables or SST files hold
+        assertThat(urls).anyMatch(url -> url.endsWith("/api/v1/admin/kv/stats"));
+        assertThat(seen.path("kvFailure").isNull()).as("kv panel: %s", seen.path("kvFailure")).isTrue();
+        final List<JsonNode> entries = new ArrayList<>();
+        seen.path("kv").forEach(row -> {
+            if (KvStores.ENTRIES.equals(row.path("store").asText()) && "active".equals(row.path("role").asText())) {
+                entries.add(row);
+            }
+        });
+        assertThat(entries).as(seen.path("kv").toString()).isNotEmpty();
+        assertThat(entries.stream().mapToLong(row -> row.path("memtableEntries").asLong()
+                + row.path("sstBytes").asLong()).sum()).as(entries.toString()).isPositive();
         assertThat(SCREENSHOT).isNotEmptyFile();
     }
 
@@ -135,6 +152,17 @@ class OpsPageBrowserTest {
             } catch (Exception | AssertionError e) {
                 // a refused or slow request is part of a load; the page's figures are what is checked
             }
+        }
+    }
+
+    private void writeKeyValues(String namespace) throws Exception {
+        final String owner = platform.token("ops-page-kv");
+        final HttpResponse<String> created = platform.put("/api/v1/kv/" + namespace, owner, null);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        for (String key : List.of("first", "second")) {
+            final HttpResponse<String> written = platform.put("/api/v1/kv/" + namespace + "/" + key, owner,
+                    "{\"key\":\"" + key + "\"}");
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
         }
     }
 

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ops page in headless Chromium ({@code src/test/node/ops-page-fixture.mjs}) draws every field of the
- * contract's snapshot and key story, served from the fixtures in {@code src/test/resources/ops-page/}: what the
- * real instance in {@link OpsPageBrowserTest} may not have yet (dead letters, notifications, a down instance),
- * and data that looks like markup shown as text.
+ * contract's snapshot, key story and key-value store figures, served from the fixtures in
+ * {@code src/test/resources/ops-page/}: what the real instance in {@link OpsPageBrowserTest} may not have yet (dead
+ * letters, notifications, a down instance, figures not known yet), and data that looks like markup shown as text.
  */
 @Tag("integration")
 class OpsPageFixtureTest {
@@ -88,6 +88,12 @@ class OpsPageFixtureTest {
         assertThat(drawn.path("routes").get(0).path("text").asText()).contains("12.3", "4.20 ms");
         assertThat(texts(drawn, "stores")).containsExactly("at-least-once feed-store 1 0 1,234 55.5 KB",
                 "at-least-once links-store 0 1 0 –");
+        // And the key-value store's figures of the instance serving the page, a missing figure shown as a dash
+        assertThat(drawn.path("kvInstance").asText()).isEqualTo("eventline-a");
+        assertThat(texts(drawn, "kv")).containsExactly(
+                "kv-store 0 active 64.0 KB 12 L0 3 · L1 1 2.0 MB 40 2 90.0 % (90 hits, 10 misses) 0 B "
+                        + "1,500 0",
+                "kv-<i data-injected=1>store</i> 1 standby 0 B 0 – 0 B – – – (0 hits, 0 misses) 1.0 MB – –");
         assertThat(texts(drawn, "rateLimit")).containsExactly("posts-per-user 100 (2.00/s) 3 (0.10/s) 1 (0.00/s)");
         assertThat(drawn.path("deadLettersTotal").asText()).isEqualTo("3");
         assertThat(texts(drawn, "notify")).containsExactly("push apns 2 12");
@@ -119,7 +125,8 @@ class OpsPageFixtureTest {
     private Javalin app() {
         final List<ApiRoute> routes = Stream.concat(OpsPageRoutes.fromClasspath().routes().stream(), Stream.of(
                 ApiRoute.api(HandlerType.GET, "/api/v1/admin/ops/live", "ops", "fixture", this::live),
-                ApiRoute.api(HandlerType.GET, "/api/v1/admin/keys/{kind}/{key}", "ops", "fixture", this::story)))
+                ApiRoute.api(HandlerType.GET, "/api/v1/admin/keys/{kind}/{key}", "ops", "fixture", this::story),
+                ApiRoute.api(HandlerType.GET, "/api/v1/admin/kv/stats", "kv", "fixture", this::kvStats)))
                 .toList();
         return EventlineWeb.create(routes, List.of(), List.of(), auth,
                 new InternalCalls(SECRET, Clock.systemUTC(), InternalCalls.DEFAULT_MAX_SKEW), JSON,
@@ -147,6 +154,11 @@ class OpsPageFixtureTest {
         JwtAuth.requireRole(ctx, "admin");
         askedKeys.add(ctx.pathParam("kind") + " " + ctx.pathParam("key"));
         ctx.contentType("application/json").result(fixture("key-story.json"));
+    }
+
+    private void kvStats(Context ctx) throws IOException {
+        JwtAuth.requireRole(ctx, "admin");
+        ctx.contentType("application/json").result(fixture("kv-stats.json"));
     }
 
     private static String fixture(String name) throws IOException {
