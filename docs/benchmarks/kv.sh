@@ -325,7 +325,7 @@ if want two-instances; then
     fi
     sleep 2
   done
-  echo "eventual reads of k0 through B: $answers" | tee "$out/two-instances-split.txt"
+  echo "eventual reads of k0 through B (standby: answered with Eventline-Stale: true): $answers" | tee "$out/two-instances-split.txt"
   # B's first minute compiles too
   if [[ "$warmup_seconds" -gt 0 ]]; then
     load_gen http-kv --url "$url_a" --read-url "$url_b" --token "$owner" "${stale_namespaces[@]}" \

@@ -31,15 +31,15 @@ final class StaleReads {
     /** Read number to the nanoTime it was sent, until it is answered. */
     private final Map<Long, Long> sent = new ConcurrentHashMap<>();
     private final LongUnaryOperator slotOf;
-    private final long measureStartNanos;
+    private final FixedRateSchedule schedule;
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
     private final Map<String, Long> others = new ConcurrentHashMap<>();
     private Thread runner;
     private LoadResult latencies;
 
-    private StaleReads(LongUnaryOperator slotOf, long measureStartNanos) {
+    private StaleReads(LongUnaryOperator slotOf, FixedRateSchedule schedule) {
         this.slotOf = slotOf;
-        this.measureStartNanos = measureStartNanos;
+        this.schedule = schedule;
     }
 
     /** The reads of one kind of answer: the active copy's or a standby's. */
@@ -56,7 +56,7 @@ final class StaleReads {
      */
     static StaleReads start(FixedRateSchedule schedule, int connections, Duration timeout, LongUnaryOperator slotOf,
                             LongFunction<HttpRequest> requests) {
-        final StaleReads reads = new StaleReads(slotOf, System.nanoTime() + schedule.warmupNanos());
+        final StaleReads reads = new StaleReads(slotOf, schedule);
         reads.runner = new Thread(() -> {
             try (HttpLoadRunner client = new HttpLoadRunner(timeout, reads.reads(), true)) {
                 reads.latencies = client.openLoop(schedule, connections, i -> {
@@ -95,7 +95,7 @@ final class StaleReads {
             @Override
             public void answered(long index, HttpResponse<String> response, long nowNanos) {
                 final Long sentNanos = sent.remove(index);
-                if (sentNanos == null || sentNanos - measureStartNanos < 0) {
+                if (sentNanos == null || !schedule.isMeasured(index)) {
                     return;
                 }
                 final long read = HttpKvCommand.writeNumber(response.body());
@@ -105,7 +105,7 @@ final class StaleReads {
                 }
                 final Group group = groups.computeIfAbsent(
                         response.headers().firstValue(STALE_HEADER).orElse("false").equals("true")
-                                ? "standby (Eventline-Stale: true)" : "active", k -> new Group());
+                                ? "standby" : "active", k -> new Group());
                 response.headers().firstValue(LAG_HEADER).ifPresent(lag -> group.lagMs.recordValue(
                         Math.max(0, Long.parseLong(lag))));
                 long behind = 0;
@@ -129,7 +129,7 @@ final class StaleReads {
             @Override
             public void failed(long index, Throwable error, long nowNanos) {
                 final Long sentNanos = sent.remove(index);
-                if (sentNanos != null && sentNanos - measureStartNanos >= 0) {
+                if (sentNanos != null && schedule.isMeasured(index)) {
                     others.merge(LatencyRecorder.failureName(error), 1L, Long::sum);
                 }
             }
@@ -139,7 +139,8 @@ final class StaleReads {
     /** Waits for the reads to end, then reports their latency and staleness. */
     String report() throws InterruptedException {
         runner.join();
-        final StringBuilder out = new StringBuilder("\nstale reads: GET ...?consistency=eventual of the same keys\n");
+        final StringBuilder out = new StringBuilder("\nstale reads: GET ...?consistency=eventual of the same keys"
+                + " (standby: answers marked " + STALE_HEADER + ": true)\n");
         if (latencies != null) {
             out.append(LoadReport.format(latencies, "status", "from intended send time", false));
         }

@@ -102,7 +102,7 @@ class HttpKvCommandTest {
         assertThat(code).isZero();
         assertThat(out.toString()).contains("PUT /api/v1/kv/{namespace}/{key}, 64 B values, 1 keys of ns")
                 .contains("stale reads: GET ...?consistency=eventual")
-                .containsPattern("answered by standby \\(Eventline-Stale: true\\): \\d+ reads, [1-9]\\d* behind")
+                .containsPattern("answered by standby: \\d+ reads, [1-9]\\d* behind")
                 .contains("Eventline-Replica-Lag-Ms p50=7 ");
         assertThat(values).containsOnlyKeys("/api/v1/kv/ns/k0");
     }
