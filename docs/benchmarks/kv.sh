@@ -8,6 +8,7 @@
 #               appendonly everysec), on the same cores
 #   fixed-rate  the load generator, open loop: PUT at PUT_RATE (1000/s) and GET strong, GET eventual and
 #               GET /health at GET_RATE (1000/s), p50/p99 from each request's intended send time
+#   put-low     PUT at PUT_LOW_RATE (200/s), a rate one instance keeps up with on 2 cores
 #   staleness   PUTs at STALE_WRITE_RATE over a few keys while eventual GETs of the same keys run beside them
 #               (http-kv --stale-reads): how far behind the newest acknowledged write each value read is; first on
 #               A alone, then with instance B joined to A's broker, the reads sent to B, so a namespace A owns is
@@ -16,15 +17,15 @@
 # and prints a markdown table of the figures against the aims (also kept as summary.md).
 #
 #   docs/benchmarks/kv.sh                         # all of it, about 15 minutes
-#   docs/benchmarks/kv.sh throughput redis        # only the named parts: throughput redis fixed-rate staleness
-#                                                 #   two-instances
+#   docs/benchmarks/kv.sh throughput redis        # only the named parts: throughput redis fixed-rate put-low
+#                                                 #   staleness two-instances
 #   WRK_DURATION=2s DURATION=2s RUN_WARMUP=1s ROUNDS=1 WARMUP_SECONDS=5 QUIET_WAIT_SECONDS=0 \
 #     OUT=/tmp/kv-check docs/benchmarks/kv.sh     # a quick check that the tooling works (no figures)
 #
 # Knobs: EVENTLINE_JAVA_OPTS (default: the ./eventline launcher's), WRK_DURATION (8s), ROUNDS (3), DURATION (30s,
 # each fixed-rate and staleness run), RUN_WARMUP (10s, before each), WARMUP_SECONDS (60: every path at once,
 # unmeasured, on the fresh instance), PUT_RATE (1000), GET_RATE (1000), STALE_WRITE_RATE (200), STALE_READ_RATE
-# (500), STALE_KEYS (10 per namespace), REDIS_REQUESTS (200000), OUT, QUIET_WAIT_SECONDS and QUIET_LOAD (instance A
+# (500), PUT_LOW_RATE (200), STALE_KEYS (10 per namespace), REDIS_REQUESTS (200000), OUT, QUIET_WAIT_SECONDS and QUIET_LOAD (instance A
 # starts once the machine is quiet, see instance-lib.sh). Ports: 18980 (A), 18990 (B), 18992 (Kafka), 18981
 # (registry), 18979 (Redis).
 #
@@ -44,6 +45,7 @@ duration="${DURATION:-30s}"
 run_warmup="${RUN_WARMUP:-10s}"
 warmup_seconds="${WARMUP_SECONDS:-60}"
 put_rate="${PUT_RATE:-1000}"
+put_low_rate="${PUT_LOW_RATE:-200}"
 get_rate="${GET_RATE:-1000}"
 stale_write_rate="${STALE_WRITE_RATE:-200}"
 stale_read_rate="${STALE_READ_RATE:-500}"
@@ -123,7 +125,7 @@ bench() {
     echo "\$ $*" | sed "s|^\\\$ load_gen |\$ java -jar producers/target/eventline-load.jar |; s/eyJ[A-Za-z0-9._-]*/\$TOKEN/g"
     echo "script: $command_line"
     echo "commit: $commit ($jar_version)"
-    echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc)); JVM options: $java_opts"
+    echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc)); instance JVM options: $java_opts"
     before="$(cpu_seconds "$target")"
     t0="$(date +%s.%N)"
     "$@" 2>&1 | tr '\r' '\n' | grep -v '^$' || true
@@ -283,6 +285,15 @@ if want fixed-rate; then
     row "GET ${read#*:} at $get_rate/s, open loop: p50, p99 (achieved $(achieved "$out/$name.txt")/s)" "" \
       "$(latency "$out/$name.txt" p50) ms, $(latency "$out/$name.txt" p99) ms" ""
   done
+fi
+
+# 3b. PUT at a rate the instance keeps up with: what one write costs without a queue in front of it
+if want put-low; then
+  name="put-${put_low_rate}rps"
+  bench "$name" "$pid" load_gen http-kv --url "$url_a" --token "$owner" --namespace kv-bench --keys 100 \
+    --rate "$put_low_rate" --connections 32 --duration "$duration" --warmup "$run_warmup" --interval 5s --percentiles
+  row "PUT 1 KiB at $put_low_rate/s, open loop, 32 connections: p50, p99 (achieved $(achieved "$out/$name.txt")/s)" \
+    "" "$(latency "$out/$name.txt" p50) ms, $(latency "$out/$name.txt" p99) ms" ""
 fi
 
 # 4. staleness of eventual reads under writes, one instance: every read answered by the active copy

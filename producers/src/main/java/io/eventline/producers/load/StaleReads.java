@@ -17,8 +17,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Eventual reads of the keys a write load writes, on a schedule of their own, each compared with the writes
- * acknowledged before it was sent. A read is behind when an acknowledged write of its key is newer than the value
- * it got; its staleness is the time from the first such write's acknowledgment to the read's answer, and how many
+ * acknowledged before it was sent. A read is behind when a write of its key was acknowledged after the write of
+ * the value it got and before the read was sent; its staleness is the time from the first such write's acknowledgment to the read's answer, and how many
  * such writes there were is how many versions behind it is. Answers are split by {@code Eventline-Stale}, which
  * marks a standby's.
  */
@@ -111,8 +111,11 @@ final class StaleReads {
                 long behind = 0;
                 long firstMissedAck = Long.MAX_VALUE;
                 final NavigableMap<Long, Long> writes = acked.get(slotOf.applyAsLong(index));
-                for (long ack : writes == null ? List.<Long>of() : writes.tailMap(read, false).values()) {
-                    if (ack - sentNanos < 0) {
+                // newer by acknowledgment, not by number: writes of one key in flight together may be applied in
+                // either order; a value whose write is not acknowledged yet is newer than any that is
+                final Long readAck = writes == null ? null : writes.get(read);
+                for (long ack : readAck == null ? List.<Long>of() : writes.values()) {
+                    if (ack - readAck > 0 && ack - sentNanos < 0) {
                         behind++;
                         firstMissedAck = Math.min(firstMissedAck, ack);
                     }
