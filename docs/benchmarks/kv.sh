@@ -146,7 +146,7 @@ ratio() { if [[ "$1" == n/a || "$2" == n/a || "$2" == 0 ]]; then echo n/a; else 
 # wrk's latency percentile (50%, 99%) in ms
 wrk_ms() {
   awk -v p="$2" '$1 == p { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) sub(/ms$/, "", v);
-    else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v; exit }' "$1"
+    else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f\n", v; exit }' "$1"
 }
 verdict() {
   if [[ -z "$1" || "$1" == n/a ]]; then echo "not measured"; elif (($(echo "$1 $2 $3" | bc -l))); then echo met
@@ -303,7 +303,8 @@ stale_run() {
     "${stale_namespaces[@]}" --keys "$stale_keys" --rate "$stale_write_rate" --stale-reads "$stale_read_rate" \
     --connections 32 --duration "$duration" --warmup "$run_warmup" --percentiles
   while read -r group; do
-    row "Eventual reads, $name, answered by $group" "" "$(grep -A3 "^answered by $group" "$out/$name.txt" \
+    row "Eventual reads, $name, answered by $group" "" "$(awk -v g="answered by $group:" 'index($0, g) == 1 { f = 1; print; next } f && /^  / { print; next } { f = 0 }' \
+      "$out/$name.txt" \
       | sed -n 's/^answered by [^:]*: //p; s/^  staleness *ms over all reads /staleness ms /p; s/^  behind *ms over the reads behind \(.*\); versions behind \(.*\) (all reads)/behind ms \1; versions behind \2/p; s/^  lag header *Eventline-Replica-Lag-Ms /lag header ms /p' \
       | paste -sd';' - | sed 's/;/; /g')" ""
   done < <(sed -n 's/^answered by \([^:]*\):.*/\1/p' "$out/$name.txt")
