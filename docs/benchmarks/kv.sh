@@ -8,7 +8,8 @@
 #               appendonly everysec), on the same cores
 #   fixed-rate  the load generator, open loop: PUT at PUT_RATE (1000/s) and GET strong, GET eventual and
 #               GET /health at GET_RATE (1000/s), p50/p99 from each request's intended send time
-#   put-low     PUT at PUT_LOW_RATE (200/s), a rate one instance keeps up with on 2 cores
+#   put-low     PUT at PUT_LOW_RATE (200/s), a rate one instance keeps up with on 2 cores, with the instance's
+#               CPU per group of threads over it (thread-cpu.sh)
 #   staleness   PUTs at STALE_WRITE_RATE over a few keys while eventual GETs of the same keys run beside them
 #               (http-kv --stale-reads): how far behind the newest acknowledged write each value read is; first on
 #               A alone, then with instance B joined to A's broker, the reads sent to B, so a namespace A owns is
@@ -290,8 +291,19 @@ fi
 # 3b. PUT at a rate the instance keeps up with: what one write costs without a queue in front of it
 if want put-low; then
   name="put-${put_low_rate}rps"
+  rm -f "$out/$name.txt"
+  # the instance's CPU per group of threads over the measured part of the run
+  (
+    until grep -q '^started ' "$out/$name.txt" 2>/dev/null; do sleep 0.1; done
+    sleep "${run_warmup%s}"
+    "$here/thread-cpu.sh" "$pid" "${duration%s}" >"$work/$name-threads.txt"
+  ) &
+  sampler=$!
   bench "$name" "$pid" load_gen http-kv --url "$url_a" --token "$owner" --namespace kv-bench --keys 100 \
     --rate "$put_low_rate" --connections 32 --duration "$duration" --warmup "$run_warmup" --interval 5s --percentiles
+  wait "$sampler" || true
+  { echo "instance threads over the measured ${duration} (docs/benchmarks/thread-cpu.sh $pid ${duration%s}):"
+    cat "$work/$name-threads.txt"; } | tee -a "$out/$name.txt"
   row "PUT 1 KiB at $put_low_rate/s, open loop, 32 connections: p50, p99 (achieved $(achieved "$out/$name.txt")/s)" \
     "" "$(latency "$out/$name.txt" p50) ms, $(latency "$out/$name.txt" p99) ms" ""
 fi
