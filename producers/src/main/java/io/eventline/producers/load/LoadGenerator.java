@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eventline-load", mixinStandardHelpOptions = true, version = "eventline-load 0.1.0",
         description = "Load generator for a local Eventline instance.",
-        subcommands = {HttpPostUrlsCommand.class, HttpGetCommand.class, HttpCheckCommand.class,
+        subcommands = {HttpPostUrlsCommand.class, HttpGetCommand.class, HttpCheckCommand.class, HttpKvCommand.class,
                 KafkaProduceCommand.class, KafkaReplicasCommand.class, ChatLoadCommand.class,
                 VerifyUrlsCommand.class, ChatReconnectCommand.class, HashingCommand.class, ScaleStepCommand.class,
                 CrawlSiteCommand.class})
@@ -40,7 +40,7 @@ public final class LoadGenerator implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: http-post-urls, http-get, http-check, kafka-produce, kafka-replicas, ws-chat, "
+                "name a command: http-post-urls, http-get, http-check, http-kv, kafka-produce, kafka-replicas, ws-chat, "
                 + "verify-urls, ws-reconnect, hashing, scale-step or crawl-site");
     }
 }
