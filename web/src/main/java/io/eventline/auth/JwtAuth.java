@@ -7,6 +7,8 @@ import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.eventline.http.ProblemException;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -16,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /** HS256 bearer tokens: issues them for the CLI and checks them on every {@code /api/} request. */
 public final class JwtAuth {
@@ -29,10 +31,18 @@ public final class JwtAuth {
     /** The longest lifetime a token is issued with: a leaked token stops working within it. */
     public static final Duration MAX_TTL = Duration.ofDays(30);
 
+    private static final int VERIFIED_TOKENS = 10_000;
+    /** Longer tokens are verified each time: the cache's memory stays bounded by its entries. */
+    private static final int MAX_KEPT_TOKEN_CHARS = 2048;
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
     private final Clock clock;
     private final Consumer<Principal> onVerified;
+    /**
+     * Tokens already verified, until they expire: checking a signature and parsing the claims again on every
+     * request cost more than the reads it guards. Only a token whose signature checked out is kept.
+     */
+    private final Cache<String, Verified> verified = Caffeine.newBuilder().maximumSize(VERIFIED_TOKENS).build();
 
     public JwtAuth(String secret, Clock clock) {
         this(secret, clock, principal -> {
@@ -78,6 +88,11 @@ public final class JwtAuth {
 
     /** Verifies a token; any defect is a 401. */
     public Principal verify(String token) {
+        final Verified known = verified.getIfPresent(token);
+        if (known != null && clock.instant().isBefore(known.expiresAt())) {
+            onVerified.accept(known.principal());
+            return known.principal();
+        }
         final DecodedJWT jwt;
         try {
             jwt = verifier.verify(token);
@@ -90,8 +105,14 @@ public final class JwtAuth {
         }
         final Principal principal = new Principal(subject, Set.copyOf(strings(jwt, "roles").orElse(List.of())),
                 strings(jwt, DOMAINS_CLAIM).map(Set::copyOf));
+        if (jwt.getExpiresAtAsInstant() != null && token.length() <= MAX_KEPT_TOKEN_CHARS) {
+            verified.put(token, new Verified(principal, jwt.getExpiresAtAsInstant()));
+        }
         onVerified.accept(principal);
         return principal;
+    }
+
+    private record Verified(Principal principal, Instant expiresAt) {
     }
 
     /** A claim that is a list of strings; absent when the token does not have it, a 401 when it is anything else. */
