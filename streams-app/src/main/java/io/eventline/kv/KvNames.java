@@ -1,6 +1,7 @@
 package io.eventline.kv;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.regex.Pattern;
 
 /**
@@ -54,6 +55,11 @@ public final class KvNames {
     /** The key part of a store key. */
     public static String keyOf(String storeKey) {
         return storeKey.substring(storeKey.indexOf('/') + 1);
+    }
+
+    /** Whether {@code entry} is past its TTL at {@code now}: no read returns it, whether or not it is swept yet. */
+    public static boolean expired(KvEntry entry, Instant now) {
+        return entry.getExpiresAt() != null && !entry.getExpiresAt().isAfter(now);
     }
 
     /** Bytes a key and its value count against a namespace's byte quota. */

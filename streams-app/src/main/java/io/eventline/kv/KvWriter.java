@@ -168,7 +168,7 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
         }
         final String storeKey = KvNames.storeKey(write.getNamespace(), write.getKey());
         final KvEntry current = entries.get(storeKey);
-        final boolean live = current != null && !expired(current, w.now());
+        final boolean live = current != null && !KvNames.expired(current, w.now());
         if (live && current.getEventId().equals(write.getEventId())) {
             // the same write again (a replay after a crash): answered as it was
             return w.accepted(200, KvJson.entry(write.getNamespace(), write.getKey(), current));
@@ -222,7 +222,7 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
         final KvWriteRequested write = w.event();
         final String storeKey = KvNames.storeKey(write.getNamespace(), write.getKey());
         final KvEntry current = entries.get(storeKey);
-        final boolean live = current != null && !expired(current, w.now());
+        final boolean live = current != null && !KvNames.expired(current, w.now());
         final String precondition = precondition(write, live ? current : null);
         if (live && precondition != null) {
             return w.rejected(412, "precondition-failed", "Precondition failed", precondition);
@@ -246,10 +246,6 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
                 .build());
     }
 
-    static boolean expired(KvEntry entry, Instant now) {
-        return entry.getExpiresAt() != null && !entry.getExpiresAt().isAfter(now);
-    }
-
     static String expiryKey(Instant expiresAt, String storeKey) {
         return String.format("%019d/%s", expiresAt.toEpochMilli(), storeKey);
     }
@@ -266,7 +262,7 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
             final String storeKey = item.key.substring(20);
             final KvEntry entry = entries.get(storeKey);
             // a key written again since keeps its new value; only the write that set this TTL expires here
-            if (entry != null && entry.getEventId().equals(item.value) && expired(entry, now)) {
+            if (entry != null && entry.getEventId().equals(item.value) && KvNames.expired(entry, now)) {
                 final String namespace = storeKey.substring(0, storeKey.indexOf('/'));
                 final KvNamespace owner = namespaces.get(namespace);
                 if (owner != null) {

@@ -117,8 +117,7 @@ public final class KvReads {
     private KvEntry live(View view, String namespace, String key) {
         final KvEntry entry = view.stores().<String, KvEntry>keyValue(KvStores.ENTRIES)
                 .get(KvNames.storeKey(namespace, key));
-        return entry == null || entry.getExpiresAt() != null && !entry.getExpiresAt().isAfter(clock.instant())
-                ? null : entry;
+        return entry == null || KvNames.expired(entry, clock.instant()) ? null : entry;
     }
 
     void key(Context ctx) throws Exception {
@@ -243,7 +242,7 @@ public final class KvReads {
                 if (!entry.key.startsWith(storePrefix)) {
                     break;
                 }
-                if (entry.value.getExpiresAt() != null && !entry.value.getExpiresAt().isAfter(now)) {
+                if (KvNames.expired(entry.value, now)) {
                     continue;
                 }
                 if (items.size() == limit) {
