@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -87,6 +88,8 @@ public final class WorkerLease implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerLease.class);
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    /** At most how soon a renewal that failed is tried again: a third of the TTL later could be too late. */
+    private static final Duration RETRY_AFTER_FAILED_RENEWAL = Duration.ofSeconds(1);
     private static final int PARTITION = 0;
 
     private enum State { NEW, HELD, LOST, CLOSED }
@@ -116,6 +119,8 @@ public final class WorkerLease implements AutoCloseable {
     /** The offset of this lease's newest record, or -1 before the first. */
     private long claim = -1;
     private ScheduledExecutorService renewer;
+    /** Whether the expiry of the lease for want of a renewal has been logged since the last renewal. */
+    private boolean expiryReported;
 
     private volatile State state = State.NEW;
     private volatile Instant expiresAt;
@@ -311,16 +316,17 @@ public final class WorkerLease implements AutoCloseable {
         renew();
     }
 
-    private void renew() {
+    /** Returns false when the renewal could not be written, so it should be tried again soon. */
+    private boolean renew() {
         synchronized (lock) {
             if (state != State.HELD) {
-                return;
+                return true;
             }
             try {
                 for (LeaseRecord record : catchUp()) {
                     if (defeats(record, claim)) {
                         markLost(record);
-                        return;
+                        return true;
                     }
                 }
                 final Instant expiry = expiryFrom(clock.instant());
@@ -328,17 +334,44 @@ public final class WorkerLease implements AutoCloseable {
                 for (LeaseRecord record : catchUp()) {
                     if (record.offset() != offset && defeats(record, record.offset() < offset ? claim : offset)) {
                         markLost(record);
-                        return;
+                        return true;
                     }
                 }
                 claim = offset;
                 expiresAt = expiry;
+                expiryReported = false;
                 log.debug("Renewed worker lease {} until {}", key, expiry);
+                return true;
             } catch (KafkaException e) {
-                log.warn("Could not renew worker lease {} (expires at {}); retrying", key, expiresAt, e);
+                log.warn("Could not renew worker lease {} (expires at {}); retrying in {} ms", key, expiresAt,
+                        retryAfterFailedRenewal().toMillis(), e);
             } catch (RuntimeException e) {
                 log.error("Unexpected failure renewing worker lease {}", key, e);
             }
+            if (!isHeld() && !expiryReported) {
+                expiryReported = true;
+                log.error("Worker lease {} of instance {} expired at {} without a renewal; no IDs are issued until "
+                        + "one succeeds", key, instanceId, expiresAt);
+            }
+            return false;
+        }
+    }
+
+    private Duration retryAfterFailedRenewal() {
+        final Duration tenth = ttl.dividedBy(10);
+        return tenth.compareTo(RETRY_AFTER_FAILED_RENEWAL) < 0 ? tenth : RETRY_AFTER_FAILED_RENEWAL;
+    }
+
+    private void renewAndReschedule(ScheduledExecutorService on, Duration period) {
+        final boolean renewed = renew();
+        if (state != State.HELD) {
+            return;
+        }
+        final Duration next = renewed ? period : retryAfterFailedRenewal();
+        try {
+            on.schedule(() -> renewAndReschedule(on, period), next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed or lost meanwhile: nothing more to renew
         }
     }
 
@@ -507,8 +540,9 @@ public final class WorkerLease implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        final long periodMillis = Math.max(1, ttl.toMillis() / 3);
-        renewer.scheduleWithFixedDelay(this::renew, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        final ScheduledExecutorService on = renewer;
+        final Duration period = Duration.ofMillis(Math.max(1, ttl.toMillis() / 3));
+        on.schedule(() -> renewAndReschedule(on, period), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.eventline.kafka.KafkaCluster;
 import io.eventline.kafka.KafkaClusterExtension;
@@ -240,6 +241,44 @@ class WorkerLeaseIntegrationTest {
         clock.advance(Duration.ofSeconds(20));
         assertThat(held.isHeld()).isTrue();
         assertThatThrownBy(lease("instance-b")::acquire).isInstanceOf(WorkerIdConflictException.class);
+    }
+
+    @Test
+    void shouldTryAFailedRenewalAgainSoonEnoughToKeepTheLease() throws Exception {
+        // Given a lease of 3 s, renewed every second, whose next three renewals cannot read the registry
+        final AtomicInteger failuresLeft = new AtomicInteger();
+        final SchemaRegistryClient flaky = new SchemaRegistryClient() {
+            @Override
+            public int register(String subject, org.apache.avro.Schema schema) {
+                return registry.register(subject, schema);
+            }
+
+            @Override
+            public org.apache.avro.Schema schemaById(int id) {
+                if (failuresLeft.getAndDecrement() > 0) {
+                    throw new IllegalStateException("registry out of reach");
+                }
+                return registry.schemaById(id);
+            }
+        };
+        final WorkerLease held = new WorkerLease(kafka.clientConfig(), topic, flaky, Json.mapper(), "instance-a",
+                DATACENTER, WORKER, Duration.ofSeconds(3), InstantSource.system());
+        leases.add(held);
+        final Instant firstExpiry = held.acquire();
+        failuresLeft.set(3);
+
+        // When four seconds pass: waiting a whole period after each failure would let it expire at 3 s
+        boolean heldThroughout = true;
+        final long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        while (System.nanoTime() < until) {
+            heldThroughout &= held.isHeld();
+            Thread.sleep(50);
+        }
+
+        // Then
+        assertThat(failuresLeft.get()).as("the three failures happened").isNegative();
+        assertThat(heldThroughout).isTrue();
+        assertThat(held.expiresAt()).isAfter(firstExpiry);
     }
 
     @Test
