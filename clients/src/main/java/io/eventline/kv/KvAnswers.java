@@ -52,6 +52,23 @@ final class KvAnswers {
         }
     }
 
+    /** A {@code 300} answer's siblings, as the exception a read of them throws. */
+    KvSiblingsException siblings(JsonNode node) {
+        final java.util.List<KvValue> siblings = new java.util.ArrayList<>();
+        for (JsonNode sibling : node.path("siblings")) {
+            final String value = text(sibling, "value");
+            if (value == null) {
+                throw new IllegalArgumentException("a sibling without a value");
+            }
+            siblings.add(new KvValue(java.util.Base64.getDecoder().decode(value),
+                    text(sibling, "contentType"), text(sibling, "etag"), java.util.Optional.empty(), false));
+        }
+        if (siblings.isEmpty()) {
+            throw new IllegalArgumentException("a 300 answer without siblings");
+        }
+        return new KvSiblingsException(text(node, "etag"), siblings);
+    }
+
     KvNamespaceUsage namespace(JsonNode node) {
         return new KvNamespaceUsage(text(node, "namespace"), text(node, "owner"), node.path("maxKeys").asLong(),
                 node.path("maxBytes").asLong(), node.path("keys").asLong(), node.path("bytes").asLong(),

@@ -121,7 +121,18 @@ public final class KvClient {
      *                     the defaults without an admin token
      */
     public KvNamespaceUsage createNamespace(String namespace, KvQuotas quotas) {
+        return createNamespace(namespace, quotas, null);
+    }
+
+    /**
+     * As {@link #createNamespace(String, KvQuotas)}, also setting what concurrent writes in two data centres
+     * become ({@code null} keeps the namespace's policy, siblings for a new one).
+     */
+    public KvNamespaceUsage createNamespace(String namespace, KvQuotas quotas, ConflictPolicy conflicts) {
         final ObjectNode body = json.createObjectNode();
+        if (conflicts != null) {
+            body.put("conflicts", conflicts.wireName());
+        }
         quotas.maxKeys().ifPresent(n -> body.put("maxKeys", n));
         quotas.maxBytes().ifPresent(n -> body.put("maxBytes", n));
         final HttpRequest.Builder request = request(namespacePath(namespace)).header("Accept", JSON_TYPE);
@@ -183,12 +194,20 @@ public final class KvClient {
         return answers.read(answer, node -> answers.putResult(node, answer));
     }
 
-    /** The value under {@code key} at the server's default consistency; empty if there is none. */
+    /**
+     * The value under {@code key} at the server's default consistency; empty if there is none.
+     *
+     * @throws KvSiblingsException when the key holds values written concurrently in two data centres
+     */
     public Optional<KvValue> get(String namespace, String key) {
         return get(keyPath(namespace, key));
     }
 
-    /** The value under {@code key}, read at {@code consistency}; empty if there is none. */
+    /**
+     * The value under {@code key}, read at {@code consistency}; empty if there is none.
+     *
+     * @throws KvSiblingsException when the key holds values written concurrently in two data centres
+     */
     public Optional<KvValue> get(String namespace, String key, Consistency consistency) {
         return get(keyPath(namespace, key) + "?consistency=" + consistency.queryValue());
     }
@@ -197,6 +216,9 @@ public final class KvClient {
         final HttpResponse<byte[]> answer = send(request(path).GET());
         if (answer.statusCode() == 404) {
             return Optional.empty();
+        }
+        if (answer.statusCode() == 300) {
+            throw answers.read(answer, answers::siblings);
         }
         expect(answer, 200);
         final Optional<Duration> lag = answer.headers().firstValue(REPLICA_LAG_HEADER).flatMap(KvClient::millis);

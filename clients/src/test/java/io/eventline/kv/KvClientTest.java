@@ -181,6 +181,27 @@ class KvClientTest {
     }
 
     @Test
+    void shouldThrowTheSiblingsOfAKeyWrittenInTwoDatacentresWithTheEtagThatResolvesThem() {
+        // Given
+        server.answer(request -> new Answer(300, Map.of("Content-Type", "application/json",
+                "ETag", "\"dc1-2.dc2-1\""), ("{\"namespace\":\"app\",\"key\":\"k\",\"etag\":\"\\\"dc1-2.dc2-1\\\"\","
+                + "\"siblings\":[{\"etag\":\"\\\"dc2-1\\\"\",\"contentType\":\"text/plain\",\"size\":5,"
+                + "\"value\":\"bGlnaHQ=\",\"updatedAt\":\"2026-12-07T10:00:00Z\",\"expiresAt\":null,"
+                + "\"datacenter\":\"dc2\"},{\"etag\":\"\\\"dc1-2\\\"\",\"contentType\":\"text/plain\","
+                + "\"size\":4,\"value\":\"ZGFyaw==\",\"updatedAt\":\"2026-12-07T10:00:00Z\",\"expiresAt\":null,"
+                + "\"datacenter\":\"dc1\"}]}").getBytes(StandardCharsets.UTF_8)));
+
+        // When / Then
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.get("app", "k"))
+                .isInstanceOfSatisfying(KvSiblingsException.class, e -> {
+                    assertThat(e.status()).isEqualTo(300);
+                    assertThat(e.etag()).isEqualTo("\"dc1-2.dc2-1\"");
+                    assertThat(e.siblings()).extracting(KvValue::text).containsExactly("light", "dark");
+                    assertThat(e.siblings()).extracting(KvValue::etag).containsExactly("\"dc2-1\"", "\"dc1-2\"");
+                });
+    }
+
+    @Test
     void shouldAskForStrongReadsOnlyWhenToldAndReadAMissingKeyAsEmpty() {
         // Given
         server.answer(request -> Answer.problem(404, "not-found", "Not found", "no such key"));
@@ -396,13 +417,16 @@ class KvClientTest {
         final KvNamespaceUsage created = client.createNamespace("app", KvQuotas.of(1000, 1_048_576));
         final Seen withQuotas = server.last();
         client.createNamespace("app", KvQuotas.defaults());
+        final Seen withDefaults = server.last();
+        client.createNamespace("app", KvQuotas.defaults(), ConflictPolicy.LAST_WRITER_WINS);
 
         // Then
+        assertThat(server.last().text()).isEqualTo("{\"conflicts\":\"last-writer-wins\"}");
         assertThat(withQuotas.method()).isEqualTo("PUT");
         assertThat(withQuotas.rawPath()).isEqualTo("/api/v1/kv/app");
         assertThat(withQuotas.header("Content-Type")).isEqualTo("application/json");
         assertThat(withQuotas.text()).isEqualTo("{\"maxKeys\":1000,\"maxBytes\":1048576}");
-        assertThat(server.last().body()).isEmpty();
+        assertThat(withDefaults.body()).isEmpty();
         assertThat(created).isEqualTo(new KvNamespaceUsage("app", "alice", 1000, 1_048_576, 3, 42,
                 Instant.parse("2026-12-07T09:00:00Z")));
     }

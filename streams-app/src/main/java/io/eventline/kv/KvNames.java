@@ -57,9 +57,17 @@ public final class KvNames {
         return storeKey.substring(storeKey.indexOf('/') + 1);
     }
 
-    /** Whether {@code entry} is past its TTL at {@code now}: no read returns it, whether or not it is swept yet. */
+    /**
+     * Whether {@code entry} is past its TTL at {@code now}, every sibling too: no read returns it, whether or not it
+     * is swept yet.
+     */
     public static boolean expired(KvEntry entry, Instant now) {
-        return entry.getExpiresAt() != null && !entry.getExpiresAt().isAfter(now);
+        return expired(entry.getExpiresAt(), now)
+                && entry.getSiblings().stream().allMatch(sibling -> expired(sibling.getExpiresAt(), now));
+    }
+
+    private static boolean expired(Instant expiresAt, Instant now) {
+        return expiresAt != null && !expiresAt.isAfter(now);
     }
 
     /** Bytes a key and its value count against a namespace's byte quota. */

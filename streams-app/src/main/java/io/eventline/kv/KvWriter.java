@@ -16,33 +16,40 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The one place that decides a namespace's writes: it runs on the namespace's partition, so conditional writes,
- * quotas and usage are decided in log order without locks. Every write is answered on
- * {@code operations.outcomes.v1}, and every write, applied or refused, moves the partition's applied offset that
- * strong reads wait for. Keys past their TTL are removed every {@link KvSettings#expirySweep()}.
+ * The one place that decides a namespace's writes in this data centre: it runs on the namespace's partition, so
+ * conditional writes, quotas and usage are decided in log order without locks. Every write is answered on
+ * {@code operations.outcomes.v1}, every write, applied or refused, moves the partition's applied offset that
+ * strong reads wait for, and every write applied goes to {@code kv.changes.v1} for the other data centres. A write
+ * supersedes every version of the key this data centre holds, siblings included. Keys past their TTL are removed
+ * every {@link KvSettings#expirySweep()}.
  */
-final class KvWriter implements Processor<String, KvWriteRequested, String, OperationOutcome> {
+final class KvWriter implements Processor<String, KvWriteRequested, String, Object> {
     /** Bounds one sweep's work: the rest waits for the next. */
     private static final int SWEEP_BATCH = 10_000;
 
     private final KvSettings settings;
-    private ProcessorContext<String, OperationOutcome> context;
+    private ProcessorContext<String, Object> context;
+    private KvState state;
     private KeyValueStore<String, KvEntry> entries;
     private KeyValueStore<String, KvNamespace> namespaces;
     private KeyValueStore<String, String> expiry;
     private KeyValueStore<String, KvApplied> applied;
+    private HybridLogicalClock clock;
 
     KvWriter(KvSettings settings) {
         this.settings = settings;
     }
 
     @Override
-    public void init(ProcessorContext<String, OperationOutcome> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.entries = context.getStateStore(KvStores.ENTRIES);
-        this.namespaces = context.getStateStore(KvStores.NAMESPACES);
-        this.expiry = context.getStateStore(KvStores.EXPIRY);
+        this.state = new KvState(context);
+        this.entries = state.entries;
+        this.namespaces = state.namespaces;
+        this.expiry = state.expiry;
         this.applied = context.getStateStore(KvStores.APPLIED);
+        final KvApplied last = applied.get(KvStores.APPLIED_KEY);
+        this.clock = new HybridLogicalClock(last == null ? 0 : last.getHlc());
         context.schedule(settings.expirySweep(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
 
@@ -53,19 +60,34 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
             return;
         }
         final RecordMetadata position = context.recordMetadata().orElseThrow();
-        final Write decided = new Write(write, position.partition(), position.offset(),
-                Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        final long nowMs = context.currentSystemTimeMs();
+        final Write decided = new Write(write, position.partition(), position.offset(), Instant.ofEpochMilli(nowMs),
+                clock.tick(nowMs));
         final OperationOutcome outcome = switch (write.getOperation()) {
             case PUT_NAMESPACE -> putNamespace(decided);
             case DELETE_NAMESPACE -> deleteNamespace(decided);
             case PUT, DELETE -> keyWrite(decided);
         };
-        applied.put(KvStores.APPLIED_KEY, new KvApplied(position.offset(), write.getTimestamp()));
+        applied.put(KvStores.APPLIED_KEY, new KvApplied(position.offset(), write.getTimestamp(), clock.last()));
         context.forward(new Record<>(write.getEventId(), outcome, record.timestamp()));
     }
 
-    /** A write with where it sits in the log and the time it is applied at. */
-    private record Write(KvWriteRequested event, int partition, long offset, Instant now) {
+    /** Sends a write this data centre applied to the others. */
+    private void share(Write w, KvChange.Builder change) {
+        final KvWriteRequested write = w.event();
+        context.forward(new Record<>(write.getNamespace(), change
+                .setEventId(write.getEventId())
+                .setOrigin(settings.datacenter())
+                .setOperation(write.getOperation())
+                .setNamespace(write.getNamespace())
+                .setKey(write.getKey())
+                .setHlc(w.hlc())
+                .setUpdatedAt(write.getTimestamp())
+                .build(), write.getTimestamp().toEpochMilli()));
+    }
+
+    /** A write with where it sits in the log, the time it is applied at and its hybrid logical clock. */
+    private record Write(KvWriteRequested event, int partition, long offset, Instant now, long hlc) {
         OperationOutcome accepted(int status, com.fasterxml.jackson.databind.node.ObjectNode result) {
             return Outcomes.accepted(event.getEventId(), event.getPrincipal(), status,
                     KvJson.withApplied(result, partition, offset), now);
@@ -110,11 +132,18 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
                     "only an admin sets maxKeys above " + settings.defaultMaxKeys() + " or maxBytes above "
                             + settings.defaultMaxBytes());
         }
-        final KvNamespace next = existing == null
-                ? new KvNamespace(write.getNamespace(), write.getPrincipal(), write.getTimestamp(), maxKeys, maxBytes,
-                0L, 0L)
-                : KvNamespace.newBuilder(existing).setMaxKeys(maxKeys).setMaxBytes(maxBytes).build();
+        final KvConflictPolicy conflicts = write.getConflicts() != null ? write.getConflicts()
+                : existing != null ? existing.getConflicts() : KvConflictPolicy.SIBLINGS;
+        final KvNamespace next = (existing == null
+                ? KvNamespace.newBuilder().setNamespace(write.getNamespace()).setOwner(write.getPrincipal())
+                .setCreatedAt(write.getTimestamp()).setKeys(0L).setBytes(0L)
+                : KvNamespace.newBuilder(existing))
+                .setMaxKeys(maxKeys).setMaxBytes(maxBytes).setConflicts(conflicts)
+                .setHlc(w.hlc()).setOrigin(settings.datacenter())
+                .build();
         namespaces.put(write.getNamespace(), next);
+        share(w, KvChange.newBuilder().setOwner(next.getOwner()).setMaxKeys(maxKeys).setMaxBytes(maxBytes)
+                .setConflicts(conflicts));
         return w.accepted(existing == null ? 201 : 200, KvJson.namespace(next));
     }
 
@@ -133,13 +162,8 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
         if (!w.mayWrite(existing)) {
             return w.noNamespace();
         }
-        final List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, KvEntry> all = entries.prefixScan(KvNames.storePrefix(name, ""),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
-            all.forEachRemaining(entry -> keys.add(entry.key));
-        }
-        keys.forEach(entries::delete);
-        namespaces.delete(name);
+        state.removeNamespace(name);
+        share(w, KvChange.newBuilder().setOwner(existing.getOwner()));
         return w.accepted(204, KvJson.namespace(KvNamespace.newBuilder(existing).setKeys(0L).setBytes(0L).build()));
     }
 
@@ -168,52 +192,56 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
         }
         final String storeKey = KvNames.storeKey(write.getNamespace(), write.getKey());
         final KvEntry current = entries.get(storeKey);
-        final boolean live = current != null && !KvNames.expired(current, w.now());
-        if (live && current.getEventId().equals(write.getEventId())) {
+        final List<KvSibling> live = current == null ? List.of() : KvSiblings.live(current, w.now());
+        if (live.stream().anyMatch(version -> version.getEventId().equals(write.getEventId()))) {
             // the same write again (a replay after a crash): answered as it was
             return w.accepted(200, KvJson.entry(write.getNamespace(), write.getKey(), current));
         }
-        final String precondition = precondition(write, live ? current : null);
+        final String precondition = precondition(write, live);
         if (precondition != null) {
             return w.rejected(412, "precondition-failed", "Precondition failed", precondition);
         }
-        final long oldSize = current == null ? 0 : KvNames.sizeOf(write.getKey(), current.getValue().remaining());
+        final long oldSize = current == null ? 0 : KvSiblings.sizeOf(write.getKey(), KvSiblings.of(current));
         final long newSize = KvNames.sizeOf(write.getKey(), valueBytes);
-        final long keys = namespace.getKeys() + (current == null ? 1 : 0);
-        final long bytes = namespace.getBytes() - oldSize + newSize;
-        if (current == null && keys > namespace.getMaxKeys()) {
+        if (current == null && namespace.getKeys() + 1 > namespace.getMaxKeys()) {
             return w.rejected(409, "quota-exceeded", "Quota exceeded", "maxKeys: the namespace "
                     + write.getNamespace() + " holds " + namespace.getKeys() + " of its " + namespace.getMaxKeys()
                     + " keys");
         }
-        if (newSize > oldSize && bytes > namespace.getMaxBytes()) {
+        if (newSize > oldSize && namespace.getBytes() - oldSize + newSize > namespace.getMaxBytes()) {
             return w.rejected(409, "quota-exceeded", "Quota exceeded", "maxBytes: the namespace "
                     + write.getNamespace() + " holds " + namespace.getBytes() + " of its " + namespace.getMaxBytes()
                     + " bytes; this write needs " + (newSize - oldSize) + " more");
         }
         final Instant expiresAt = write.getTtlSeconds() == null ? null
                 : write.getTimestamp().plus(Duration.ofSeconds(write.getTtlSeconds()));
-        final KvEntry next = new KvEntry(write.getValue(), write.getContentType() == null
+        final KvSibling next = new KvSibling(write.getValue(), write.getContentType() == null
                 ? "application/octet-stream" : write.getContentType(),
-                KvVersions.advanced(current == null ? null : current.getVersion(), settings.datacenter(), w.offset()),
-                write.getEventId(), write.getTimestamp(), expiresAt);
-        entries.put(storeKey, next);
-        if (expiresAt != null) {
-            expiry.put(expiryKey(expiresAt, storeKey), write.getEventId());
-        }
-        namespaces.put(write.getNamespace(), KvNamespace.newBuilder(namespace).setKeys(keys).setBytes(bytes).build());
-        return w.accepted(live ? 200 : 201, KvJson.entry(write.getNamespace(), write.getKey(), next));
+                KvVersions.advanced(current == null ? null : KvSiblings.context(current), settings.datacenter(),
+                        w.offset()),
+                write.getEventId(), write.getTimestamp(), expiresAt, w.hlc(), settings.datacenter());
+        state.store(storeKey, current, List.of(next), namespace);
+        share(w, KvChange.newBuilder().setOwner(namespace.getOwner()).setVersion(next.getVersion())
+                .setValue(next.getValue())
+                .setContentType(next.getContentType()).setExpiresAt(expiresAt));
+        return w.accepted(live.isEmpty() ? 201 : 200,
+                KvJson.entry(write.getNamespace(), write.getKey(), KvSiblings.entryOf(List.of(next))));
     }
 
-    private static String precondition(KvWriteRequested write, KvEntry live) {
-        if (write.getCreateOnly() && live != null) {
+    /** Why {@code write} may not apply to a key whose live versions are {@code live}; null when it may. */
+    private static String precondition(KvWriteRequested write, List<KvSibling> live) {
+        if (write.getCreateOnly() && !live.isEmpty()) {
             return "the key " + write.getKey() + " exists (If-None-Match: *)";
         }
-        if (write.getIfMatch() != null && (live == null || !KvVersions.matches(write.getIfMatch(),
-                live.getVersion()))) {
-            return live == null ? "the key " + write.getKey() + " does not exist (If-Match)"
-                    : "the key " + write.getKey() + " is at " + KvVersions.etag(live.getVersion()) + ", not "
-                    + write.getIfMatch();
+        if (write.getIfMatch() != null) {
+            if (live.isEmpty()) {
+                return "the key " + write.getKey() + " does not exist (If-Match)";
+            }
+            final java.util.Map<String, Long> context = KvSiblings.context(live);
+            if (!KvVersions.matches(write.getIfMatch(), context)) {
+                return "the key " + write.getKey() + " is at " + KvVersions.etag(context) + ", not "
+                        + write.getIfMatch();
+            }
         }
         return null;
     }
@@ -222,32 +250,22 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
         final KvWriteRequested write = w.event();
         final String storeKey = KvNames.storeKey(write.getNamespace(), write.getKey());
         final KvEntry current = entries.get(storeKey);
-        final boolean live = current != null && !KvNames.expired(current, w.now());
-        final String precondition = precondition(write, live ? current : null);
-        if (live && precondition != null) {
+        final List<KvSibling> live = current == null ? List.of() : KvSiblings.live(current, w.now());
+        final String precondition = precondition(write, live);
+        if (!live.isEmpty() && precondition != null) {
             return w.rejected(412, "precondition-failed", "Precondition failed", precondition);
         }
         if (current != null) {
-            remove(storeKey, current, namespace);
+            state.store(storeKey, current, List.of(), namespace);
+            // the other data centres remove what this one removed, expired versions too, and keep what it never saw
+            share(w, KvChange.newBuilder().setOwner(namespace.getOwner()).setVersion(KvVersions.advanced(
+                    KvSiblings.context(current), settings.datacenter(), w.offset())));
         }
-        if (!live) {
+        if (live.isEmpty()) {
             return w.rejected(404, "not-found", "No such key", "no key " + write.getKey() + " in "
                     + write.getNamespace());
         }
         return w.accepted(204, KvJson.entry(write.getNamespace(), write.getKey(), current));
-    }
-
-    private void remove(String storeKey, KvEntry entry, KvNamespace namespace) {
-        entries.delete(storeKey);
-        namespaces.put(namespace.getNamespace(), KvNamespace.newBuilder(namespace)
-                .setKeys(Math.max(0, namespace.getKeys() - 1))
-                .setBytes(Math.max(0, namespace.getBytes()
-                        - KvNames.sizeOf(KvNames.keyOf(storeKey), entry.getValue().remaining())))
-                .build());
-    }
-
-    static String expiryKey(Instant expiresAt, String storeKey) {
-        return String.format("%019d/%s", expiresAt.toEpochMilli(), storeKey);
     }
 
     private void sweep(long nowMs) {
@@ -261,14 +279,11 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Oper
         for (KeyValue<String, String> item : due) {
             final String storeKey = item.key.substring(20);
             final KvEntry entry = entries.get(storeKey);
-            // a key written again since keeps its new value; only the write that set this TTL expires here
-            if (entry != null && entry.getEventId().equals(item.value) && KvNames.expired(entry, now)) {
-                final String namespace = storeKey.substring(0, storeKey.indexOf('/'));
-                final KvNamespace owner = namespaces.get(namespace);
-                if (owner != null) {
-                    remove(storeKey, entry, owner);
-                } else {
-                    entries.delete(storeKey);
+            // a key written again since keeps its new value; only the version that set this TTL expires here
+            if (entry != null && KvSiblings.of(entry).stream().anyMatch(v -> v.getEventId().equals(item.value))) {
+                final List<KvSibling> live = KvSiblings.live(entry, now);
+                if (live.size() < 1 + entry.getSiblings().size()) {
+                    state.store(storeKey, entry, live, namespaces.get(storeKey.substring(0, storeKey.indexOf('/'))));
                 }
             }
             expiry.delete(item.key);

@@ -67,7 +67,8 @@ public record EventlineConfig(
         CrawlerConfig crawler,
         RegistrySettings registry,
         Durability durability,
-        KafkaClientProperties kafkaClientProperties) {
+        KafkaClientProperties kafkaClientProperties,
+        io.eventline.kv.KvSettings kv) {
 
     /** A shorter metrics token could be guessed by anyone who can reach {@code /metrics}. */
     static final int MIN_METRICS_TOKEN_CHARS = 32;
@@ -143,6 +144,8 @@ public record EventlineConfig(
         d.put("EVENTLINE_CRAWLER_USER_AGENT", CrawlerSettings.DEFAULT_USER_AGENT);
         d.put("EVENTLINE_CRAWLER_MAX_QUEUE", "100000");
         d.put("EVENTLINE_CRAWLER_MAX_PAGES_PER_HOST", "100000");
+        d.put("EVENTLINE_KV_PEER_DCS", null);
+        d.put("EVENTLINE_KV_MAX_SIBLINGS", String.valueOf(io.eventline.kv.KvSettings.DEFAULT_MAX_SIBLINGS));
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -260,7 +263,8 @@ public record EventlineConfig(
                         userInfo(v, "EVENTLINE_REGISTRY_USER_INFO"),
                         userInfo(v, "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO")),
                 durability(v),
-                kafkaClientProperties(v));
+                kafkaClientProperties(v),
+                kv(v));
         if (!config.rateLimit().domain().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("EVENTLINE_RATELIMIT_DOMAIN must be 1-64 of [A-Za-z0-9._-], got '"
                     + config.rateLimit().domain() + "'");
@@ -442,6 +446,16 @@ public record EventlineConfig(
             }
         });
         return providers;
+    }
+
+    private static io.eventline.kv.KvSettings kv(Map<String, String> v) {
+        try {
+            return io.eventline.kv.KvSettings.defaults(intIn(v, "EVENTLINE_DATACENTER_ID", 0, 31))
+                    .withMaxSiblings(intIn(v, "EVENTLINE_KV_MAX_SIBLINGS", 1, 1_000))
+                    .withPeers(list(v.get("EVENTLINE_KV_PEER_DCS")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("EVENTLINE_KV_PEER_DCS: " + e.getMessage());
+        }
     }
 
     private static java.util.List<String> list(String raw) {

@@ -36,7 +36,7 @@ class KvTopologyTest {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kv-test-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        final KvSettings settings = new KvSettings("dc0", 3, 100, 1_000, 10_000, Duration.ofSeconds(1));
+        final KvSettings settings = new KvSettings("dc0", 3, 100, 1_000, 10_000, Duration.ofSeconds(1), 8, java.util.List.of());
         driver = new TopologyTestDriver(KvTopology.build(settings, serdes), props, START);
         writes = driver.createInputTopic(KvTopics.WRITES.name(), Serdes.String().serializer(),
                 serdes.of(KvWriteRequested.class).serializer());

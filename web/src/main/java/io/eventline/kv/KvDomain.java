@@ -24,18 +24,20 @@ public final class KvDomain implements Domain {
     /** How old the copies' lags may be; fetching them asks the brokers. */
     private static final Duration LAG_REFRESH = Duration.ofMillis(200);
 
-    private KvSettings settings;
+    private final KvSettings settings;
     private final LsmProbes lsmProbes = new LsmProbes();
     private List<ApiRoute> routes = List.of();
 
-    @Override
-    public List<Topic<?>> topics() {
-        return KvTopics.ALL;
+    public KvDomain(KvSettings settings) {
+        this.settings = settings;
     }
 
+    /** Its own topics, and the copies of the other data centres' changes, created here should none exist yet. */
     @Override
-    public void beforeStreams(InstanceBasics basics) {
-        settings = KvSettings.defaults(basics.config().datacenterId());
+    public List<Topic<?>> topics() {
+        final List<Topic<?>> topics = new ArrayList<>(KvTopics.ALL);
+        settings.peers().forEach(peer -> topics.add(KvTopics.mirroredChanges(peer)));
+        return topics;
     }
 
     /** Statistics of the kv stores' RocksDB instances, for the LSM figures. */

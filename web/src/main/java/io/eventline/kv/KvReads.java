@@ -95,7 +95,7 @@ public final class KvReads {
                         + "retry", 1);
             }
         }
-        final KvApplied seenHere = applied == null ? new KvApplied(-1L, Instant.EPOCH) : applied;
+        final KvApplied seenHere = applied == null ? new KvApplied(-1L, Instant.EPOCH, 0L) : applied;
         ctx.header(ConsistencyToken.HEADER, (seenHere.getOffset() < 0 ? seen
                 : seen.with(partition, seenHere.getOffset())).toString());
         if (!strong) {
@@ -130,19 +130,49 @@ public final class KvReads {
             if (entry == null) {
                 throw ProblemException.notFound("no key " + key + " in " + namespace);
             }
-            final String etag = KvVersions.etag(entry.getVersion());
-            c.header("ETag", etag);
-            if (entry.getExpiresAt() != null) {
-                c.header("Eventline-Expires-At", entry.getExpiresAt().toString());
+            final List<KvSibling> versions = KvSiblings.live(entry, clock.instant());
+            final java.util.Map<String, Long> context = KvSiblings.context(versions);
+            c.header("ETag", KvVersions.etag(context));
+            final KvSibling newest = versions.get(0);
+            if (versions.size() == 1 && newest.getExpiresAt() != null) {
+                c.header("Eventline-Expires-At", newest.getExpiresAt().toString());
             }
             final String ifNoneMatch = c.header("If-None-Match");
-            if (ifNoneMatch != null && KvVersions.matches(ifNoneMatch, entry.getVersion())) {
+            if (ifNoneMatch != null && KvVersions.matches(ifNoneMatch, context)) {
                 c.status(304);
                 c.res().setContentType(null);
                 return;
             }
-            c.contentType(entry.getContentType()).result(bytes(entry.getValue()));
+            if (versions.size() > 1) {
+                c.status(300).contentType("application/json").result(siblings(namespace, key, context, versions)
+                        .toString());
+                return;
+            }
+            c.contentType(newest.getContentType()).result(bytes(newest.getValue()));
         });
+    }
+
+    /** The {@code 300 Multiple Choices} body: every sibling, newest first, under the ETag covering them all. */
+    private ObjectNode siblings(String namespace, String key, java.util.Map<String, Long> context,
+                                List<KvSibling> versions) {
+        final ObjectNode body = json.createObjectNode().put("namespace", namespace).put("key", key)
+                .put("etag", KvVersions.etag(context));
+        final ArrayNode siblings = body.putArray("siblings");
+        for (KvSibling version : versions) {
+            final ObjectNode sibling = siblings.addObject()
+                    .put("etag", KvVersions.etag(version.getVersion()))
+                    .put("contentType", version.getContentType())
+                    .put("size", version.getValue().remaining())
+                    .put("value", Base64.getEncoder().encodeToString(bytes(version.getValue())))
+                    .put("updatedAt", version.getUpdatedAt().toString());
+            if (version.getExpiresAt() == null) {
+                sibling.putNull("expiresAt");
+            } else {
+                sibling.put("expiresAt", version.getExpiresAt().toString());
+            }
+            sibling.put("datacenter", version.getOrigin());
+        }
+        return body;
     }
 
     private static byte[] bytes(ByteBuffer value) {
@@ -197,12 +227,18 @@ public final class KvReads {
             if (entry == null) {
                 continue;
             }
-            item.put("etag", KvVersions.etag(entry.getVersion())).put("contentType", entry.getContentType());
-            valueBytes += entry.getValue().remaining();
+            final List<KvSibling> versions = KvSiblings.live(entry, clock.instant());
+            final KvSibling newest = versions.get(0);
+            item.put("etag", KvVersions.etag(KvSiblings.context(versions))).put("contentType",
+                    newest.getContentType());
+            if (versions.size() > 1) {
+                item.put("siblings", versions.size());
+            }
+            valueBytes += newest.getValue().remaining();
             if (valueBytes > MAX_BATCH_VALUE_BYTES) {
                 item.putNull("value").put("omitted", true);
             } else {
-                item.put("value", Base64.getEncoder().encodeToString(bytes(entry.getValue())));
+                item.put("value", Base64.getEncoder().encodeToString(bytes(newest.getValue())));
             }
         }
         ctx.contentType("application/json").result(page.toString());

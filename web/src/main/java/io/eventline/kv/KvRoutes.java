@@ -51,7 +51,7 @@ public final class KvRoutes {
     public List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.api(HandlerType.PUT, NAMESPACE_PATH, "kv",
-                        "Create a namespace owned by the caller (201), or change its quotas (200)",
+                        "Create a namespace owned by the caller (201), or change its quotas or conflict policy (200)",
                         this::putNamespace).body(KvSchemas.QUOTAS)
                         .answers(201, "The new namespace", KvSchemas.NAMESPACE)
                         .answers(200, "The namespace with its new quotas", KvSchemas.NAMESPACE).mayPend(),
@@ -78,6 +78,8 @@ public final class KvRoutes {
                         .query("consistency", "strong (the default) or eventual", JsonSchema.oneOf("strong",
                                 "eventual"))
                         .answersMedia(200, "The value, with the Content-Type it was written with", "*/*")
+                        .answers(300, "Siblings: writes made concurrently in two data centres, every one kept; a "
+                                + "PUT with If-Match of this answer's ETag replaces them all", KvSchemas.SIBLINGS)
                         .answersEmpty(304, "Not modified: If-None-Match names the current ETag"),
                 ApiRoute.api(HandlerType.DELETE, KEY_PATH, "kv", "Delete a key; If-Match applies", this::deleteKey)
                         .answersEmpty(204, "Deleted").mayPend());
@@ -141,9 +143,19 @@ public final class KvRoutes {
         final KvWriteRequested.Builder event = write(caller, KvOperation.PUT_NAMESPACE, namespace);
         if (!ctx.body().isBlank()) {
             final JsonNode body = bodies.object(ctx);
-            event.setMaxKeys(quota(body, "maxKeys")).setMaxBytes(quota(body, "maxBytes"));
+            event.setMaxKeys(quota(body, "maxKeys")).setMaxBytes(quota(body, "maxBytes"))
+                    .setConflicts(conflicts(body));
         }
         submit(ctx, caller, event.build());
+    }
+
+    private static KvConflictPolicy conflicts(JsonNode body) {
+        final JsonNode value = body.get("conflicts");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        return KvJson.policy(value.asText()).orElseThrow(() -> invalid("/conflicts",
+                "conflicts is siblings or last-writer-wins"));
     }
 
     private static Long quota(JsonNode body, String field) {

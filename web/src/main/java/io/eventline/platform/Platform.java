@@ -43,9 +43,7 @@ public final class Platform implements AutoCloseable {
      * Every domain of the instance, in the order their routes are served and documented and their steps are added
      * to the streams applications (which numbers the applications' tasks: append, don't reorder).
      */
-    private final List<Domain> domains = List.of(new OpsDomain(), new OperationsDomain(), new ShortUrlDomain(),
-            new FeedDomain(), new NotifyDomain(), new RateLimitDomain(), new ChatDomain(),
-            new CrawlerDomain(), new KvDomain());
+    private final List<Domain> domains;
     private SharedServices services;
     private Javalin web;
     private String registryUrl;
@@ -53,6 +51,9 @@ public final class Platform implements AutoCloseable {
     public Platform(EventlineConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.domains = List.of(new OpsDomain(), new OperationsDomain(), new ShortUrlDomain(), new FeedDomain(),
+                new NotifyDomain(), new RateLimitDomain(), new ChatDomain(), new CrawlerDomain(),
+                new KvDomain(config.kv()));
     }
 
     /** Starts everything and returns once the web server listens; see {@link #awaitReady(Duration)}. */

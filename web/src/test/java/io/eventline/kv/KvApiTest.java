@@ -27,11 +27,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaClusterExtension.class)
 class KvApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The alias of a second data centre whose mirrored changes this instance merges. */
+    private static final String PEER = "peer" + UUID.randomUUID().toString().substring(0, 6);
     private static PlatformFixture platform;
+    private static String bootstrapServers;
 
     @BeforeAll
     static void startPlatform(KafkaCluster kafka) throws Exception {
-        platform = PlatformFixture.start(kafka.bootstrapServers(), Map.of());
+        bootstrapServers = kafka.bootstrapServers();
+        platform = PlatformFixture.start(bootstrapServers, Map.of("EVENTLINE_KV_PEER_DCS", PEER));
     }
 
     @AfterAll
@@ -337,5 +341,106 @@ class KvApiTest {
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertThat(again.statusCode()).isEqualTo(201);
         assertThat(platform.get("/api/v1/kv/" + namespace + "/a", alice).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldAnswerSiblingsFromAnotherDatacentreWith300UntilAConditionalPutResolvesThem() throws Exception {
+        // Given alice's key, written here and sent on to the other data centres
+        final String alice = platform.token(unique("alice"));
+        final String namespace = createNamespace(alice);
+        final String path = "/api/v1/kv/" + namespace + "/theme";
+        final String local = putValue(path, alice, "dark", "text/plain", Map.of()).headers().firstValue("ETag")
+                .orElseThrow();
+        final org.apache.kafka.clients.consumer.ConsumerRecord<String, KvChange> sent = sentChange(namespace,
+                "theme");
+        assertThat(KvVersions.etag(sent.value().getVersion())).isEqualTo(local);
+        assertThat(sent.value().getOwner()).isNotBlank();
+
+        // When the other data centre's concurrent write to it arrives, mirrored
+        final KvChange concurrent = KvChange.newBuilder().setEventId(unique("remote")).setOrigin("dc9")
+                .setOperation(KvOperation.PUT).setNamespace(namespace).setKey("theme")
+                .setOwner(sent.value().getOwner()).setVersion(Map.of("dc9", 1L))
+                .setValue(java.nio.ByteBuffer.wrap("light".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .setContentType("text/plain").setHlc(sent.value().getHlc() + 1)
+                .setUpdatedAt(java.time.Instant.now()).build();
+        produce(KvTopics.mirroredChanges(PEER).name(), namespace, concurrent);
+
+        // Then a read answers 300 with both, newest first, under an ETag covering them
+        final HttpResponse<String> siblings = eventually(Duration.ofSeconds(30), Duration.ofMillis(100),
+                () -> platform.get(path, alice), r -> r.statusCode() == 300);
+        assertThat(siblings.statusCode()).as(siblings.body()).isEqualTo(300);
+        final JsonNode body = JSON.readTree(siblings.body());
+        assertThat(siblings.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(body.get("etag").asText()).isEqualTo(siblings.headers().firstValue("ETag").orElseThrow())
+                .contains("dc9-1").contains(local.replace("\"", ""));
+        assertThat(body.get("siblings")).extracting(sibling -> new String(java.util.Base64.getDecoder()
+                .decode(sibling.get("value").asText()), java.nio.charset.StandardCharsets.UTF_8))
+                .containsExactly("light", "dark");
+        assertThat(body.get("siblings").get(0).get("datacenter").asText()).isEqualTo("dc9");
+
+        // When alice writes with If-Match of the 300's ETag, after a write with her old one is refused
+        assertThat(putValue(path, alice, "x", "text/plain", Map.of("If-Match", local)).statusCode()).isEqualTo(412);
+        final HttpResponse<String> resolved = putValue(path, alice, "dusk", "text/plain",
+                Map.of("If-Match", body.get("etag").asText()));
+
+        // Then one value is left, and the resolution goes to the other data centres, covering both siblings
+        assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
+        final HttpResponse<String> read = platform.get(path, alice);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo("dusk");
+        final KvChange resolution = sentChange(namespace, "theme", 2).value();
+        assertThat(KvVersions.descends(resolution.getVersion(), Map.of("dc9", 1L))).isTrue();
+        assertThat(KvVersions.descends(resolution.getVersion(), sent.value().getVersion())).isTrue();
+    }
+
+    private static org.apache.kafka.clients.consumer.ConsumerRecord<String, KvChange> sentChange(String namespace,
+                                                                                                String key) {
+        return sentChange(namespace, key, 1);
+    }
+
+    /** The {@code nth} change of {@code key} this instance put on kv.changes.v1. */
+    private static org.apache.kafka.clients.consumer.ConsumerRecord<String, KvChange> sentChange(String namespace,
+                                                                                                String key, int nth) {
+        final Map<String, Object> props = Map.of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, unique("kv-changes-reader"));
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, KvChange> consumer =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                             new org.apache.kafka.common.serialization.StringDeserializer(),
+                             serdes().of(KvChange.class).deserializer())) {
+            consumer.subscribe(List.of(KvTopics.CHANGES.name()));
+            final List<org.apache.kafka.clients.consumer.ConsumerRecord<String, KvChange>> seen = new ArrayList<>();
+            final long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(record -> {
+                    if (record.key().equals(namespace) && key.equals(record.value().getKey())) {
+                        seen.add(record);
+                    }
+                });
+                if (seen.size() >= nth) {
+                    return seen.get(nth - 1);
+                }
+            }
+            throw new AssertionError("change " + nth + " of " + namespace + "/" + key + " not on "
+                    + KvTopics.CHANGES.name());
+        }
+    }
+
+    private static void produce(String topic, String key, KvChange change) throws Exception {
+        final Map<String, Object> props = Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, KvChange> producer =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+                             new org.apache.kafka.common.serialization.StringSerializer(),
+                             serdes().of(KvChange.class).serializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, change)).get();
+        }
+    }
+
+    private static io.eventline.serde.EventSerdes serdes() {
+        return new io.eventline.serde.EventSerdes(new io.eventline.registry.client.HttpSchemaRegistryClient(
+                platform.registryUrl(), java.util.Optional.of(PlatformFixture.REGISTRY_USER_INFO)));
     }
 }

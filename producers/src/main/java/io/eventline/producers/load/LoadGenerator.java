@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {HttpPostUrlsCommand.class, HttpGetCommand.class, HttpCheckCommand.class, HttpKvCommand.class,
                 KafkaProduceCommand.class, KafkaReplicasCommand.class, ChatLoadCommand.class,
                 VerifyUrlsCommand.class, ChatReconnectCommand.class, HashingCommand.class, ScaleStepCommand.class,
-                CrawlSiteCommand.class})
+                CrawlSiteCommand.class, KvTwoDcDrillCommand.class})
 public final class LoadGenerator implements Runnable {
     private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";

@@ -1,5 +1,6 @@
 package io.eventline.producers.load;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -27,6 +28,60 @@ public final class LoopbackTargets {
         requireLoopback(uri.getHost());
         final String text = uri.toString();
         return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    }
+
+    /**
+     * As {@link #httpBase}, also accepting a host on a network namespace or container of this machine: an address
+     * in the subnet of one of its virtual interfaces (a veth or bridge, listed in {@code /sys/devices/virtual/net}).
+     */
+    public static URI httpBaseOnThisMachine(String url) {
+        final URI uri;
+        try {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + url + "' is not a URL: " + e.getReason());
+        }
+        if ("http".equals(uri.getScheme()) && uri.getHost() != null && onVirtualLink(uri.getHost())) {
+            final String text = uri.toString();
+            return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        }
+        return httpBase(url);
+    }
+
+    static boolean onVirtualLink(String host) {
+        try {
+            final InetAddress target = InetAddress.getByName(host);
+            for (java.net.NetworkInterface nic : java.util.Collections.list(
+                    java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (nic.isLoopback() || !java.nio.file.Files.exists(
+                        java.nio.file.Path.of("/sys/devices/virtual/net", nic.getName()))) {
+                    continue;
+                }
+                for (java.net.InterfaceAddress address : nic.getInterfaceAddresses()) {
+                    if (sameSubnet(address.getAddress(), target, address.getNetworkPrefixLength())) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean sameSubnet(InetAddress one, InetAddress other, int prefixLength) {
+        final byte[] a = one.getAddress();
+        final byte[] b = other.getAddress();
+        if (a.length != b.length || prefixLength <= 0) {
+            return false;
+        }
+        for (int bit = 0; bit < Math.min(prefixLength, a.length * 8); bit++) {
+            final int mask = 0x80 >> (bit % 8);
+            if ((a[bit / 8] & mask) != (b[bit / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The {@code host:port} pairs of a Kafka bootstrap list, if every host is loopback. */

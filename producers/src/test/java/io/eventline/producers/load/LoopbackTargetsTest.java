@@ -24,6 +24,16 @@ class LoopbackTargetsTest {
     }
 
     @Test
+    void shouldAcceptLoopbackButNoAddressOffThisMachineAsAHostOfThisMachine() {
+        assertThat(LoopbackTargets.httpBaseOnThisMachine("http://localhost:8080/"))
+                .isEqualTo(URI.create("http://localhost:8080"));
+        // TEST-NET-1 is on no interface of this machine, virtual or not
+        assertThat(LoopbackTargets.onVirtualLink("192.0.2.10")).isFalse();
+        assertThatThrownBy(() -> LoopbackTargets.httpBaseOnThisMachine("http://192.0.2.10:8080"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not loopback");
+    }
+
+    @Test
     void shouldRefuseOtherSchemesAndMalformedTargets() {
         assertThatThrownBy(() -> LoopbackTargets.httpBase("https://localhost:8443"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http URL");
