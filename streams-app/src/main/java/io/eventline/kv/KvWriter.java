@@ -190,9 +190,10 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Obje
             return w.rejected(413, "too-large", "Value too large", "a value is at most " + KvNames.MAX_VALUE_BYTES
                     + " bytes");
         }
-        final String storeKey = KvNames.storeKey(write.getNamespace(), write.getKey());
-        final KvEntry current = entries.get(storeKey);
-        final List<KvSibling> live = current == null ? List.of() : KvSiblings.live(current, w.now());
+        final Held held = held(w);
+        final String storeKey = held.storeKey();
+        final KvEntry current = held.current();
+        final List<KvSibling> live = held.live();
         if (live.stream().anyMatch(version -> version.getEventId().equals(write.getEventId()))) {
             // the same write again (a replay after a crash): answered as it was
             return w.accepted(200, KvJson.entry(write.getNamespace(), write.getKey(), current));
@@ -228,6 +229,16 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Obje
                 KvJson.entry(write.getNamespace(), write.getKey(), KvSiblings.entryOf(List.of(next))));
     }
 
+    /** What the key of a write holds: its entry (null for none) and the versions of it not past their TTL. */
+    private record Held(String storeKey, KvEntry current, List<KvSibling> live) {
+    }
+
+    private Held held(Write w) {
+        final String storeKey = KvNames.storeKey(w.event().getNamespace(), w.event().getKey());
+        final KvEntry current = entries.get(storeKey);
+        return new Held(storeKey, current, current == null ? List.of() : KvSiblings.live(current, w.now()));
+    }
+
     /** Why {@code write} may not apply to a key whose live versions are {@code live}; null when it may. */
     private static String precondition(KvWriteRequested write, List<KvSibling> live) {
         if (write.getCreateOnly() && !live.isEmpty()) {
@@ -248,9 +259,10 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Obje
 
     private OperationOutcome delete(Write w, KvNamespace namespace) {
         final KvWriteRequested write = w.event();
-        final String storeKey = KvNames.storeKey(write.getNamespace(), write.getKey());
-        final KvEntry current = entries.get(storeKey);
-        final List<KvSibling> live = current == null ? List.of() : KvSiblings.live(current, w.now());
+        final Held held = held(w);
+        final String storeKey = held.storeKey();
+        final KvEntry current = held.current();
+        final List<KvSibling> live = held.live();
         final String precondition = precondition(write, live);
         if (!live.isEmpty() && precondition != null) {
             return w.rejected(412, "precondition-failed", "Precondition failed", precondition);
