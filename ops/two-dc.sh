@@ -392,7 +392,12 @@ fetch_mirror_maker() {
 kafka_tool() {
   local seconds="$1" class="$2"
   shift 2
-  [[ "$class" == *.* ]] || class="org.apache.kafka.tools.$class"
+  case "$class" in
+    *.*) ;;
+    ConsoleConsumer) class="org.apache.kafka.tools.consumer.$class" ;;
+    ConsumerGroupCommand) class="org.apache.kafka.tools.consumer.group.$class" ;;
+    *) class="org.apache.kafka.tools.$class" ;;
+  esac
   local -a limit=()
   ((seconds == 0)) || limit=(timeout "$seconds")
   # shellcheck disable=SC2086
@@ -426,7 +431,7 @@ start_mirror_makers() {
     # shellcheck disable=SC2086
     spawn_in "$dc" "mm2-$dc" "$log" java $MM2_JAVA_OPTS \
       -Dlog4j2.configurationFile="$DIR/mirror-maker/log4j2.properties" -cp "$DIR/mirror-maker/libs/*" \
-      org.apache.kafka.connect.mirror.MirrorMaker --clusters "$dc" "$DIR/mirror-maker/mm2.properties"
+      org.apache.kafka.connect.mirror.MirrorMaker "$DIR/mirror-maker/mm2.properties" --clusters "$dc"
   done
   say "waiting for MirrorMaker 2 in DC $* to start"
   await_lines "$MM2_START_SECONDS" "Kafka MirrorMaker started" "${entries[@]}"
