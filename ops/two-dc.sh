@@ -28,7 +28,8 @@
 # registries would give the same ID to different schemas and DC b would decode DC a's mirrored records with the
 # wrong schema (docs/multi-dc.md, "Schema registry"). So DC b's instance uses DC a's registry
 # (SCHEMA_REGISTRY_URL=http://10.77.1.2:8081 with SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO), and DC a starts first.
-# While the link is cut, DC b's instance keeps the schemas it has already fetched, but cannot start.
+# While the link is cut, DC b's running instance keeps the schemas it has fetched, but one starting there cannot reach
+# the registry it registers its schemas with.
 #
 # EVENTLINE_TWO_DC_DIR (default ${TMPDIR:-/tmp}/eventline-two-dc) holds everything it starts and writes: the copy
 # of web/target/eventline.jar taken at `up`, cluster.env (source it: addresses and secrets), dc-a/ and dc-b/
@@ -584,6 +585,10 @@ cmd_cut() {
   [[ $# -eq 0 ]] || fail "cut takes no arguments"
   require_root cut
   namespace_exists a && namespace_exists b || fail "the DCs are not up (ops/two-dc.sh up)"
+  if link_cut && [[ -f "$DIR/run/cut-since" ]]; then
+    say "the link is cut already (since $(<"$DIR/run/cut-since"))"
+    return 0
+  fi
   cut_rule -C a b 2>/dev/null || cut_rule -I a b
   cut_rule -C b a 2>/dev/null || cut_rule -I b a
   date -u +%FT%TZ >"$DIR/run/cut-since"
