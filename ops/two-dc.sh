@@ -12,6 +12,7 @@
 #   ops/two-dc.sh exec a|b CMD...     # run a command inside a DC's namespace
 #   ops/two-dc.sh tool CLASS ARGS...  # one of Kafka's tools, e.g. tool TopicCommand --bootstrap-server ... --list
 #   ops/two-dc.sh mm2-config          # prints MirrorMaker 2's configuration and exits
+#   ops/two-dc.sh drill [ARGS...]     # the key-value store's partition drill (eventline-load kv-two-dc ARGS)
 #
 # The shape. Namespace eventline-dc-a holds DC a at 10.77.1.2, eventline-dc-b DC b at 10.77.2.2; each is joined to
 # this host (the root namespace: 10.77.1.1, 10.77.2.1) by a veth pair, and the DCs reach each other only through
@@ -70,7 +71,7 @@ say() {
 }
 
 usage() {
-  sed -n '6,14p' "${BASH_SOURCE[0]}" | sed 's/^#   //' >&2
+  sed -n '6,15p' "${BASH_SOURCE[0]}" | sed 's/^#   //' >&2
   exit 2
 }
 
@@ -728,6 +729,39 @@ cmd_tool() {
   kafka_tool 0 "$@"
 }
 
+# Records in kv.conflicts.v1 of a DC: the sum of its partitions' end offsets.
+conflicts_recorded() {
+  kafka_tool 120 GetOffsetShell --bootstrap-server "$(bootstrap "$1")" --topic kv.conflicts.v1 2>/dev/null \
+    | awk -F: '{ sum += $NF } END { print sum + 0 }'
+}
+
+# The key-value store's partition drill (eventline-load kv-two-dc: replication lag under writes, writes on both
+# sides of a cut link, the time from heal to converged, nothing acknowledged lost, siblings resolved), then the
+# versions each DC set aside on kv.conflicts.v1 meanwhile. The link is healed whatever happens.
+cmd_drill() {
+  require_root drill
+  [[ -f "$DIR/cluster.env" ]] || fail "no two DCs in $DIR (start them with: ops/two-dc.sh up)"
+  local load_jar="$ROOT/producers/target/eventline-load.jar"
+  [[ -f "$load_jar" ]] || fail "$load_jar is missing (mvn -B -q -DskipTests package)"
+  local self dc status=0
+  self="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+  local -A before=()
+  for dc in "${DCS[@]}"; do
+    before[$dc]="$(conflicts_recorded "$dc")"
+  done
+  EVENTLINE_JWT_SECRET="$(<"$DIR/secrets/jwt-secret")" java -jar "$load_jar" kv-two-dc \
+    --a "$(instance_url a)" --b "$(instance_url b)" \
+    --cut-command "EVENTLINE_TWO_DC_DIR='$DIR' '$self' cut" \
+    --heal-command "EVENTLINE_TWO_DC_DIR='$DIR' '$self' heal" "$@" || status=$?
+  if link_cut; then
+    cmd_heal
+  fi
+  for dc in "${DCS[@]}"; do
+    echo "DC $dc recorded $(($(conflicts_recorded "$dc") - before[$dc])) versions on kv.conflicts.v1 during the drill"
+  done
+  return "$status"
+}
+
 main() {
   (($#)) || usage
   local command="$1"
@@ -741,9 +775,10 @@ main() {
     slow) cmd_slow "$@" ;;
     exec) cmd_exec "$@" ;;
     tool) cmd_tool "$@" ;;
+    drill) cmd_drill "$@" ;;
     mm2-config) [[ $# -eq 0 ]] || fail "mm2-config takes no arguments"; render_mm2_properties ;;
     -h | --help | help) usage ;;
-    *) fail "unknown command '$command' (up, status, cut, heal, slow MS, down, exec DC CMD, tool CLASS, mm2-config)" ;;
+    *) fail "unknown command '$command' (up, status, cut, heal, slow MS, down, exec DC CMD, tool CLASS, mm2-config, drill)" ;;
   esac
 }
 

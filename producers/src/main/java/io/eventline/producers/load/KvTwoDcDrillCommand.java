@@ -69,6 +69,11 @@ final class KvTwoDcDrillCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE})")
     double load;
 
+    @Option(names = "--cut-rate", defaultValue = "8", paramLabel = "PER_SECOND",
+            description = "rounds per second while cut, each a write to one key of each namespace on each side; "
+                    + "under the platform's 20 writes/s per user (default ${DEFAULT-VALUE})")
+    double cutRate;
+
     @Option(names = "--cut-for", defaultValue = "20s", converter = DurationConverter.class, paramLabel = "D",
             description = "how long both sides write while cut (default ${DEFAULT-VALUE})")
     Duration cutFor;
@@ -95,34 +100,44 @@ final class KvTwoDcDrillCommand implements Callable<Integer> {
         final JwtTokens tokens = new JwtTokens(System.getenv(JwtTokens.SECRET_VARIABLE), Duration.ofHours(2));
         final String run = UUID.randomUUID().toString().substring(0, 8);
         final String owner = "drill-" + run;
+        // the background writes are another user's: the rate limiter counts writes per user
+        final String loader = "drill-load-" + run;
         final Side a = new Side("a", new KvClient(LoopbackTargets.httpBaseOnThisMachine(urlA),
                 tokens.issue(owner)));
         final Side b = new Side("b", new KvClient(LoopbackTargets.httpBaseOnThisMachine(urlB),
                 tokens.issue(owner)));
         final String siblings = "drill-s-" + run;
         final String lww = "drill-l-" + run;
+        final String background = "drill-load-" + run;
         a.client().createNamespace(siblings, KvQuotas.defaults(), ConflictPolicy.SIBLINGS);
         a.client().createNamespace(lww, KvQuotas.defaults(), ConflictPolicy.LAST_WRITER_WINS);
-        final long seenAfter = awaitMillis(() -> b.client().namespace(lww).isPresent());
+        final List<Side> loaders = List.of(
+                new Side("a", new KvClient(LoopbackTargets.httpBaseOnThisMachine(urlA), tokens.issue(loader))),
+                new Side("b", new KvClient(LoopbackTargets.httpBaseOnThisMachine(urlB), tokens.issue(loader))));
+        loaders.get(0).client().createNamespace(background, KvQuotas.defaults(), ConflictPolicy.LAST_WRITER_WINS);
+        final long seenAfter = awaitMillis(() -> b.client().namespace(lww).isPresent()
+                && loaders.get(1).client().namespace(background).isPresent());
         out.printf(Locale.ROOT, "namespaces %s (siblings) and %s (last-writer-wins) created in a, seen in b after "
                 + "%d ms%n", siblings, lww, seenAfter);
 
         out.printf(Locale.ROOT, "replication lag (a write acknowledged on one side until a read on the other "
                 + "returns it), each side also taking %.0f writes/s:%n", load);
-        final java.util.concurrent.ScheduledExecutorService background =
-                java.util.concurrent.Executors.newScheduledThreadPool(2);
+        final java.util.concurrent.ScheduledExecutorService writers =
+                java.util.concurrent.Executors.newScheduledThreadPool(8);
         final java.util.concurrent.atomic.AtomicLong loadWrites = new java.util.concurrent.atomic.AtomicLong();
         if (load > 0) {
-            for (Side side : List.of(a, b)) {
-                background.scheduleAtFixedRate(() -> {
+            // four writers a side, each a quarter of the rate: one waits for its answer before its next write
+            for (int writer = 0; writer < 8; writer++) {
+                final Side side = loaders.get(writer % 2);
+                writers.scheduleAtFixedRate(() -> {
                     final long n = loadWrites.incrementAndGet();
                     try {
-                        side.client().put(lww, "load-" + side.name() + "-" + n % 100,
+                        side.client().put(background, "load-" + side.name() + "-" + n % 100,
                                 ("load-" + n).getBytes(StandardCharsets.UTF_8), "text/plain");
                     } catch (KvException e) {
                         loadWrites.decrementAndGet();
                     }
-                }, 0, (long) (1_000_000 / load), TimeUnit.MICROSECONDS);
+                }, writer * 10L, (long) (4_000_000 / load), TimeUnit.MICROSECONDS);
             }
         }
         final long loadStarted = System.nanoTime();
@@ -130,7 +145,7 @@ final class KvTwoDcDrillCommand implements Callable<Integer> {
             out.println("  a -> b: " + lag(a, b, siblings));
             out.println("  b -> a: " + lag(b, a, siblings));
         } finally {
-            background.shutdownNow();
+            writers.shutdownNow();
         }
         out.printf(Locale.ROOT, "  background writes acknowledged: %.1f/s on the two sides together%n",
                 loadWrites.get() * 1e9 / (System.nanoTime() - loadStarted));
@@ -139,9 +154,14 @@ final class KvTwoDcDrillCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "link cut; both sides write %d keys in each namespace for %s%n", keys, cutFor);
         final Map<String, LastWrites> last = new TreeMap<>();
         final Map<String, int[]> acknowledged = new TreeMap<>();
-        final long deadline = System.nanoTime() + cutFor.toNanos();
+        final long cutStarted = System.nanoTime();
+        final long deadline = cutStarted + cutFor.toNanos();
         int round = 0;
         while (System.nanoTime() < deadline) {
+            final long due = cutStarted + (long) (round * 1e9 / cutRate);
+            if (due > System.nanoTime()) {
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime()));
+            }
             for (Side side : List.of(a, b)) {
                 for (String namespace : List.of(siblings, lww)) {
                     final String key = "k" + round % keys;
@@ -166,11 +186,15 @@ final class KvTwoDcDrillCommand implements Callable<Integer> {
         final long healed = System.nanoTime();
         final boolean converged = awaitConverged(a, b, last.keySet(), healed);
         final long convergedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healed);
-        out.printf(Locale.ROOT, "link healed; %s after %d ms%n", converged ? "both sides answer every key the same"
-                : "NOT converged", convergedMs);
+        final long passStarted = System.nanoTime();
+        awaitConverged(a, b, last.keySet(), System.nanoTime());
+        out.printf(Locale.ROOT, "link healed; %s after %d ms (one comparison of every key on both sides takes %d ms)%n",
+                converged ? "both sides answer every key the same" : "NOT converged", convergedMs,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - passStarted));
 
         int lost = 0;
         int siblingKeys = 0;
+        int bothWroteUnderLww = 0;
         for (Map.Entry<String, LastWrites> entry : last.entrySet()) {
             final String namespace = entry.getKey().substring(0, entry.getKey().indexOf('/'));
             final String key = entry.getKey().substring(namespace.length() + 1);
@@ -186,9 +210,14 @@ final class KvTwoDcDrillCommand implements Callable<Integer> {
             if (values.size() > 1) {
                 siblingKeys++;
             }
+            if (namespace.equals(lww) && expected.size() == 2) {
+                bothWroteUnderLww++;
+            }
         }
         out.printf(Locale.ROOT, "%d keys written while cut: %d with siblings, %d lost acknowledged values%n",
                 last.size(), siblingKeys, lost);
+        out.printf(Locale.ROOT, "last-writer-wins: %d keys written on both sides, one version of each set aside "
+                + "(kv.conflicts.v1)%n", bothWroteUnderLww);
 
         final long resolvedMs = resolveSiblings(a, b, siblings, last.keySet());
         out.printf(Locale.ROOT, "siblings resolved by a conditional write in a; b agreed after %d ms%n", resolvedMs);
