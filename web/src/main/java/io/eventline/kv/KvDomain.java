@@ -1,6 +1,8 @@
 package io.eventline.kv;
 
 import io.eventline.http.ApiRoute;
+import io.eventline.operations.OperationTopics;
+import io.eventline.serde.AvroSerde;
 import io.eventline.platform.EventlineConfig;
 import io.eventline.streams.RocksDbInstruments;
 import io.eventline.platform.DaemonThreads;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 
@@ -38,6 +41,18 @@ public final class KvDomain implements Domain {
         final List<Topic<?>> topics = new ArrayList<>(KvTopics.ALL);
         settings.peers().forEach(peer -> topics.add(KvTopics.mirroredChanges(peer)));
         return topics;
+    }
+
+    /**
+     * Registers the schemas of what the store writes before it writes: a data centre cut off from the registry's
+     * (another data centre's, as two-dc.sh runs them) still sends its changes and records its conflicts.
+     */
+    @Override
+    public void beforeStreams(InstanceBasics basics) {
+        for (Topic<?> topic : List.of(KvTopics.CHANGES, KvTopics.CONFLICTS, OperationTopics.OUTCOMES)) {
+            basics.serdes().registry().register(AvroSerde.subject(topic.name(), false),
+                    SpecificData.get().getSchema(topic.valueType()));
+        }
     }
 
     /** Statistics of the kv stores' RocksDB instances, for the LSM figures. */

@@ -38,6 +38,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** How long a schema read waits out a registry that cannot answer; well inside a consumer's poll interval. */
     public static final Duration READ_RETRY_BUDGET = Duration.ofSeconds(60);
+    /** How long a registration is asked again: it may hold up a write, so less than a read. */
+    static final Duration REGISTER_RETRY_BUDGET = Duration.ofSeconds(10);
     private static final long FIRST_RETRY_PAUSE_MILLIS = 100;
     private static final long MAX_RETRY_PAUSE_MILLIS = 5_000;
     private static final int MAX_ERROR_BODY = 500;
@@ -107,6 +109,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return baseUrl;
     }
 
+    /**
+     * Registers {@code schema} under {@code subject}, or finds it there, once per client. A registry that cannot
+     * answer is asked again as a schema read is: registering the same schema twice gives the same ID, and a
+     * connection that died while idle (a cut link) must not cost a record.
+     */
     @Override
     public int register(String subject, Schema schema) {
         final SubjectSchema key = new SubjectSchema(subject, schema);
@@ -114,7 +121,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        final JsonNode response = send("POST", subjectPath(subject) + "/versions", schemaBody(schema));
+        final JsonNode response = retried(() -> send("POST", subjectPath(subject) + "/versions",
+                schemaBody(schema)), REGISTER_RETRY_BUDGET.compareTo(readRetryBudget) < 0 ? REGISTER_RETRY_BUDGET
+                : readRetryBudget);
         final int id = requiredInt(response, "id");
         idBySubjectSchema.putIfAbsent(key, id);
         schemaById.putIfAbsent(id, schema);
@@ -132,11 +141,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        final long deadline = System.nanoTime() + readRetryBudget.toNanos();
+        return retried(() -> fetchSchema(id), readRetryBudget);
+    }
+
+    /** {@code call}, asked again with growing pauses while it fails transiently, for up to {@code budget}. */
+    private <T> T retried(java.util.function.Supplier<T> call, Duration budget) {
+        final long deadline = System.nanoTime() + budget.toNanos();
         long pauseMillis = FIRST_RETRY_PAUSE_MILLIS;
         while (true) {
             try {
-                return fetchSchema(id);
+                return call.get();
             } catch (SchemaRegistryException e) {
                 if (!e.isTransient() || System.nanoTime() + pauseMillis * 1_000_000 > deadline) {
                     throw e;

@@ -46,6 +46,24 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldRegisterThroughAConnectionThatFailsOnceAndAskNoMoreForTheSameSchema() throws Exception {
+        // Given: a registry that answers a registration 503 once (as when a link just came back) before it answers
+        serve(attempt -> attempt == 1 ? new Answer(503, "{\"error_code\":50003,\"message\":\"unavailable\"}")
+                : new Answer(200, "{\"id\":42}"));
+        final HttpSchemaRegistryClient client = client(Duration.ofSeconds(10));
+        final Schema schema = new Schema.Parser().parse(SCHEMA);
+
+        // When
+        final int id = client.register("pings-value", schema);
+        final int again = client.register("pings-value", schema);
+
+        // Then: asked twice for the first, not again for the second
+        assertThat(id).isEqualTo(42);
+        assertThat(again).isEqualTo(42);
+        assertThat(requests.get()).isEqualTo(2);
+    }
+
+    @Test
     void shouldNotAskAgainForASchemaTheRegistryDoesNotHave() throws Exception {
         serve(attempt -> new Answer(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}"));
         final HttpSchemaRegistryClient client = client(Duration.ofSeconds(10));
@@ -84,7 +102,7 @@ class HttpSchemaRegistryClientTest {
 
     private void serve(Script script) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/schemas/ids/", exchange -> {
+        server.createContext("/", exchange -> {
             final Answer answer = script.answer(requests.incrementAndGet());
             final byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
