@@ -1,7 +1,5 @@
 package io.eventline.kv;
 
-import java.time.Instant;
-
 /**
  * A hybrid logical clock: milliseconds of wall time in the high bits, a counter in the low 16. It never goes back,
  * also across a restart (it resumes from the last time it gave out) or a wall clock stepped back, and stays within a
@@ -26,10 +24,5 @@ final class HybridLogicalClock {
 
     long last() {
         return last;
-    }
-
-    /** The wall time part of {@code hlc}. */
-    static Instant wallTime(long hlc) {
-        return Instant.ofEpochMilli(hlc >>> COUNTER_BITS);
     }
 }

@@ -19,9 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The one place that decides a namespace's writes in this data centre: it runs on the namespace's partition, so
  * conditional writes, quotas and usage are decided in log order without locks. Every write is answered on
  * {@code operations.outcomes.v1}, every write, applied or refused, moves the partition's applied offset that
- * strong reads wait for, and every write applied goes to {@code kv.changes.v1} for the other data centres. A write
- * supersedes every version of the key this data centre holds, siblings included. Keys past their TTL are removed
- * every {@link KvSettings#expirySweep()}.
+ * strong reads wait for, and every write applied goes to {@code kv.changes.v1} when there are other data centres
+ * ({@link KvSettings#peers()}). A write supersedes every version of the key this data centre holds, siblings
+ * included. Keys past their TTL are removed every {@link KvSettings#expirySweep()}.
  */
 final class KvWriter implements Processor<String, KvWriteRequested, String, Object> {
     /** Bounds one sweep's work: the rest waits for the next. */
@@ -72,8 +72,11 @@ final class KvWriter implements Processor<String, KvWriteRequested, String, Obje
         context.forward(new Record<>(write.getEventId(), outcome, record.timestamp()));
     }
 
-    /** Sends a write this data centre applied to the others. */
+    /** Sends a write this data centre applied to the others; alone, it writes nothing more per write. */
     private void share(Write w, KvChange.Builder change) {
+        if (settings.peers().isEmpty()) {
+            return;
+        }
         final KvWriteRequested write = w.event();
         context.forward(new Record<>(write.getNamespace(), change
                 .setEventId(write.getEventId())

@@ -101,6 +101,8 @@ class KvTopologyTest {
         assertThat(namespace("prefs").getBytes()).isEqualTo("theme".length() + "light".length());
         final KeyValueStore<String, KvApplied> applied = driver.getKeyValueStore(KvStores.APPLIED);
         assertThat(applied.get(KvStores.APPLIED_KEY).getOffset()).isEqualTo(2);
+        assertThat(driver.createOutputTopic(KvTopics.CHANGES.name(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer()).isEmpty()).as("alone, no changes are sent").isTrue();
     }
 
     @Test
