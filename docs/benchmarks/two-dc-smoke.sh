@@ -75,21 +75,32 @@ step "ops/two-dc.sh status"
 step "ops/two-dc.sh slow 50 (tc netem)"
 "$TWO_DC" slow 50 || echo "(exit $?)"
 
+# Waits for the record "from-<side>-$$-SUFFIX" of each side to arrive on the other and says when: after it was
+# produced, and after SINCE (milliseconds, the heal) when given.
+report_arrivals() {
+  local suffix="$1" seconds="$2" since="${3:-}" pair file value line arrived created
+  for pair in "in-b.txt from-a-$$-$suffix" "in-a.txt from-b-$$-$suffix"; do
+    read -r file value <<<"$pair"
+    if line="$(await_value "$WORK/$file" "$value" "$seconds")"; then
+      read -r arrived created _ <<<"$line"
+      if [[ -n "$since" ]]; then
+        echo "$value arrived in ${file#in-}: $((arrived - since)) ms after heal ($((arrived - created)) ms after it was produced)"
+      else
+        echo "$value arrived in ${file#in-}: $((arrived - created)) ms after it was produced"
+      fi
+    else
+      echo "$value did NOT arrive in ${file#in-} within $seconds s${since:+ of heal}"
+    fi
+  done
+}
+
 watch_topic "$B" a.kv.changes.v1 "$WORK/in-b.txt"
 watch_topic "$A" b.kv.changes.v1 "$WORK/in-a.txt"
 
 step "a record each way, the link up"
 produce "$A" "from-a-$$-1"
 produce "$B" "from-b-$$-1"
-for pair in "in-b.txt from-a-$$-1" "in-a.txt from-b-$$-1"; do
-  read -r file value <<<"$pair"
-  if line="$(await_value "$WORK/$file" "$value" 120)"; then
-    read -r arrived created _ <<<"$line"
-    echo "$value arrived in ${file#in-}: $((arrived - created)) ms after it was produced"
-  else
-    echo "$value did NOT arrive in ${file#in-} within 120 s"
-  fi
-done
+report_arrivals 1 120
 
 round=0
 for cut_seconds in "${CUTS[@]}"; do
@@ -112,15 +123,7 @@ for cut_seconds in "${CUTS[@]}"; do
   step "heal $round"
   healed=$(now_ms)
   "$TWO_DC" heal
-  for pair in "in-b.txt from-a-$$-cut-$round" "in-a.txt from-b-$$-cut-$round"; do
-    read -r file value <<<"$pair"
-    if line="$(await_value "$WORK/$file" "$value" 180)"; then
-      read -r arrived created _ <<<"$line"
-      echo "$value arrived in ${file#in-}: $((arrived - healed)) ms after heal ($((arrived - created)) ms after it was produced)"
-    else
-      echo "$value did NOT arrive in ${file#in-} within 180 s of heal"
-    fi
-  done
+  report_arrivals "cut-$round" 180 "$healed"
 done
 
 step "ops/two-dc.sh status"
